@@ -1,0 +1,18 @@
+"""The `secreview` command: a thin layer over the library (secreview.api); one module per subcommand."""
+
+from __future__ import annotations
+
+import click
+
+from secreview.cli.cwe import cwe_command
+from secreview.cli.review import review_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="secreview")
+def main() -> None:
+    """Review code for security defects: each with its CWE, lines, explanation, fix and a verdict."""
+
+
+main.add_command(review_command)
+main.add_command(cwe_command)

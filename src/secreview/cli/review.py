@@ -1,0 +1,100 @@
+"""`secreview review`: collect options, run the review, print or write the report, exit with its code."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markdown import Markdown
+
+from secreview.api import ReviewRequest, run_review
+from secreview.config import ConfigError, load_settings
+from secreview.models import Review, Severity
+from secreview.reporters import REPORTERS
+
+EXIT_USAGE = 2
+
+
+def _warn(text: str) -> None:
+    click.echo(f"secreview: {text}", err=True)
+
+
+def _report_gaps(review: Review) -> None:
+    """One line on stderr for each thing not reviewed, so a user never mistakes a gap for 'clean'."""
+    for skip in review.coverage.skipped:
+        _warn(f"not reviewed: {skip.target}: {skip.reason}")
+    for unit in review.coverage.units:
+        for engine, reason in unit.skipped_by.items():
+            _warn(f"{engine} skipped {unit.path}: {reason}")
+        for note in unit.notes:
+            _warn(f"note: {unit.path}: {note}")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, so a failure never leaves half a report."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _read_patch(patch: str) -> str:
+    try:
+        data = sys.stdin.buffer.read() if patch == "-" else Path(patch).read_bytes()
+    except OSError as error:
+        raise click.UsageError(f"cannot read patch {patch}: {error.strerror or error}") from None
+    return data.decode("utf-8", errors="replace")
+
+
+@click.command("review")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--diff", "diff", metavar="REV", help="Review the lines changed since REV (or in A..B).")
+@click.option("--patch", "patch", metavar="FILE", help="Review the lines a unified diff adds ('-' reads stdin).")
+@click.option("--engine", type=click.Choice(["static"]), help="Which engines review the code.")
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), help="Report format [md].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Exit 1 at this severity [high].")
+@click.option("--max-file-size", type=int, metavar="BYTES", help="Skip (and report) larger files.")
+@click.option("--exclude", multiple=True, metavar="PATTERN", help="gitignore-style pattern to leave out.")
+def review_command(
+    paths: tuple[str, ...], diff: str | None, patch: str | None, output_format: str | None, **options: Any
+) -> None:
+    """Review PATHS (files or directories), a git revision range, or a patch.
+
+    Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or
+    configuration error; 3 the review is incomplete (something asked for was not reviewed).
+    """
+    if sum((bool(paths), diff is not None, patch is not None)) != 1:
+        raise click.UsageError("name one thing to review: PATH..., --diff REV or --patch FILE")
+    options["exclude"] = list(options["exclude"]) or None
+    try:
+        settings = load_settings(Path.cwd(), {"format": output_format, **options})
+    except ConfigError as error:
+        _warn(f"error: {error}")
+        sys.exit(EXIT_USAGE)
+    request = ReviewRequest(paths=list(paths), diff=diff)
+    if patch is not None:
+        request.patch_text, request.patch_label = _read_patch(patch), patch
+    review = run_review(request, settings)
+    _report_gaps(review)
+    text = REPORTERS[settings.format].render(review)
+    if settings.output is not None:
+        try:
+            write_atomically(settings.output, text)
+        except OSError as error:
+            _warn(f"error: cannot write {settings.output}: {error.strerror or error}")
+            sys.exit(EXIT_USAGE)
+    elif settings.format == "md" and sys.stdout.isatty():
+        Console().print(Markdown(text))
+    else:
+        click.echo(text, nl=False)
+    sys.exit(review.exit_code(settings.fail_on))

@@ -1,0 +1,90 @@
+"""Settings: `[tool.secreview]` in pyproject.toml, then SECREVIEW_* environment variables, then the CLI."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from secreview.engines.bandit import DEFAULT_SKIPPED_TESTS
+from secreview.models import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+ENV_PREFIX = "SECREVIEW_"
+
+
+class ConfigError(Exception):
+    """A setting is unknown or invalid; str(error) names the setting and where it came from."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    engine: Literal["static"] = "static"
+    format: Literal["md", "json", "sarif"] = "md"
+    output: Path | None = None
+    fail_on: Severity = Severity.high
+    max_file_size: int = Field(default=2_000_000, gt=0, description="Bytes; larger files are skipped.")
+    exclude: list[str] = Field(default_factory=list, description="gitignore-style patterns to leave out.")
+    bandit_skip: list[str] = Field(default_factory=lambda: list(DEFAULT_SKIPPED_TESTS))
+    semgrep_timeout: int = Field(default=30, gt=0, description="Seconds per rule and file.")
+
+
+_LIST_FIELDS = {name for name, info in Settings.model_fields.items() if "list" in str(info.annotation)}
+
+
+def find_pyproject(start: Path) -> Path | None:
+    for folder in (start.resolve(), *start.resolve().parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _from_pyproject(start: Path) -> tuple[dict[str, Any], str]:
+    path = find_pyproject(start)
+    if path is None:
+        return {}, ""
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("secreview", {})
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from None
+    return {key.replace("-", "_"): value for key, value in table.items()}, f"[tool.secreview] in {path}"
+
+
+def _from_environment(environ: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        raw = environ.get(ENV_PREFIX + name.upper())
+        if raw is not None:
+            values[name] = [item.strip() for item in raw.split(",") if item.strip()] if name in _LIST_FIELDS else raw
+    return values
+
+
+def load_settings(start: Path, cli: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Merge the three layers, later ones winning; CLI values of None mean 'not given'."""
+    project, where = _from_pyproject(start)
+    layers = [
+        (project, where),
+        (_from_environment(dict(os.environ) if environ is None else environ), "the environment"),
+        ({key: value for key, value in (cli or {}).items() if value is not None}, "the command line"),
+    ]
+    merged: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for values, source in layers:
+        merged.update(values)
+        origin.update(dict.fromkeys(values, source))
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        key = str(problem["loc"][0]) if problem["loc"] else "?"
+        shown = key.replace("_", "-")
+        raise ConfigError(f"invalid setting {shown} (from {origin.get(key, '?')}): {problem['msg']}") from None

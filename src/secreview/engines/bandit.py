@@ -1,0 +1,121 @@
+"""Bandit, the standard Python security linter, run as a subprocess with JSON output."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+from secreview import cwe
+from secreview.engines.interface import EngineResult, EngineUnavailableError
+from secreview.engines.rulebook import solution_for
+from secreview.engines.workspace import argument_batches, resolved, units_on_disk
+from secreview.models import CodeUnit, Evidence, Finding, Severity
+
+# Checks that flag an import or an assert rather than a defect in the code: noise in a review.
+DEFAULT_SKIPPED_TESTS = (
+    "B101",
+    "B401",
+    "B402",
+    "B403",
+    "B404",
+    "B405",
+    "B406",
+    "B407",
+    "B408",
+    "B409",
+    "B410",
+    "B411",
+    "B412",
+)
+_SEVERITY = {"HIGH": Severity.high, "MEDIUM": Severity.medium, "LOW": Severity.low}
+_CONFIDENCE = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
+
+
+def _unparsable_reason(unit: CodeUnit, bandit_reason: str) -> str:
+    """Say why Bandit could not read a file, with the line, since it only says 'syntax error'."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    try:
+        ast.parse(unit.text)
+    except SyntaxError as error:
+        return (
+            f"Bandit cannot parse it under Python {version}: {error.msg} (line {error.lineno}); "
+            "the syntax may be newer than this Python or invalid"
+        )
+    return f"Bandit failed on it: {bandit_reason}"
+
+
+def _finding(item: dict[str, Any], unit: CodeUnit) -> Finding:
+    cwe_id = item.get("issue_cwe", {}).get("id") or None
+    lines = item.get("line_range") or [item["line_number"]]
+    title = cwe.short_name(cwe_id) if cwe_id else item["test_name"].replace("_", " ")
+    solution = (solution_for(cwe_id, unit.language) if cwe_id else None) or (
+        cwe.lookup(cwe_id).mitigation if cwe_id and cwe.is_weakness(cwe_id) else ""
+    )
+    severity = _SEVERITY.get(item["issue_severity"], Severity.low)
+    confidence = _CONFIDENCE.get(item["issue_confidence"], 0.3)
+    rule_id = f"{item['test_id']}:{item['test_name']}"
+    return Finding(
+        path=unit.path,
+        start_line=min(lines),
+        end_line=max(lines),
+        cwe=cwe_id,
+        title=title,
+        description=item["issue_text"],
+        solution=f"{solution} (Bandit {item['test_id']}: {item['more_info']})".strip(),
+        severity=severity,
+        confidence=confidence,
+        evidence=[
+            Evidence(
+                engine="bandit",
+                rule_id=rule_id,
+                message=item["issue_text"],
+                severity=severity,
+                confidence=confidence,
+                cwe=cwe_id,
+            )
+        ],
+    )
+
+
+@dataclass
+class BanditEngine:
+    skipped_tests: Sequence[str] = field(default_factory=lambda: list(DEFAULT_SKIPPED_TESTS))
+    name: str = "bandit"
+    languages: frozenset[str] = frozenset({"python"})
+
+    def version(self) -> str:
+        return metadata.version("bandit")
+
+    def review(self, units: Sequence[CodeUnit]) -> EngineResult:
+        result = EngineResult()
+        with units_on_disk(units) as by_path:
+            for batch in argument_batches(list(by_path)):
+                report = self._run(batch)
+                for item in report.get("results", []):
+                    unit = by_path[resolved(item["filename"])]
+                    result.findings.append(_finding(item, unit))
+                for error in report.get("errors", []):
+                    unit = by_path[resolved(error["filename"])]
+                    result.skipped[unit.id] = _unparsable_reason(unit, error["reason"])
+        return result
+
+    def _run(self, files: list[str]) -> dict[str, Any]:
+        command = [sys.executable, "-m", "bandit", "--format", "json", "--quiet"]
+        if self.skipped_tests:
+            command += ["--skip", ",".join(self.skipped_tests)]
+        try:
+            done = subprocess.run([*command, "--", *files], capture_output=True, text=True)
+        except OSError as error:
+            raise EngineUnavailableError(f"cannot run Bandit: {error}") from None
+        try:
+            report: dict[str, Any] = json.loads(done.stdout)
+        except json.JSONDecodeError:
+            detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise EngineUnavailableError(f"Bandit failed (exit {done.returncode}): {detail}") from None
+        return report

@@ -1,0 +1,72 @@
+"""The project's own Semgrep rules, and the review knowledge their metadata carries.
+
+Each rule file lives in rules/<language>/ and every rule has metadata: cwe, title, severity,
+confidence and solution. The solutions double as fix advice for other engines' findings of the same
+weakness (Bandit says what is wrong but not how to fix it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from secreview import cwe
+from secreview.models import Severity
+
+RULES_DIR = Path(__file__).parent / "rules"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    language: str
+    cwe: int
+    title: str
+    severity: Severity
+    confidence: float
+    solution: str
+    message: str
+    file: Path
+
+
+@cache
+def load_rules() -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    for file in sorted(RULES_DIR.glob("*/*.yaml")):
+        for raw in yaml.safe_load(file.read_text(encoding="utf-8"))["rules"]:
+            meta = raw["metadata"]
+            rules.append(
+                Rule(
+                    id=raw["id"],
+                    language=file.parent.name,
+                    cwe=int(meta["cwe"]),
+                    title=meta["title"],
+                    severity=Severity(meta["severity"]),
+                    confidence=float(meta["confidence"]),
+                    solution=" ".join(meta["solution"].split()),
+                    message=" ".join(raw["message"].split()),
+                    file=file,
+                )
+            )
+    return tuple(rules)
+
+
+def rule_dirs(languages: frozenset[str]) -> list[Path]:
+    return [RULES_DIR / language for language in sorted(languages) if any((RULES_DIR / language).glob("*.yaml"))]
+
+
+def languages_with_rules() -> frozenset[str]:
+    return frozenset(path.parent.name for path in RULES_DIR.glob("*/*.yaml"))
+
+
+def solution_for(cwe_id: int, language: str) -> str | None:
+    """Fix advice for a weakness: from a rule for the same CWE (same language first), else the family."""
+    rules = sorted(load_rules(), key=lambda rule: rule.language != language)
+    for matches in (lambda r: r.cwe == cwe_id, lambda r: cwe.same_family(r.cwe, cwe_id)):
+        for rule in rules:
+            if matches(rule):
+                return rule.solution
+    return None

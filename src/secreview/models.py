@@ -1,0 +1,181 @@
+"""Core types shared by every stage of the pipeline.
+
+Data flows one way: sources make `CodeUnit`s, engines make raw `Finding`s, the aggregate step
+judges them into a `Review`, reporters render the `Review`. These pydantic models are also the JSON
+contract (see docs/json-schema.md), so renaming a field is a schema change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import Enum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+JSON_SCHEMA_VERSION = "1.0"
+NO_DEFECTS_VERDICT = "No security defects are detected in the code"
+
+
+class Severity(str, Enum):
+    """Impact of a defect if exploited; ordered from most to least severe."""
+
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe, so thresholds compare with >=."""
+        return len(_SEVERITY_ORDER) - _SEVERITY_ORDER.index(self)
+
+    def at_least(self, threshold: Severity) -> bool:
+        return self.rank >= threshold.rank
+
+
+_SEVERITY_ORDER = list(Severity)
+
+
+class LineRange(BaseModel):
+    """An inclusive, 1-based range of file lines."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=1)
+    end: int = Field(ge=1)
+
+    def overlaps(self, other: LineRange) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+
+class CodeUnit(BaseModel):
+    """One piece of code to review: a whole file, or a file with the changed lines marked."""
+
+    id: str
+    path: str = Field(description="Path relative to the review root, with forward slashes.")
+    language: str
+    text: str
+    review_lines: list[LineRange] | None = Field(
+        default=None,
+        description="Lines under review (changed lines in diff mode); None means the whole file.",
+    )
+    commit_message: str | None = None
+    disk_path: Path | None = Field(
+        default=None, exclude=True, description="A file on disk whose content is `text`, if there is one."
+    )
+    sha256: str = ""
+
+    def model_post_init(self, __context: object) -> None:
+        if not self.sha256:
+            self.sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def line_count(self) -> int:
+        return len(self.text.splitlines())
+
+    def lines(self, start: int, end: int) -> str:
+        """The text of file lines start..end (1-based, inclusive), clipped to the file."""
+        return "\n".join(self.text.splitlines()[max(start, 1) - 1 : end])
+
+    def is_under_review(self, start: int, end: int) -> bool:
+        if self.review_lines is None:
+            return True
+        wanted = LineRange(start=start, end=max(start, end))
+        return any(wanted.overlaps(r) for r in self.review_lines)
+
+
+class Evidence(BaseModel):
+    """What one engine (and, for models, one sample) said about a finding."""
+
+    engine: str = Field(description="bandit, semgrep, ...")
+    rule_id: str
+    message: str
+    severity: Severity
+    confidence: float = Field(ge=0.0, le=1.0)
+    cwe: int | None = None
+
+
+class Finding(BaseModel):
+    """A security defect at a place in the code."""
+
+    path: str
+    start_line: int = Field(ge=1)
+    end_line: int = Field(ge=1)
+    cwe: int | None = Field(description="CWE id; None only when no engine could name one.")
+    cwe_name: str = ""
+    pillar: int | None = Field(default=None, description="The CWE-1000 pillar the CWE belongs to.")
+    title: str
+    description: str
+    solution: str
+    severity: Severity
+    confidence: float = Field(ge=0.0, le=1.0)
+    code: str = Field(default="", description="The flagged lines, as they are in the file.")
+    evidence: list[Evidence] = Field(default_factory=list)
+    fingerprint: str = Field(default="", description="Content-based id that survives lines moving.")
+
+    @property
+    def engines(self) -> list[str]:
+        return sorted({e.engine for e in self.evidence})
+
+
+class UnitCoverage(BaseModel):
+    """Which engines reviewed a unit, and which skipped it and why."""
+
+    path: str
+    language: str
+    lines: int
+    review_lines: list[LineRange] | None = None
+    reviewed_by: list[str] = Field(default_factory=list)
+    skipped_by: dict[str, str] = Field(default_factory=dict, description="engine -> reason")
+    notes: list[str] = Field(default_factory=list)
+
+
+class SkippedTarget(BaseModel):
+    """Something the user asked for that never became a unit (missing file, binary, bad patch...)."""
+
+    target: str
+    reason: str
+
+
+class Coverage(BaseModel):
+    units: list[UnitCoverage] = Field(default_factory=list)
+    skipped: list[SkippedTarget] = Field(default_factory=list)
+    out_of_scope: int = Field(
+        default=0, description="Files found under a directory but in no language the engines review."
+    )
+
+    @property
+    def complete(self) -> bool:
+        """True only if every unit asked for was reviewed by every engine that applies to it."""
+        return not self.skipped and not any(u.skipped_by for u in self.units)
+
+
+class EngineInfo(BaseModel):
+    name: str
+    version: str
+
+
+class Review(BaseModel):
+    """The result of a review: what a reporter renders and what the JSON output contains."""
+
+    schema_version: str = JSON_SCHEMA_VERSION
+    tool_version: str
+    target: str = Field(description="What was reviewed, as the user named it.")
+    commit_message: str | None = None
+    engines: list[EngineInfo] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    verdict: str
+    complete: bool
+    coverage: Coverage
+    duration_s: float = 0.0
+
+    def worst_severity(self) -> Severity | None:
+        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+    def exit_code(self, fail_on: Severity) -> int:
+        """0 clean, 1 findings at or above fail_on, 3 incomplete (findings take precedence)."""
+        if any(f.severity.at_least(fail_on) for f in self.findings):
+            return 1
+        return 0 if self.complete else 3

@@ -1,0 +1,85 @@
+"""The human review, in the form reviewers already use: one section per defect, then the verdict."""
+
+from __future__ import annotations
+
+from secreview.models import Finding, Review, UnitCoverage
+
+_LIST_ALL_UNITS_UP_TO = 20
+_FENCE_LANGUAGE = {"python": "python", "c": "c", "cpp": "cpp", "java": "java"}
+
+
+def _lines(finding: Finding) -> str:
+    if finding.start_line == finding.end_line:
+        return f"Line {finding.start_line}"
+    return f"Lines {finding.start_line}-{finding.end_line}"
+
+
+def _cwe(finding: Finding) -> str:
+    if finding.cwe is None:
+        return "CWE not determined"
+    return f"CWE-{finding.cwe} ({finding.cwe_name})"
+
+
+def _finding_section(number: int, finding: Finding, language: str) -> list[str]:
+    engines = ", ".join(finding.engines)
+    out = [
+        f"### {number}. {finding.title}",
+        "",
+        f"- **{_cwe(finding)}**",
+        f"- **{_lines(finding)}** of `{finding.path}`",
+        f"- **Severity**: {finding.severity.value}; **confidence**: {finding.confidence:.2f}; **found by**: {engines}",
+        "",
+        f"**Description**: {finding.description}",
+        "",
+        f"**Solution**: {finding.solution}",
+    ]
+    if finding.code:
+        numbered = "\n".join(
+            f"{finding.start_line + i:>5} | {text}" for i, text in enumerate(finding.code.splitlines())
+        )
+        out += ["", f"```{_FENCE_LANGUAGE.get(language, '')}", numbered, "```"]
+    return [*out, ""]
+
+
+def _unit_line(unit: UnitCoverage) -> str:
+    scope = "whole file"
+    if unit.review_lines is not None:
+        scope = "changed lines " + ", ".join(
+            str(r.start) if r.start == r.end else f"{r.start}-{r.end}" for r in unit.review_lines
+        )
+    by = ", ".join(unit.reviewed_by) or "no engine"
+    line = f"- `{unit.path}` ({unit.lines} lines, {scope}): reviewed by {by}"
+    skipped = [f"**skipped by {engine}**: {reason}" for engine, reason in unit.skipped_by.items()]
+    return "; ".join([line, *skipped, *unit.notes])
+
+
+def _coverage_lines(units: list[UnitCoverage]) -> list[str]:
+    """Every unit of a small review; in a large one only those with remarks, the rest counted."""
+    if not units:
+        return ["- no code units to review"]
+    if len(units) <= _LIST_ALL_UNITS_UP_TO:
+        return [_unit_line(unit) for unit in units]
+    plain = [unit for unit in units if not unit.skipped_by and not unit.notes]
+    engines = ", ".join(sorted({engine for unit in plain for engine in unit.reviewed_by}))
+    summary = f"- {len(plain)} files ({sum(u.lines for u in plain)} lines) reviewed in full by {engines}"
+    return [summary, *(_unit_line(unit) for unit in units if unit.skipped_by or unit.notes)]
+
+
+class MarkdownReporter:
+    def render(self, review: Review) -> str:
+        languages = {unit.path: unit.language for unit in review.coverage.units}
+        out = [f"# Security review of {review.target}", ""]
+        if review.commit_message:
+            out += ["Commit message:", "", *(f"> {line}" for line in review.commit_message.splitlines()), ""]
+        if review.findings:
+            out += ["## Security defects", ""]
+            for number, finding in enumerate(review.findings, start=1):
+                out += _finding_section(number, finding, languages.get(finding.path, ""))
+        out += ["## Verdict", "", f"**{review.verdict}**", "", "## Coverage", ""]
+        out += _coverage_lines(review.coverage.units)
+        out += [f"- **not reviewed** `{skip.target}`: {skip.reason}" for skip in review.coverage.skipped]
+        if review.coverage.out_of_scope:
+            out.append(f"- {review.coverage.out_of_scope} other files are in no language the engines review")
+        engines = ", ".join(f"{engine.name} {engine.version}" for engine in review.engines)
+        out += ["", f"secreview {review.tool_version}; engines: {engines}; {review.duration_s:.1f} s", ""]
+        return "\n".join(out)

@@ -1,0 +1,120 @@
+"""SARIF 2.1.0, the format code-scanning platforms (GitHub, GitLab, Azure DevOps) ingest.
+
+One rule per CWE (findings merged from several engines keep one rule), tagged `security` and
+`external/cwe/cwe-N` with a numeric `security-severity`, as GitHub code scanning expects.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from secreview import cwe
+from secreview.models import Finding, Review, Severity
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# GitHub reads 9.0+ as critical, 7.0-8.9 high, 4.0-6.9 medium, below that low.
+SECURITY_SEVERITY = {
+    Severity.critical: "9.5",
+    Severity.high: "8.0",
+    Severity.medium: "5.5",
+    Severity.low: "3.0",
+    Severity.info: "0.0",
+}
+_LEVEL = {Severity.critical: "error", Severity.high: "error", Severity.medium: "warning"}
+
+
+def rule_id(finding: Finding) -> str:
+    if finding.cwe is not None:
+        return f"CWE-{finding.cwe}"
+    return "".join(word.capitalize() for word in finding.title.split()) or "Unclassified"
+
+
+def _rule(identifier: str, findings: list[Finding]) -> dict[str, Any]:
+    first = findings[0]
+    worst = max((f.severity for f in findings), key=lambda s: s.rank)
+    tags = ["security"]
+    rule: dict[str, Any] = {
+        "id": identifier,
+        "name": "".join(word.capitalize() for word in first.title.split()),
+        "shortDescription": {"text": first.cwe_name or first.title},
+        "defaultConfiguration": {"level": _LEVEL.get(worst, "note")},
+    }
+    if first.cwe is not None:
+        tags.append(f"external/cwe/cwe-{first.cwe}")
+        rule["fullDescription"] = {"text": cwe.lookup(first.cwe).description or first.cwe_name}
+        rule["helpUri"] = f"https://cwe.mitre.org/data/definitions/{first.cwe}.html"
+    rule["help"] = {"text": first.solution}
+    rule["properties"] = {"tags": tags, "security-severity": SECURITY_SEVERITY[worst], "precision": "high"}
+    return rule
+
+
+def _location(finding: Finding) -> dict[str, Any]:
+    artifact: dict[str, Any] = {"uri": finding.path}
+    if finding.path.startswith("/"):
+        artifact = {"uri": f"file://{finding.path}"}
+    else:
+        artifact["uriBaseId"] = "%SRCROOT%"
+    region: dict[str, Any] = {"startLine": finding.start_line, "endLine": finding.end_line}
+    if finding.code:
+        region["snippet"] = {"text": finding.code}
+    return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+
+
+def _result(finding: Finding, index: int) -> dict[str, Any]:
+    return {
+        "ruleId": rule_id(finding),
+        "ruleIndex": index,
+        "level": _LEVEL.get(finding.severity, "note"),
+        "message": {"text": f"{finding.title}: {finding.description} Fix: {finding.solution}"},
+        "locations": [_location(finding)],
+        "partialFingerprints": {"secreview/v1": finding.fingerprint},
+        "properties": {
+            "severity": finding.severity.value,
+            "security-severity": SECURITY_SEVERITY[finding.severity],
+            "confidence": finding.confidence,
+            "engines": finding.engines,
+        },
+    }
+
+
+def _notifications(review: Review) -> list[dict[str, Any]]:
+    """What was not reviewed, so a platform shows the scan as partial rather than clean."""
+    notes = [f"{skip.target} not reviewed: {skip.reason}" for skip in review.coverage.skipped]
+    notes += [
+        f"{unit.path} skipped by {engine}: {reason}"
+        for unit in review.coverage.units
+        for engine, reason in unit.skipped_by.items()
+    ]
+    return [{"level": "warning", "message": {"text": text}} for text in notes]
+
+
+class SarifReporter:
+    def render(self, review: Review) -> str:
+        by_rule: dict[str, list[Finding]] = {}
+        for finding in review.findings:
+            by_rule.setdefault(rule_id(finding), []).append(finding)
+        index = {identifier: i for i, identifier in enumerate(by_rule)}
+        invocation: dict[str, Any] = {"executionSuccessful": review.complete}
+        if notifications := _notifications(review):
+            invocation["toolExecutionNotifications"] = notifications
+        log = {
+            "$schema": SARIF_SCHEMA,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "secreview",
+                            "version": review.tool_version,
+                            "semanticVersion": review.tool_version,
+                            "rules": [_rule(identifier, found) for identifier, found in by_rule.items()],
+                        }
+                    },
+                    "invocations": [invocation],
+                    "results": [_result(f, index[rule_id(f)]) for f in review.findings],
+                    "columnKind": "unicodeCodePoints",
+                }
+            ],
+        }
+        return json.dumps(log, indent=2) + "\n"

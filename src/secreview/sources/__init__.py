@@ -1,0 +1,1 @@
+"""Sources turn what the user names (paths, a git revision, a patch) into code units."""

@@ -1,0 +1,103 @@
+"""`--diff REV`: the lines a git revision range changed, with its commit messages as context."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from unidiff.patch import PatchedFile, PatchSet
+
+from secreview.models import SkippedTarget
+from secreview.sources.diff import NewText, units_from_patch
+from secreview.sources.interface import SourceResult
+from secreview.sources.reading import UnreadableSourceError, decode_source, read_source
+
+
+class GitError(Exception):
+    """A git command failed; str(error) is the reason to show."""
+
+
+def git(root: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True)
+    except OSError as error:
+        raise GitError(f"cannot run git: {error}") from None
+    if done.returncode != 0:
+        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        raise GitError(lines[-1] if lines else f"git {args[0]} failed")
+    return done.stdout
+
+
+def _verify_revision(toplevel: Path, revision: str) -> None:
+    try:
+        git(toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    except GitError:
+        raise GitError(f"unknown git revision '{revision}'") from None
+
+
+def git_toplevel(directory: Path) -> Path | None:
+    try:
+        return Path(git(directory, "rev-parse", "--show-toplevel").decode().strip())
+    except GitError:
+        return None
+
+
+def _split_range(rev: str) -> tuple[str, str | None]:
+    """'A..B' or 'A...B' -> (A, B); a single revision is compared with the working tree -> (REV, None)."""
+    for separator in ("...", ".."):
+        if separator in rev:
+            left, right = rev.split(separator, 1)
+            return left or "HEAD", right or "HEAD"
+    return rev, None
+
+
+@dataclass
+class GitDiffSource:
+    rev: str
+    root: Path
+    languages: frozenset[str]
+    max_bytes: int
+
+    def collect(self) -> SourceResult:
+        try:
+            return self._collect()
+        except GitError as error:
+            return SourceResult(skipped=[SkippedTarget(target=f"--diff {self.rev}", reason=str(error))])
+
+    def _collect(self) -> SourceResult:
+        toplevel = git_toplevel(self.root)
+        if toplevel is None:
+            raise GitError(f"{self.root} is not inside a git repository")
+        left, right = _split_range(self.rev)
+        for revision in (left, right):
+            if revision is not None:
+                _verify_revision(toplevel, revision)
+        diff = git(
+            toplevel,
+            "-c",
+            "core.quotepath=off",
+            "diff",
+            "--no-color",
+            "--no-ext-diff",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            self.rev,
+            "--",
+        )
+        log_range = self.rev if right is not None else f"{left}..HEAD"
+        messages = git(toplevel, "log", "--format=%B%x00", log_range, "--").decode(errors="replace")
+        commit_message = "\n\n".join(m.strip() for m in messages.split("\0") if m.strip()) or None
+
+        def load_new_text(patched: PatchedFile) -> NewText:
+            if right is None:
+                disk_path = toplevel / patched.path
+                return NewText(read_source(disk_path, self.max_bytes), disk_path)
+            try:
+                blob = git(toplevel, "show", f"{right}:{patched.path}")
+            except GitError as error:
+                raise UnreadableSourceError(str(error)) from None
+            return NewText(decode_source(blob, self.max_bytes))
+
+        patch = PatchSet(diff.decode("utf-8", errors="replace"))
+        return units_from_patch(patch, load_new_text, self.languages, commit_message)

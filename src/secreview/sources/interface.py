@@ -1,0 +1,26 @@
+"""What every source gives the pipeline: units to review, and what could not become a unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from secreview.models import CodeUnit, SkippedTarget
+
+
+@dataclass
+class SourceResult:
+    units: list[CodeUnit] = field(default_factory=list)
+    skipped: list[SkippedTarget] = field(default_factory=list)
+    out_of_scope: int = 0
+    commit_message: str | None = None
+    notes: dict[str, list[str]] = field(default_factory=dict)  # unit path -> notes
+
+    def note(self, path: str, text: str) -> None:
+        self.notes.setdefault(path, []).append(text)
+
+
+class Source(Protocol):
+    """Turns what the user named (paths, a git revision, a patch) into code units."""
+
+    def collect(self) -> SourceResult: ...
