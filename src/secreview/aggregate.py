@@ -56,17 +56,14 @@ def _merge(group: list[Finding]) -> Finding:
     """One finding from several reports of one defect, keeping every report as evidence."""
     if len(group) == 1:
         return group[0]
-    primary = max(group, key=lambda f: (f.confidence, len(f.solution)))
     best_cwe = _most_specific(f.cwe for f in group)
-    named = next(f for f in group if f.cwe == best_cwe)
+    # The words come from the report that names the weakness most precisely and explains it best.
+    primary = max((f for f in group if f.cwe == best_cwe), key=lambda f: (len(f.description), f.confidence))
     start = max(f.start_line for f in group)  # the ranges overlap, so their intersection is non-empty
     end = min(f.end_line for f in group)
     miss_all = math.prod(1.0 - f.confidence for f in group)
     return primary.model_copy(
         update={
-            "cwe": best_cwe,
-            "cwe_name": named.cwe_name,
-            "pillar": named.pillar,
             "start_line": start,
             "end_line": end,
             "severity": max((f.severity for f in group), key=lambda s: s.rank),

@@ -33,6 +33,9 @@ DEFAULT_SKIPPED_TESTS = (
     "B411",
     "B412",
 )
+# Bandit's own CWE is too coarse for these checks; the specific weakness lets findings merge with
+# Semgrep's reports of the same defect and names it as a reviewer would.
+_MORE_SPECIFIC_CWE = {"B506": 502}  # yaml.load: Bandit says CWE-20, the defect is unsafe deserialization
 _SEVERITY = {"HIGH": Severity.high, "MEDIUM": Severity.medium, "LOW": Severity.low}
 _CONFIDENCE = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
 
@@ -51,7 +54,7 @@ def _unparsable_reason(unit: CodeUnit, bandit_reason: str) -> str:
 
 
 def _finding(item: dict[str, Any], unit: CodeUnit) -> Finding:
-    cwe_id = item.get("issue_cwe", {}).get("id") or None
+    cwe_id = _MORE_SPECIFIC_CWE.get(item["test_id"]) or item.get("issue_cwe", {}).get("id") or None
     lines = item.get("line_range") or [item["line_number"]]
     title = cwe.short_name(cwe_id) if cwe_id else item["test_name"].replace("_", " ")
     solution = (solution_for(cwe_id, unit.language) if cwe_id else None) or (

@@ -47,8 +47,8 @@ def _git_listed_files(directory: Path) -> list[Path] | None:
 def _walked_files(directory: Path) -> Iterator[Path]:
     """All files under a directory that is not in git, honouring a .gitignore at its top."""
     gitignore = directory / ".gitignore"
-    ignored = pathspec.PathSpec.from_lines(
-        "gitwildmatch", gitignore.read_text(errors="replace").splitlines() if gitignore.is_file() else []
+    ignored = pathspec.GitIgnoreSpec.from_lines(
+        gitignore.read_text(errors="replace").splitlines() if gitignore.is_file() else []
     )
     for folder, subfolders, files in os.walk(directory):
         subfolders[:] = sorted(d for d in subfolders if d not in _ALWAYS_SKIPPED_DIRS)
@@ -70,7 +70,7 @@ class PathSource:
 
     def collect(self) -> SourceResult:
         result = SourceResult()
-        excluded = pathspec.PathSpec.from_lines("gitwildmatch", self.exclude)
+        excluded = pathspec.GitIgnoreSpec.from_lines(self.exclude)
         seen: set[str] = set()
         for name in self.paths:
             path = Path(name)

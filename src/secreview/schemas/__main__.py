@@ -1,0 +1,3 @@
+from secreview.schemas import render_schema
+
+print(render_schema(), end="")

@@ -1,0 +1,5 @@
+"""Code with nothing to report."""
+
+
+def add(a: int, b: int) -> int:
+    return a + b

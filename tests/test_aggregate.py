@@ -1,0 +1,63 @@
+from secreview import aggregate
+from secreview.models import NO_DEFECTS_VERDICT, CodeUnit, Evidence, Finding, LineRange, Severity
+
+TEXT = "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+
+
+def unit(text: str = TEXT, review_lines: list[LineRange] | None = None) -> CodeUnit:
+    return CodeUnit(id="m.py", path="m.py", language="python", text=text, review_lines=review_lines)
+
+
+def raw(engine: str, cwe: int | None, start: int, end: int | None = None, confidence: float = 0.6) -> Finding:
+    return Finding(
+        path="m.py", start_line=start, end_line=end or start, cwe=cwe, title=f"{engine} title",
+        description=f"{engine} says", solution=f"{engine} fix", severity=Severity.medium, confidence=confidence,
+        evidence=[Evidence(engine=engine, rule_id="r", message="m", severity=Severity.medium,
+                           confidence=confidence, cwe=cwe)],
+    )  # fmt: skip
+
+
+def test_findings_of_one_defect_from_two_engines_merge_and_keep_both_as_evidence():
+    (merged,) = aggregate.judge([raw("bandit", 327, 5, confidence=0.9), raw("semgrep", 328, 5, 6)], {"m.py": unit()})
+    assert merged.cwe == 328  # the more specific of the family
+    assert merged.cwe_name == "Use of Weak Hash"
+    assert merged.pillar == 693
+    assert merged.engines == ["bandit", "semgrep"]
+    assert (merged.start_line, merged.end_line) == (5, 5)  # clipped to the file, then intersected
+    assert merged.confidence == 0.96  # 1 - (1 - 0.9) * (1 - 0.6)
+    assert merged.code == "    return hashlib.md5(data).hexdigest()"
+
+
+def test_different_weaknesses_on_the_same_line_stay_apart():
+    findings = aggregate.judge([raw("bandit", 79, 5), raw("semgrep", 89, 5)], {"m.py": unit()})
+    assert [f.cwe for f in findings] == [79, 89]
+
+
+def test_lines_outside_the_file_or_the_changed_lines_are_dropped():
+    changed = unit(review_lines=[LineRange(start=4, end=4)])
+    assert aggregate.judge([raw("x", 89, 40)], {"m.py": unit()}) == []
+    assert aggregate.judge([raw("x", 89, 5)], {"m.py": changed}) == []
+    assert len(aggregate.judge([raw("x", 89, 3, 5)], {"m.py": changed})) == 1
+
+
+def test_ids_that_name_no_weakness_are_not_shown():
+    (finding,) = aggregate.judge([raw("x", 16, 5)], {"m.py": unit()})  # CWE-16 is a category
+    assert finding.cwe is None
+
+
+def test_fingerprints_survive_lines_moving_and_tell_repeats_apart():
+    before = aggregate.judge([raw("x", 328, 5)], {"m.py": unit()})
+    moved_text = "# a new comment\n" * 3 + TEXT
+    after = aggregate.judge([raw("x", 328, 8)], {"m.py": unit(moved_text)})
+    assert before[0].fingerprint == after[0].fingerprint
+    twice = unit(TEXT + TEXT.split("\n", 3)[3])
+    repeated = aggregate.judge([raw("x", 328, 5), raw("x", 328, 7)], {"m.py": twice})
+    assert repeated[0].fingerprint != repeated[1].fingerprint
+
+
+def test_verdicts():
+    assert aggregate.verdict([], complete=True) == NO_DEFECTS_VERDICT
+    incomplete = aggregate.verdict([], complete=False)
+    assert "incomplete" in incomplete and NO_DEFECTS_VERDICT not in incomplete
+    (finding,) = aggregate.judge([raw("x", 328, 5)], {"m.py": unit()})
+    assert aggregate.verdict([finding], complete=True) == "1 security defect is detected in the code (1 medium)"

@@ -1,0 +1,180 @@
+"""End to end: the real `secreview` command on real files and real git repositories."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import commit_all, git, make_git_repo, run_secreview
+from secreview.models import NO_DEFECTS_VERDICT
+
+pytestmark = pytest.mark.slow
+
+SAFE_LOOKUP = """\
+import sqlite3
+
+
+def find(name):
+    cursor = sqlite3.connect("app.db").cursor()
+    cursor.execute("SELECT * FROM users WHERE name = ?", (name,))
+    return cursor.fetchall()
+"""
+UNSAFE_LOOKUP = SAFE_LOOKUP.replace(
+    '    cursor.execute("SELECT * FROM users WHERE name = ?", (name,))\n',
+    "    query = \"SELECT * FROM users WHERE name = '%s'\" % name\n    cursor.execute(query)\n",
+)
+
+
+def test_review_a_file_shows_defects_and_fails(project: Path):
+    done = run_secreview("review", "src/app.py", cwd=project)
+    assert done.returncode == 1, done.stderr
+    assert (
+        "CWE-89 (Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection'))" in done.stdout
+    )
+    assert "CWE-78 (" in done.stdout
+    assert "**Solution**:" in done.stdout
+    assert "security defects are detected in the code" in done.stdout
+
+
+def test_review_a_clean_file_passes_with_the_fixed_sentence(project: Path):
+    done = run_secreview("review", "src/clean.py", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert f"**{NO_DEFECTS_VERDICT}**" in done.stdout
+    assert done.stderr == ""
+
+
+def test_review_a_directory_in_several_languages_to_json_and_sarif(project: Path):
+    done = run_secreview("review", ".", "--format", "json", "-o", "review.json", cwd=project)
+    assert done.returncode == 1, done.stderr
+    review = json.loads((project / "review.json").read_text())
+    by_path = {(f["path"], f["cwe"]) for f in review["findings"]}
+    assert ("src/app.py", 89) in by_path
+    assert ("native/greet.c", 134) in by_path
+    assert review["complete"] is True
+    sarif = run_secreview("review", ".", "--format", "sarif", cwd=project)
+    assert json.loads(sarif.stdout)["version"] == "2.1.0"
+
+
+def test_fail_on_threshold_decides_the_exit_code(project: Path):
+    (project / "weak.py").write_text("import random\n\n\ndef pick(items):\n    return random.choice(items)\n")
+    assert run_secreview("review", "weak.py", "--fail-on", "critical", cwd=project).returncode == 0
+    assert run_secreview("review", "src/app.py", "--fail-on", "low", cwd=project).returncode == 1
+
+
+def test_settings_from_pyproject_and_environment(project: Path):
+    (project / "pyproject.toml").write_text('[tool.secreview]\nformat = "json"\nfail-on = "critical"\n')
+    done = run_secreview("review", "src/app.py", cwd=project)
+    assert json.loads(done.stdout)["findings"]
+    assert done.returncode in (0, 1)
+    from_env = run_secreview("review", "src/app.py", cwd=project, env={"SECREVIEW_FORMAT": "sarif"})
+    assert json.loads(from_env.stdout)["version"] == "2.1.0"
+    bad = run_secreview("review", "src/app.py", cwd=project, env={"SECREVIEW_FAIL_ON": "sometimes"})
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("secreview: error: invalid setting fail-on (from the environment)")
+
+
+@pytest.fixture
+def repo_with_change(tmp_path: Path) -> Path:
+    repo = make_git_repo(tmp_path / "repo")
+    (repo / "db.py").write_text(SAFE_LOOKUP)
+    (repo / "legacy.py").write_text("import os\n\n\ndef run(cmd):\n    os.system(cmd)\n")
+    commit_all(repo, "Add user lookup")
+    (repo / "db.py").write_text(UNSAFE_LOOKUP)
+    commit_all(repo, "Build the lookup query by hand\n\nFaster than binding parameters.")
+    return repo
+
+
+def test_review_the_changes_of_a_revision(repo_with_change: Path):
+    done = run_secreview("review", "--diff", "HEAD~1", "--format", "json", "--fail-on", "medium", cwd=repo_with_change)
+    review = json.loads(done.stdout)
+    assert [(f["path"], f["cwe"]) for f in review["findings"]] == [("db.py", 89)]  # legacy.py did not change
+    assert review["commit_message"].startswith("Build the lookup query by hand")
+    assert review["coverage"]["units"][0]["review_lines"] == [{"start": 6, "end": 7}]
+    assert done.returncode == 1
+
+
+def test_review_a_patch_from_stdin_and_from_a_file(repo_with_change: Path):
+    git(repo_with_change, "reset", "-q", "--soft", "HEAD~1")
+    diff = git(repo_with_change, "diff", "--cached")
+    from_stdin = run_secreview("review", "--patch", "-", "--format", "json", cwd=repo_with_change, stdin=diff)
+    assert [f["cwe"] for f in json.loads(from_stdin.stdout)["findings"]] == [89]
+
+    (repo_with_change / "db.py").write_text(SAFE_LOOKUP)  # the patch is not applied here: applied in memory
+    (repo_with_change / "change.patch").write_text(diff)
+    from_file = run_secreview("review", "--patch", "change.patch", "--format", "json", cwd=repo_with_change)
+    assert [f["cwe"] for f in json.loads(from_file.stdout)["findings"]] == [89]
+
+
+def test_an_empty_patch_is_clean(tmp_path: Path):
+    done = run_secreview("review", "--patch", "-", cwd=tmp_path, stdin="")
+    assert done.returncode == 0
+    assert NO_DEFECTS_VERDICT in done.stdout
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_still_reviewed(project: Path):
+    (project / "binary.py").write_bytes(b"\x00\x01\x02" * 10)
+    (project / "latin1.py").write_bytes("s = 'café'\n".encode("latin-1"))
+    (project / "empty.py").write_text("")
+    (project / "broken.py").write_text("def f(:\n    pass\n")
+    (project / "huge.py").write_text("x = 1\n" * 3_500_000)  # about 21 MB
+    named = ["src/clean.py", "binary.py", "latin1.py", "empty.py", "broken.py", "huge.py", "missing.py"]
+
+    done = run_secreview("review", *named, "--format", "json", cwd=project)
+
+    assert done.returncode == 3
+    lines = done.stderr.splitlines()
+    assert "secreview: not reviewed: binary.py: binary file (contains NUL bytes)" in lines
+    assert any(line.startswith("secreview: not reviewed: latin1.py: not UTF-8 text") for line in lines)
+    assert any(line.startswith("secreview: not reviewed: huge.py: too large (21.0 MB > 2.0 MB limit") for line in lines)
+    assert "secreview: not reviewed: missing.py: no such file or directory" in lines
+    assert any(line.startswith("secreview: bandit skipped broken.py: Bandit cannot parse it") for line in lines)
+    assert "secreview: note: empty.py: empty file: nothing to review" in lines
+    review = json.loads(done.stdout)
+    assert {s["target"] for s in review["coverage"]["skipped"]} == {"binary.py", "latin1.py", "huge.py", "missing.py"}
+    reviewed = {u["path"]: u for u in review["coverage"]["units"]}
+    assert reviewed["src/clean.py"]["reviewed_by"] == ["bandit", "semgrep"]
+    assert reviewed["broken.py"]["reviewed_by"] == ["semgrep"]
+    assert review["complete"] is False
+    assert NO_DEFECTS_VERDICT not in review["verdict"]
+
+
+def test_malformed_patch_and_unknown_revision_exit_3(repo_with_change: Path):
+    bad_patch = run_secreview("review", "--patch", "-", cwd=repo_with_change, stdin="not a diff at all\n")
+    assert bad_patch.returncode == 3
+    assert "secreview: not reviewed: --patch -: malformed patch" in bad_patch.stderr
+    assert NO_DEFECTS_VERDICT not in bad_patch.stdout
+    unknown = run_secreview("review", "--diff", "v9.9.9", cwd=repo_with_change)
+    assert unknown.returncode == 3
+    assert "secreview: not reviewed: --diff v9.9.9: unknown git revision 'v9.9.9'" in unknown.stderr
+
+
+def test_usage_errors_exit_2(project: Path):
+    assert run_secreview("review", cwd=project).returncode == 2
+    assert run_secreview("review", "src", "--diff", "HEAD", cwd=project).returncode == 2
+    assert run_secreview("review", "src", "--format", "pdf", cwd=project).returncode == 2
+    assert run_secreview("review", "--patch", "nope.patch", cwd=project).returncode == 2
+
+
+def test_output_to_an_unwritable_place_is_a_clear_error(project: Path):
+    done = run_secreview("review", "src/clean.py", "-o", "no/such/dir/out.md", cwd=project)
+    assert done.returncode == 2
+    assert done.stderr.startswith("secreview: error: cannot write no/such/dir/out.md")
+
+
+def test_cwe_command_prints_the_chain_to_the_pillar(tmp_path: Path):
+    done = run_secreview("cwe", "CWE-89", cwd=tmp_path)
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert lines[0] == "CWE-89: Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')"
+    chain = [line.strip().split()[0] for line in lines if line.strip().startswith("CWE-") and "(" in line][1:]
+    assert chain == ["CWE-89", "CWE-943", "CWE-74", "CWE-707"]
+    assert run_secreview("cwe", "999999", cwd=tmp_path).returncode == 2
+
+
+def test_the_shipped_example_reviews_cleanly_without_network(tmp_path: Path):
+    example = Path(__file__).parents[1] / "examples"
+    copy = shutil.copytree(example, tmp_path / "examples")
+    done = run_secreview("review", str(copy), cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    assert "## Verdict" in done.stdout

@@ -1,0 +1,41 @@
+import sys
+from pathlib import Path
+
+from secreview.api import ReviewRequest, run_review
+from secreview.config import Settings
+from secreview.engines.bandit import BanditEngine
+from secreview.models import CodeUnit
+
+PY312_FSTRING = 'import os\nuser = {"name": "x"}\nprint(f"{user["name"]}")\nos.system("ls " + input())\n'
+
+
+def test_bandit_reports_cwe_severity_and_a_fix(tmp_path: Path):
+    path = tmp_path / "m.py"
+    path.write_text("import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n")
+    unit = CodeUnit(id="m.py", path="m.py", language="python", text=path.read_text(), disk_path=path)
+
+    result = BanditEngine().review([unit])
+
+    (finding,) = result.findings
+    assert (finding.cwe, finding.start_line, finding.severity.value) == (327, 5, "high")
+    assert finding.evidence[0].rule_id == "B324:hashlib"
+    assert "Bandit B324" in finding.solution
+    assert not result.skipped
+
+
+def test_code_bandit_cannot_parse_is_still_reviewed_by_semgrep(tmp_path: Path):
+    """Python 3.12 f-strings: Bandit under an older Python skips the file, and says why."""
+    (tmp_path / "new_syntax.py").write_text(PY312_FSTRING)
+    review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(), start=tmp_path)
+    (unit,) = review.coverage.units
+    assert unit.reviewed_by == ["semgrep"]
+    if sys.version_info < (3, 12):
+        assert "Bandit cannot parse it under Python 3.11" in unit.skipped_by["bandit"]
+        assert "(line 3)" in unit.skipped_by["bandit"]
+        assert not review.complete
+
+
+def test_units_without_a_file_on_disk_are_given_to_the_tools_under_their_own_name():
+    unit = CodeUnit(id="pkg/m.py", path="pkg/m.py", language="python", text="import os\nos.system(input())\n")
+    findings = BanditEngine().review([unit]).findings
+    assert findings and all(f.path == "pkg/m.py" for f in findings)

@@ -1,0 +1,82 @@
+"""Every Semgrep rule carries its CWE and is proven by an annotated sample (Semgrep's convention):
+`ruleid: ID` on the line before a line where the rule must fire, `ok: ID` before one where it must not."""
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from secreview import cwe
+from secreview.engines.rulebook import load_rules
+from secreview.engines.semgrep import SemgrepEngine
+from secreview.models import CodeUnit
+from secreview.sources.languages import language_of
+
+SAMPLES = Path(__file__).parent / "rule_samples"
+ANNOTATION = re.compile(r"(?:#|//)\s*(ruleid|ok):\s*([\w\-, ]+)")
+
+Expectations = dict[tuple[str, int], set[str]]  # (sample path, line) -> rule ids
+
+
+def sample_files() -> list[Path]:
+    return sorted(path for path in SAMPLES.glob("*/*") if language_of(path))
+
+
+def annotations() -> tuple[Expectations, Expectations]:
+    """(must fire, must not fire), each keyed by the line after the annotation."""
+    fire: Expectations = defaultdict(set)
+    quiet: Expectations = defaultdict(set)
+    for path in sample_files():
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            match = ANNOTATION.search(line)
+            if match:
+                ids = {rule.strip() for rule in match.group(2).split(",") if rule.strip()}
+                (fire if match.group(1) == "ruleid" else quiet)[(path.as_posix(), number + 1)] |= ids
+    return fire, quiet
+
+
+@pytest.fixture(scope="module")
+def fired() -> Expectations:
+    """What the real Semgrep engine reports on the samples: (path, start line) -> rule ids."""
+    units = [
+        CodeUnit(id=p.as_posix(), path=p.as_posix(), language=language_of(p) or "", text=p.read_text(), disk_path=p)
+        for p in sample_files()
+    ]
+    result = SemgrepEngine(max_target_bytes=2_000_000).review(units)
+    assert not result.skipped, result.skipped
+    seen: Expectations = defaultdict(set)
+    for finding in result.findings:
+        for evidence in finding.evidence:
+            seen[(finding.path, finding.start_line)].add(evidence.rule_id)
+    return seen
+
+
+def test_every_rule_has_complete_metadata_and_a_real_cwe():
+    rules = load_rules()
+    assert {rule.language for rule in rules} >= {"python", "c", "java"}
+    assert len({rule.id for rule in rules}) == len(rules), "rule ids must be unique"
+    for rule in rules:
+        assert rule.id.startswith(f"{rule.language}-"), rule.id
+        assert cwe.is_weakness(rule.cwe), f"{rule.id}: CWE-{rule.cwe} is not a weakness in the catalog"
+        assert rule.title and rule.solution and rule.message, rule.id
+        assert 0 < rule.confidence <= 1, rule.id
+
+
+def test_every_rule_is_annotated_where_it_must_and_must_not_fire():
+    fire, quiet = annotations()
+    for rule in load_rules():
+        assert any(rule.id in ids for ids in fire.values()), f"{rule.id} has no ruleid: sample"
+        assert any(rule.id in ids for ids in quiet.values()), f"{rule.id} has no ok: sample"
+
+
+def test_rules_fire_exactly_where_annotated(fired: Expectations):
+    fire, quiet = annotations()
+    missed = [f"{path}:{line} {rule}" for (path, line), ids in fire.items() for rule in ids - fired[(path, line)]]
+    wrong = [f"{path}:{line} {rule}" for (path, line), ids in quiet.items() for rule in ids & fired[(path, line)]]
+    unannotated = [
+        f"{path}:{line} {rule}" for (path, line), ids in fired.items() for rule in ids - fire.get((path, line), set())
+    ]
+    assert not missed, f"rules that did not fire where annotated: {missed}"
+    assert not wrong, f"rules that fired on ok: lines: {wrong}"
+    assert not unannotated, f"findings on lines without a ruleid: annotation: {unannotated}"
