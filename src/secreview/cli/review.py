@@ -84,7 +84,11 @@ def review_command(
     request = ReviewRequest(paths=list(paths), diff=diff)
     if patch is not None:
         request.patch_text, request.patch_label = _read_patch(patch), patch
-    review = run_review(request, settings)
+    if sys.stderr.isatty():  # progress on a terminal only; pipes and CI stay quiet
+        with Console(stderr=True).status(f"Reviewing {request.describe()}..."):
+            review = run_review(request, settings)
+    else:
+        review = run_review(request, settings)
     _report_gaps(review)
     text = REPORTERS[settings.format].render(review)
     if settings.output is not None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -118,10 +120,14 @@ class SemgrepEngine:
             f"--max-target-bytes={self.max_target_bytes}",
             f"--timeout={self.timeout_s}",
         ]
-        try:
-            done = subprocess.run([*command, "--", *files], capture_output=True, text=True)
-        except OSError as error:
-            raise EngineUnavailableError(f"cannot run Semgrep: {error}") from None
+        # semgrep-core leaves scratch files in TMPDIR; give it a folder that is removed afterwards
+        with tempfile.TemporaryDirectory(prefix="secreview-semgrep-") as scratch:
+            try:
+                done = subprocess.run(
+                    [*command, "--", *files], capture_output=True, text=True, env={**os.environ, "TMPDIR": scratch}
+                )
+            except OSError as error:
+                raise EngineUnavailableError(f"cannot run Semgrep: {error}") from None
         try:
             report: dict[str, Any] = json.loads(done.stdout)
         except json.JSONDecodeError:
