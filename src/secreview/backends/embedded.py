@@ -1,0 +1,56 @@
+"""The embedded default: a local GGUF model served by llama.cpp (xllamacpp) on 127.0.0.1.
+
+The model runs in this process behind llama.cpp's own OpenAI-compatible HTTP server, so the embedded
+and remote cases share one protocol and one client (OpenAICompatibleBackend); nothing leaves the
+machine and no API key is needed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from secreview.backends.interface import BackendError, ChatRequest, Completion
+from secreview.backends.openai_http import OpenAICompatibleBackend
+
+
+@dataclass
+class EmbeddedBackend:
+    model_path: Path
+    model: str
+    context_tokens: int = 8192
+    parallel: int = 1
+    threads: int = field(default_factory=lambda: max(os.cpu_count() or 1, 1))
+    _server: Any = field(init=False, repr=False, default=None)
+    _client: OpenAICompatibleBackend = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        try:
+            import xllamacpp
+        except ImportError:
+            raise BackendError("the embedded model needs xllamacpp: pip install xllamacpp") from None
+        params = xllamacpp.CommonParams()
+        params.model.path = str(self.model_path)
+        params.n_ctx = self.context_tokens * self.parallel  # llama.cpp splits the context between slots
+        params.n_parallel = self.parallel
+        params.cpuparams.n_threads = self.threads
+        params.cpuparams_batch.n_threads = self.threads
+        params.hostnames = ["127.0.0.1"]
+        params.port = 0  # any free port; the server reports the one it took
+        params.verbosity = -1
+        params.warmup = False
+        try:
+            self._server = xllamacpp.Server(params)
+        except Exception as error:  # the binding raises plain RuntimeError/ValueError for a bad model file
+            raise BackendError(f"cannot load the model {self.model_path}: {error}") from None
+        address = str(self._server.listening_address).rstrip("/")
+        self._client = OpenAICompatibleBackend(f"{address}/v1", self.model, max_concurrency=self.parallel)
+
+    def complete(self, request: ChatRequest) -> Completion:
+        return self._client.complete(request)
+
+    def close(self) -> None:
+        """Stop the server (llama.cpp stops it when the object is released)."""
+        self._server = None
