@@ -1,0 +1,140 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct session {
+    char *user;
+    char *token;
+    int refs;
+};
+
+struct list_node {
+    struct list_node *next;
+    char *value;
+};
+
+/* ---------------- use after free ---------------- */
+
+int close_session(struct session *s)
+{
+    free(s);
+    // ruleid: c-use-after-free
+    return s->refs;
+}
+
+void log_and_free(char *msg, int verbose)
+{
+    if (verbose)
+        free(msg);
+    // ruleid: c-use-after-free
+    printf("done: %s\n", msg);
+}
+
+void rotate_token(struct session *s, const char *fresh)
+{
+    free(s->token);
+    // ruleid: c-use-after-free
+    printf("old token %s replaced\n", s->token);
+    s->token = strdup(fresh);
+}
+
+void free_list(struct list_node *head)
+{
+    struct list_node *next;
+    while (head != NULL) {
+        next = head->next;
+        free(head->value);
+        free(head);
+        // ok: c-use-after-free
+        head = next;
+    }
+}
+
+void reset_session(struct session *s, const char *user)
+{
+    free(s->user);
+    s->user = strdup(user);
+    // ok: c-use-after-free
+    printf("user is now %s\n", s->user);
+}
+
+void destroy_session(struct session *s)
+{
+    free(s->user);
+    free(s->token);
+    // ok: c-use-after-free
+    memset(s, 0, sizeof(*s));
+    free(s);
+}
+
+int process(char *buf, int n)
+{
+    if (n < 0) {
+        free(buf);
+        return -1;
+    }
+    // ok: c-use-after-free
+    buf[0] = 'x';
+    free(buf);
+    return 0;
+}
+
+/* ---------------- double free ---------------- */
+
+int load_config(const char *path)
+{
+    char *data = malloc(4096);
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        free(data);
+        goto fail;
+    }
+    fread(data, 1, 4096, fp);
+    fclose(fp);
+    free(data);
+    return 0;
+fail:
+    // ruleid: c-double-free
+    free(data);
+    return -1;
+}
+
+void drop_token(struct session *s)
+{
+    free(s->token);
+    if (s->refs == 0)
+        // ruleid: c-double-free
+        free(s->token);
+}
+
+void drop_token_safe(struct session *s)
+{
+    free(s->token);
+    s->token = NULL;
+    // ok: c-double-free
+    free(s->token);
+}
+
+void replace_buffer(char *buf, size_t n)
+{
+    free(buf);
+    buf = malloc(n);
+    if (buf == NULL)
+        return;
+    memset(buf, 0, n);
+    // ok: c-double-free
+    free(buf);
+}
+
+int cleanup_on_error(char *a, char *b, int err)
+{
+    if (err) {
+        free(a);
+        free(b);
+        return -1;
+    }
+    // ok: c-double-free
+    free(a);
+    free(b);
+    return 0;
+}
