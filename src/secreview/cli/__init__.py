@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from secreview.cli.cwe import cwe_command
+from secreview.cli.model import model_group
 from secreview.cli.review import review_command
 
 
@@ -16,3 +17,4 @@ def main() -> None:
 
 main.add_command(review_command)
 main.add_command(cwe_command)
+main.add_command(model_group)
