@@ -1,0 +1,1 @@
+"""Prompting and answer parsing for model-based engines."""

@@ -1,0 +1,913 @@
+"""Read a free-text security review (an LLM's answer, a colleague's notes) into findings.
+
+Reviews come as markdown-ish prose: numbered or bulleted items, headings, bold labels, CWE ids with or
+without their names, line references in many spellings, a "Solution:" per item, and often a verdict
+sentence. `parse_review` turns one into findings without judging them: line numbers are taken as
+written (grounding against the file, CWE checks and voting happen later, in secreview.aggregate).
+
+Rules (each one a decision; the tests pin them down):
+
+- Structure. The text is cut into blocks at headings: markdown `#` headings, lines that are bold and nothing
+  else, and (after a blank line) headline-like lines (no final period, at most 16 words) that start with a CWE
+  id or with "Issue 2:"-style numbering. Lines inside ``` fences are code, never markup. A heading that names
+  a CWE, a line or is numbered makes its whole block one item; any other heading is a section title, and the
+  top-level list items (`1.`, `1)`, `(1)`, `-`, `*`, `+`, `•`) under it are the items. An item runs to the
+  next list marker at its own indentation or less, or to an unindented paragraph after a blank line (unless
+  that paragraph starts with a field label such as "Solution:", which still belongs to the item; so does a
+  fenced code block). Outside items, a prose paragraph (or a markdown table row, read through its header:
+  "Line(s)", "Fix", ...) becomes an item when it names a CWE (one item per CWE-bearing sentence run), or when
+  it gives a line and says outright that code is vulnerable / introduces a vulnerability. An item whose
+  sub-items name at least two different (CWE, line) places is split into one item per sub-item; the sub-items
+  inherit the parent's CWE, title and solution where they give none.
+- Which items count. An item counts only if it names a CWE or a line; anything else ("Key points: input
+  validation is important") is generic advice and is dropped. An item whose text starts by saying there is
+  nothing there ("CWE-284: Not applicable", "Line 40: no issue found") is dropped too.
+- Verdict. `says_no_defects` is True when the text contains NO_DEFECTS_VERDICT (case-insensitive, "were" for
+  "are" accepted, any qualification after it accepted: "... in the context of its usage as test cases"),
+  unless the sentence is hedged before it ("other than the above, ...", "cannot say that ...", "if ...") or
+  narrowed after it ("... except ..."). A clearly equivalent statement ("there are no security vulnerabilities
+  ...", "no vulnerabilities were found", "the code does not introduce security defects") also counts, but only
+  when no counted item names a CWE: a review that names CWEs and says "no other issues" asserts defects. The
+  exact sentence itself wins even over items that name CWEs: the reviewer concluded "no defects", so those
+  items are observations. With no such sentence, says_no_defects is False, even when nothing is found ("The
+  code looks fine." gives no findings and no verdict).
+- Findings and observations. If the verdict is "no defects", the counted items that give a line become
+  `observations` (severity info) and there are no findings; line-less items are dropped, since a concern
+  nobody located is not worth showing. Otherwise the counted items are `findings` (cwe None when the item
+  named none).
+- Lines. The first line reference of an item is used, looked for in its heading, then its explanatory text,
+  then its solution: "lines 84-87, 92-107" gives 84-87 (the span could cover unrelated code and would be
+  quoted as evidence; the other ranges stay in the description). Recognised forms: "line 12", "Line 70-78",
+  "lines 12 to 15", "lines 12 through 15", "line 12 - line 15", "(Line 94-97)", "Lines: 12-14", "line no. 12",
+  "line #12", "L12-L15", "#L12", and a lone "L12" where it points ("at L12", "(L12)", "L12:"), so that "the L3
+  agent" is not a line. A reversed range is swapped; line 0 is ignored; nothing is clipped to the file here. A
+  finding that names a CWE but no line is placed at the first line under review (line 1 for a whole file), and
+  its description says that the review gave no line.
+- Fields. Title: the item's heading (bold lead, "Title: ..." lead, or markdown heading) with CWE ids and line
+  references taken out, unless that leaves only generic words ("Potential Issue 2"); the CWE's stated name (or
+  the catalog's short name) when the heading is just a CWE or there is no heading; else the first sentence of
+  the description. Description: the explanatory text, labels, markdown emphasis and fenced code removed (the
+  title if nothing is left but a line reference). Solution: the text after the first
+  Solution/Fix/Recommendation/Mitigation/Remediation label, fenced code kept as a block, "" if none. CWE: the
+  first id in heading, text, solution; `cwe_name` is the name the review wrote next to it, if any (the
+  catalog's name is set by aggregate). Severity: medium for findings unless the item says critical, high or
+  low ("Severity: High", "high-risk", "(Low)"); info for observations. Confidence 0.5.
+- Robustness. Any str is accepted (lone surrogates are replaced, line ends normalised). Every regex repeat is
+  bounded or unambiguous (no nested or adjacent unbounded repeats over the same characters), so time is
+  linear in the length of the text: a megabyte of adversarial text takes a second or two.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+from secreview import cwe as cwe_catalog
+from secreview.models import CodeUnit, Evidence, Finding, Severity
+
+CONFIDENCE = 0.5
+_MAX_TITLE = 120
+_MAX_SPLIT_DEPTH = 3
+
+# --- patterns (all bounded: linear time on any input) ---------------------------------------------
+
+_CWE = re.compile(r"\bCWE[\s:_\-\u2010-\u2015]{0,3}(?:ID[\s:#]{0,3})?#?(\d{1,5})(?!\d)", re.IGNORECASE)
+# The name a review writes right after an id: "CWE-664 (Improper Control ...)", one level of nesting.
+_NAME_IN_PARENS = re.compile(r"\s{0,3}\(([^()\n]{1,200}(?:\([^()\n]{0,120}\)[^()\n]{0,80})?)\)")
+_NAME_AFTER_SEPARATOR = re.compile(r"\s{0,3}(?:[:\-\u2013\u2014]|\*\*:?)\s{0,3}(.{1,200})")
+_LINE_WORD = re.compile(
+    r"(?<!\w)(?:lines?|ln)(?:\s{1,2}(?:numbers?|nos?\.?))?(?:\*\*|__)?\s{0,3}[:#]?\s{0,3}(\d{1,7})(?!\d)"
+    r"(?:\s{0,3}(?:-|\u2010|\u2011|\u2012|\u2013|\u2014|to|through|thru|until|\.\.\.?)\s{0,3}"
+    r"(?:lines?\s{0,2})?(\d{1,7})(?!\d))?",
+    re.IGNORECASE,
+)
+_LINE_L = re.compile(r"(?<!\w)(#?)L(\d{1,7})(?:\s{0,2}[-\u2013\u2014]\s{0,2}L?(\d{1,7}))?(?![\w])")
+# More ranges after the first one ("lines 84-87, 92-107"): removed from titles along with the first.
+_MORE_RANGES = re.compile(r"(?:\s{0,2}(?:,|and|&)\s{0,2}\d{1,7}(?:\s{0,2}[-\u2013]\s{0,2}\d{1,7})?){1,20}")
+_LIST_MARKER = re.compile(r"(\s*)(?:\d{1,3}[.)]|\(\d{1,3}\)|[-*+\u2022\u25cf\u25aa\u25e6\u2023])\s+")
+_MD_HEADING = re.compile(r"\s{0,3}#{1,6}\s+(.*)")
+_NUMBERED_HEADING = re.compile(
+    r"(?:\d{1,3}[.):]\s|(?:issue|finding|defect|vulnerability|weakness|problem|concern)\s{0,2}#?\d{1,3}\b)",
+    re.IGNORECASE,
+)
+_NUMBER_PREFIX = re.compile(
+    r"(?:\d{1,3}[.):]\s{1,3}|(?:issue|finding|defect|vulnerability|weakness|problem|concern)\s{0,2}#?\d{1,3}"
+    r"\s{0,2}[:.\-\u2013\u2014]?\s{0,3})",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(
+    r"(?:\*\*|__)?\s{0,2}([A-Za-z][A-Za-z /-]{0,28}?)\s{0,2}(?:\*\*|__)?\s{0,2}:(?!//)\s{0,2}(?:\*\*|__)?"
+)
+_INLINE_SOLUTION = re.compile(
+    r"(?<!\w)(?:\*\*|__)?(?:Solution|Fix|Recommendation|Recommended fix|Mitigation|Remediation|Suggested fix)"
+    r"(?:\*\*|__)?\s{0,2}:(?:\*\*|__)?"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_SEVERITY = (
+    re.compile(
+        r"\b(?:severity|risk(?:\s{1,2}level)?|priority|impact)\b[^\w\n]{0,6}(?:is\s{1,2}|level\s{1,2})?"
+        r"(critical|high|medium|moderate|low)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(critical|high|medium|moderate|low)[\s-]{1,2}(?:severity|risk|impact|priority)\b", re.IGNORECASE),
+    re.compile(r"[\[(](critical|high|medium|moderate|low)[\])]", re.IGNORECASE),
+)
+
+_EXACT_VERDICT = re.compile(
+    r"\bno\W{1,5}security\W{1,5}defects?\W{1,5}(?:(?:are|were|have\W{1,3}been)\W{1,5})?detected\W{1,5}in\W{1,5}"
+    r"the\W{1,5}code\b",
+    re.IGNORECASE,
+)
+_NOUNS = r"(?:defects?|vulnerabilit(?:y|ies)|issues?|flaws?|weakness(?:es)?|problems?|concerns?)"
+_EQUIVALENT_VERDICTS = (
+    re.compile(
+        rf"\bno\s((?:[\w-]+\s){{0,3}}?)(?:security\s)?{_NOUNS}\s(?:[\w-]+\s){{0,2}}?"
+        r"(?:(?:are|were|was|is|have\sbeen|has\sbeen)\s)?(?:detected|found|identified|present|observed|introduced)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"\bthere\s(?:are|were|is)\sno\s((?:[\w-]+\s){{0,3}}?)security\s{_NOUNS}", re.IGNORECASE),
+    re.compile(
+        r"\b(?:does|do|did)\snot\s(?:introduce|contain|have|exhibit|present)\s((?:any\s)?(?:[\w-]+\s){0,2}?)"
+        rf"(?:security\s){_NOUNS}",
+        re.IGNORECASE,
+    ),
+)
+_NOT_ALL = re.compile(r"\b(?:other|further|additional|more|remaining|new)\b", re.IGNORECASE)
+_HEDGE_BEFORE = re.compile(
+    r"\b(?:other than|apart from|aside from|besides|except|beyond (?:this|these|that|those|the above)|otherwise"
+    r"|cannot|can't|can ?not|not (?:say|conclude|claim|state)|unable to)\b|\bif\s{0,3}$",
+    re.IGNORECASE,
+)
+# Used with .match(text, pos), which anchors at pos (a "^" would only match at the start of the text).
+_NARROWED_AFTER = re.compile(r"[^.!?\n]{0,60}?\b(?:except|other than|apart from|besides|aside from)\b", re.IGNORECASE)
+_NOTHING_HERE = re.compile(
+    r"(?:none|n/?a|not applicable|no issues?|nothing|not (?:found|detected|identified|present|applicable|"
+    r"observed|vulnerable|an issue)|no (?:[\w-]+\s){0,3}?" + _NOUNS + r")\b",
+    re.IGNORECASE,
+)
+_ASSERTS_DEFECT = re.compile(
+    r"\b(?:is|are|was|were|be|remains?)\s(?:[\w-]+\s){0,2}?(?:vulnerable|exploitable|insecure)\b"
+    r"|\b(?:introduces?|contains?|has|causes?|allows?|leads?\sto|results?\sin)\s(?:an?\s)?(?:[\w-]+\s){0,2}?"
+    r"(?:vulnerability|injection|security\s(?:defect|flaw|issue|bug|hole))\b",
+    re.IGNORECASE,
+)
+
+_SOLUTION_LABELS = frozenset(
+    {
+        "solution",
+        "solutions",
+        "fix",
+        "fixes",
+        "recommendation",
+        "recommendations",
+        "recommended fix",
+        "recommended solution",
+        "mitigation",
+        "mitigations",
+        "remediation",
+        "suggested fix",
+        "suggestion",
+        "suggestions",
+        "suggested solution",
+        "how to fix",
+        "remedy",
+        "proposed fix",
+        "proposed solution",
+        "resolution",
+    }
+)
+_DESCRIPTION_LABELS = frozenset(
+    {
+        "description",
+        "issue",
+        "problem",
+        "details",
+        "detail",
+        "explanation",
+        "impact",
+        "risk",
+        "reason",
+        "why",
+        "analysis",
+        "evidence",
+        "code",
+        "context",
+        "summary",
+        "vulnerability description",
+        "issue description",
+        "note",
+        "notes",
+    }
+)
+_TITLE_LABELS = frozenset({"title", "name", "vulnerability", "weakness", "type", "category", "defect", "finding"})
+_LOCATION_LABELS = frozenset(
+    {"line", "lines", "line number", "line numbers", "location", "lines affected", "affected lines", "cwe", "cwe id"}
+)
+_SEVERITY_LABELS = frozenset({"severity", "risk level", "priority", "confidence"})
+_SEVERITY_WORDS = frozenset({"critical", "high", "medium", "moderate", "low", "severity", "risk", "priority"})
+_FIELD_LABELS = _SOLUTION_LABELS | _DESCRIPTION_LABELS | _TITLE_LABELS | _LOCATION_LABELS | _SEVERITY_LABELS
+
+# Headings made only of these words are section titles ("Potential Security Issues"), not defect names.
+_GENERIC_WORDS = (
+    "analysis summary conclusion conclusions verdict overview introduction recommendation recommendations notes "
+    "note observations observation findings finding issues issue defects defect vulnerabilities vulnerability "
+    "concerns concern assessment evaluation results result review context considerations consideration details "
+    "potential security identified key the of and code detected possible found other additional general points "
+    "reviewed final overall list detailed in a an areas area"
+)
+_GENERIC_HEADING_WORDS = frozenset(_GENERIC_WORDS.split())
+_DANGLING_PREPOSITION = re.compile(r"\s(?:at|on|in|near)(?=\s{0,3}(?:[(\[]\s{0,2}[)\]]|[:,.;]|$))", re.IGNORECASE)
+_EMPTY_BRACKETS = re.compile(r"[(\[]\s{0,3}[)\]]")
+_FILLER_TITLE = re.compile(r"^[\s:;,.\-\u2013\u2014()\[\]*_`]+|[\s:;,.\-\u2013\u2014()\[\]*_`]+$")
+
+
+@dataclass(frozen=True)
+class ParsedReview:
+    findings: list[Finding]  # defects the review asserts (each with a CWE if one was named)
+    observations: list[Finding]  # concerns listed in a review whose verdict is "no defects" (severity info)
+    says_no_defects: bool  # the review's verdict is the no-defect sentence (or clearly equivalent)
+
+
+@dataclass
+class _Candidate:
+    """One item before its fields are read: a heading, the rest of its first line, the lines below."""
+
+    heading: str
+    rest: str
+    body: list[str]
+    inherited: _Item | None = None
+
+
+@dataclass
+class _Item:
+    title: str
+    cwe: int | None
+    cwe_name: str
+    lines: tuple[int, int] | None
+    description: str
+    solution: str
+    severity: Severity
+    negative: bool = False
+
+
+# --- small helpers ----------------------------------------------------------------------------------
+
+
+def _normalise(text: object) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    elif not isinstance(text, str):
+        text = "" if text is None else str(text)
+    # pydantic (Rust) strings cannot hold lone surrogates.
+    clean = text.encode("utf-8", "replace").decode("utf-8")
+    return clean.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
+
+
+def _squash(text: str) -> str:
+    """One line of plain text: markdown emphasis removed, whitespace collapsed."""
+    return " ".join(text.replace("**", "").replace("__", "").split())
+
+
+def _strip_marker(line: str) -> str:
+    match = _LIST_MARKER.match(line)
+    return line[match.end() :].strip() if match else line.strip()
+
+
+def _label(line: str) -> tuple[str, str] | None:
+    """("solution", text after the label) when the line starts with a known field label."""
+    match = _LABEL.match(line)
+    if not match:
+        return None
+    name = " ".join(match.group(1).lower().split())
+    if name not in _FIELD_LABELS:
+        return None
+    return name, line[match.end() :].strip()
+
+
+def _line_refs(text: str) -> list[tuple[int, int, int, int]]:
+    """Every line reference as (offset, end offset, first line, last line), in text order."""
+    refs: list[tuple[int, int, int, int]] = []
+    for match in _LINE_WORD.finditer(text):
+        refs.append((match.start(), match.end(), int(match.group(1)), int(match.group(2) or match.group(1))))
+    for match in _LINE_L.finditer(text):
+        # "L12" alone is a line only where it points: "#L12", "L12-L15", "at L12", "(L12)", "L12:"; not "L3 agent".
+        after = text[match.end() : match.end() + 2]
+        before = text[max(0, match.start() - 5) : match.start()].lower()
+        pointed = (
+            match.group(1)
+            or match.group(3)
+            or after[:1] in (")", "]", ":", ",", ";", "")
+            or after in (". ", ".")
+            or before.endswith(("at ", "on ", "see ", "near "))
+        )
+        if pointed:
+            refs.append((match.start(), match.end(), int(match.group(2)), int(match.group(3) or match.group(2))))
+    refs.sort()
+    return [(s, e, min(a, b), max(a, b)) for s, e, a, b in refs if min(a, b) >= 1]
+
+
+def _first_lines(*texts: str) -> tuple[int, int] | None:
+    for text in texts:
+        refs = _line_refs(text)
+        if refs:
+            return refs[0][2], refs[0][3]
+    return None
+
+
+def _first_cwe(*texts: str) -> tuple[int, str] | None:
+    """The first CWE id in the texts, with the name written right after it in parentheses, if any."""
+    for text in texts:
+        match = _CWE.search(text)
+        if match:
+            named = _NAME_IN_PARENS.match(text, match.end())
+            name = _squash(named.group(1)) if named and not _line_refs(named.group(1)) else ""
+            return int(match.group(1)), name
+    return None
+
+
+def _catalog_name(cwe_id: int) -> str:
+    try:
+        return cwe_catalog.short_name(cwe_id)
+    except Exception:  # the catalog is an optimisation for titles here, never a reason to fail
+        return f"CWE-{cwe_id}"
+
+
+def _severity(text: str) -> Severity:
+    for pattern in _SEVERITY:
+        match = pattern.search(text)
+        if match:
+            word = match.group(1).lower()
+            return Severity.medium if word == "moderate" else Severity(word)
+    return Severity.medium
+
+
+def _first_sentence(text: str) -> str:
+    sentence = _SENTENCE_END.split(text, maxsplit=1)[0] if text else ""
+    return _clip(sentence.rstrip("."))
+
+
+def _clip(text: str, limit: int = _MAX_TITLE) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return (cut or text[:limit]) + "..."
+
+
+def _without_line_refs(text: str) -> str:
+    """The text with its line references (and "at"/"on" before them, and emptied brackets) taken out."""
+    refs = _line_refs(text)
+    if not refs:
+        return text
+    pieces: list[str] = []
+    position = 0
+    for start, end, _, _ in refs:
+        if start < position:
+            continue
+        more = _MORE_RANGES.match(text, end)
+        pieces.append(text[position:start])
+        position = more.end() if more else end
+    pieces.append(text[position:])
+    return _EMPTY_BRACKETS.sub("", _DANGLING_PREPOSITION.sub("", "".join(pieces)))
+
+
+def _looks_like_name(text: str) -> bool:
+    """A weakness name is short and is not a sentence."""
+    return len(text.split()) <= 14 and not text.rstrip("*_ ").endswith(".")
+
+
+def _clean_title(heading: str) -> tuple[str, int | None, str]:
+    """(title, cwe id, the CWE name written in the heading) from an item's heading."""
+    text = _squash(heading.replace("`", ""))
+    prefix = _NUMBER_PREFIX.match(text)
+    if prefix and prefix.end() < len(text):
+        text = text[prefix.end() :]
+    text = _without_line_refs(text)
+    cwe_id: int | None = None
+    name = ""
+    match = _CWE.search(text)
+    if match:
+        cwe_id = int(match.group(1))
+        before, after = text[: match.start()], text[match.end() :]
+        in_parens = _NAME_IN_PARENS.match(after)
+        separated = _NAME_AFTER_SEPARATOR.match(after)
+        if in_parens:
+            name = _squash(in_parens.group(1))
+            after = after[in_parens.end() :]
+        elif separated and not before.strip(" ([-:") and _looks_like_name(separated.group(1)):
+            name = _FILLER_TITLE.sub("", separated.group(1))
+            after = ""
+        # "SQL Injection (CWE-89)", "[CWE-89] SQL Injection", "SQL Injection - CWE-89"
+        before = re.sub(r"[(\[]\s{0,3}$", "", before)
+        after = re.sub(r"^\s{0,3}[)\]]", "", after)
+        text = f"{before} {after}"
+    title = _FILLER_TITLE.sub("", " ".join(text.split()))
+    return title, cwe_id, name
+
+
+def _is_generic(heading: str) -> bool:
+    words = re.findall(r"[a-z]+", heading.lower())
+    return all(word in _GENERIC_HEADING_WORDS for word in words)
+
+
+def _says_something(description: str) -> bool:
+    """False for an empty description or one that only points somewhere ("at line 14:")."""
+    words = re.findall(r"[A-Za-z]{2,}", _without_line_refs(description))
+    return any(word.lower() not in {"at", "on", "in", "near", "see", "line", "lines"} for word in words)
+
+
+def _has_refs(text: str) -> bool:
+    return bool(_CWE.search(text)) or bool(_line_refs(text))
+
+
+# --- verdict ------------------------------------------------------------------------------------------
+
+
+def _hedged(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 160) : start]
+    cut = max(before.rfind("."), before.rfind("!"), before.rfind("?"), before.rfind("\n"))
+    before = before[cut + 1 :]
+    return bool(_HEDGE_BEFORE.search(before)) or bool(_NARROWED_AFTER.match(text, end, min(len(text), end + 80)))
+
+
+def _exact_verdict(text: str) -> bool:
+    return any(not _hedged(text, m.start(), m.end()) for m in _EXACT_VERDICT.finditer(text))
+
+
+def _equivalent_verdict(text: str) -> bool:
+    for pattern in _EQUIVALENT_VERDICTS:
+        for match in pattern.finditer(text):
+            qualifiers = match.group(1) if match.lastindex else ""
+            if not _NOT_ALL.search(qualifiers or "") and not _hedged(text, match.start(), match.end()):
+                return True
+    return False
+
+
+def _any_verdict(text: str) -> bool:
+    return _exact_verdict(text) or _equivalent_verdict(text)
+
+
+# --- structure -------------------------------------------------------------------------------------------
+
+
+def _heading_of(line: str, previous_blank: bool) -> str | None:
+    """The heading text if the line is a heading (markdown, bold-only, or a CWE/numbered lead)."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    indent = len(line) - len(line.lstrip())
+    if indent > 3:
+        return None
+    markdown = _MD_HEADING.match(line)
+    if markdown:
+        return markdown.group(1).strip().strip("#").strip()
+    if indent or not previous_blank:  # bold or CWE-led lines inside an item or paragraph are not headings
+        return None
+    core = stripped.rstrip(":").strip()
+    for mark in ("**", "__"):
+        if len(core) > 4 and core.startswith(mark) and core.endswith(mark) and mark not in core[2:-2]:
+            inner = core[2:-2].strip().rstrip(":").strip()
+            return None if _label(inner + ":") is not None else inner
+    if not _LIST_MARKER.match(line):
+        lead = stripped.lstrip("*_ ")
+        # "CWE-89: SQL Injection" is a heading; "CWE-89 on line 4: the query is built from input." a sentence.
+        headline = not stripped.endswith(".") and len(stripped.split()) <= 16
+        if headline and (_CWE.match(lead) or _NUMBERED_HEADING.match(lead)) and _label(stripped) is None:
+            return stripped
+    return None
+
+
+def _blocks(lines: list[str]) -> list[tuple[str | None, list[str]]]:
+    blocks: list[tuple[str | None, list[str]]] = [(None, [])]
+    previous_blank = True
+    in_fence = False
+    for line in lines:
+        if _is_fence(line):
+            in_fence = not in_fence
+        heading = None if in_fence or _is_fence(line) else _heading_of(line, previous_blank)
+        if heading is not None:
+            blocks.append((heading, []))
+        else:
+            blocks[-1][1].append(line)
+        previous_blank = not line.strip()
+    return blocks
+
+
+def _is_fence(line: str) -> bool:
+    return line.lstrip().startswith(("```", "~~~"))
+
+
+def _is_table_row(line: str) -> bool:
+    return line.lstrip().startswith("|")
+
+
+def _split_list(lines: list[str]) -> tuple[list[list[str]], list[list[str]]]:
+    """Top-level list items (each a list of lines) and prose paragraphs outside them."""
+    items: list[list[str]] = []
+    paragraphs: list[list[str]] = []
+    current: list[str] | None = None
+    current_indent = 0
+    paragraph: list[str] = []
+    previous_blank = True
+    in_fence = False
+    for line in lines:
+        stripped = line.strip()
+        fence = _is_fence(line)
+        if in_fence or fence:  # code belongs to the item (or paragraph) it follows; its lines are not markup
+            in_fence = in_fence != fence
+            (current if current is not None else paragraph).append(line)
+            previous_blank = False
+            continue
+        if not stripped:
+            if current is not None:
+                current.append(line)
+            elif paragraph:
+                paragraphs.append(paragraph)
+                paragraph = []
+            previous_blank = True
+            continue
+        indent = len(line) - len(line.lstrip())
+        marker = _LIST_MARKER.match(line)
+        if marker and (current is None or indent <= current_indent):
+            if paragraph:
+                paragraphs.append(paragraph)
+                paragraph = []
+            current = [line]
+            items.append(current)
+            current_indent = indent
+        elif current is not None and (indent > current_indent or not previous_blank or _label(stripped)):
+            current.append(line)
+        else:
+            current = None
+            if paragraph and _is_table_row(paragraph[-1]) != _is_table_row(line):  # a table is a paragraph
+                paragraphs.append(paragraph)
+                paragraph = []
+            paragraph.append(line)
+        previous_blank = False
+    if paragraph:
+        paragraphs.append(paragraph)
+    return items, paragraphs
+
+
+def _head_of(line: str) -> tuple[str, str]:
+    """(heading, rest) of an item's first line, list marker removed."""
+    text = _strip_marker(line)
+    if _label(text) is not None:
+        return "", text
+    for mark in ("**", "__"):
+        if text.startswith(mark):
+            close = text.find(mark, 2)
+            if close > 2:
+                rest = text[close + 2 :].lstrip(":-\u2013\u2014 ").strip()
+                return text[2:close].strip().rstrip(":").strip(), rest
+    colon = text.find(": ", 0, 200)
+    if colon > 0:
+        lead = text[:colon]
+        words = lead.split()
+        named = bool(_CWE.search(lead))
+        if (
+            not _SEVERITY_WORDS.issuperset(word.lower().strip("*_()[]") for word in words)
+            and len(words) <= (16 if named else 6)
+            and "," not in lead
+            and words[0].lower() not in {"in", "on", "at", "the", "this", "a", "an"}
+        ):
+            return lead.strip(), text[colon + 2 :].strip()
+    return "", text
+
+
+def _render(pieces: list[tuple[bool, str]]) -> str:
+    """Prose pieces squashed into running text; code blocks (True) kept as fenced blocks of their own."""
+    out: list[str] = []
+    prose: list[str] = []
+    for is_code, text in pieces:
+        if is_code:
+            out.append(_squash(" ".join(prose)))
+            prose = []
+            out.append(text)
+        else:
+            prose.append(text)
+    out.append(_squash(" ".join(prose)))
+    return "\n".join(piece for piece in out if piece)
+
+
+def _fields(candidate: _Candidate) -> tuple[str, str, str, str, str]:
+    """(description, solution, located text, severity text, title label) of a candidate.
+
+    Fenced code is left out of the description (it restates the flagged code, which aggregate quotes from
+    the file) and kept, as a fenced block, in the solution (where it is the fix).
+    """
+    description: list[tuple[bool, str]] = []
+    solution: list[tuple[bool, str]] = []
+    located: list[str] = [candidate.heading]
+    severity_text: list[str] = [candidate.heading]
+    title = ""
+    target = description
+    code: list[str] | None = None
+    lines = [candidate.rest, *candidate.body] if candidate.rest else list(candidate.body)
+    for raw in lines:
+        if code is not None or _is_fence(raw):
+            if code is None:
+                code = [raw.strip()]
+            elif _is_fence(raw):
+                block = "\n".join([code[0], textwrap.dedent("\n".join(code[1:])).strip("\n"), "```"])
+                target.append((True, block))
+                code = None
+            else:
+                code.append(raw)
+            continue
+        text = _strip_marker(raw)
+        if not text:
+            continue
+        labelled = _label(text)
+        if labelled is not None:
+            name, value = labelled
+            if name in _SOLUTION_LABELS:
+                target = solution
+                text = value
+            elif name in _LOCATION_LABELS:
+                located.append(text)
+                continue
+            elif name in _SEVERITY_LABELS:
+                if name != "confidence":  # how sure the reviewer is says nothing about impact
+                    severity_text.append(f"severity: {value}")
+                continue
+            elif name in _TITLE_LABELS:
+                title = title or value
+                located.append(value)
+                continue
+            else:
+                target = description
+                text = value
+        if target is description:
+            inline = _INLINE_SOLUTION.search(text)
+            if inline:
+                description.append((False, text[: inline.start()]))
+                located.append(text[: inline.start()])
+                severity_text.append(text[: inline.start()])
+                target = solution
+                text = text[inline.end() :]
+            else:
+                located.append(text)
+                severity_text.append(text)
+        target.append((False, text))
+    return (
+        _render([piece for piece in description if not piece[0]]),
+        _render(solution),
+        "\n".join(located),
+        "\n".join(severity_text),
+        _squash(title),
+    )
+
+
+def _build(candidate: _Candidate) -> _Item:
+    description, solution, located, severity_text, title_label = _fields(candidate)
+    title, cwe_id, cwe_name = _clean_title(candidate.heading)
+    if cwe_id is None:
+        found = _first_cwe(located, solution)
+        if found:
+            cwe_id, cwe_name = found
+    elif not cwe_name:
+        found = _first_cwe(located)
+        cwe_name = found[1] if found and found[0] == cwe_id else ""
+    lines = _first_lines(candidate.heading, located, solution)
+    parent = candidate.inherited
+    if parent is not None:
+        if cwe_id is None and parent.cwe is not None:
+            cwe_id, cwe_name = parent.cwe, parent.cwe_name
+        elif not title and cwe_id is not None and cwe_id != parent.cwe:  # a weakness of its own: its name
+            title = cwe_name or _catalog_name(cwe_id)
+        lines = lines or parent.lines
+        solution = solution or parent.solution
+        title = title or parent.title
+    if _is_generic(title):  # "Potential Issue", "Security Defect 1": says nothing about the defect
+        title = ""
+    if not title and title_label:
+        title = _clean_title(title_label)[0]
+    if not title and cwe_id is not None:
+        title = cwe_name or _catalog_name(cwe_id)
+    if not title:
+        title = _clip(_first_sentence(description), 80) or "Security concern"
+    opening = description.lstrip(" :-\u2013\u2014*")
+    nothing = _NOTHING_HERE.match(opening)
+    negative = (
+        nothing is not None
+        and not _hedged(opening, nothing.start(), nothing.end())
+        and not _ASSERTS_DEFECT.search(opening)
+    )
+    return _Item(
+        title=_clip(title),
+        cwe=cwe_id,
+        cwe_name=cwe_name,
+        lines=lines,
+        description=description if _says_something(description) else title,
+        solution=solution,
+        severity=_severity(severity_text),
+        negative=negative,
+    )
+
+
+def _expand(candidate: _Candidate, depth: int = 0) -> list[_Item]:
+    """The candidate as one item, or its sub-items when they point at different places."""
+    item = _build(candidate)
+    if depth >= _MAX_SPLIT_DEPTH or not candidate.body:
+        return [item]
+    children, _ = _split_list(candidate.body)
+    pointed: list[list[str]] = []
+    keys: set[tuple[int | None, tuple[int, int] | None]] = set()
+    for child in children:
+        head = _strip_marker(child[0])
+        if _label(head) is not None:
+            continue
+        child_text = "\n".join(child)
+        found = _first_cwe(child_text)
+        lines = _first_lines(child_text)
+        if found or lines:
+            pointed.append(child)
+            keys.add((found[0] if found else None, lines))
+    if len(pointed) < 2 or len(keys) < 2:
+        return [item]
+    # What the sub-items inherit comes from the parent's own text, not from its first sub-item. A label
+    # line at the sub-items' own indentation after the last one ("   Solution: ...") is the parent's.
+    own = _without(candidate.body, pointed)
+    last = pointed[-1]
+    marker_indent = len(last[0]) - len(last[0].lstrip())
+    for index in range(1, len(last)):
+        line = last[index]
+        if line.strip() and len(line) - len(line.lstrip()) <= marker_indent and _label(line.strip()) is not None:
+            own.extend(last[index:])
+            pointed[-1] = last[:index]
+            break
+    shell = _build(_Candidate(candidate.heading, candidate.rest, own))
+    expanded: list[_Item] = []
+    for child in pointed:
+        heading, rest = _head_of(child[0])
+        expanded.extend(_expand(_Candidate(heading, rest, child[1:], inherited=shell), depth + 1))
+    return expanded
+
+
+def _without(body: list[str], children: list[list[str]]) -> list[str]:
+    """The body's lines outside the children (runs of the body's own line objects, in order)."""
+    remainder: list[str] = []
+    position = 0
+    for child in children:
+        while position < len(body) and body[position] is not child[0]:
+            remainder.append(body[position])
+            position += 1
+        position += len(child)
+    remainder.extend(body[position:])
+    return remainder
+
+
+def _table_items(rows: list[str]) -> list[_Item]:
+    """One item per table row that names a CWE or a line; the header row says which cell is what."""
+    cells = [[cell.strip() for cell in row.strip().strip("|").split("|")] for row in rows]
+    header: list[str] = []
+    if len(cells) >= 2 and all(set(cell) <= set("-: ") and "-" in cell for cell in cells[1] if cell):
+        header = [" ".join(re.sub(r"[^a-z ]", "", cell.lower().replace("(s)", "s")).split()) for cell in cells[0]]
+        cells = cells[2:]
+    items: list[_Item] = []
+    for row in cells:
+        body: list[str] = []
+        for index, value in enumerate(row):
+            name = header[index] if index < len(header) else ""
+            if not value or set(value) <= set("-: "):
+                continue
+            if name in _LOCATION_LABELS and not name.startswith("cwe"):
+                body.append(f"Lines: {value}")
+            elif name in _FIELD_LABELS:
+                body.append(f"{name}: {value}")
+            else:
+                body.append(value)
+        if _has_refs("\n".join(body)):
+            items.append(_build(_Candidate("", "", body)))
+    return items
+
+
+def _sentence_runs(text: str) -> list[str]:
+    """The text cut before each sentence that names a new CWE; text before the first CWE joins it."""
+    segments: list[list[str]] = []
+    current_cwe: int | None = None
+    for sentence in _SENTENCE_END.split(text):
+        match = _CWE.search(sentence)
+        named = int(match.group(1)) if match else None
+        if not segments:
+            segments.append([sentence])
+            current_cwe = named
+        elif named is not None and current_cwe is None:
+            segments[-1].append(sentence)
+            current_cwe = named
+        elif named is not None and named != current_cwe:
+            segments.append([sentence])
+            current_cwe = named
+        else:
+            segments[-1].append(sentence)
+    return [" ".join(segment) for segment in segments]
+
+
+def _prose_items(paragraphs: list[list[str]]) -> list[_Item]:
+    """Items from paragraphs outside lists: CWE-bearing sentence runs, or located defect statements."""
+    items: list[_Item] = []
+    previous_was_item = False
+    for paragraph in paragraphs:
+        if all(_is_table_row(line) for line in paragraph):
+            table = _table_items(paragraph)
+            items.extend(table)
+            previous_was_item = bool(table)
+            continue
+        text = " ".join(line.strip() for line in paragraph)
+        labelled = _label(text)
+        if labelled is not None and labelled[0] in _SOLUTION_LABELS and previous_was_item:
+            last = items[-1]
+            last.solution = last.solution or _squash(labelled[1])
+            continue
+        previous_was_item = False
+        if _any_verdict(text):
+            continue
+        segments = _sentence_runs(text)
+        for segment in segments:
+            located_defect = bool(_line_refs(segment)) and bool(_ASSERTS_DEFECT.search(segment))
+            if _CWE.search(segment) or located_defect:
+                if len(segments) == 1:  # one weakness: read it line by line, so labels on lines count
+                    heading, rest = _head_of(paragraph[0])
+                    items.append(_build(_Candidate(heading, rest, paragraph[1:])))
+                else:
+                    items.append(_build(_Candidate("", segment, [])))
+                previous_was_item = True
+    return items
+
+
+def _items(text: str) -> list[_Item]:
+    items: list[_Item] = []
+    for heading, body in _blocks(text.split("\n")):
+        if heading is not None and (_has_refs(heading) or _NUMBERED_HEADING.match(heading.lstrip("*_ "))):
+            items.extend(_expand(_Candidate(heading, "", body)))
+            continue
+        listed, paragraphs = _split_list(body)
+        found: list[_Item] = []
+        for entry in listed:
+            head, rest = _head_of(entry[0])
+            found.extend(_expand(_Candidate(head, rest, entry[1:])))
+        found.extend(_prose_items(paragraphs))
+        if (
+            not any(item.cwe is not None or item.lines is not None for item in found)
+            and heading
+            and not _is_generic(heading)
+            and not listed
+            and _line_refs("\n".join(body))
+            and not _any_verdict("\n".join(body))
+        ):
+            found = [_build(_Candidate(heading, "", body))]
+        items.extend(found)
+    return items
+
+
+# --- the entry point --------------------------------------------------------------------------------
+
+
+def _finding(item: _Item, unit: CodeUnit, *, engine: str, rule_id: str, severity: Severity) -> Finding:
+    description = item.description
+    if item.lines is None:
+        first = min((r.start for r in unit.review_lines), default=1) if unit.review_lines else 1
+        start = end = first
+        description = f"{description} (The review gave no line number; placed at line {first}.)"
+    else:
+        start, end = item.lines
+    return Finding(
+        path=unit.path,
+        start_line=start,
+        end_line=end,
+        cwe=item.cwe,
+        cwe_name=item.cwe_name,
+        title=item.title,
+        description=description,
+        solution=item.solution,
+        severity=severity,
+        confidence=CONFIDENCE,
+        evidence=[
+            Evidence(
+                engine=engine,
+                rule_id=rule_id,
+                message=item.title,
+                severity=severity,
+                confidence=CONFIDENCE,
+                cwe=item.cwe,
+            )
+        ],
+    )
+
+
+def parse_review(text: str, unit: CodeUnit, *, engine: str = "llm", rule_id: str = "freetext") -> ParsedReview:
+    """Findings (or, under a no-defect verdict, observations) from a free-text review of `unit`."""
+    clean = _normalise(text)
+    counted = [item for item in _items(clean) if (item.cwe is not None or item.lines is not None) and not item.negative]
+    names_cwe = any(item.cwe is not None for item in counted)
+    says_no_defects = _exact_verdict(clean) or (not names_cwe and _equivalent_verdict(clean))
+    if says_no_defects:
+        observations = [
+            _finding(item, unit, engine=engine, rule_id=rule_id, severity=Severity.info)
+            for item in counted
+            if item.lines is not None
+        ]
+        return ParsedReview(findings=[], observations=observations, says_no_defects=True)
+    findings = [_finding(item, unit, engine=engine, rule_id=rule_id, severity=item.severity) for item in counted]
+    return ParsedReview(findings=findings, observations=[], says_no_defects=False)
