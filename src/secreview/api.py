@@ -8,18 +8,25 @@ review = run_review(ReviewRequest(paths=["src/"]), load_settings(Path.cwd()))
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from secreview import aggregate
-from secreview.config import Settings
+from secreview.backends import model_store
+from secreview.backends.embedded import EmbeddedBackend
+from secreview.backends.interface import ChatBackend
+from secreview.backends.openai_http import OpenAICompatibleBackend
+from secreview.config import ConfigError, Settings
 from secreview.engines.bandit import BanditEngine
 from secreview.engines.interface import Engine, EngineResult, EngineUnavailableError
+from secreview.engines.llm import LLMEngine
 from secreview.engines.semgrep import SemgrepEngine
-from secreview.models import CodeUnit, Coverage, EngineInfo, Review, UnitCoverage
+from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, Review, UnitCoverage
 from secreview.sources.gitdiff import GitDiffSource, git_toplevel
 from secreview.sources.interface import Source, SourceResult
 from secreview.sources.patch import PatchSource
@@ -43,12 +50,46 @@ class ReviewRequest:
         return " ".join(self.paths)
 
 
-def build_engines(settings: Settings) -> list[Engine]:
-    """The static engine is Bandit and Semgrep side by side."""
-    return [
-        BanditEngine(skipped_tests=settings.bandit_skip),
-        SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
-    ]
+def open_backend(settings: Settings) -> ChatBackend:
+    """A remote endpoint when one is configured, else the embedded local model (no network, no key)."""
+    if settings.base_url:
+        return OpenAICompatibleBackend(settings.base_url, settings.model or "default", api_key=settings.api_key)
+    try:
+        path = model_store.resolve(settings.model or model_store.DEFAULT_MODEL)
+    except model_store.ModelStoreError as error:
+        raise ConfigError(str(error)) from None
+    name = settings.model or model_store.DEFAULT_MODEL
+    return EmbeddedBackend(path, name, context_tokens=settings.context_tokens)
+
+
+@contextmanager
+def open_engines(settings: Settings) -> Iterator[list[Engine]]:
+    """The engines of the `engine` setting: static is Bandit and Semgrep side by side; llm is the model;
+    hybrid is both, the model getting the static findings as hints. Backends are closed afterwards."""
+    engines: list[Engine] = []
+    if settings.engine in ("static", "hybrid"):
+        engines += [
+            BanditEngine(skipped_tests=settings.bandit_skip),
+            SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
+        ]
+    if settings.engine == "static":
+        yield engines
+        return
+    backend = open_backend(settings)
+    try:
+        engines.append(
+            LLMEngine(
+                backend,
+                settings.strategy,
+                settings.context_tokens,
+                settings.answer_tokens,
+                settings.temperature,
+                settings.seed,
+            )
+        )
+        yield engines
+    finally:
+        backend.close()
 
 
 def review_root(start: Path) -> Path:
@@ -64,14 +105,32 @@ def _source(request: ReviewRequest, settings: Settings, root: Path, languages: f
     return PathSource(request.paths, root, languages, settings.max_file_size, settings.exclude)
 
 
-def _run_engine(engine: Engine, units: Sequence[CodeUnit]) -> EngineResult:
+def _run_engine(engine: Engine, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]]) -> EngineResult:
     mine = [unit for unit in units if unit.language in engine.languages]
     if not mine:
         return EngineResult()
     try:
-        return engine.review(mine)
+        return engine.review(mine, hints if engine.wants_hints else None)
     except EngineUnavailableError as error:
         return EngineResult(skipped=dict.fromkeys((unit.id for unit in mine), str(error)))
+
+
+def _run_engines(engines: list[Engine], units: Sequence[CodeUnit]) -> list[EngineResult]:
+    """Engines without hints run side by side (they are subprocesses); then those that take the
+    others' findings as hints. Results come back in the order of `engines`."""
+    results: dict[int, EngineResult] = {}
+    first = [i for i, engine in enumerate(engines) if not engine.wants_hints]
+    with ThreadPoolExecutor(max_workers=max(len(first), 1)) as pool:
+        for i, result in zip(first, pool.map(lambda i: _run_engine(engines[i], units, {}), first), strict=True):
+            results[i] = result
+    hints: dict[str, list[Finding]] = defaultdict(list)
+    for result in results.values():
+        for finding in result.findings:
+            hints[finding.path].append(finding)
+    for i, engine in enumerate(engines):
+        if engine.wants_hints:
+            results[i] = _run_engine(engine, units, hints)
+    return [results[i] for i in range(len(engines))]
 
 
 def _coverage(collected: SourceResult, engines: list[Engine], results: list[EngineResult]) -> Coverage:
@@ -99,11 +158,11 @@ def _coverage(collected: SourceResult, engines: list[Engine], results: list[Engi
 def run_review(request: ReviewRequest, settings: Settings, start: Path | None = None) -> Review:
     began = time.perf_counter()
     root = review_root(start or Path.cwd())
-    engines = build_engines(settings)
-    languages = frozenset().union(*(engine.languages for engine in engines))
-    collected = _source(request, settings, root, languages).collect()
-    with ThreadPoolExecutor(max_workers=len(engines)) as pool:  # the engines are subprocesses: overlap them
-        results = list(pool.map(lambda engine: _run_engine(engine, collected.units), engines))
+    with open_engines(settings) as engines:
+        languages = frozenset().union(*(engine.languages for engine in engines))
+        collected = _source(request, settings, root, languages).collect()
+        results = _run_engines(engines, collected.units)
+        engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
     coverage = _coverage(collected, engines, results)
     findings = aggregate.judge(
         (finding for result in results for finding in result.findings), {u.path: u for u in collected.units}
@@ -112,10 +171,11 @@ def run_review(request: ReviewRequest, settings: Settings, start: Path | None = 
         tool_version=metadata.version("secreview"),
         target=request.describe(),
         commit_message=collected.commit_message,
-        engines=[EngineInfo(name=engine.name, version=engine.version()) for engine in engines],
+        engines=engine_info,
         findings=findings,
         verdict=aggregate.verdict(findings, coverage.complete),
         complete=coverage.complete,
         coverage=coverage,
+        model_calls=[call for result in results for call in result.calls],
         duration_s=round(time.perf_counter() - began, 3),
     )

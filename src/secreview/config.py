@@ -27,7 +27,7 @@ class ConfigError(Exception):
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    engine: Literal["static"] = "static"
+    engine: Literal["static", "llm", "hybrid"] = "static"
     format: Literal["md", "json", "sarif"] = "md"
     output: Path | None = None
     fail_on: Severity = Severity.high
@@ -35,6 +35,14 @@ class Settings(BaseModel):
     exclude: list[str] = Field(default_factory=list, description="gitignore-style patterns to leave out.")
     bandit_skip: list[str] = Field(default_factory=lambda: list(DEFAULT_SKIPPED_TESTS))
     semgrep_timeout: int = Field(default=30, gt=0, description="Seconds per rule and file.")
+    strategy: Literal["structured", "basic", "commit", "cwe-list", "cot"] = "structured"
+    model: str | None = Field(default=None, description="Local model name or GGUF path; the remote model id.")
+    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset: embedded model.")
+    api_key: str | None = Field(default=None, repr=False)
+    context_tokens: int = Field(default=8192, ge=1024)
+    answer_tokens: int = Field(default=1024, ge=64)
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    seed: int = 0
 
 
 _LIST_FIELDS = {name for name, info in Settings.model_fields.items() if "list" in str(info.annotation)}
@@ -59,8 +67,12 @@ def _from_pyproject(start: Path) -> tuple[dict[str, Any], str]:
     return {key.replace("-", "_"): value for key, value in table.items()}, f"[tool.secreview] in {path}"
 
 
+# The OpenAI client convention, below SECREVIEW_* so a project can still override it.
+_OPENAI_ENVIRONMENT = {"OPENAI_BASE_URL": "base_url", "OPENAI_API_KEY": "api_key"}
+
+
 def _from_environment(environ: dict[str, str]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {field: environ[name] for name, field in _OPENAI_ENVIRONMENT.items() if environ.get(name)}
     for name in Settings.model_fields:
         raw = environ.get(ENV_PREFIX + name.upper())
         if raw is not None:

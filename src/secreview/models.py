@@ -95,6 +95,7 @@ class Evidence(BaseModel):
     severity: Severity
     confidence: float = Field(ge=0.0, le=1.0)
     cwe: int | None = None
+    quote: str = Field(default="", description="The code the engine says it saw (models quote it), for grounding.")
 
 
 class Finding(BaseModel):
@@ -152,6 +153,19 @@ class Coverage(BaseModel):
         return not self.skipped and not any(u.skipped_by for u in self.units)
 
 
+class ModelCall(BaseModel):
+    """One model call: what it cost. The full prompt and answer go to the call log, not the report."""
+
+    path: str
+    step: str = Field(description="The strategy step: structured, structured-retry, basic, cot-describe, ...")
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    latency_s: float
+    attempts: int = 1
+    server_ms: float = Field(default=0.0, description="The server's own compute time, when it reports it.")
+
+
 class EngineInfo(BaseModel):
     name: str
     version: str
@@ -169,6 +183,7 @@ class Review(BaseModel):
     verdict: str
     complete: bool
     coverage: Coverage
+    model_calls: list[ModelCall] = Field(default_factory=list)
     duration_s: float = 0.0
 
     def worst_severity(self) -> Severity | None:

@@ -48,6 +48,11 @@ class EmbeddedBackend:
         address = str(self._server.listening_address).rstrip("/")
         self._client = OpenAICompatibleBackend(f"{address}/v1", self.model, max_concurrency=self.parallel)
 
+    @property
+    def base_url(self) -> str:
+        """The local server's OpenAI-compatible address, for other clients on this machine."""
+        return self._client.base_url
+
     def complete(self, request: ChatRequest) -> Completion:
         return self._client.complete(request)
 

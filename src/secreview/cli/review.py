@@ -14,6 +14,7 @@ from rich.markdown import Markdown
 
 from secreview.api import ReviewRequest, run_review
 from secreview.config import ConfigError, load_settings
+from secreview.engines.llm import STRATEGIES
 from secreview.models import Review, Severity
 from secreview.reporters import REPORTERS
 
@@ -59,7 +60,10 @@ def _read_patch(patch: str) -> str:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--diff", "diff", metavar="REV", help="Review the lines changed since REV (or in A..B).")
 @click.option("--patch", "patch", metavar="FILE", help="Review the lines a unified diff adds ('-' reads stdin).")
-@click.option("--engine", type=click.Choice(["static"]), help="Which engines review the code.")
+@click.option("--engine", type=click.Choice(["static", "llm", "hybrid"]), help="Which engines review [static].")
+@click.option("--strategy", type=click.Choice(STRATEGIES), help="How the model is asked [structured].")
+@click.option("--model", help="Local model name or GGUF file; with --base-url, the remote model id.")
+@click.option("--base-url", help="OpenAI-compatible endpoint (default: the embedded local model).")
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), help="Report format [md].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Exit 1 at this severity [high].")
@@ -84,11 +88,15 @@ def review_command(
     request = ReviewRequest(paths=list(paths), diff=diff)
     if patch is not None:
         request.patch_text, request.patch_label = _read_patch(patch), patch
-    if sys.stderr.isatty():  # progress on a terminal only; pipes and CI stay quiet
-        with Console(stderr=True).status(f"Reviewing {request.describe()}..."):
+    try:
+        if sys.stderr.isatty():  # progress on a terminal only; pipes and CI stay quiet
+            with Console(stderr=True).status(f"Reviewing {request.describe()}..."):
+                review = run_review(request, settings)
+        else:
             review = run_review(request, settings)
-    else:
-        review = run_review(request, settings)
+    except ConfigError as error:
+        _warn(f"error: {error}")
+        sys.exit(EXIT_USAGE)
     _report_gaps(review)
     text = REPORTERS[settings.format].render(review)
     if settings.output is not None:

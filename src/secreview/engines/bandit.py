@@ -6,7 +6,7 @@ import ast
 import json
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -91,11 +91,12 @@ class BanditEngine:
     skipped_tests: Sequence[str] = field(default_factory=lambda: list(DEFAULT_SKIPPED_TESTS))
     name: str = "bandit"
     languages: frozenset[str] = frozenset({"python"})
+    wants_hints: bool = False
 
     def version(self) -> str:
         return metadata.version("bandit")
 
-    def review(self, units: Sequence[CodeUnit]) -> EngineResult:
+    def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         result = EngineResult()
         with units_on_disk(units) as by_path:
             for batch in argument_batches(list(by_path)):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from secreview.models import CodeUnit, Finding
+from secreview.models import CodeUnit, Finding, ModelCall
 
 
 class EngineUnavailableError(Exception):
@@ -18,14 +18,16 @@ class EngineResult:
     findings: list[Finding] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # unit id -> why this engine did not review it
     notes: dict[str, list[str]] = field(default_factory=dict)  # unit id -> remarks that do not skip it
+    calls: list[ModelCall] = field(default_factory=list)  # model engines: every call and its cost
 
 
 class Engine(Protocol):
     name: str
     languages: frozenset[str]
+    wants_hints: bool  # True: runs after the others and gets their findings per unit as hints
 
     def version(self) -> str: ...
 
-    def review(self, units: Sequence[CodeUnit]) -> EngineResult:
+    def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         """Review units of this engine's languages; every unit not in `skipped` counts as reviewed."""
         ...

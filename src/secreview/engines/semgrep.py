@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -71,11 +71,12 @@ class SemgrepEngine:
     timeout_s: int = 30
     name: str = "semgrep"
     languages: frozenset[str] = languages_with_rules()
+    wants_hints: bool = False
 
     def version(self) -> str:
         return metadata.version("semgrep")
 
-    def review(self, units: Sequence[CodeUnit]) -> EngineResult:
+    def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         result = EngineResult()
         configs = [
             arg for folder in rule_dirs(frozenset(u.language for u in units)) for arg in ("--config", str(folder))

@@ -38,3 +38,7 @@ _BY_SUFFIX = {
 def language_of(path: str | PurePath) -> str | None:
     """The language of a source file, or None if the name says nothing we know."""
     return _BY_SUFFIX.get(PurePath(path).suffix.lower())
+
+
+def all_languages() -> frozenset[str]:
+    return frozenset(_BY_SUFFIX.values())

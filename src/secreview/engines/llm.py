@@ -1,0 +1,124 @@
+"""The model engine: a prompt strategy renders each window of a unit, a backend answers, a parser reads it.
+
+A unit whose answer could not be had or read is reported as not reviewed (with the reason), never as
+clean; findings already made for other windows of it are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from secreview.backends.interface import BackendError, ChatBackend, ChatRequest, Completion
+from secreview.engines.interface import EngineResult
+from secreview.llm import prompts
+from secreview.llm.chunker import windows
+from secreview.llm.freetext import parse_review
+from secreview.llm.structured import defect_findings, hint_outcomes, parse_answer
+from secreview.models import CodeUnit, Finding, ModelCall
+from secreview.sources.languages import all_languages
+
+STRATEGIES = ("structured", "basic", "commit", "cwe-list", "cot")
+_PROMPT_OVERHEAD_TOKENS = 900  # instructions, hints and fences
+_TOKENS_PER_LINE = 12  # a generous average for source code with its line-number prefix
+_RETRY_PROMPT = "That answer was not valid JSON for the required schema. Answer again with the JSON object only."
+
+
+class UnreadableAnswerError(Exception):
+    """The model answered, twice, with something that is not a valid structured review."""
+
+
+@dataclass
+class LLMEngine:
+    backend: ChatBackend
+    strategy: str = "structured"
+    context_tokens: int = 8192
+    answer_tokens: int = 1024
+    temperature: float = 0.0
+    seed: int | None = 0
+    name: str = "llm"
+    languages: frozenset[str] = all_languages()
+    wants_hints: bool = True
+
+    def version(self) -> str:
+        return f"{self.backend.model} ({self.strategy})"
+
+    @property
+    def window_lines(self) -> int:
+        return max((self.context_tokens - self.answer_tokens - _PROMPT_OVERHEAD_TOKENS) // _TOKENS_PER_LINE, 20)
+
+    def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
+        result = EngineResult()
+        for unit in units:
+            if not unit.text.strip():
+                continue
+            try:
+                for window in windows(unit, self.window_lines):
+                    unit_hints = [
+                        h
+                        for h in (hints or {}).get(unit.id, [])
+                        if window.lines.start <= h.start_line <= window.lines.end
+                    ]
+                    self._review_window(window, unit_hints, result)
+            except (BackendError, UnreadableAnswerError) as error:
+                result.skipped[unit.id] = f"model review failed: {error}"
+        return result
+
+    def _ask(
+        self,
+        messages: list[dict[str, str]],
+        result: EngineResult,
+        unit: CodeUnit,
+        step: str,
+        schema: dict[str, object] | None = None,
+    ) -> Completion:
+        request = ChatRequest(
+            messages=messages,
+            max_tokens=self.answer_tokens,
+            temperature=self.temperature,
+            seed=self.seed,
+            json_schema=schema,
+        )
+        completion = self.backend.complete(request)
+        server_ms = completion.timings.get("prompt_ms", 0.0) + completion.timings.get("predicted_ms", 0.0)
+        result.calls.append(
+            ModelCall(
+                path=unit.path,
+                step=step,
+                model=completion.model or self.backend.model,
+                prompt_tokens=completion.prompt_tokens,
+                completion_tokens=completion.completion_tokens,
+                latency_s=round(completion.latency_s, 3),
+                attempts=completion.attempts,
+                server_ms=round(server_ms, 1),
+            )
+        )
+        return completion
+
+    def _review_window(self, window: prompts.Window, hints: list[Finding], result: EngineResult) -> None:
+        unit = window.unit
+        if self.strategy == "structured":
+            messages = prompts.structured_messages(window, hints)
+            schema = prompts.structured_schema(len(hints))
+            answer_text = self._ask(messages, result, unit, "structured", schema).text
+            answer = parse_answer(answer_text)
+            if answer is None:
+                retry = [
+                    *messages,
+                    {"role": "assistant", "content": answer_text},
+                    {"role": "user", "content": _RETRY_PROMPT},
+                ]
+                answer = parse_answer(self._ask(retry, result, unit, "structured-retry", schema).text)
+            if answer is None:
+                raise UnreadableAnswerError("the model's answer was not valid JSON for the schema, twice")
+            result.findings += defect_findings(answer, window, self.name, "structured")
+            confirmed, notes = hint_outcomes(answer, hints, self.name, "structured")
+            result.findings += confirmed
+            result.notes.setdefault(unit.id, []).extend(notes)
+            return
+        if self.strategy == "cot":
+            description = self._ask(prompts.cot_messages(window, None), result, unit, "cot-describe").text
+            text = self._ask(prompts.cot_messages(window, description), result, unit, "cot-examine").text
+        else:
+            text = self._ask(prompts.baseline_messages(self.strategy, window), result, unit, self.strategy).text
+        result.findings += parse_review(text, unit, engine=self.name, rule_id=self.strategy).findings

@@ -1,0 +1,123 @@
+"""Structured answers: validate the model's JSON against the schema, repair what is repairable.
+
+A model answer that cannot be read is a failed sample, never "no defects": `parse_answer` returns
+None and the engine retries once, then reports the unit as not reviewed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ValidationError
+
+from secreview.llm.prompts import MAX_DEFECTS, Window, hint_id
+from secreview.models import Evidence, Finding, Severity
+
+_FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+MODEL_CONFIDENCE = 0.5  # one sample of a model's opinion; agreement with other evidence raises it
+
+
+class Defect(BaseModel):
+    weakness: str
+    start_line: int
+    end_line: int
+    quoted_code: str = ""
+    cwe: int
+    explanation: str
+    fix: str
+    severity: Literal["critical", "high", "medium", "low"] = "medium"
+
+
+class HintDecision(BaseModel):
+    id: str
+    decision: Literal["confirm", "reject"]
+    reason: str = ""
+
+
+class Answer(BaseModel):
+    hints: list[HintDecision] = []
+    defects: list[Defect] = []
+    verdict: Literal["defects", "no defects"]
+
+
+def _candidates(text: str) -> list[str]:
+    """The answer as given, inside a ``` fence, and from its first '{' to its last '}'."""
+    found = [text.strip()]
+    found += [match.strip() for match in _FENCED.findall(text)]
+    if "{" in text and "}" in text:
+        found.append(text[text.index("{") : text.rindex("}") + 1])
+    return found
+
+
+def parse_answer(text: str) -> Answer | None:
+    """The validated answer, after light repair (code fences, surrounding prose, trailing commas)."""
+    for candidate in _candidates(text):
+        for attempt in (candidate, _TRAILING_COMMA.sub(r"\1", candidate)):
+            try:
+                answer = Answer.model_validate(json.loads(attempt))
+            except (json.JSONDecodeError, ValidationError):
+                continue
+            return answer.model_copy(update={"defects": answer.defects[:MAX_DEFECTS]})
+    return None
+
+
+def defect_findings(answer: Answer, window: Window, engine: str, sample: str) -> list[Finding]:
+    """Findings as the model stated them; grounding (lines, quotes, CWE checks) is aggregate's job."""
+    findings = []
+    for defect in answer.defects:
+        severity = Severity(defect.severity)
+        findings.append(
+            Finding(
+                path=window.unit.path,
+                start_line=max(defect.start_line, 1),
+                end_line=max(defect.end_line, defect.start_line, 1),
+                cwe=defect.cwe,
+                title=defect.weakness.strip() or f"CWE-{defect.cwe}",
+                description=defect.explanation.strip(),
+                solution=defect.fix.strip(),
+                severity=severity,
+                confidence=MODEL_CONFIDENCE,
+                evidence=[
+                    Evidence(
+                        engine=engine,
+                        rule_id=sample,
+                        message=defect.weakness.strip(),
+                        severity=severity,
+                        confidence=MODEL_CONFIDENCE,
+                        cwe=defect.cwe,
+                        quote=defect.quoted_code.strip(),
+                    )
+                ],
+            )
+        )
+    return findings
+
+
+def hint_outcomes(answer: Answer, hints: list[Finding], engine: str, sample: str) -> tuple[list[Finding], list[str]]:
+    """Confirmed hints come back as the model's own evidence; rejections become coverage notes, since a
+    static finding is never dropped on a model's word alone."""
+    by_id = {hint_id(i): hint for i, hint in enumerate(hints, start=1)}
+    confirmed: list[Finding] = []
+    notes: list[str] = []
+    for decision in answer.hints:
+        hint = by_id.get(decision.id.strip())
+        if hint is None:
+            continue
+        if decision.decision == "confirm":
+            evidence = Evidence(
+                engine=engine,
+                rule_id=f"{sample}:confirms",
+                message=decision.reason or "confirmed",
+                severity=hint.severity,
+                confidence=MODEL_CONFIDENCE,
+                cwe=hint.cwe,
+            )
+            confirmed.append(hint.model_copy(update={"confidence": MODEL_CONFIDENCE, "evidence": [evidence]}))
+        else:
+            notes.append(
+                f"{engine} disputes CWE-{hint.cwe} at line {hint.start_line}: {decision.reason or 'no reason given'}"
+            )
+    return confirmed, notes
