@@ -26,9 +26,11 @@ from secreview.engines.bandit import BanditEngine
 from secreview.engines.interface import Engine, EngineResult, EngineUnavailableError
 from secreview.engines.llm import LLMEngine
 from secreview.engines.semgrep import SemgrepEngine
+from secreview.llm.freetext import parse_review
 from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, Review, UnitCoverage
 from secreview.sources.gitdiff import GitDiffSource, git_toplevel
 from secreview.sources.interface import Source, SourceResult
+from secreview.sources.languages import all_languages
 from secreview.sources.patch import PatchSource
 from secreview.sources.paths import PathSource
 
@@ -177,5 +179,38 @@ def run_review(request: ReviewRequest, settings: Settings, start: Path | None = 
         complete=coverage.complete,
         coverage=coverage,
         model_calls=[call for result in results for call in result.calls],
+        duration_s=round(time.perf_counter() - began, 3),
+    )
+
+
+def parse_reviews(reviews: Sequence[tuple[str, str]], code_path: Path, settings: Settings) -> Review:
+    """Read free-text reviews (name, text) of one file into one Review: findings every review asserts are
+    grounded in the code and merged across reviews, each review kept as evidence of what it said."""
+    began = time.perf_counter()
+    root = review_root(code_path.parent)
+    collected = PathSource([str(code_path)], root, all_languages(), settings.max_file_size).collect()
+    if not collected.units:
+        reason = collected.skipped[0].reason if collected.skipped else "nothing to read"
+        raise ConfigError(f"cannot read the reviewed code {code_path}: {reason}")
+    (unit,) = collected.units
+    parsed = [parse_review(text, unit, engine=name, rule_id="review") for name, text in reviews]
+    units = {unit.path: unit}
+    findings = aggregate.judge((f for p in parsed for f in p.findings), units)
+    observations = aggregate.judge((f for p in parsed for f in p.observations), units)
+    coverage = Coverage(
+        units=[
+            UnitCoverage(
+                path=unit.path, language=unit.language, lines=unit.line_count, reviewed_by=[name for name, _ in reviews]
+            )
+        ]
+    )
+    return Review(
+        tool_version=metadata.version("secreview"),
+        target=f"{len(reviews)} review(s) of {unit.path}",
+        findings=findings,
+        observations=observations,
+        verdict=aggregate.verdict(findings, complete=True),
+        complete=True,
+        coverage=coverage,
         duration_s=round(time.perf_counter() - began, 3),
     )

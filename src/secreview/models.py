@@ -180,6 +180,9 @@ class Review(BaseModel):
     commit_message: str | None = None
     engines: list[EngineInfo] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
+    observations: list[Finding] = Field(
+        default_factory=list, description="Concerns a review listed while concluding there are no defects."
+    )
     verdict: str
     complete: bool
     coverage: Coverage

@@ -6,6 +6,7 @@ import click
 
 from secreview.cli.cwe import cwe_command
 from secreview.cli.model import model_group
+from secreview.cli.parse import parse_command
 from secreview.cli.review import review_command
 
 
@@ -18,3 +19,4 @@ def main() -> None:
 main.add_command(review_command)
 main.add_command(cwe_command)
 main.add_command(model_group)
+main.add_command(parse_command)

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from secreview.api import ReviewRequest, run_review
-from secreview.config import ConfigError, load_settings
+from secreview.config import ConfigError, Settings, load_settings
 from secreview.engines.llm import STRATEGIES
 from secreview.models import Review, Severity
 from secreview.reporters import REPORTERS
@@ -21,19 +21,19 @@ from secreview.reporters import REPORTERS
 EXIT_USAGE = 2
 
 
-def _warn(text: str) -> None:
+def warn(text: str) -> None:
     click.echo(f"secreview: {text}", err=True)
 
 
 def _report_gaps(review: Review) -> None:
     """One line on stderr for each thing not reviewed, so a user never mistakes a gap for 'clean'."""
     for skip in review.coverage.skipped:
-        _warn(f"not reviewed: {skip.target}: {skip.reason}")
+        warn(f"not reviewed: {skip.target}: {skip.reason}")
     for unit in review.coverage.units:
         for engine, reason in unit.skipped_by.items():
-            _warn(f"{engine} skipped {unit.path}: {reason}")
+            warn(f"{engine} skipped {unit.path}: {reason}")
         for note in unit.notes:
-            _warn(f"note: {unit.path}: {note}")
+            warn(f"note: {unit.path}: {note}")
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -46,6 +46,20 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def emit(text: str, settings: Settings) -> None:
+    """The report to -o FILE (atomically), rendered on a terminal, or plain to a pipe."""
+    if settings.output is not None:
+        try:
+            write_atomically(settings.output, text)
+        except OSError as error:
+            warn(f"error: cannot write {settings.output}: {error.strerror or error}")
+            sys.exit(EXIT_USAGE)
+    elif settings.format == "md" and sys.stdout.isatty():
+        Console().print(Markdown(text))
+    else:
+        click.echo(text, nl=False)
 
 
 def _read_patch(patch: str) -> str:
@@ -83,7 +97,7 @@ def review_command(
     try:
         settings = load_settings(Path.cwd(), {"format": output_format, **options})
     except ConfigError as error:
-        _warn(f"error: {error}")
+        warn(f"error: {error}")
         sys.exit(EXIT_USAGE)
     request = ReviewRequest(paths=list(paths), diff=diff)
     if patch is not None:
@@ -95,18 +109,8 @@ def review_command(
         else:
             review = run_review(request, settings)
     except ConfigError as error:
-        _warn(f"error: {error}")
+        warn(f"error: {error}")
         sys.exit(EXIT_USAGE)
     _report_gaps(review)
-    text = REPORTERS[settings.format].render(review)
-    if settings.output is not None:
-        try:
-            write_atomically(settings.output, text)
-        except OSError as error:
-            _warn(f"error: cannot write {settings.output}: {error.strerror or error}")
-            sys.exit(EXIT_USAGE)
-    elif settings.format == "md" and sys.stdout.isatty():
-        Console().print(Markdown(text))
-    else:
-        click.echo(text, nl=False)
+    emit(REPORTERS[settings.format].render(review), settings)
     sys.exit(review.exit_code(settings.fail_on))

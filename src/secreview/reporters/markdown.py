@@ -75,6 +75,10 @@ class MarkdownReporter:
             out += ["## Security defects", ""]
             for number, finding in enumerate(review.findings, start=1):
                 out += _finding_section(number, finding, languages.get(finding.path, ""))
+        if review.observations:
+            out += ["## Observations (not defects)", ""]
+            for number, observation in enumerate(review.observations, start=1):
+                out += _finding_section(number, observation, languages.get(observation.path, ""))
         out += ["## Verdict", "", f"**{review.verdict}**", "", "## Coverage", ""]
         out += _coverage_lines(review.coverage.units)
         out += [f"- **not reviewed** `{skip.target}`: {skip.reason}" for skip in review.coverage.skipped]
