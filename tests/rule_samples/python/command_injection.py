@@ -1,0 +1,86 @@
+import asyncio
+import os
+import shlex
+import subprocess
+import sys
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/ping")
+def ping():
+    host = request.args.get("host", "127.0.0.1")
+    # ruleid: python-command-injection
+    os.system("ping -c 1 " + host)
+    # ok: python-command-injection
+    os.system("ping -c 1 " + shlex.quote(host))
+    # ok: python-command-injection
+    out = subprocess.run(["ping", "-c", "1", host], capture_output=True, text=True)
+    return out.stdout
+
+
+@app.route("/convert", methods=["POST"])
+def convert():
+    name = request.form["name"]
+    fmt = request.form.get("format", "png")
+    cmd = f"convert /srv/uploads/{name} /srv/out/{name}.{fmt}"
+    # ruleid: python-command-injection
+    subprocess.check_output(cmd, shell=True)
+    # ruleid: python-command-injection
+    proc = subprocess.Popen(["/bin/sh", "-c", "gzip -k " + name], stdout=subprocess.PIPE)
+    # ruleid: python-command-injection
+    subprocess.run(["cmd.exe", "/c", "type " + name])
+    # ok: python-command-injection
+    subprocess.check_output("convert --version", shell=True)
+    return "done"
+
+
+@app.route("/tool/<tool>")
+def run_tool(tool):
+    # ruleid: python-command-injection
+    result = subprocess.run([tool, "--help"], capture_output=True)
+    return result.stdout
+
+
+def diagnostics(request):
+    target = request.GET["target"]
+    # ruleid: python-command-injection
+    stream = os.popen("traceroute %s" % target)
+    # ok: python-command-injection
+    stream = os.popen("uptime")
+    return stream.read()
+
+
+def backup_cli():
+    path = sys.argv[1]
+    # ruleid: python-command-injection
+    subprocess.call(shlex.split("tar czf /backups/out.tgz " + path))
+    # ok: python-command-injection
+    subprocess.call(["tar", "czf", "/backups/out.tgz", "--", path])
+
+
+async def archive(request):
+    folder = (await request.json())["folder"]
+    # ruleid: python-command-injection
+    await asyncio.create_subprocess_shell("zip -r out.zip " + request.headers["X-Folder"])
+    # ok: python-command-injection
+    await asyncio.create_subprocess_exec("zip", "-r", "out.zip", folder)
+
+
+def make_thumbnail(src_path, size):
+    # ruleid: python-command-injection-function-param
+    os.system("convert %s -resize %s /tmp/thumb.png" % (src_path, size))
+    # ok: python-command-injection-function-param
+    subprocess.run(["convert", src_path, "-resize", size, "/tmp/thumb.png"], check=True)
+
+
+def git_checkout(branch):
+    # ruleid: python-command-injection-function-param
+    return subprocess.check_output(f"git checkout {branch}", shell=True)
+
+
+def git_checkout_safe(branch):
+    # ok: python-command-injection-function-param
+    return subprocess.check_output("git checkout " + shlex.quote(branch), shell=True)

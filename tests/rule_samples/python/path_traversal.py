@@ -1,0 +1,109 @@
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from django.http import FileResponse, HttpResponse
+from flask import Flask, abort, request, send_file, send_from_directory
+from werkzeug.utils import secure_filename
+
+app = Flask(__name__)
+UPLOAD_DIR = "/srv/app/uploads"
+REPORT_DIR = Path("/srv/app/reports")
+
+
+@app.route("/download")
+def download():
+    name = request.args.get("file", "")
+    path = os.path.join(UPLOAD_DIR, name)
+    # ruleid: python-path-traversal
+    return send_file(path)
+
+
+@app.route("/download2")
+def download_safe():
+    name = request.args.get("file", "")
+    # ok: python-path-traversal
+    return send_from_directory(UPLOAD_DIR, name)
+
+
+@app.route("/upload", methods=["POST"])
+def upload():
+    f = request.files["document"]
+    # ruleid: python-path-traversal
+    f.save(os.path.join(UPLOAD_DIR, f.filename))
+    # ok: python-path-traversal
+    f.save(os.path.join(UPLOAD_DIR, secure_filename(f.filename)))
+    return "stored"
+
+
+@app.route("/notes/<name>")
+def read_note(name):
+    # ruleid: python-path-traversal
+    with open("/srv/app/notes/" + name) as fh:
+        text = fh.read()
+    # ok: python-path-traversal
+    with open(os.path.join("/srv/app/notes", os.path.basename(name))) as fh:
+        text += fh.read()
+    return text
+
+
+@app.route("/reports/<report>")
+def read_report(report):
+    # ruleid: python-path-traversal
+    return (REPORT_DIR / report).read_text()
+
+
+@app.route("/attachments/<attachment>")
+def attachment(attachment):
+    path = os.path.realpath(os.path.join(UPLOAD_DIR, attachment))
+    if os.path.commonpath([UPLOAD_DIR, path]) != UPLOAD_DIR:
+        abort(403)
+    # ok: python-path-traversal
+    return send_file(path)
+
+
+@app.route("/avatars/<avatar>")
+def avatar(avatar):
+    path = os.path.abspath(os.path.join(UPLOAD_DIR, "avatars", avatar))
+    if not path.startswith(UPLOAD_DIR + os.sep):
+        abort(404)
+    # ok: python-path-traversal
+    return send_file(path)
+
+
+def delete_export(request):
+    export = request.POST["export"]
+    # ruleid: python-path-traversal
+    os.remove("/var/exports/" + export)
+    # ruleid: python-path-traversal
+    shutil.rmtree(os.path.join("/var/exports/tmp", request.POST["dir"]))
+    return HttpResponse(status=204)
+
+
+def serve_log(request):
+    # ruleid: python-path-traversal
+    return FileResponse(open("/var/log/app/" + request.GET["log"], "rb"))
+
+
+def cli_cat():
+    # ok: python-path-traversal
+    print(open(sys.argv[1]).read())
+    # ok: python-path-traversal
+    print(open("/etc/app/config.ini").read())
+
+
+def restore_backup(archive_path, dest="/srv/app/restore"):
+    import tarfile
+
+    with tarfile.open(archive_path, "r:gz") as tar:
+        # ruleid: python-tarfile-extractall-traversal
+        tar.extractall(dest)
+    # ruleid: python-tarfile-extractall-traversal
+    tarfile.open(archive_path).extractall(path=dest, filter="fully_trusted")
+    bundle = tarfile.open(archive_path)
+    # ok: python-tarfile-extractall-traversal
+    bundle.extractall(dest, filter="data")
+    safe = [m for m in bundle.getmembers() if m.isfile() and ".." not in m.name]
+    # ok: python-tarfile-extractall-traversal
+    bundle.extractall(dest, members=safe)

@@ -1,0 +1,114 @@
+import sqlite3
+import sys
+
+import pandas as pd
+from django.db import connection
+from flask import Flask, request
+from myapp.models import Article
+from sqlalchemy import text
+
+app = Flask(__name__)
+db = sqlite3.connect("app.db")
+
+
+def find_by_name_query(name):
+    return "SELECT id, email FROM users WHERE name = '%s'" % name
+
+
+@app.route("/users")
+def list_users():
+    name = request.args.get("name", "")
+    cur = db.cursor()
+    # ruleid: python-sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + name + "'")
+    # ok: python-sql-injection
+    cur.execute("SELECT * FROM users WHERE name = ?", (name,))
+    return {"users": cur.fetchall()}
+
+
+@app.route("/orders", methods=["POST"])
+def orders():
+    status = request.form["status"]
+    sort = request.form.get("sort", "id")
+    query = f"SELECT * FROM orders WHERE status = '{status}' ORDER BY {sort}"
+    cur = db.cursor()
+    # ruleid: python-sql-injection
+    cur.execute(query)
+    limit = int(request.form.get("limit", 10))
+    # ok: python-sql-injection
+    cur.execute("SELECT * FROM orders LIMIT %d" % limit)
+    # ruleid: python-sql-injection
+    cur.execute(find_by_name_query(request.form["customer"]))
+    return {"rows": cur.fetchall()}
+
+
+@app.route("/items/<category>")
+def items(category):
+    # ruleid: python-sql-injection
+    rows = db.session.execute(text(f"SELECT * FROM items WHERE category = '{category}'"))
+    # ok: python-sql-injection
+    rows = db.session.execute(text("SELECT * FROM items WHERE category = :c"), {"c": category})
+    return {"items": [dict(r) for r in rows]}
+
+
+@app.route("/report")
+def report():
+    year = request.args["year"]
+    # ruleid: python-sql-injection
+    frame = pd.read_sql("SELECT * FROM sales WHERE year = " + year, db)
+    # ok: python-sql-injection
+    frame = pd.read_sql("SELECT * FROM sales WHERE year = ?", db, params=(year,))
+    return frame.to_html()
+
+
+def article_search(request):
+    term = request.GET.get("q", "")
+    # ruleid: python-sql-injection
+    results = Article.objects.raw("SELECT * FROM blog_article WHERE title LIKE '%%%s%%'" % term)
+    # ok: python-sql-injection
+    results = Article.objects.raw("SELECT * FROM blog_article WHERE title LIKE %s", ["%" + term + "%"])
+    with connection.cursor() as cursor:
+        sql = "UPDATE blog_article SET views = views + 1 WHERE slug = '%s'"
+        sql = sql % request.POST["slug"]
+        # ruleid: python-sql-injection
+        cursor.execute(sql)
+    return results
+
+
+def admin_cli():
+    table = sys.argv[1]
+    cur = db.cursor()
+    # ruleid: python-sql-injection
+    cur.executescript("DROP TABLE IF EXISTS " + table)
+    # ok: python-sql-injection
+    cur.execute("SELECT COUNT(*) FROM audit_log")
+
+
+class UserRepository:
+    def __init__(self, conn):
+        self.conn = conn
+
+    def find_by_email(self, email):
+        cur = self.conn.cursor()
+        # ruleid: python-sql-injection-function-param
+        cur.execute("SELECT id, name FROM users WHERE email = '%s'" % email)
+        return cur.fetchone()
+
+    def search(self, name, order_by):
+        sql = f"SELECT id, name FROM users WHERE name LIKE '%{name}%' ORDER BY {order_by}"
+        cur = self.conn.cursor()
+        # ruleid: python-sql-injection-function-param
+        cur.execute(sql)
+        return cur.fetchall()
+
+    def find_by_id(self, user_id):
+        cur = self.conn.cursor()
+        # ok: python-sql-injection-function-param
+        cur.execute("SELECT id, name FROM users WHERE id = %s", (user_id,))
+        return cur.fetchone()
+
+    def run(self, sql, params=()):
+        cur = self.conn.cursor()
+        # ok: python-sql-injection-function-param
+        cur.execute(sql, params)
+        return cur

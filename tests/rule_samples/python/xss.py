@@ -1,0 +1,116 @@
+import html
+
+from django.http import HttpResponse, JsonResponse
+from django.utils.safestring import mark_safe
+from flask import Flask, Response, jsonify, make_response, render_template, render_template_string, request
+from markupsafe import Markup, escape
+
+app = Flask(__name__)
+
+
+@app.route("/search")
+def search():
+    q = request.args.get("q", "")
+    if not q:
+        # ok: python-reflected-xss
+        return render_template("search.html", q=q)
+    # ruleid: python-reflected-xss
+    return f"<h1>Results for {q}</h1>"
+
+
+@app.route("/welcome")
+def welcome():
+    name = request.args.get("name", "guest")
+    # ruleid: python-xss-template-string
+    page = render_template_string("<h1>Welcome " + name + "</h1>")
+    # ok: python-xss-template-string, python-reflected-xss
+    page = render_template_string("<h1>Welcome {{ name }}</h1>", name=name)
+    return page
+
+
+@app.route("/motd")
+def motd():
+    # ruleid: python-xss-template-string
+    return render_template_string(f"<marquee>{request.cookies.get('motd', '')}</marquee>")
+
+
+@app.route("/motd-safe")
+def motd_safe():
+    # ok: python-xss-template-string
+    return render_template_string("<marquee>{{ motd }}</marquee>", motd=request.cookies.get("motd", ""))
+
+
+@app.route("/hello/<name>")
+def hello(name):
+    # ok: python-reflected-xss
+    return "<p>Hello, " + escape(name) + "</p>"
+
+
+@app.route("/greet/<name>")
+def greet(name):
+    # ruleid: python-reflected-xss
+    return "<p>Hello, %s</p>" % name
+
+
+@app.route("/api/echo")
+def echo():
+    msg = request.args.get("msg", "")
+    # ok: python-reflected-xss
+    return jsonify(message=msg)
+
+
+@app.route("/api/echo2")
+def echo2():
+    msg = request.args.get("msg", "")
+    # ok: python-reflected-xss
+    return {"message": msg}
+
+
+@app.route("/error")
+def error():
+    reason = request.args.get("reason", "unknown")
+    # ruleid: python-reflected-xss
+    resp = make_response("<div class='error'>" + reason + "</div>", 400)
+    # ok: python-reflected-xss
+    plain = Response("error: " + reason, mimetype="text/plain")
+    return resp
+
+
+@app.route("/banner")
+def banner():
+    text = request.cookies.get("banner", "")
+    # ruleid: python-reflected-xss
+    banner_html = Markup("<marquee>" + text + "</marquee>")
+    # ok: python-reflected-xss
+    safe_html = Markup("<marquee>%s</marquee>") % text
+    return render_template("index.html", banner=banner_html, safe=safe_html)
+
+
+def django_comment_preview(request):
+    body = request.POST.get("body", "")
+    # ruleid: python-reflected-xss
+    return HttpResponse("<div class='preview'>" + body + "</div>")
+
+
+def django_comment_preview_safe(request):
+    body = request.POST.get("body", "")
+    # ok: python-reflected-xss
+    return HttpResponse("<div class='preview'>" + html.escape(body) + "</div>")
+
+
+def django_signature(request):
+    sig = request.GET["sig"]
+    # ruleid: python-reflected-xss
+    context = {"signature": mark_safe(sig)}
+    # ok: python-reflected-xss
+    return JsonResponse({"signature": sig})
+
+
+def django_profile(request, username):
+    # ruleid: python-reflected-xss
+    return HttpResponse("<h2>Profile of " + username + "</h2>")
+
+
+def django_profile_safe(request, username):
+    # ok: python-reflected-xss
+    return HttpResponse("<h2>Profile of %s</h2>" % escape(username))
