@@ -61,3 +61,10 @@ def test_verdicts():
     assert "incomplete" in incomplete and NO_DEFECTS_VERDICT not in incomplete
     (finding,) = aggregate.judge([raw("x", 328, 5)], {"m.py": unit()})
     assert aggregate.verdict([finding], complete=True) == "1 security defect is detected in the code (1 medium)"
+
+
+def test_reports_on_adjacent_lines_are_one_defect():
+    (merged,) = aggregate.judge([raw("bandit", 328, 4), raw("semgrep", 328, 5)], {"m.py": unit()})
+    assert (merged.start_line, merged.end_line) == (4, 5)
+    apart = aggregate.judge([raw("bandit", 328, 1), raw("semgrep", 328, 5)], {"m.py": unit()})
+    assert len(apart) == 2

@@ -116,8 +116,10 @@ def _with_catalog_names(finding: Finding) -> Finding:
 
 
 def _same_defect(a: Finding, b: Finding) -> bool:
-    overlapping = a.start_line <= b.end_line and b.start_line <= a.end_line
-    if not overlapping:
+    """Same weakness family on the same or adjacent lines: one tool flags where a query is built, the
+    other the line that runs it."""
+    touching = a.start_line <= b.end_line + 1 and b.start_line <= a.end_line + 1
+    if not touching:
         return False
     if a.cwe is None or b.cwe is None:
         return a.cwe == b.cwe and a.title == b.title
@@ -137,8 +139,9 @@ def _merge(group: list[Finding]) -> Finding:
     best_cwe = _most_specific(f.cwe for f in group)
     # The words come from the report that names the weakness most precisely and explains it best.
     primary = max((f for f in group if f.cwe == best_cwe), key=lambda f: (len(f.description), f.confidence))
-    start = max(f.start_line for f in group)  # the ranges overlap, so their intersection is non-empty
-    end = min(f.end_line for f in group)
+    start, end = max(f.start_line for f in group), min(f.end_line for f in group)
+    if start > end:  # adjacent rather than overlapping: cover both
+        start, end = min(f.start_line for f in group), max(f.end_line for f in group)
     miss_all = math.prod(1.0 - f.confidence for f in group)
     return primary.model_copy(
         update={
