@@ -180,13 +180,16 @@ def test_the_shipped_example_reviews_cleanly_without_network(tmp_path: Path):
     assert "## Verdict" in done.stdout
 
 
+NEUTRON_FILE = Path(__file__).parents[1] / "examples" / "neutron" / "test_revision_plugin.py"
+
+
 def test_parse_free_text_reviews_of_the_seed_file(tmp_path: Path):
     seeds = Path(__file__).parent / "data" / "seeds"
     one = run_secreview(
         "parse",
         str(seeds / "002_e811755624cfc8a1.txt"),
         "--code",
-        str(seeds / "test_revision_plugin.py"),
+        str(NEUTRON_FILE),
         "--format",
         "json",
         cwd=tmp_path,
@@ -195,9 +198,7 @@ def test_parse_free_text_reviews_of_the_seed_file(tmp_path: Path):
     found = sorted((f["cwe"], f["start_line"], f["end_line"]) for f in json.loads(one.stdout)["findings"])
     assert found == [(664, 72, 78), (691, 66, 79), (703, 63, 80)]
 
-    clean = run_secreview(
-        "parse", str(seeds / "000_f6b77719395604b0.txt"), "--code", str(seeds / "test_revision_plugin.py"), cwd=tmp_path
-    )
+    clean = run_secreview("parse", str(seeds / "000_f6b77719395604b0.txt"), "--code", str(NEUTRON_FILE), cwd=tmp_path)
     assert f"**{NO_DEFECTS_VERDICT}**" in clean.stdout
     assert "## Observations (not defects)" in clean.stdout
     assert "Lines 70-78" in clean.stdout and "Lines 94-97" in clean.stdout

@@ -13,12 +13,13 @@ from secreview.llm.freetext import ParsedReview, parse_review
 from secreview.models import NO_DEFECTS_VERDICT, CodeUnit, Finding, LineRange, Severity
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
-NEUTRON = "test_revision_plugin.py"
+NEUTRON_FILE = Path(__file__).parents[1] / "examples" / "neutron" / "test_revision_plugin.py"
+NEUTRON = NEUTRON_FILE.name
 
 
 @pytest.fixture(scope="module")
 def neutron() -> CodeUnit:
-    text = (SEEDS / NEUTRON).read_text(encoding="utf-8")
+    text = NEUTRON_FILE.read_text(encoding="utf-8")
     return CodeUnit(id=NEUTRON, path=f"neutron/{NEUTRON}", language="python", text=text)
 
 
