@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_PROJECT, FaultServer, chat_answer, run_secreview, smollm2_path
+from conftest import FaultServer, chat_answer, run_secreview, smollm2_path
 from secreview import aggregate
 from secreview.backends.embedded import EmbeddedBackend
 from secreview.backends.openai_http import OpenAICompatibleBackend
@@ -195,7 +194,7 @@ def llama_server() -> Iterator[EmbeddedBackend]:
 
 @pytest.mark.slow
 def test_embedded_model_reviews_without_a_silent_clean(llama_server: EmbeddedBackend):
-    engine = LLMEngine(llama_server, context_tokens=2048, answer_tokens=200)
+    engine = LLMEngine(llama_server, context_tokens=2048, answer_tokens=64)
     result = engine.review([UNIT])
     assert result.calls and all(call.prompt_tokens > 0 for call in result.calls)
     # SmolLM2 writes nonsense; what matters is that it is either read or reported as not reviewed
@@ -204,23 +203,25 @@ def test_embedded_model_reviews_without_a_silent_clean(llama_server: EmbeddedBac
 
 @pytest.mark.slow
 def test_cli_hybrid_review_against_a_real_llama_cpp_server(llama_server: EmbeddedBackend, tmp_path: Path):
-    project = shutil.copytree(SAMPLE_PROJECT, tmp_path / "project")
+    (tmp_path / "db.py").write_text(CODE)
     done = run_secreview(
         "review",
-        "src/app.py",
+        "db.py",
         "--engine",
         "hybrid",
         "--base-url",
         llama_server.base_url,
         "--format",
         "json",
-        cwd=project,
-        env={"SECREVIEW_ANSWER_TOKENS": "200", "SECREVIEW_CONTEXT_TOKENS": "2048"},
+        "--fail-on",
+        "medium",
+        cwd=tmp_path,
+        env={"SECREVIEW_ANSWER_TOKENS": "64", "SECREVIEW_CONTEXT_TOKENS": "2048"},
     )
     assert done.returncode in (1, 3), done.stderr
     review = json.loads(done.stdout)
     assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "llm"]
-    assert review["model_calls"] and review["model_calls"][0]["path"] == "src/app.py"
-    assert {f["cwe"] for f in review["findings"]} >= {89, 78}  # the static evidence is never lost
+    assert review["model_calls"] and review["model_calls"][0]["path"] == "db.py"
+    assert 89 in {f["cwe"] for f in review["findings"]}  # the static evidence is never lost
     unit = review["coverage"]["units"][0]
     assert "llm" in unit["reviewed_by"] or "llm" in unit["skipped_by"]
