@@ -95,5 +95,7 @@ def test_embedded_llama_cpp_answers_and_follows_a_json_schema():
 def test_embedded_backend_reports_a_bad_model_file(tmp_path: Path):
     broken = tmp_path / "broken.gguf"
     broken.write_bytes(b"GGUF but not really")
+    backend = EmbeddedBackend(broken, "broken")
+    backend.close()  # never started: nothing to stop, and no hang
     with pytest.raises(BackendError, match="cannot load the model"):
-        EmbeddedBackend(broken, "broken")
+        backend.complete(HELLO)

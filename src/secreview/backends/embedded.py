@@ -8,6 +8,7 @@ machine and no API key is needed.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,44 +19,56 @@ from secreview.backends.openai_http import OpenAICompatibleBackend
 
 @dataclass
 class EmbeddedBackend:
+    """Starts llama.cpp on the first request: stopping a server that never answered one can hang in
+    xllamacpp's clean-up, and a review that sends nothing to the model should not pay for the load."""
+
     model_path: Path
     model: str
     context_tokens: int = 8192
     parallel: int = 1
     threads: int = field(default_factory=lambda: max(os.cpu_count() or 1, 1))
     _server: Any = field(init=False, repr=False, default=None)
-    _client: OpenAICompatibleBackend = field(init=False, repr=False)
+    _client: OpenAICompatibleBackend | None = field(init=False, repr=False, default=None)
+    _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
-    def __post_init__(self) -> None:
-        try:
-            import xllamacpp
-        except ImportError:
-            raise BackendError("the embedded model needs xllamacpp: pip install xllamacpp") from None
-        params = xllamacpp.CommonParams()
-        params.model.path = str(self.model_path)
-        params.n_ctx = self.context_tokens * self.parallel  # llama.cpp splits the context between slots
-        params.n_parallel = self.parallel
-        params.cpuparams.n_threads = self.threads
-        params.cpuparams_batch.n_threads = self.threads
-        params.hostnames = ["127.0.0.1"]
-        params.port = 0  # any free port; the server reports the one it took
-        params.verbosity = -1
-        params.warmup = False
-        try:
-            self._server = xllamacpp.Server(params)
-        except Exception as error:  # the binding raises plain RuntimeError/ValueError for a bad model file
-            raise BackendError(f"cannot load the model {self.model_path}: {error}") from None
-        address = str(self._server.listening_address).rstrip("/")
-        self._client = OpenAICompatibleBackend(f"{address}/v1", self.model, max_concurrency=self.parallel)
+    def _started(self) -> OpenAICompatibleBackend:
+        with self._lock:
+            if self._client is None:
+                self._server = _start_server(self)
+                address = str(self._server.listening_address).rstrip("/")
+                self._client = OpenAICompatibleBackend(f"{address}/v1", self.model, max_concurrency=self.parallel)
+            return self._client
 
     @property
     def base_url(self) -> str:
         """The local server's OpenAI-compatible address, for other clients on this machine."""
-        return self._client.base_url
+        return self._started().base_url
 
     def complete(self, request: ChatRequest) -> Completion:
-        return self._client.complete(request)
+        return self._started().complete(request)
 
     def close(self) -> None:
         """Stop the server (llama.cpp stops it when the object is released)."""
-        self._server = None
+        with self._lock:
+            self._server, self._client = None, None
+
+
+def _start_server(backend: EmbeddedBackend) -> Any:
+    try:
+        import xllamacpp
+    except ImportError:
+        raise BackendError("the embedded model needs xllamacpp: pip install xllamacpp") from None
+    params = xllamacpp.CommonParams()
+    params.model.path = str(backend.model_path)
+    params.n_ctx = backend.context_tokens * backend.parallel  # llama.cpp splits the context between slots
+    params.n_parallel = backend.parallel
+    params.cpuparams.n_threads = backend.threads
+    params.cpuparams_batch.n_threads = backend.threads
+    params.hostnames = ["127.0.0.1"]
+    params.port = 0  # any free port; the server reports the one it took
+    params.verbosity = -1
+    params.warmup = False
+    try:
+        return xllamacpp.Server(params)
+    except Exception as error:  # the binding raises plain RuntimeError/ValueError for a bad model file
+        raise BackendError(f"cannot load the model {backend.model_path}: {error}") from None
