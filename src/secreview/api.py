@@ -61,7 +61,7 @@ def open_backend(settings: Settings) -> ChatBackend:
     except model_store.ModelStoreError as error:
         raise ConfigError(str(error)) from None
     name = settings.model or model_store.DEFAULT_MODEL
-    return EmbeddedBackend(path, name, context_tokens=settings.context_tokens)
+    return EmbeddedBackend(path, name, context_tokens=settings.context_tokens, threads=settings.threads)
 
 
 @contextmanager

@@ -43,6 +43,11 @@ class Settings(BaseModel):
     answer_tokens: int = Field(default=1024, ge=64)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     seed: int = 0
+    threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="CPU threads for the embedded model (default: all cores; fewer on a busy machine).",
+    )
 
 
 _LIST_FIELDS = {name for name, info in Settings.model_fields.items() if "list" in str(info.annotation)}

@@ -26,7 +26,7 @@ class EmbeddedBackend:
     model: str
     context_tokens: int = 8192
     parallel: int = 1
-    threads: int = field(default_factory=lambda: max(os.cpu_count() or 1, 1))
+    threads: int | None = None  # None: all cores
     _server: Any = field(init=False, repr=False, default=None)
     _client: OpenAICompatibleBackend | None = field(init=False, repr=False, default=None)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
@@ -62,8 +62,9 @@ def _start_server(backend: EmbeddedBackend) -> Any:
     params.model.path = str(backend.model_path)
     params.n_ctx = backend.context_tokens * backend.parallel  # llama.cpp splits the context between slots
     params.n_parallel = backend.parallel
-    params.cpuparams.n_threads = backend.threads
-    params.cpuparams_batch.n_threads = backend.threads
+    threads = backend.threads or max(os.cpu_count() or 1, 1)
+    params.cpuparams.n_threads = threads
+    params.cpuparams_batch.n_threads = threads
     params.hostnames = ["127.0.0.1"]
     params.port = 0  # any free port; the server reports the one it took
     params.verbosity = -1
