@@ -56,11 +56,11 @@ def open_backend(settings: Settings) -> ChatBackend:
     """A remote endpoint when one is configured, else the embedded local model (no network, no key)."""
     if settings.base_url:
         return OpenAICompatibleBackend(settings.base_url, settings.model or "default", api_key=settings.api_key)
+    name = settings.model or model_store.DEFAULT_MODEL
     try:
-        path = model_store.resolve(settings.model or model_store.DEFAULT_MODEL)
+        path = model_store.resolve(name)
     except model_store.ModelStoreError as error:
         raise ConfigError(str(error)) from None
-    name = settings.model or model_store.DEFAULT_MODEL
     return EmbeddedBackend(path, name, context_tokens=settings.context_tokens, threads=settings.threads)
 
 

@@ -24,7 +24,7 @@ class EngineResult:
 class Engine(Protocol):
     name: str
     languages: frozenset[str]
-    wants_hints: bool  # True: runs after the others and gets their findings per unit as hints
+    wants_hints: bool  # True: runs after the others and gets their findings, by unit path, as hints
 
     def version(self) -> str: ...
 

@@ -56,7 +56,7 @@ class LLMEngine:
                 for window in windows(unit, self.window_lines):
                     unit_hints = [
                         h
-                        for h in (hints or {}).get(unit.id, [])
+                        for h in (hints or {}).get(unit.path, [])
                         if window.lines.start <= h.start_line <= window.lines.end
                     ]
                     self._review_window(window, unit_hints, result)
