@@ -23,10 +23,27 @@ def test_bandit_reports_cwe_severity_and_a_fix(tmp_path: Path):
     assert not result.skipped
 
 
+def test_bandit_names_the_real_weakness_and_leaves_out_review_prompts(tmp_path: Path):
+    """A list-argument subprocess call is no defect (B603 only says "check the input"); a program started by
+    a partial path is an untrusted search path (CWE-426), not the command injection Bandit calls it."""
+    text = "import subprocess\n\n\ndef run(arg):\n    subprocess.call(['/bin/ls', '--', arg])\n    subprocess.call(['ls'])\n"
+    path = tmp_path / "run.py"
+    path.write_text(text)
+    unit = CodeUnit(id="run.py", path="run.py", language="python", text=text, disk_path=path)
+
+    (finding,) = BanditEngine().review([unit]).findings
+
+    assert (finding.cwe, finding.start_line, finding.evidence[0].rule_id) == (
+        426,
+        6,
+        "B607:start_process_with_partial_path",
+    )
+
+
 def test_code_bandit_cannot_parse_is_still_reviewed_by_semgrep(tmp_path: Path):
     """Python 3.12 f-strings: Bandit under an older Python skips the file, and says why."""
     (tmp_path / "new_syntax.py").write_text(PY312_FSTRING)
-    review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(), start=tmp_path)
+    review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path)
     (unit,) = review.coverage.units
     assert unit.reviewed_by == ["semgrep"]
     if sys.version_info < (3, 12):

@@ -17,7 +17,8 @@ from secreview.engines.rulebook import solution_for
 from secreview.engines.workspace import argument_batches, resolved, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
-# Checks that flag an import or an assert rather than a defect in the code: noise in a review.
+# Checks that flag an import, an assert, or every subprocess call without a shell ("check for untrusted
+# input": a prompt to look, not a defect) rather than a defect in the code: noise in a review.
 DEFAULT_SKIPPED_TESTS = (
     "B101",
     "B401",
@@ -32,10 +33,14 @@ DEFAULT_SKIPPED_TESTS = (
     "B410",
     "B411",
     "B412",
+    "B603",
 )
 # Bandit's own CWE is too coarse for these checks; the specific weakness lets findings merge with
 # Semgrep's reports of the same defect and names it as a reviewer would.
-_MORE_SPECIFIC_CWE = {"B506": 502}  # yaml.load: Bandit says CWE-20, the defect is unsafe deserialization
+_MORE_SPECIFIC_CWE = {
+    "B506": 502,  # yaml.load: Bandit says CWE-20, the defect is unsafe deserialization
+    "B607": 426,  # a program started by a partial path: Bandit says CWE-78, the defect is an untrusted search path
+}
 _SEVERITY = {"HIGH": Severity.high, "MEDIUM": Severity.medium, "LOW": Severity.low}
 _CONFIDENCE = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
 
