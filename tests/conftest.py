@@ -31,15 +31,21 @@ def clean_environment() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if not key.startswith("SECREVIEW_")}
 
 
-def run_secreview(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None):
-    """Run the real command line in a subprocess, as a user would."""
+def run_secreview(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None, static: bool = True
+):
+    """Run the real command line in a subprocess, as a user would.
+
+    Most CLI tests are about the pipeline, not the model, so `static` sets SECREVIEW_ENGINE=static (an
+    `--engine` argument still wins); the default engine, hybrid, is tested with static=False."""
+    default_engine = {"SECREVIEW_ENGINE": "static"} if static else {}
     return subprocess.run(
         [sys.executable, "-m", "secreview", *args],
         cwd=cwd,
         input=stdin,
         capture_output=True,
         text=True,
-        env={**clean_environment(), **(env or {})},
+        env={**clean_environment(), **default_engine, **(env or {})},
         timeout=300,
     )
 
@@ -72,7 +78,7 @@ def project(tmp_path: Path) -> Path:
 def project_review(tmp_path_factory: pytest.TempPathFactory) -> Review:
     """One real static review of the sample project, shared by the tests that only read it."""
     root = Path(shutil.copytree(SAMPLE_PROJECT, tmp_path_factory.mktemp("shared") / "project"))
-    return run_review(ReviewRequest(paths=[str(root)]), Settings(), start=root)
+    return run_review(ReviewRequest(paths=[str(root)]), Settings(engine="static"), start=root)
 
 
 def smollm2_path() -> Path:
@@ -83,11 +89,11 @@ def smollm2_path() -> Path:
     return Path(spec.submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
-def chat_answer(content: str, prompt_tokens: int = 3, completion_tokens: int = 1) -> bytes:
+def chat_answer(content: str, prompt_tokens: int = 3, completion_tokens: int = 1, finish_reason: str = "stop") -> bytes:
     return json.dumps(
         {
             "model": "fake",
-            "choices": [{"message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "choices": [{"message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
             "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens},
         }
     ).encode()

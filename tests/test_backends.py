@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FaultServer, smollm2_path
-from secreview.backends.embedded import EmbeddedBackend
+from secreview.backends.embedded import EmbeddedBackend, idle_cores
 from secreview.backends.interface import BackendError, ChatRequest
 from secreview.backends.openai_http import OpenAICompatibleBackend, retry_after_seconds
 
@@ -99,3 +100,7 @@ def test_embedded_backend_reports_a_bad_model_file(tmp_path: Path):
     backend.close()  # never started: nothing to stop, and no hang
     with pytest.raises(BackendError, match="cannot load the model"):
         backend.complete(HELLO)
+
+
+def test_the_embedded_model_takes_the_idle_cores_and_at_least_one():
+    assert 1 <= idle_cores(sample_s=0.05) <= (os.cpu_count() or 1)

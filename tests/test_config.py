@@ -14,7 +14,7 @@ def test_defaults_without_any_configuration(tmp_path: Path):
     settings = load_settings(tmp_path, environ={})
     assert settings.fail_on is Severity.high
     assert settings.format == "md"
-    assert settings.engine == "static"
+    assert settings.engine == "hybrid"
 
 
 def test_pyproject_then_environment_then_command_line(tmp_path: Path):

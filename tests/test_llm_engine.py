@@ -10,6 +10,7 @@ import pytest
 
 from conftest import FaultServer, chat_answer, run_secreview, smollm2_path
 from secreview import aggregate
+from secreview.backends import model_store
 from secreview.backends.embedded import EmbeddedBackend
 from secreview.backends.openai_http import OpenAICompatibleBackend
 from secreview.engines.llm import LLMEngine
@@ -26,6 +27,7 @@ CODE = (
     "    cursor.execute(query)\n"
     "    return cursor.fetchall()\n"
 )
+TINY_ANSWERS = {"SECREVIEW_ANSWER_TOKENS": "64", "SECREVIEW_CONTEXT_TOKENS": "2048"}  # fast on a small model
 UNIT = CodeUnit(id="db.py", path="db.py", language="python", text=CODE)
 
 
@@ -108,6 +110,17 @@ def test_a_malformed_answer_is_retried_once(fault_server: FaultServer):
     assert [call.step for call in result.calls] == ["structured", "structured-retry"]
 
 
+CUT_OFF = json.dumps({"hints": [], "defects": [defect(), defect(start_line=6)], "verdict": "defects"})[:-60]
+
+
+@pytest.mark.parametrize("fault_server", [([(200, {}, chat_answer(CUT_OFF, finish_reason="length"))],)], indirect=True)
+def test_an_answer_cut_by_the_token_limit_keeps_its_finished_findings_and_says_so(fault_server: FaultServer):
+    result = engine_for(fault_server).review([UNIT])
+    assert [(f.cwe, f.start_line) for f in result.findings] == [(89, 5)]  # the second defect was cut off
+    assert not result.skipped and len(result.calls) == 1  # no retry: the finished work is kept
+    assert "reached the 256-token limit" in result.notes["db.py"][0]
+
+
 @pytest.mark.parametrize("fault_server", [([(200, {}, chat_answer("{"))] * 2,)], indirect=True)
 def test_an_unreadable_answer_leaves_the_unit_not_reviewed(fault_server: FaultServer):
     result = engine_for(fault_server).review([UNIT])
@@ -136,7 +149,7 @@ HINT = Finding(
 
 @pytest.mark.parametrize(
     "fault_server",
-    [([(200, {}, structured(hints=[{"id": "H1", "decision": "reject", "reason": "name is an int"}]))],)],
+    [([(200, {}, structured(hints=[{"id": "H1", "reason": "name is an int", "decision": "false alarm"}]))],)],
     indirect=True,
 )
 def test_hints_are_shown_and_a_rejection_is_noted_not_obeyed(fault_server: FaultServer):
@@ -216,7 +229,7 @@ def test_cli_hybrid_review_against_a_real_llama_cpp_server(llama_server: Embedde
         "--fail-on",
         "medium",
         cwd=tmp_path,
-        env={"SECREVIEW_ANSWER_TOKENS": "64", "SECREVIEW_CONTEXT_TOKENS": "2048"},
+        env=TINY_ANSWERS,
     )
     assert done.returncode in (1, 3), done.stderr
     review = json.loads(done.stdout)
@@ -225,3 +238,35 @@ def test_cli_hybrid_review_against_a_real_llama_cpp_server(llama_server: Embedde
     assert 89 in {f["cwe"] for f in review["findings"]}  # the static evidence is never lost
     unit = review["coverage"]["units"][0]
     assert "llm" in unit["reviewed_by"] or "llm" in unit["skipped_by"]
+
+
+@pytest.mark.slow
+def test_the_default_engine_is_hybrid_on_the_embedded_model(tmp_path: Path):
+    (tmp_path / "db.py").write_text(CODE)
+    done = run_secreview(
+        "review",
+        "db.py",
+        "--format",
+        "json",
+        cwd=tmp_path,
+        static=False,
+        env={
+            "SECREVIEW_MODEL": str(smollm2_path()),
+            "SECREVIEW_ANSWER_TOKENS": "64",
+            "SECREVIEW_CONTEXT_TOKENS": "2048",
+        },
+    )
+    review = json.loads(done.stdout)
+    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "llm"], done.stderr
+    assert review["model_calls"] and 89 in {f["cwe"] for f in review["findings"]}
+
+
+def test_without_the_default_model_the_review_says_how_to_get_it_or_go_static(tmp_path: Path):
+    spec = model_store.get_model(model_store.DEFAULT_MODEL)
+    if not model_store.find_packaged_files(spec)[1]:
+        pytest.skip("the default model's packages are installed here, so it is never missing")
+    (tmp_path / "db.py").write_text(CODE)
+    done = run_secreview("review", "db.py", cwd=tmp_path, static=False, env={"SECREVIEW_MODEL_DIR": str(tmp_path)})
+    assert done.returncode == 2
+    assert f"secreview model pull {model_store.DEFAULT_MODEL}" in done.stderr and "--engine static" in done.stderr
+    assert "No security defects" not in done.stdout

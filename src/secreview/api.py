@@ -60,7 +60,7 @@ def open_backend(settings: Settings) -> ChatBackend:
     try:
         path = model_store.resolve(name)
     except model_store.ModelStoreError as error:
-        raise ConfigError(str(error)) from None
+        raise ConfigError(f"{error} (or review without a model: --engine static)") from None
     return EmbeddedBackend(path, name, context_tokens=settings.context_tokens, threads=settings.threads)
 
 
@@ -157,14 +157,20 @@ def _coverage(collected: SourceResult, engines: list[Engine], results: list[Engi
     return Coverage(units=units, skipped=collected.skipped, out_of_scope=collected.out_of_scope)
 
 
-def run_review(request: ReviewRequest, settings: Settings, start: Path | None = None) -> Review:
+def run_review(
+    request: ReviewRequest, settings: Settings, start: Path | None = None, engines: list[Engine] | None = None
+) -> Review:
+    """Review what `request` names. Pass `engines` (from open_engines) to review many targets on one loaded
+    model; by default the engines of `settings` are opened for this review and closed after it."""
+    if engines is None:
+        with open_engines(settings) as opened:
+            return run_review(request, settings, start, opened)
     began = time.perf_counter()
     root = review_root(start or Path.cwd())
-    with open_engines(settings) as engines:
-        languages = frozenset().union(*(engine.languages for engine in engines))
-        collected = _source(request, settings, root, languages).collect()
-        results = _run_engines(engines, collected.units)
-        engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
+    languages = frozenset().union(*(engine.languages for engine in engines))
+    collected = _source(request, settings, root, languages).collect()
+    results = _run_engines(engines, collected.units)
+    engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
     coverage = _coverage(collected, engines, results)
     findings = aggregate.judge(
         (finding for result in results for finding in result.findings), {u.path: u for u in collected.units}

@@ -27,7 +27,7 @@ class ConfigError(Exception):
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    engine: Literal["static", "llm", "hybrid"] = "static"
+    engine: Literal["static", "llm", "hybrid"] = "hybrid"
     format: Literal["md", "json", "sarif"] = "md"
     output: Path | None = None
     fail_on: Severity = Severity.high
@@ -46,7 +46,7 @@ class Settings(BaseModel):
     threads: int | None = Field(
         default=None,
         ge=1,
-        description="CPU threads for the embedded model (default: all cores; fewer on a busy machine).",
+        description="CPU threads for the embedded model (default: the cores idle when it starts).",
     )
 
 

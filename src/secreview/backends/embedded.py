@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ class EmbeddedBackend:
     model: str
     context_tokens: int = 8192
     parallel: int = 1
-    threads: int | None = None  # None: all cores
+    threads: int | None = None  # None: the cores idle when the server starts
     _server: Any = field(init=False, repr=False, default=None)
     _client: OpenAICompatibleBackend | None = field(init=False, repr=False, default=None)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
@@ -53,6 +54,34 @@ class EmbeddedBackend:
             self._server, self._client = None, None
 
 
+def _busy_and_total_ticks() -> tuple[int, int] | None:
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except (OSError, IndexError):
+        return None
+    ticks = [int(value) for value in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
+def idle_cores(sample_s: float = 0.25) -> int:
+    """How many cores nobody else is using right now (at least 1), for llama.cpp's thread count.
+
+    llama.cpp's threads wait for each other at every step, so one thread sharing its core with another
+    process slows them all: on a 2-core machine with one busy core, 2 threads generated 2.4 tokens/s
+    and 1 thread 8.2 (docs/benchmarks.md). Without /proc/stat (not Linux) every core counts as idle."""
+    cores = os.cpu_count() or 1
+    before = _busy_and_total_ticks()
+    if before is None:
+        return cores
+    time.sleep(sample_s)
+    after = _busy_and_total_ticks()
+    if after is None or after[1] <= before[1]:
+        return cores
+    busy_cores = cores * (after[0] - before[0]) / (after[1] - before[1])
+    return max(1, min(cores, cores - round(busy_cores)))
+
+
 def _start_server(backend: EmbeddedBackend) -> Any:
     try:
         import xllamacpp
@@ -62,7 +91,7 @@ def _start_server(backend: EmbeddedBackend) -> Any:
     params.model.path = str(backend.model_path)
     params.n_ctx = backend.context_tokens * backend.parallel  # llama.cpp splits the context between slots
     params.n_parallel = backend.parallel
-    threads = backend.threads or max(os.cpu_count() or 1, 1)
+    threads = backend.threads or idle_cores()
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
     params.hostnames = ["127.0.0.1"]

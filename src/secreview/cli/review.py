@@ -74,7 +74,7 @@ def _read_patch(patch: str) -> str:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--diff", "diff", metavar="REV", help="Review the lines changed since REV (or in A..B).")
 @click.option("--patch", "patch", metavar="FILE", help="Review the lines a unified diff adds ('-' reads stdin).")
-@click.option("--engine", type=click.Choice(["static", "llm", "hybrid"]), help="Which engines review [static].")
+@click.option("--engine", type=click.Choice(["static", "llm", "hybrid"]), help="Which engines review [hybrid].")
 @click.option("--strategy", type=click.Choice(STRATEGIES), help="How the model is asked [structured].")
 @click.option("--model", help="Local model name or GGUF file; with --base-url, the remote model id.")
 @click.option("--base-url", help="OpenAI-compatible endpoint (default: the embedded local model).")

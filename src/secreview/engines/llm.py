@@ -14,7 +14,7 @@ from secreview.engines.interface import EngineResult
 from secreview.llm import prompts
 from secreview.llm.chunker import windows
 from secreview.llm.freetext import parse_review
-from secreview.llm.structured import defect_findings, hint_outcomes, parse_answer
+from secreview.llm.structured import Answer, defect_findings, hint_outcomes, parse_answer, salvage_truncated
 from secreview.models import CodeUnit, Finding, ModelCall
 from secreview.sources.languages import all_languages
 
@@ -95,20 +95,32 @@ class LLMEngine:
         )
         return completion
 
+    def _read(self, completion: Completion, window: prompts.Window, result: EngineResult) -> Answer | None:
+        """The answer, or what it finished before the token limit cut it (with a note saying so)."""
+        answer = parse_answer(completion.text)
+        if answer is None and completion.finish_reason == "length":
+            answer = salvage_truncated(completion.text)
+            if answer is not None:
+                result.notes.setdefault(window.unit.id, []).append(
+                    f"{self.name}: the answer for lines {window.lines.start}-{window.lines.end} reached the "
+                    f"{self.answer_tokens}-token limit; its finished findings are kept, later ones may be missing"
+                )
+        return answer
+
     def _review_window(self, window: prompts.Window, hints: list[Finding], result: EngineResult) -> None:
         unit = window.unit
         if self.strategy == "structured":
             messages = prompts.structured_messages(window, hints)
             schema = prompts.structured_schema(len(hints))
-            answer_text = self._ask(messages, result, unit, "structured", schema).text
-            answer = parse_answer(answer_text)
+            first = self._ask(messages, result, unit, "structured", schema)
+            answer = self._read(first, window, result)
             if answer is None:
                 retry = [
                     *messages,
-                    {"role": "assistant", "content": answer_text},
+                    {"role": "assistant", "content": first.text},
                     {"role": "user", "content": _RETRY_PROMPT},
                 ]
-                answer = parse_answer(self._ask(retry, result, unit, "structured-retry", schema).text)
+                answer = self._read(self._ask(retry, result, unit, "structured-retry", schema), window, result)
             if answer is None:
                 raise UnreadableAnswerError("the model's answer was not valid JSON for the schema, twice")
             result.findings += defect_findings(answer, window, self.name, "structured")

@@ -33,8 +33,8 @@ class Defect(BaseModel):
 
 class HintDecision(BaseModel):
     id: str
-    decision: Literal["confirm", "reject"]
     reason: str = ""
+    decision: Literal["real defect", "false alarm"]
 
 
 class Answer(BaseModel):
@@ -60,6 +60,51 @@ def parse_answer(text: str) -> Answer | None:
                 answer = Answer.model_validate(json.loads(attempt))
             except (json.JSONDecodeError, ValidationError):
                 continue
+            return answer.model_copy(update={"defects": answer.defects[:MAX_DEFECTS]})
+    return None
+
+
+def _finished_items(text: str) -> list[str]:
+    """Each prefix of `text` that ends with a finished array element, closed into complete JSON."""
+    stack: list[str] = []
+    closed: list[str] = []
+    in_string = escaped = False
+    for position, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "{[":
+            stack.append("}" if char == "{" else "]")
+        elif char in "}]" and stack:
+            stack.pop()
+            if char == "}" and stack and stack[-1] == "]":
+                closed.append(text[: position + 1] + "".join(reversed(stack)))
+    return closed
+
+
+def salvage_truncated(text: str) -> Answer | None:
+    """What an answer cut off by the token limit finished: its complete hints and defects, so the work the
+    model did is kept. None if not one item was finished (then nothing can be said about the code)."""
+    for candidate in reversed(_finished_items(text)):
+        try:
+            data = json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        data["verdict"] = "defects" if data.get("defects") else "no defects"
+        try:
+            answer = Answer.model_validate(data)
+        except ValidationError:
+            continue
+        if answer.defects or answer.hints:
             return answer.model_copy(update={"defects": answer.defects[:MAX_DEFECTS]})
     return None
 
@@ -106,7 +151,7 @@ def hint_outcomes(answer: Answer, hints: list[Finding], engine: str, sample: str
         hint = by_id.get(decision.id.strip())
         if hint is None:
             continue
-        if decision.decision == "confirm":
+        if decision.decision == "real defect":
             evidence = Evidence(
                 engine=engine,
                 rule_id=f"{sample}:confirms",
