@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from secreview.cli.bench import bench_command
 from secreview.cli.cwe import cwe_command
 from secreview.cli.model import model_group
 from secreview.cli.parse import parse_command
@@ -20,3 +21,4 @@ main.add_command(review_command)
 main.add_command(cwe_command)
 main.add_command(model_group)
 main.add_command(parse_command)
+main.add_command(bench_command)

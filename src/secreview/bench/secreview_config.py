@@ -1,0 +1,86 @@
+"""secreview itself as a bench configuration: one engine/strategy/model, its engines opened once per run."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from secreview.api import ReviewRequest, open_engines, review_root, run_review
+from secreview.backends import model_store
+from secreview.bench.dataset import Case, Dataset
+from secreview.bench.interface import CaseResult, ReportedFinding
+from secreview.config import Settings
+from secreview.models import Review
+
+
+def configuration_name(settings: Settings) -> str:
+    """The row label: the engine, and for model engines the strategy and model (a file by its name) too."""
+    if settings.engine == "static":
+        return "static"
+    model = Path(settings.model).name if settings.model else model_store.DEFAULT_MODEL
+    return f"{settings.engine}/{settings.strategy}/{model}"
+
+
+class SecreviewReviewer:
+    """Reviews cases through the library API, like `secreview review FILES` with these settings.
+
+    Static tools start once per batch (Semgrep's start-up dominates on small files); model engines get
+    small batches so an interrupted run loses little. The model is loaded once, on first use."""
+
+    def __init__(self, settings: Settings, name: str | None = None) -> None:
+        self.settings = settings
+        self.name = name or configuration_name(settings)
+        self.batch_size = 100 if settings.engine == "static" else 4
+        self._stack = contextlib.ExitStack()
+        self._engines = self._stack.enter_context(open_engines(settings))
+
+    def review(self, dataset: Dataset, cases: Sequence[Case]) -> Iterator[CaseResult]:
+        root = review_root(dataset.root)
+        request = ReviewRequest(paths=[str(dataset.file(case)) for case in cases])
+        review = run_review(request, self.settings, start=dataset.root, engines=self._engines)
+        by_file = {dataset.file(case).resolve(): case for case in cases}
+        shares = _results_by_case(review, root, by_file)
+        model_seconds = sum(call.latency_s for call in review.model_calls)
+        rest_per_case = max(review.duration_s - model_seconds, 0.0) / len(cases)
+        for case in cases:
+            result = shares[case.id]
+            yield result.model_copy(update={"wall_s": round(result.wall_s + rest_per_case, 3)})
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+def _results_by_case(review: Review, root: Path, by_file: dict[Path, Case]) -> dict[str, CaseResult]:
+    """Split one review of many files into per-case results (findings, gaps, model cost)."""
+    results = {case.id: CaseResult(case_id=case.id) for case in by_file.values()}
+
+    def case_of(path: str) -> Case | None:
+        return by_file.get((root / path).resolve())
+
+    for finding in review.findings:
+        case = case_of(finding.path)
+        if case is not None:
+            results[case.id].findings.append(
+                ReportedFinding(
+                    cwe=finding.cwe, start_line=finding.start_line, end_line=finding.end_line, engines=finding.engines
+                )
+            )
+    for unit in review.coverage.units:
+        case = case_of(unit.path)
+        if case is not None and unit.skipped_by:
+            reasons = "; ".join(f"{engine}: {reason}" for engine, reason in unit.skipped_by.items())
+            results[case.id] = results[case.id].model_copy(update={"complete": False, "note": reasons})
+    for skip in review.coverage.skipped:
+        case = case_of(skip.target)
+        if case is not None:
+            results[case.id] = results[case.id].model_copy(update={"complete": False, "note": skip.reason})
+    for call in review.model_calls:
+        case = case_of(call.path)
+        if case is not None:
+            result = results[case.id]
+            result.prompt_tokens += call.prompt_tokens
+            result.completion_tokens += call.completion_tokens
+            result.model_calls += 1
+            result.wall_s += call.latency_s
+    return results
