@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from secreview.api import ReviewRequest, run_review
+from secreview.backends.call_log import CACHE_DIR_ENV
 from secreview.config import Settings
 from secreview.models import Review
 
@@ -27,8 +28,32 @@ CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def clean_environment() -> dict[str, str]:
-    """The caller's environment without SECREVIEW_* settings, so tests see the defaults."""
-    return {key: value for key, value in os.environ.items() if not key.startswith("SECREVIEW_")}
+    """The caller's environment without SECREVIEW_* settings, so tests see the defaults; the call log stays
+    the test's own (see isolated_call_log)."""
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("SECREVIEW_")}
+    if CACHE_DIR_ENV in os.environ:
+        clean[CACHE_DIR_ENV] = os.environ[CACHE_DIR_ENV]
+    return clean
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_call_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Never the user's real call log, not even for session fixtures."""
+    folder = tmp_path_factory.mktemp("call-log")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_DIR_ENV, str(folder))
+        yield folder
+
+
+@pytest.fixture(autouse=True)
+def isolated_call_log(
+    session_call_log: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test its own call log (in process and for the CLI), so no test gets answers another test
+    logged; a test that wants a shared log passes SECREVIEW_CACHE_DIR itself."""
+    folder = tmp_path_factory.mktemp("calls", numbered=True)
+    monkeypatch.setenv(CACHE_DIR_ENV, str(folder))
+    return folder
 
 
 def run_secreview(

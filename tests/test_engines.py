@@ -26,7 +26,8 @@ def test_bandit_reports_cwe_severity_and_a_fix(tmp_path: Path):
 def test_bandit_names_the_real_weakness_and_leaves_out_review_prompts(tmp_path: Path):
     """A list-argument subprocess call is no defect (B603 only says "check the input"); a program started by
     a partial path is an untrusted search path (CWE-426), not the command injection Bandit calls it."""
-    text = "import subprocess\n\n\ndef run(arg):\n    subprocess.call(['/bin/ls', '--', arg])\n    subprocess.call(['ls'])\n"
+    text = "import subprocess\n\n\ndef run(arg):\n    subprocess.call(['/bin/ls', '--', arg])\n"
+    text += "    subprocess.call(['ls'])\n"
     path = tmp_path / "run.py"
     path.write_text(text)
     unit = CodeUnit(id="run.py", path="run.py", language="python", text=text, disk_path=path)

@@ -1,8 +1,16 @@
 """The one place where raw findings are judged before they reach a report.
 
 Grounding (lines inside the file, inside the lines under review), CWE checks against the MITRE
-catalog, merging of findings that several engines made about the same defect, fingerprints, order
-and the verdict all happen here, so every engine's output is held to the same standard.
+catalog, merging of findings that several engines made about the same defect, voting over repeated
+samples, fingerprints, order and the verdict all happen here, so every engine's output is held to the
+same standard.
+
+Voting: a model answering one window N times (or N free-text reviews of one file) gives N samples; each
+sampled report carries its sample number in its evidence. The merge that joins reports of one defect (same
+CWE family on the same or adjacent lines) also joins the samples' reports of it, so a finding's support is
+the number of distinct samples among its evidence (k of N), its model confidence is the samples' combined
+confidence scaled by k/N, and a finding that fewer than `min_support` samples reported is left out, unless
+an engine that is not sampled (Bandit, Semgrep) backs it.
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from secreview import cwe
 from secreview.models import NO_DEFECTS_VERDICT, CodeUnit, Finding, Severity
@@ -132,29 +140,58 @@ def _most_specific(ids: Iterable[int | None]) -> int | None:
     return max(known, key=lambda i: len(cwe.chain_to_pillar(i)), default=None)
 
 
-def _merge(group: list[Finding]) -> Finding:
-    """One finding from several reports of one defect, keeping every report as evidence."""
+def _sample_keys(finding: Finding) -> set[tuple[str, int]]:
+    return {(e.engine, e.sample) for e in finding.evidence if e.sample is not None}
+
+
+def _is_sampled(finding: Finding) -> bool:
+    """A report from a sampled engine (a model's answer, a free-text review): it counts as a vote."""
+    return bool(finding.evidence) and all(e.sample is not None for e in finding.evidence)
+
+
+def _confidence(group: list[Finding], drawn: int) -> tuple[float, int]:
+    """(confidence, support): unsampled reports combine as independent evidence; a sample reporting the defect
+    twice counts once; the samples' combined confidence is scaled by the share of samples that agree."""
+    static_miss = math.prod(1.0 - f.confidence for f in group if not _is_sampled(f))
+    by_sample: dict[tuple[str, int], float] = {}
+    for finding in group:
+        if _is_sampled(finding):
+            for key in _sample_keys(finding):
+                by_sample[key] = max(by_sample.get(key, 0.0), finding.confidence)
+    support = len(by_sample)
+    model = 0.0
+    if support:
+        model = (1.0 - math.prod(1.0 - c for c in by_sample.values())) * support / max(drawn, support)
+    confidence = 1.0 - static_miss * (1.0 - model)
+    return round(min(confidence, _MAX_CONFIDENCE), 2), support
+
+
+def _merge(group: list[Finding], drawn: int) -> Finding:
+    """One finding from several reports of one defect (by engines or samples), keeping each as evidence."""
+    confidence, support = _confidence(group, drawn)
+    counts = {"confidence": confidence, "support": support, "samples": max(drawn, support)}
     if len(group) == 1:
-        return group[0]
+        return group[0].model_copy(update=counts)
     best_cwe = _most_specific(f.cwe for f in group)
     # The words come from the report that names the weakness most precisely and explains it best.
     primary = max((f for f in group if f.cwe == best_cwe), key=lambda f: (len(f.description), f.confidence))
     start, end = max(f.start_line for f in group), min(f.end_line for f in group)
     if start > end:  # adjacent rather than overlapping: cover both
         start, end = min(f.start_line for f in group), max(f.end_line for f in group)
-    miss_all = math.prod(1.0 - f.confidence for f in group)
+    evidence = [e for f in group for e in f.evidence]
     return primary.model_copy(
         update={
+            **counts,
             "start_line": start,
             "end_line": end,
             "severity": max((f.severity for f in group), key=lambda s: s.rank),
-            "confidence": round(min(1.0 - miss_all, _MAX_CONFIDENCE), 2),
-            "evidence": [e for f in group for e in f.evidence],
+            # Unsampled engines first, then samples in order: the same whatever order the reports came in.
+            "evidence": sorted(evidence, key=lambda e: (e.sample is not None, e.sample or 0, e.engine)),
         }
     )
 
 
-def _merge_duplicates(findings: list[Finding]) -> list[Finding]:
+def _group_duplicates(findings: list[Finding]) -> list[list[Finding]]:
     by_path: dict[str, list[list[Finding]]] = defaultdict(list)
     for finding in sorted(findings, key=lambda f: (f.path, f.start_line, f.end_line)):
         groups = by_path[finding.path]
@@ -163,7 +200,7 @@ def _merge_duplicates(findings: list[Finding]) -> list[Finding]:
             groups.append([finding])
         else:
             home.append(finding)
-    return [_merge(group) for groups in by_path.values() for group in groups]
+    return [group for groups in by_path.values() for group in groups]
 
 
 def _fingerprinted(findings: list[Finding]) -> list[Finding]:
@@ -180,24 +217,56 @@ def _fingerprinted(findings: list[Finding]) -> list[Finding]:
     return result
 
 
-def judge(raw: Iterable[Finding], units: dict[str, CodeUnit]) -> list[Finding]:
-    """Raw engine findings in, reportable findings out (grounded, named, merged, fingerprinted, ordered)."""
+def judge(
+    raw: Iterable[Finding],
+    units: dict[str, CodeUnit],
+    samples: Mapping[str, int] | None = None,
+    min_support: int = 1,
+) -> list[Finding]:
+    """Raw engine findings in, reportable findings out (grounded, named, merged, voted, fingerprinted, ordered).
+
+    `samples` maps a path to the number of samples drawn over it (each window of it answered that many times);
+    findings that fewer than `min_support` samples reported, and no unsampled engine, are left out."""
+    return judge_votes(raw, units, samples, min_support)[0]
+
+
+def judge_votes(
+    raw: Iterable[Finding],
+    units: dict[str, CodeUnit],
+    samples: Mapping[str, int] | None = None,
+    min_support: int = 1,
+) -> tuple[list[Finding], list[Finding]]:
+    """`judge`, and also the findings the vote left out (judged the same way, for the coverage notes)."""
     grounded = []
     for finding in raw:
         unit = units[finding.path]
         aligned = _align_to_quote(finding, unit)
-        kept = _ground(aligned, unit) if aligned is not None else None
-        if kept is not None:
-            grounded.append(_with_catalog_names(kept))
-    merged = _merge_duplicates(grounded)
+        placed = _ground(aligned, unit) if aligned is not None else None
+        if placed is not None:
+            grounded.append(_with_catalog_names(placed))
+    drawn = samples or {}
+    merged = [_merge(group, drawn.get(group[0].path, 0)) for group in _group_duplicates(grounded)]
     quoted = [
         f.model_copy(
             update={"code": units[f.path].lines(f.start_line, min(f.end_line, f.start_line + _MAX_QUOTED_LINES - 1))}
         )
         for f in merged
     ]
-    ordered = sorted(quoted, key=lambda f: (f.path, f.start_line, f.end_line, f.cwe or 0, f.title))
-    return _fingerprinted(ordered)
+    kept: list[Finding] = []
+    left_out: list[Finding] = []
+    for finding in sorted(quoted, key=lambda f: (f.path, f.start_line, f.end_line, f.cwe or 0, f.title)):
+        voted_out = _is_sampled(finding) and finding.support < min_support
+        (left_out if voted_out else kept).append(finding)
+    return _fingerprinted(kept), _fingerprinted(left_out)
+
+
+def left_out_note(left_out: list[Finding], min_support: int, noun: str = "samples") -> str:
+    """The coverage note naming the findings of one file that the vote left out, with their support."""
+    named = ", ".join(
+        f"{f'CWE-{f.cwe}' if f.cwe is not None else f.title} at line {f.start_line} ({f.support} of {f.samples})"
+        for f in left_out
+    )
+    return f"left out by the vote (reported by fewer than {min_support} {noun}): {named}"
 
 
 def verdict(findings: list[Finding], complete: bool) -> str:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from secreview import aggregate
 from secreview.backends import model_store
+from secreview.backends.cached import CachedBackend
+from secreview.backends.call_log import CallLog
 from secreview.backends.embedded import EmbeddedBackend
 from secreview.backends.interface import ChatBackend
 from secreview.backends.openai_http import OpenAICompatibleBackend
@@ -26,8 +28,8 @@ from secreview.engines.bandit import BanditEngine
 from secreview.engines.interface import Engine, EngineResult, EngineUnavailableError
 from secreview.engines.llm import LLMEngine
 from secreview.engines.semgrep import SemgrepEngine
-from secreview.llm.freetext import parse_review
-from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, Review, UnitCoverage
+from secreview.llm.freetext import ParsedReview, parse_review
+from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, Review, UnitCoverage, Voting
 from secreview.sources.gitdiff import GitDiffSource, git_toplevel
 from secreview.sources.interface import Source, SourceResult
 from secreview.sources.languages import all_languages
@@ -53,15 +55,19 @@ class ReviewRequest:
 
 
 def open_backend(settings: Settings) -> ChatBackend:
-    """A remote endpoint when one is configured, else the embedded local model (no network, no key)."""
+    """A remote endpoint when one is configured, else the embedded local model (no network, no key);
+    with the `cache` setting (the default), answered from the call log when it already has the answer."""
+    backend: ChatBackend
     if settings.base_url:
-        return OpenAICompatibleBackend(settings.base_url, settings.model or "default", api_key=settings.api_key)
-    name = settings.model or model_store.DEFAULT_MODEL
-    try:
-        path = model_store.resolve(name)
-    except model_store.ModelStoreError as error:
-        raise ConfigError(f"{error} (or review without a model: --engine static)") from None
-    return EmbeddedBackend(path, name, context_tokens=settings.context_tokens, threads=settings.threads)
+        backend = OpenAICompatibleBackend(settings.base_url, settings.model or "default", api_key=settings.api_key)
+    else:
+        name = settings.model or model_store.DEFAULT_MODEL
+        try:
+            path = model_store.resolve(name)
+        except model_store.ModelStoreError as error:
+            raise ConfigError(f"{error} (or review without a model: --engine static)") from None
+        backend = EmbeddedBackend(path, name, context_tokens=settings.context_tokens, threads=settings.threads)
+    return CachedBackend(backend, CallLog()) if settings.cache else backend
 
 
 @contextmanager
@@ -85,8 +91,9 @@ def open_engines(settings: Settings) -> Iterator[list[Engine]]:
                 settings.strategy,
                 settings.context_tokens,
                 settings.answer_tokens,
-                settings.temperature,
-                settings.seed,
+                temperature=settings.sampling_temperature,
+                seed=settings.seed,
+                samples=settings.samples,
             )
         )
         yield engines
@@ -161,7 +168,20 @@ def run_review(
     request: ReviewRequest, settings: Settings, start: Path | None = None, engines: list[Engine] | None = None
 ) -> Review:
     """Review what `request` names. Pass `engines` (from open_engines) to review many targets on one loaded
-    model; by default the engines of `settings` are opened for this review and closed after it."""
+    model; by default the engines of `settings` are opened for this review and closed after it.
+
+    With `samples` N, the model answers each window N times and the findings are put to the vote (see
+    secreview.aggregate): those fewer than `min-support` samples reported, and no static engine, are left out
+    (each named in the coverage notes)."""
+    voting = None
+    if settings.engine != "static":
+        voting = Voting(
+            source="model",
+            samples=settings.samples,
+            min_support=settings.required_support(settings.samples),
+            temperature=settings.sampling_temperature,
+            seed=settings.seed,
+        )
     if engines is None:
         with open_engines(settings) as opened:
             return run_review(request, settings, start, opened)
@@ -172,9 +192,13 @@ def run_review(
     results = _run_engines(engines, collected.units)
     engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
     coverage = _coverage(collected, engines, results)
-    findings = aggregate.judge(
-        (finding for result in results for finding in result.findings), {u.path: u for u in collected.units}
+    findings, left_out = aggregate.judge_votes(
+        (finding for result in results for finding in result.findings),
+        {u.path: u for u in collected.units},
+        _samples_drawn(collected.units, results),
+        voting.min_support if voting else 1,
     )
+    _note_left_out(coverage, left_out, voting.min_support if voting else 1, "samples")
     return Review(
         tool_version=metadata.version("secreview"),
         target=request.describe(),
@@ -185,13 +209,45 @@ def run_review(
         complete=coverage.complete,
         coverage=coverage,
         model_calls=[call for result in results for call in result.calls],
+        voting=voting,
         duration_s=round(time.perf_counter() - began, 3),
     )
 
 
+def _samples_drawn(units: Sequence[CodeUnit], results: list[EngineResult]) -> dict[str, int]:
+    """Path -> how many samples the sampled engines drew over each window of it."""
+    paths = {unit.id: unit.path for unit in units}
+    drawn: dict[str, int] = defaultdict(int)
+    for result in results:
+        for unit_id, samples in result.samples.items():
+            drawn[paths[unit_id]] += samples
+    return dict(drawn)
+
+
+def _note_left_out(coverage: Coverage, left_out: list[Finding], min_support: int, noun: str) -> None:
+    """Name the findings the vote left out in their unit's coverage notes: left out, never silently dropped."""
+    for unit in coverage.units:
+        mine = [finding for finding in left_out if finding.path == unit.path]
+        if mine:
+            unit.notes.append(aggregate.left_out_note(mine, min_support, noun))
+
+
+def _verdict_tally(reviews: Sequence[tuple[str, str]], parsed: Sequence[ParsedReview]) -> list[str]:
+    """How many of several reviews conclude 'no defects', and which: the reviews' own verdicts, counted."""
+    if len(reviews) < 2:
+        return []
+    clean = [name for (name, _), one in zip(reviews, parsed, strict=True) if one.says_no_defects]
+    which = f": {', '.join(clean)}" if clean else ""
+    return [f"{len(clean)} of {len(reviews)} reviews conclude that no security defects are detected{which}"]
+
+
 def parse_reviews(reviews: Sequence[tuple[str, str]], code_path: Path, settings: Settings) -> Review:
     """Read free-text reviews (name, text) of one file into one Review: findings every review asserts are
-    grounded in the code and merged across reviews, each review kept as evidence of what it said."""
+    grounded in the code and merged across reviews, each review kept as evidence of what it said.
+
+    The reviews are reconciled like model samples (review i is sample i): each finding and observation gets
+    its support (k of N reviews), and `min-support` applies; here it defaults to 1 (every review's word is
+    shown, with how many reviews agree), since reading what the reviews say is the point."""
     began = time.perf_counter()
     root = review_root(code_path.parent)
     collected = PathSource([str(code_path)], root, all_languages(), settings.max_file_size).collect()
@@ -199,17 +255,30 @@ def parse_reviews(reviews: Sequence[tuple[str, str]], code_path: Path, settings:
         reason = collected.skipped[0].reason if collected.skipped else "nothing to read"
         raise ConfigError(f"cannot read the reviewed code {code_path}: {reason}")
     (unit,) = collected.units
-    parsed = [parse_review(text, unit, engine=name, rule_id="review") for name, text in reviews]
-    units = {unit.path: unit}
-    findings = aggregate.judge((f for p in parsed for f in p.findings), units)
-    observations = aggregate.judge((f for p in parsed for f in p.observations), units)
+    voting = Voting(source="reviews", samples=len(reviews), min_support=settings.required_support(len(reviews), 1))
+    parsed = [
+        parse_review(text, unit, engine=name, rule_id="review", sample=index)
+        for index, (name, text) in enumerate(reviews)
+    ]
+    units, drawn = {unit.path: unit}, {unit.path: len(reviews)}
+    findings, left_out = aggregate.judge_votes(
+        (f for p in parsed for f in p.findings), units, drawn, voting.min_support
+    )
+    observations, left_out_observations = aggregate.judge_votes(
+        (f for p in parsed for f in p.observations), units, drawn, voting.min_support
+    )
     coverage = Coverage(
         units=[
             UnitCoverage(
-                path=unit.path, language=unit.language, lines=unit.line_count, reviewed_by=[name for name, _ in reviews]
+                path=unit.path,
+                language=unit.language,
+                lines=unit.line_count,
+                reviewed_by=[name for name, _ in reviews],
+                notes=_verdict_tally(reviews, parsed),
             )
         ]
     )
+    _note_left_out(coverage, left_out + left_out_observations, voting.min_support, "reviews")
     return Review(
         tool_version=metadata.version("secreview"),
         target=f"{len(reviews)} review(s) of {unit.path}",
@@ -218,5 +287,6 @@ def parse_reviews(reviews: Sequence[tuple[str, str]], code_path: Path, settings:
         verdict=aggregate.verdict(findings, complete=True),
         complete=True,
         coverage=coverage,
+        voting=voting,
         duration_s=round(time.perf_counter() - began, 3),
     )

@@ -18,6 +18,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 ENV_PREFIX = "SECREVIEW_"
+SAMPLING_TEMPERATURE = 0.7  # the default with more than one sample
 
 
 class ConfigError(Exception):
@@ -41,13 +42,39 @@ class Settings(BaseModel):
     api_key: str | None = Field(default=None, repr=False)
     context_tokens: int = Field(default=8192, ge=1024)
     answer_tokens: int = Field(default=1024, ge=64)
-    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
-    seed: int = 0
+    temperature: float | None = Field(
+        default=None, ge=0.0, le=2.0, description="None: 0.0 for one sample, 0.7 for several; a value wins."
+    )
+    seed: int = Field(default=0, description="The seed of sample 0; sample i uses seed + i.")
+    samples: int = Field(default=1, ge=1, le=50, description="Model answers per window, reconciled by vote.")
+    min_support: int | None = Field(
+        default=None,
+        ge=1,
+        description="Samples that must report a finding (static findings are always kept); None: more than half.",
+    )
     threads: int | None = Field(
         default=None,
         ge=1,
         description="CPU threads for the embedded model (default: the cores idle when it starts).",
     )
+    cache: bool = Field(
+        default=True,
+        description="Log every model call in the call log and answer a repeated one from it; false: neither.",
+    )
+
+    @property
+    def sampling_temperature(self) -> float:
+        """The temperature as set, else 0.0 for one sample and 0.7 for several (identical samples tell nothing)."""
+        if self.temperature is not None:
+            return self.temperature
+        return 0.0 if self.samples == 1 else SAMPLING_TEMPERATURE
+
+    def required_support(self, samples: int, default: int | None = None) -> int:
+        """The min-support for `samples` samples: the setting, else `default`, else more than half of them."""
+        wanted = self.min_support or default or samples // 2 + 1
+        if wanted > samples:
+            raise ConfigError(f"invalid setting min-support: {wanted} is more than the {samples} sample(s) to vote")
+        return wanted
 
 
 _LIST_FIELDS = {name for name, info in Settings.model_fields.items() if "list" in str(info.annotation)}

@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 from enum import Enum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-JSON_SCHEMA_VERSION = "1.0"
+JSON_SCHEMA_VERSION = "1.1"
 NO_DEFECTS_VERDICT = "No security defects are detected in the code"
 
 
@@ -96,6 +97,11 @@ class Evidence(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
     cwe: int | None = None
     quote: str = Field(default="", description="The code the engine says it saw (models quote it), for grounding.")
+    sample: int | None = Field(
+        default=None,
+        description="Which sample said it (0-based: model sample i was drawn with seed + i; for `secreview parse`, "
+        "the i-th review); None for engines that are not sampled (bandit, semgrep).",
+    )
 
 
 class Finding(BaseModel):
@@ -115,6 +121,10 @@ class Finding(BaseModel):
     code: str = Field(default="", description="The flagged lines, as they are in the file.")
     evidence: list[Evidence] = Field(default_factory=list)
     fingerprint: str = Field(default="", description="Content-based id that survives lines moving.")
+    support: int = Field(default=0, ge=0, description="How many of the `samples` samples reported this finding.")
+    samples: int = Field(
+        default=0, ge=0, description="How many samples (model answers, or reviews) covered its code; 0: none."
+    )
 
     @property
     def engines(self) -> list[str]:
@@ -163,7 +173,25 @@ class ModelCall(BaseModel):
     completion_tokens: int
     latency_s: float
     attempts: int = 1
+    sample: int = Field(default=0, ge=0, description="Which sample of the window this call drew (seed + sample).")
     server_ms: float = Field(default=0.0, description="The server's own compute time, when it reports it.")
+    cached: bool = Field(
+        default=False,
+        description="Answered from the call log: no model was called (attempts 0, latency the lookup's).",
+    )
+
+
+class Voting(BaseModel):
+    """How repeated samples of the same code were reconciled into one review."""
+
+    source: Literal["model", "reviews"] = Field(
+        description="model: the model answered each window `samples` times; reviews: `secreview parse` read "
+        "`samples` reviews of one file."
+    )
+    samples: int = Field(ge=1)
+    min_support: int = Field(ge=1, description="Samples a finding needs to be reported (static findings always are).")
+    temperature: float | None = Field(default=None, description="The sampling temperature (model samples).")
+    seed: int | None = Field(default=None, description="The seed of sample 0; sample i used seed + i.")
 
 
 class EngineInfo(BaseModel):
@@ -187,6 +215,7 @@ class Review(BaseModel):
     complete: bool
     coverage: Coverage
     model_calls: list[ModelCall] = Field(default_factory=list)
+    voting: Voting | None = Field(default=None, description="None when no engine was sampled (static only).")
     duration_s: float = 0.0
 
     def worst_severity(self) -> Severity | None:

@@ -27,6 +27,7 @@ class Completion:
     finish_reason: str
     attempts: int = 1
     timings: dict[str, float] = field(default_factory=dict)
+    cached: bool = False  # answered from the call log (backends/cached.py): no model was called
 
 
 class BackendError(Exception):

@@ -292,6 +292,19 @@ def _marker_confirms(path: Path, spec: ModelSpec) -> bool:
         return False
 
 
+def recorded_sha256(path: Path) -> str | None:
+    """The sha256 a marker recorded for `path` exactly as it is now (no hashing), else None."""
+    try:
+        record = json.loads(_marker_path(path).read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or not isinstance(record.get("sha256"), str):
+            return None
+        if {key: value for key, value in record.items() if key != "sha256"} == _fingerprint(path):
+            return str(record["sha256"])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def _mismatch(what: str, spec: ModelSpec, sha256: str, size: int) -> str:
     return f"{what} has sha256 {sha256} ({size} bytes), expected {spec.sha256} ({spec.size} bytes)"
 

@@ -79,8 +79,11 @@ def _results_by_case(review: Review, root: Path, by_file: dict[Path, Case]) -> d
         case = case_of(call.path)
         if case is not None:
             result = results[case.id]
-            result.prompt_tokens += call.prompt_tokens
+            result.prompt_tokens += call.prompt_tokens  # the configuration's size, reused or not
             result.completion_tokens += call.completion_tokens
-            result.model_calls += 1
+            if call.cached:  # answered from the call log: no model call was made
+                result.cache_hits += 1
+            else:
+                result.model_calls += 1
             result.wall_s += call.latency_s
     return results

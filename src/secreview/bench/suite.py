@@ -56,7 +56,9 @@ def _slots(settings_list: Sequence[Settings], repeats: int) -> list[Slot]:
     slots = [Slot(BanditReviewer(), 1)]  # the reference row: deterministic, one repeat is enough
     for settings in settings_list:
         for repeat in range(1, repeats + 1):
-            reviewer: Reviewer = SecreviewReviewer(settings.model_copy(update={"seed": settings.seed + repeat - 1}))
+            # Repeats never share a seed: each draws `samples` seeds of its own.
+            seed = settings.seed + (repeat - 1) * settings.samples
+            reviewer: Reviewer = SecreviewReviewer(settings.model_copy(update={"seed": seed}))
             slots.append(Slot(reviewer, repeat))
     return slots
 

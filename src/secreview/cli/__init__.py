@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from secreview.cli.bench import bench_command
+from secreview.cli.cache import cache_group
 from secreview.cli.cwe import cwe_command
 from secreview.cli.model import model_group
 from secreview.cli.parse import parse_command
@@ -22,3 +23,4 @@ main.add_command(cwe_command)
 main.add_command(model_group)
 main.add_command(parse_command)
 main.add_command(bench_command)
+main.add_command(cache_group)

@@ -24,14 +24,19 @@ from secreview.reporters import REPORTERS
 )
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), help="Report format [md].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-def parse_command(review_files: tuple[Path, ...], code: Path, output_format: str | None, output: Path | None) -> None:
+@click.option(
+    "--min-support", type=click.IntRange(1), metavar="K", help="Reviews that must state a finding to show it [1]."
+)
+def parse_command(
+    review_files: tuple[Path, ...], code: Path, output_format: str | None, output: Path | None, min_support: int | None
+) -> None:
     """Turn free-text reviews of one file into findings with CWEs and checked line ranges.
 
-    Several reviews of the same code are reconciled: a defect more than one names is one finding
-    with each review as evidence.
+    Several reviews of the same code are reconciled like model samples: a defect more than one names is
+    one finding with each review as evidence, and each finding shows how many of the reviews state it.
     """
     try:
-        settings = load_settings(Path.cwd(), {"format": output_format, "output": output})
+        settings = load_settings(Path.cwd(), {"format": output_format, "output": output, "min_support": min_support})
         reviews = [(path.name, path.read_text(encoding="utf-8", errors="replace")) for path in review_files]
         review = parse_reviews(reviews, code, settings)
     except ConfigError as error:

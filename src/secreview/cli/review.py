@@ -78,11 +78,20 @@ def _read_patch(patch: str) -> str:
 @click.option("--strategy", type=click.Choice(STRATEGIES), help="How the model is asked [structured].")
 @click.option("--model", help="Local model name or GGUF file; with --base-url, the remote model id.")
 @click.option("--base-url", help="OpenAI-compatible endpoint (default: the embedded local model).")
+@click.option("--samples", type=click.IntRange(1, 50), help="Model answers per window, put to the vote [1].")
+@click.option("--min-support", type=click.IntRange(1), metavar="K", help="Samples a finding needs [more than half].")
+@click.option("--temperature", type=click.FloatRange(0.0, 2.0), help="Sampling temperature [0 for 1 sample, else 0.7].")
+@click.option("--seed", type=int, help="Seed of sample 0; sample i uses seed + i [0].")
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), help="Report format [md].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Exit 1 at this severity [high].")
 @click.option("--max-file-size", type=int, metavar="BYTES", help="Skip (and report) larger files.")
 @click.option("--exclude", multiple=True, metavar="PATTERN", help="gitignore-style pattern to leave out.")
+@click.option(
+    "--cache/--no-cache",
+    default=None,
+    help="Log model calls and answer repeated ones from the log [cache]; --no-cache: neither.",
+)
 def review_command(
     paths: tuple[str, ...], diff: str | None, patch: str | None, output_format: str | None, **options: Any
 ) -> None:

@@ -19,6 +19,7 @@ class EngineResult:
     skipped: dict[str, str] = field(default_factory=dict)  # unit id -> why this engine did not review it
     notes: dict[str, list[str]] = field(default_factory=dict)  # unit id -> remarks that do not skip it
     calls: list[ModelCall] = field(default_factory=list)  # model engines: every call and its cost
+    samples: dict[str, int] = field(default_factory=dict)  # sampled engines: unit id -> samples drawn per window
 
 
 class Engine(Protocol):

@@ -2,6 +2,11 @@
 
 A unit whose answer could not be had or read is reported as not reviewed (with the reason), never as
 clean; findings already made for other windows of it are kept.
+
+With `samples` N > 1 every window is answered N times, sample i with seed + i; each finding's evidence says
+which sample made it, and secreview.aggregate votes. An unreadable answer of one sample does not stop the
+window's other samples (their findings are kept) but the unit is still reported as not reviewed; a backend
+that fails stops the unit at once.
 """
 
 from __future__ import annotations
@@ -36,11 +41,14 @@ class LLMEngine:
     answer_tokens: int = 1024
     temperature: float = 0.0
     seed: int | None = 0
+    samples: int = 1
     name: str = "llm"
     languages: frozenset[str] = all_languages()
     wants_hints: bool = True
 
     def version(self) -> str:
+        if self.samples > 1:
+            return f"{self.backend.model} ({self.strategy}, {self.samples} samples)"
         return f"{self.backend.model} ({self.strategy})"
 
     @property
@@ -52,6 +60,7 @@ class LLMEngine:
         for unit in units:
             if not unit.text.strip():
                 continue
+            result.samples[unit.id] = self.samples
             try:
                 for window in windows(unit, self.window_lines):
                     unit_hints = [
@@ -59,10 +68,22 @@ class LLMEngine:
                         for h in (hints or {}).get(unit.path, [])
                         if window.lines.start <= h.start_line <= window.lines.end
                     ]
-                    self._review_window(window, unit_hints, result)
+                    self._sample_window(window, unit_hints, result)
             except (BackendError, UnreadableAnswerError) as error:
                 result.skipped[unit.id] = f"model review failed: {error}"
         return result
+
+    def _sample_window(self, window: prompts.Window, hints: list[Finding], result: EngineResult) -> None:
+        """Every sample of the window, in order; the first unreadable one is raised after the rest are drawn."""
+        unreadable: UnreadableAnswerError | None = None
+        for sample in range(self.samples):
+            try:
+                self._review_window(window, hints, result, sample)
+            except UnreadableAnswerError as error:
+                which = f"sample {sample} of {self.samples}: " if self.samples > 1 else ""
+                unreadable = unreadable or UnreadableAnswerError(f"{which}{error}")
+        if unreadable is not None:
+            raise unreadable
 
     def _ask(
         self,
@@ -70,13 +91,14 @@ class LLMEngine:
         result: EngineResult,
         unit: CodeUnit,
         step: str,
+        sample: int,
         schema: dict[str, object] | None = None,
     ) -> Completion:
         request = ChatRequest(
             messages=messages,
             max_tokens=self.answer_tokens,
             temperature=self.temperature,
-            seed=self.seed,
+            seed=None if self.seed is None else self.seed + sample,
             json_schema=schema,
         )
         completion = self.backend.complete(request)
@@ -90,47 +112,53 @@ class LLMEngine:
                 completion_tokens=completion.completion_tokens,
                 latency_s=round(completion.latency_s, 3),
                 attempts=completion.attempts,
+                sample=sample,
                 server_ms=round(server_ms, 1),
+                cached=completion.cached,
             )
         )
         return completion
 
-    def _read(self, completion: Completion, window: prompts.Window, result: EngineResult) -> Answer | None:
+    def _read(self, completion: Completion, window: prompts.Window, result: EngineResult, sample: int) -> Answer | None:
         """The answer, or what it finished before the token limit cut it (with a note saying so)."""
         answer = parse_answer(completion.text)
         if answer is None and completion.finish_reason == "length":
             answer = salvage_truncated(completion.text)
             if answer is not None:
+                which = f" (sample {sample})" if self.samples > 1 else ""
                 result.notes.setdefault(window.unit.id, []).append(
-                    f"{self.name}: the answer for lines {window.lines.start}-{window.lines.end} reached the "
+                    f"{self.name}{which}: the answer for lines {window.lines.start}-{window.lines.end} reached the "
                     f"{self.answer_tokens}-token limit; its finished findings are kept, later ones may be missing"
                 )
         return answer
 
-    def _review_window(self, window: prompts.Window, hints: list[Finding], result: EngineResult) -> None:
+    def _review_window(self, window: prompts.Window, hints: list[Finding], result: EngineResult, sample: int) -> None:
         unit = window.unit
         if self.strategy == "structured":
             messages = prompts.structured_messages(window, hints)
             schema = prompts.structured_schema(len(hints))
-            first = self._ask(messages, result, unit, "structured", schema)
-            answer = self._read(first, window, result)
+            first = self._ask(messages, result, unit, "structured", sample, schema)
+            answer = self._read(first, window, result, sample)
             if answer is None:
                 retry = [
                     *messages,
                     {"role": "assistant", "content": first.text},
                     {"role": "user", "content": _RETRY_PROMPT},
                 ]
-                answer = self._read(self._ask(retry, result, unit, "structured-retry", schema), window, result)
+                retried = self._ask(retry, result, unit, "structured-retry", sample, schema)
+                answer = self._read(retried, window, result, sample)
             if answer is None:
                 raise UnreadableAnswerError("the model's answer was not valid JSON for the schema, twice")
-            result.findings += defect_findings(answer, window, self.name, "structured")
-            confirmed, notes = hint_outcomes(answer, hints, self.name, "structured")
+            result.findings += defect_findings(answer, window, self.name, "structured", sample)
+            confirmed, notes = hint_outcomes(
+                answer, hints, self.name, "structured", sample, name_sample=self.samples > 1
+            )
             result.findings += confirmed
             result.notes.setdefault(unit.id, []).extend(notes)
             return
         if self.strategy == "cot":
-            description = self._ask(prompts.cot_messages(window, None), result, unit, "cot-describe").text
-            text = self._ask(prompts.cot_messages(window, description), result, unit, "cot-examine").text
+            description = self._ask(prompts.cot_messages(window, None), result, unit, "cot-describe", sample).text
+            text = self._ask(prompts.cot_messages(window, description), result, unit, "cot-examine", sample).text
         else:
-            text = self._ask(prompts.baseline_messages(self.strategy, window), result, unit, self.strategy).text
-        result.findings += parse_review(text, unit, engine=self.name, rule_id=self.strategy).findings
+            text = self._ask(prompts.baseline_messages(self.strategy, window), result, unit, self.strategy, sample).text
+        result.findings += parse_review(text, unit, engine=self.name, rule_id=self.strategy, sample=sample).findings

@@ -864,7 +864,9 @@ def _items(text: str) -> list[_Item]:
 # --- the entry point --------------------------------------------------------------------------------
 
 
-def _finding(item: _Item, unit: CodeUnit, *, engine: str, rule_id: str, severity: Severity) -> Finding:
+def _finding(
+    item: _Item, unit: CodeUnit, *, engine: str, rule_id: str, severity: Severity, sample: int | None
+) -> Finding:
     description = item.description
     if item.lines is None:
         first = min((r.start for r in unit.review_lines), default=1) if unit.review_lines else 1
@@ -891,23 +893,29 @@ def _finding(item: _Item, unit: CodeUnit, *, engine: str, rule_id: str, severity
                 severity=severity,
                 confidence=CONFIDENCE,
                 cwe=item.cwe,
+                sample=sample,
             )
         ],
     )
 
 
-def parse_review(text: str, unit: CodeUnit, *, engine: str = "llm", rule_id: str = "freetext") -> ParsedReview:
-    """Findings (or, under a no-defect verdict, observations) from a free-text review of `unit`."""
+def parse_review(
+    text: str, unit: CodeUnit, *, engine: str = "llm", rule_id: str = "freetext", sample: int | None = None
+) -> ParsedReview:
+    """Findings (or, under a no-defect verdict, observations) from a free-text review of `unit`; `sample` says
+    which of several samples of the same code the review is (aggregate counts their agreement)."""
     clean = _normalise(text)
     counted = [item for item in _items(clean) if (item.cwe is not None or item.lines is not None) and not item.negative]
     names_cwe = any(item.cwe is not None for item in counted)
     says_no_defects = _exact_verdict(clean) or (not names_cwe and _equivalent_verdict(clean))
     if says_no_defects:
         observations = [
-            _finding(item, unit, engine=engine, rule_id=rule_id, severity=Severity.info)
+            _finding(item, unit, engine=engine, rule_id=rule_id, severity=Severity.info, sample=sample)
             for item in counted
             if item.lines is not None
         ]
         return ParsedReview(findings=[], observations=observations, says_no_defects=True)
-    findings = [_finding(item, unit, engine=engine, rule_id=rule_id, severity=item.severity) for item in counted]
+    findings = [
+        _finding(item, unit, engine=engine, rule_id=rule_id, severity=item.severity, sample=sample) for item in counted
+    ]
     return ParsedReview(findings=findings, observations=[], says_no_defects=False)

@@ -109,8 +109,11 @@ def salvage_truncated(text: str) -> Answer | None:
     return None
 
 
-def defect_findings(answer: Answer, window: Window, engine: str, sample: str) -> list[Finding]:
-    """Findings as the model stated them; grounding (lines, quotes, CWE checks) is aggregate's job."""
+def defect_findings(
+    answer: Answer, window: Window, engine: str, sample: str, sample_index: int | None = None
+) -> list[Finding]:
+    """Findings as the model stated them; grounding (lines, quotes, CWE checks) is aggregate's job.
+    `sample` is the evidence's rule id (the strategy); `sample_index` which sample of the window this answer is."""
     findings = []
     for defect in answer.defects:
         severity = Severity(defect.severity)
@@ -134,6 +137,7 @@ def defect_findings(answer: Answer, window: Window, engine: str, sample: str) ->
                         confidence=MODEL_CONFIDENCE,
                         cwe=defect.cwe,
                         quote=defect.quoted_code.strip(),
+                        sample=sample_index,
                     )
                 ],
             )
@@ -141,9 +145,17 @@ def defect_findings(answer: Answer, window: Window, engine: str, sample: str) ->
     return findings
 
 
-def hint_outcomes(answer: Answer, hints: list[Finding], engine: str, sample: str) -> tuple[list[Finding], list[str]]:
+def hint_outcomes(
+    answer: Answer,
+    hints: list[Finding],
+    engine: str,
+    sample: str,
+    sample_index: int | None = None,
+    name_sample: bool = False,
+) -> tuple[list[Finding], list[str]]:
     """Confirmed hints come back as the model's own evidence; rejections become coverage notes, since a
-    static finding is never dropped on a model's word alone."""
+    static finding is never dropped on a model's word alone. `name_sample`: the notes say which sample."""
+    who = f"{engine} (sample {sample_index})" if name_sample else engine
     by_id = {hint_id(i): hint for i, hint in enumerate(hints, start=1)}
     confirmed: list[Finding] = []
     notes: list[str] = []
@@ -159,10 +171,11 @@ def hint_outcomes(answer: Answer, hints: list[Finding], engine: str, sample: str
                 severity=hint.severity,
                 confidence=MODEL_CONFIDENCE,
                 cwe=hint.cwe,
+                sample=sample_index,
             )
             confirmed.append(hint.model_copy(update={"confidence": MODEL_CONFIDENCE, "evidence": [evidence]}))
         else:
             notes.append(
-                f"{engine} disputes CWE-{hint.cwe} at line {hint.start_line}: {decision.reason or 'no reason given'}"
+                f"{who} disputes CWE-{hint.cwe} at line {hint.start_line}: {decision.reason or 'no reason given'}"
             )
     return confirmed, notes

@@ -1,8 +1,11 @@
-"""The human review, in the form reviewers already use: one section per defect, then the verdict."""
+"""The human review, in the form reviewers already use: one section per defect, then the verdict.
+
+The text depends on the review's content only (no timings), so the same review renders byte for byte the
+same on a re-run."""
 
 from __future__ import annotations
 
-from secreview.models import Finding, Review, UnitCoverage
+from secreview.models import Finding, Review, UnitCoverage, Voting
 
 _LIST_ALL_UNITS_UP_TO = 20
 _FENCE_LANGUAGE = {"python": "python", "c": "c", "cpp": "cpp", "java": "java"}
@@ -20,14 +23,34 @@ def _cwe(finding: Finding) -> str:
     return f"CWE-{finding.cwe} ({finding.cwe_name})"
 
 
-def _finding_section(number: int, finding: Finding, language: str) -> list[str]:
+def _noun(voting: Voting | None) -> str:
+    return "reviews" if voting is not None and voting.source == "reviews" else "samples"
+
+
+def _voting_line(voting: Voting | None) -> list[str]:
+    """What the agreement counts mean, when there was more than one sample to agree."""
+    if voting is None or voting.samples < 2:
+        return []
+    if voting.source == "reviews":
+        text = f"{voting.samples} reviews reconciled: a finding is shown when at least {voting.min_support} state it."
+    else:
+        text = (
+            f"The model answered each part of the code {voting.samples} times; a finding is reported when at least "
+            f"{voting.min_support} of the samples agree, or static analysis backs it."
+        )
+    return [f"_{text}_", ""]
+
+
+def _finding_section(number: int, finding: Finding, language: str, noun: str = "samples") -> list[str]:
     engines = ", ".join(finding.engines)
+    agreed = f"; **agreed by**: {finding.support} of {finding.samples} {noun}" if finding.samples > 1 else ""
     out = [
         f"### {number}. {finding.title}",
         "",
         f"- **{_cwe(finding)}**",
         f"- **{_lines(finding)}** of `{finding.path}`",
-        f"- **Severity**: {finding.severity.value}; **confidence**: {finding.confidence:.2f}; **found by**: {engines}",
+        f"- **Severity**: {finding.severity.value}; **confidence**: {finding.confidence:.2f}; **found by**: {engines}"
+        + agreed,
         "",
         f"**Description**: {finding.description}",
         "",
@@ -71,19 +94,21 @@ class MarkdownReporter:
         out = [f"# Security review of {review.target}", ""]
         if review.commit_message:
             out += ["Commit message:", "", *(f"> {line}" for line in review.commit_message.splitlines()), ""]
+        out += _voting_line(review.voting)
+        noun = _noun(review.voting)
         if review.findings:
             out += ["## Security defects", ""]
             for number, finding in enumerate(review.findings, start=1):
-                out += _finding_section(number, finding, languages.get(finding.path, ""))
+                out += _finding_section(number, finding, languages.get(finding.path, ""), noun)
         if review.observations:
             out += ["## Observations (not defects)", ""]
             for number, observation in enumerate(review.observations, start=1):
-                out += _finding_section(number, observation, languages.get(observation.path, ""))
+                out += _finding_section(number, observation, languages.get(observation.path, ""), noun)
         out += ["## Verdict", "", f"**{review.verdict}**", "", "## Coverage", ""]
         out += _coverage_lines(review.coverage.units)
         out += [f"- **not reviewed** `{skip.target}`: {skip.reason}" for skip in review.coverage.skipped]
         if review.coverage.out_of_scope:
             out.append(f"- {review.coverage.out_of_scope} other files are in no language the engines review")
         engines = ", ".join(f"{engine.name} {engine.version}" for engine in review.engines)
-        out += ["", f"secreview {review.tool_version}; engines: {engines}; {review.duration_s:.1f} s", ""]
+        out += ["", f"secreview {review.tool_version}; engines: {engines}", ""]
         return "\n".join(out)

@@ -62,6 +62,14 @@ def _location(finding: Finding) -> dict[str, Any]:
 
 
 def _result(finding: Finding, index: int) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "severity": finding.severity.value,
+        "security-severity": SECURITY_SEVERITY[finding.severity],
+        "confidence": finding.confidence,
+        "engines": finding.engines,
+    }
+    if finding.samples:  # how many of the samples (model answers, or parsed reviews) reported it
+        properties.update(support=finding.support, samples=finding.samples)
     return {
         "ruleId": rule_id(finding),
         "ruleIndex": index,
@@ -69,12 +77,7 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
         "message": {"text": f"{finding.title}: {finding.description} Fix: {finding.solution}"},
         "locations": [_location(finding)],
         "partialFingerprints": {"secreview/v1": finding.fingerprint},
-        "properties": {
-            "severity": finding.severity.value,
-            "security-severity": SECURITY_SEVERITY[finding.severity],
-            "confidence": finding.confidence,
-            "engines": finding.engines,
-        },
+        "properties": properties,
     }
 
 
@@ -87,6 +90,13 @@ def _notifications(review: Review) -> list[dict[str, Any]]:
         for engine, reason in unit.skipped_by.items()
     ]
     return [{"level": "warning", "message": {"text": text}} for text in notes]
+
+
+def _run_properties(review: Review) -> dict[str, Any]:
+    """The vote's terms (samples, min-support), when the review was sampled."""
+    if review.voting is None:
+        return {}
+    return {"properties": review.voting.model_dump(mode="json", exclude_none=True)}
 
 
 class SarifReporter:
@@ -114,6 +124,7 @@ class SarifReporter:
                     "invocations": [invocation],
                     "results": [_result(f, index[rule_id(f)]) for f in review.findings],
                     "columnKind": "unicodeCodePoints",
+                    **_run_properties(review),
                 }
             ],
         }

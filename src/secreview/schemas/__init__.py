@@ -1,7 +1,8 @@
 """The versioned JSON Schema of `--format json` output, generated from the pydantic models.
 
-Regenerate after changing models.py (and bump JSON_SCHEMA_VERSION if the change is not additive):
-    python -m secreview.schemas > src/secreview/schemas/review-1.0.json
+Regenerate after changing models.py; bump JSON_SCHEMA_VERSION's MINOR for an added field, MAJOR otherwise,
+and write the file under its new name:
+    python -m secreview.schemas > src/secreview/schemas/review-$VERSION.json
 """
 
 from __future__ import annotations

@@ -1,0 +1,69 @@
+"""`secreview cache path|stats|clear`: the call log that also answers repeated model calls."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from secreview.backends.call_log import CallLog, CallLogError
+
+EXIT_FAILED = 1
+
+
+def _size(size: int) -> str:
+    if size >= 1e9:
+        return f"{size / 1e9:.2f} GB"
+    if size >= 1e6:
+        return f"{size / 1e6:.1f} MB"
+    return f"{size / 1e3:.0f} kB" if size >= 1e3 else f"{size} bytes"
+
+
+@click.group("cache")
+def cache_group() -> None:
+    """The call log: every model call (prompt, answer, tokens, time), reused when asked again.
+
+    It is in the user's cache folder, or in $SECREVIEW_CACHE_DIR. The prompts contain the reviewed code,
+    so the log is as sensitive as the code. `secreview review --no-cache` neither reads nor writes it.
+    """
+
+
+@cache_group.command("path")
+def path_command() -> None:
+    """Print where the call log is."""
+    click.echo(str(CallLog().path))
+
+
+@cache_group.command("stats")
+def stats_command() -> None:
+    """What the call log holds and what it saved."""
+    log = CallLog()
+    try:
+        stats = log.stats()
+    except CallLogError as error:
+        click.echo(f"secreview: error: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    finally:
+        log.close()
+    click.echo(f"Call log: {stats['path']} ({_size(stats['size_bytes'])})")
+    if not stats["calls"]:
+        click.echo("No model calls logged yet.")
+        return
+    click.echo(f"Calls logged: {stats['calls']} ({stats['distinct_keys']} distinct prompts)")
+    click.echo(f"Tokens logged: {stats['prompt_tokens']} prompt, {stats['completion_tokens']} generated")
+    click.echo(f"Answered from the log: {stats['hits']} calls, {stats['tokens_saved']} tokens saved")
+    click.echo(f"First call: {stats['first']}; last: {stats['last']}")
+
+
+@cache_group.command("clear")
+def clear_command() -> None:
+    """Delete every logged call (the prompts, and so the reviewed code, with them)."""
+    log = CallLog()
+    try:
+        removed = log.clear()
+    except CallLogError as error:
+        click.echo(f"secreview: error: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    finally:
+        log.close()
+    click.echo(f"Removed {removed} logged call{'' if removed == 1 else 's'} from {log.path}")
