@@ -16,7 +16,7 @@ from secreview.backends.openai_http import OpenAICompatibleBackend
 from secreview.engines.llm import LLMEngine
 from secreview.llm.chunker import windows
 from secreview.llm.prompts import Window, fenced_code
-from secreview.models import CodeUnit, Finding, LineRange, Severity
+from secreview.models import CodeUnit, Evidence, Finding, LineRange, Severity
 
 CODE = (
     "import sqlite3\n"
@@ -144,6 +144,9 @@ HINT = Finding(
     solution="bind parameters",
     severity=Severity.high,
     confidence=0.6,
+    evidence=[
+        Evidence(engine="semgrep", rule_id="sqli", message="formatted query", severity=Severity.high, confidence=0.6)
+    ],
 )
 
 
@@ -152,12 +155,17 @@ HINT = Finding(
     [([(200, {}, structured(hints=[{"id": "H1", "reason": "name is an int", "decision": "false alarm"}]))],)],
     indirect=True,
 )
-def test_hints_are_shown_and_a_rejection_is_noted_not_obeyed(fault_server: FaultServer):
+def test_hints_are_shown_and_a_dispute_lowers_confidence_but_is_not_obeyed(fault_server: FaultServer):
     result = engine_for(fault_server).review([UNIT], {"db.py": [HINT]})
     prompt = fault_server.requests[0]["messages"][1]["content"]
     assert "H1: line 6-6, CWE-89 SQL injection" in prompt
-    assert result.notes["db.py"] == ["llm disputes CWE-89 at line 6: name is an int"]
-    assert result.findings == []  # the static finding itself stays with its own engine
+    (dispute,) = result.findings
+    assert dispute.engines == [] and [(e.engine, e.message) for e in dispute.disputes] == [("llm", "name is an int")]
+
+    (kept,) = judged([HINT, *result.findings])  # the static finding stays, with the dispute beside it
+    assert kept.engines == [HINT.evidence[0].engine] and kept.disputes == dispute.disputes
+    assert kept.confidence < HINT.confidence
+    assert judged(result.findings) == []  # a dispute alone asserts nothing
 
 
 REVIEW_TEXT = "1. **SQL injection (CWE-89)** in lines 5-6: the name is formatted into the query.\n   Solution: bind it."

@@ -68,6 +68,7 @@ _WEAKNESS_NAMES = (
     ("httponly", 1004),
 )
 _MAX_CONFIDENCE = 0.99
+_DISPUTE_WEIGHT = 0.5  # all samples disputing a static finding halve its confidence
 
 
 def _ground(finding: Finding, unit: CodeUnit) -> Finding | None:
@@ -140,8 +141,13 @@ def _most_specific(ids: Iterable[int | None]) -> int | None:
     return max(known, key=lambda i: len(cwe.chain_to_pillar(i)), default=None)
 
 
-def _sample_keys(finding: Finding) -> set[tuple[str, int]]:
-    return {(e.engine, e.sample) for e in finding.evidence if e.sample is not None}
+def _sample_keys(finding: Finding, disputes: bool = False) -> set[tuple[str, int]]:
+    return {(e.engine, e.sample) for e in finding.evidence if e.sample is not None and e.disputes == disputes}
+
+
+def _disputes_only(finding: Finding) -> bool:
+    """A model's dispute of a static hint: evidence against a defect, never a report of one."""
+    return bool(finding.evidence) and all(e.disputes for e in finding.evidence)
 
 
 def _is_sampled(finding: Finding) -> bool:
@@ -152,9 +158,10 @@ def _is_sampled(finding: Finding) -> bool:
 def _confidence(group: list[Finding], drawn: int) -> tuple[float, int]:
     """(confidence, support): unsampled reports combine as independent evidence; a sample reporting the defect
     twice counts once; the samples' combined confidence is scaled by the share of samples that agree."""
-    static_miss = math.prod(1.0 - f.confidence for f in group if not _is_sampled(f))
+    reports = [f for f in group if not _disputes_only(f)]
+    static_miss = math.prod(1.0 - f.confidence for f in reports if not _is_sampled(f))
     by_sample: dict[tuple[str, int], float] = {}
-    for finding in group:
+    for finding in reports:
         if _is_sampled(finding):
             for key in _sample_keys(finding):
                 by_sample[key] = max(by_sample.get(key, 0.0), finding.confidence)
@@ -163,6 +170,10 @@ def _confidence(group: list[Finding], drawn: int) -> tuple[float, int]:
     if support:
         model = (1.0 - math.prod(1.0 - c for c in by_sample.values())) * support / max(drawn, support)
     confidence = 1.0 - static_miss * (1.0 - model)
+    # Samples that judged it a false alarm halve the confidence in proportion: noted, weighed, never obeyed.
+    disputing = len({key for f in group if _disputes_only(f) for key in _sample_keys(f, disputes=True)})
+    if disputing:
+        confidence *= 1.0 - _DISPUTE_WEIGHT * disputing / max(drawn, disputing)
     return round(min(confidence, _MAX_CONFIDENCE), 2), support
 
 
@@ -172,9 +183,10 @@ def _merge(group: list[Finding], drawn: int) -> Finding:
     counts = {"confidence": confidence, "support": support, "samples": max(drawn, support)}
     if len(group) == 1:
         return group[0].model_copy(update=counts)
-    best_cwe = _most_specific(f.cwe for f in group)
+    reports = [f for f in group if not _disputes_only(f)] or group
+    best_cwe = _most_specific(f.cwe for f in reports)
     # The words come from the report that names the weakness most precisely and explains it best.
-    primary = max((f for f in group if f.cwe == best_cwe), key=lambda f: (len(f.description), f.confidence))
+    primary = max((f for f in reports if f.cwe == best_cwe), key=lambda f: (len(f.description), f.confidence))
     start, end = max(f.start_line for f in group), min(f.end_line for f in group)
     if start > end:  # adjacent rather than overlapping: cover both
         start, end = min(f.start_line for f in group), max(f.end_line for f in group)
@@ -245,7 +257,11 @@ def judge_votes(
         if placed is not None:
             grounded.append(_with_catalog_names(placed))
     drawn = samples or {}
-    merged = [_merge(group, drawn.get(group[0].path, 0)) for group in _group_duplicates(grounded)]
+    merged = [
+        _merge(group, drawn.get(group[0].path, 0))
+        for group in _group_duplicates(grounded)
+        if not all(_disputes_only(f) for f in group)  # a dispute with nothing left to dispute says nothing
+    ]
     quoted = [
         f.model_copy(
             update={"code": units[f.path].lines(f.start_line, min(f.end_line, f.start_line + _MAX_QUOTED_LINES - 1))}

@@ -132,10 +132,11 @@ def _run_engines(engines: list[Engine], units: Sequence[CodeUnit]) -> list[Engin
     with ThreadPoolExecutor(max_workers=max(len(first), 1)) as pool:
         for i, result in zip(first, pool.map(lambda i: _run_engine(engines[i], units, {}), first), strict=True):
             results[i] = result
+    # Hints are the findings as a report would show them: one per defect, whichever engines found it.
+    static = aggregate.judge((f for result in results.values() for f in result.findings), {u.path: u for u in units})
     hints: dict[str, list[Finding]] = defaultdict(list)
-    for result in results.values():
-        for finding in result.findings:
-            hints[finding.path].append(finding)
+    for finding in static:
+        hints[finding.path].append(finding)
     for i, engine in enumerate(engines):
         if engine.wants_hints:
             results[i] = _run_engine(engine, units, hints)

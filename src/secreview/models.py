@@ -97,6 +97,7 @@ class Evidence(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
     cwe: int | None = None
     quote: str = Field(default="", description="The code the engine says it saw (models quote it), for grounding.")
+    disputes: bool = Field(default=False, description="The engine judged this a false alarm; message gives its reason.")
     sample: int | None = Field(
         default=None,
         description="Which sample said it (0-based: model sample i was drawn with seed + i; for `secreview parse`, "
@@ -128,7 +129,12 @@ class Finding(BaseModel):
 
     @property
     def engines(self) -> list[str]:
-        return sorted({e.engine for e in self.evidence})
+        """The engines that report the defect (not those that dispute it)."""
+        return sorted({e.engine for e in self.evidence if not e.disputes})
+
+    @property
+    def disputes(self) -> list[Evidence]:
+        return [e for e in self.evidence if e.disputes]
 
 
 class UnitCoverage(BaseModel):

@@ -150,11 +150,7 @@ class LLMEngine:
             if answer is None:
                 raise UnreadableAnswerError("the model's answer was not valid JSON for the schema, twice")
             result.findings += defect_findings(answer, window, self.name, "structured", sample)
-            confirmed, notes = hint_outcomes(
-                answer, hints, self.name, "structured", sample, name_sample=self.samples > 1
-            )
-            result.findings += confirmed
-            result.notes.setdefault(unit.id, []).extend(notes)
+            result.findings += hint_outcomes(answer, hints, self.name, "structured", sample)
             return
         if self.strategy == "cot":
             description = self._ask(prompts.cot_messages(window, None), result, unit, "cot-describe", sample).text

@@ -146,36 +146,27 @@ def defect_findings(
 
 
 def hint_outcomes(
-    answer: Answer,
-    hints: list[Finding],
-    engine: str,
-    sample: str,
-    sample_index: int | None = None,
-    name_sample: bool = False,
-) -> tuple[list[Finding], list[str]]:
-    """Confirmed hints come back as the model's own evidence; rejections become coverage notes, since a
-    static finding is never dropped on a model's word alone. `name_sample`: the notes say which sample."""
-    who = f"{engine} (sample {sample_index})" if name_sample else engine
+    answer: Answer, hints: list[Finding], engine: str, sample: str, sample_index: int | None = None
+) -> list[Finding]:
+    """Each judged hint comes back as the model's evidence on it: a confirmation supports the static finding,
+    a dispute (with the model's reason) lowers its confidence in aggregate but never removes it, since a
+    static finding is not dropped on a model's word alone."""
     by_id = {hint_id(i): hint for i, hint in enumerate(hints, start=1)}
-    confirmed: list[Finding] = []
-    notes: list[str] = []
+    judged: list[Finding] = []
     for decision in answer.hints:
         hint = by_id.get(decision.id.strip())
         if hint is None:
             continue
-        if decision.decision == "real defect":
-            evidence = Evidence(
-                engine=engine,
-                rule_id=f"{sample}:confirms",
-                message=decision.reason or "confirmed",
-                severity=hint.severity,
-                confidence=MODEL_CONFIDENCE,
-                cwe=hint.cwe,
-                sample=sample_index,
-            )
-            confirmed.append(hint.model_copy(update={"confidence": MODEL_CONFIDENCE, "evidence": [evidence]}))
-        else:
-            notes.append(
-                f"{who} disputes CWE-{hint.cwe} at line {hint.start_line}: {decision.reason or 'no reason given'}"
-            )
-    return confirmed, notes
+        disputes = decision.decision == "false alarm"
+        evidence = Evidence(
+            engine=engine,
+            rule_id=f"{sample}:{'disputes' if disputes else 'confirms'}",
+            message=decision.reason or ("disputed" if disputes else "confirmed"),
+            severity=hint.severity,
+            confidence=MODEL_CONFIDENCE,
+            cwe=hint.cwe,
+            sample=sample_index,
+            disputes=disputes,
+        )
+        judged.append(hint.model_copy(update={"confidence": MODEL_CONFIDENCE, "evidence": [evidence]}))
+    return judged

@@ -51,6 +51,7 @@ def _finding_section(number: int, finding: Finding, language: str, noun: str = "
         f"- **{_lines(finding)}** of `{finding.path}`",
         f"- **Severity**: {finding.severity.value}; **confidence**: {finding.confidence:.2f}; **found by**: {engines}"
         + agreed,
+        *(f"- **Disputed by {e.engine}** (confidence lowered, finding kept): {e.message}" for e in finding.disputes),
         "",
         f"**Description**: {finding.description}",
         "",
