@@ -278,3 +278,13 @@ def test_without_the_default_model_the_review_says_how_to_get_it_or_go_static(tm
     assert done.returncode == 2
     assert f"secreview model pull {model_store.DEFAULT_MODEL}" in done.stderr and "--engine static" in done.stderr
     assert "No security defects" not in done.stdout
+
+
+@pytest.mark.parametrize("fault_server", [([(200, {}, structured(defect(weakness="H1")))],)], indirect=True)
+def test_a_defect_named_by_a_hint_id_takes_its_name_from_the_catalog_and_the_rule_words_win(
+    fault_server: FaultServer,
+):
+    result = engine_for(fault_server).review([UNIT], {"db.py": [HINT]})
+    assert [f.title for f in result.findings] == ["SQL Injection"]
+    (merged,) = judged([HINT, *result.findings])
+    assert (merged.title, merged.description) == (HINT.title, HINT.description)  # the rule's curated text

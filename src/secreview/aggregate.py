@@ -185,8 +185,12 @@ def _merge(group: list[Finding], drawn: int) -> Finding:
         return group[0].model_copy(update=counts)
     reports = [f for f in group if not _disputes_only(f)] or group
     best_cwe = _most_specific(f.cwe for f in reports)
-    # The words come from the report that names the weakness most precisely and explains it best.
-    primary = max((f for f in reports if f.cwe == best_cwe), key=lambda f: (len(f.description), f.confidence))
+    # The words come from the report that names the weakness most precisely, then from a rule's curated text
+    # over a model's (a model's answer is cut to a length limit), then from the fuller explanation.
+    primary = max(
+        (f for f in reports if f.cwe == best_cwe),
+        key=lambda f: (not _is_sampled(f), len(f.description), f.confidence),
+    )
     start, end = max(f.start_line for f in group), min(f.end_line for f in group)
     if start > end:  # adjacent rather than overlapping: cover both
         start, end = min(f.start_line for f in group), max(f.end_line for f in group)

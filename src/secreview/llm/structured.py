@@ -12,11 +12,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
+from secreview import cwe
 from secreview.llm.prompts import MAX_DEFECTS, Window, hint_id
 from secreview.models import Evidence, Finding, Severity
 
 _FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_HINT_ID = re.compile(r"H\d+")
 MODEL_CONFIDENCE = 0.5  # one sample of a model's opinion; agreement with other evidence raises it
 
 
@@ -109,6 +111,12 @@ def salvage_truncated(text: str) -> Answer | None:
     return None
 
 
+def _weakness_name(defect: Defect) -> str:
+    """The model's name for the weakness; a bare hint id ("H1": the model pointing at a hint) is no name."""
+    name = defect.weakness.strip()
+    return cwe.short_name(defect.cwe) if not name or _HINT_ID.fullmatch(name) else name
+
+
 def defect_findings(
     answer: Answer, window: Window, engine: str, sample: str, sample_index: int | None = None
 ) -> list[Finding]:
@@ -123,7 +131,7 @@ def defect_findings(
                 start_line=max(defect.start_line, 1),
                 end_line=max(defect.end_line, defect.start_line, 1),
                 cwe=defect.cwe,
-                title=defect.weakness.strip() or f"CWE-{defect.cwe}",
+                title=_weakness_name(defect),
                 description=defect.explanation.strip(),
                 solution=defect.fix.strip(),
                 severity=severity,
