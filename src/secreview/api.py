@@ -59,14 +59,27 @@ def open_backend(settings: Settings) -> ChatBackend:
     with the `cache` setting (the default), answered from the call log when it already has the answer."""
     backend: ChatBackend
     if settings.base_url:
-        backend = OpenAICompatibleBackend(settings.base_url, settings.model or "default", api_key=settings.api_key)
+        backend = OpenAICompatibleBackend(
+            settings.base_url,
+            settings.model or "default",
+            api_key=settings.api_key,
+            max_concurrency=settings.jobs,
+            rate_limit=settings.rate_limit,
+        )
     else:
         name = settings.model or model_store.DEFAULT_MODEL
         try:
             path = model_store.resolve(name)
         except model_store.ModelStoreError as error:
             raise ConfigError(f"{error} (or review without a model: --engine static)") from None
-        backend = EmbeddedBackend(path, name, context_tokens=settings.context_tokens, threads=settings.threads)
+        backend = EmbeddedBackend(
+            path,
+            name,
+            context_tokens=settings.context_tokens,
+            parallel=settings.jobs,  # one llama.cpp slot per job, each with the whole context
+            threads=settings.threads,
+            rate_limit=settings.rate_limit,
+        )
     return CachedBackend(backend, CallLog()) if settings.cache else backend
 
 
@@ -94,6 +107,10 @@ def open_engines(settings: Settings) -> Iterator[list[Engine]]:
                 temperature=settings.sampling_temperature,
                 seed=settings.seed,
                 samples=settings.samples,
+                route=settings.route == "security",
+                jobs=settings.jobs,
+                max_tokens_total=settings.max_tokens_total,
+                max_tokens_unit=settings.max_tokens_unit,
             )
         )
         yield engines
@@ -156,8 +173,13 @@ def _coverage(collected: SourceResult, engines: list[Engine], results: list[Engi
         for engine, result in zip(engines, results, strict=True):
             if unit.language not in engine.languages:
                 continue
+            routing = result.routing.get(unit.id)
+            if routing is not None:
+                entry.routing[engine.name] = routing
             if unit.id in result.skipped:
                 entry.skipped_by[engine.name] = result.skipped[unit.id]
+            elif routing is not None and not routing.routed:
+                entry.routed_out.append(engine.name)  # routing's decision, not a gap: the review stays complete
             else:
                 entry.reviewed_by.append(engine.name)
             entry.notes.extend(result.notes.get(unit.id, []))

@@ -57,9 +57,28 @@ class Settings(BaseModel):
         ge=1,
         description="CPU threads for the embedded model (default: the cores idle when it starts).",
     )
+    route: Literal["security", "all"] = Field(
+        default="security",
+        description="security: the model reviews only the functions that read input, call a dangerous sink, carry a "
+        "static finding or (diff mode) changed (secreview.llm.routing); all: every file whole.",
+    )
     cache: bool = Field(
         default=True,
         description="Log every model call in the call log and answer a repeated one from it; false: neither.",
+    )
+    jobs: int = Field(
+        default=1,
+        ge=1,
+        description="Units (files) the model reviews at once; the embedded model gets as many llama.cpp slots.",
+    )
+    rate_limit: float | None = Field(
+        default=None, gt=0, description="Requests per second to the model, shared by all jobs; None: no limit."
+    )
+    max_tokens_total: int | None = Field(
+        default=None, ge=1, description="Model tokens (prompt + answer) for the whole review; None: unlimited."
+    )
+    max_tokens_unit: int | None = Field(
+        default=None, ge=1, description="Model tokens (prompt + answer) per unit (file); None: unlimited."
     )
 
     @property

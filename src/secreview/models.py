@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-JSON_SCHEMA_VERSION = "1.1"
+JSON_SCHEMA_VERSION = "1.2"
 NO_DEFECTS_VERDICT = "No security defects are detected in the code"
 
 
@@ -137,8 +137,48 @@ class Finding(BaseModel):
         return [e for e in self.evidence if e.disputes]
 
 
+def _spans(ranges: list[LineRange]) -> str:
+    return ", ".join(str(r.start) if r.start == r.end else f"{r.start}-{r.end}" for r in ranges)
+
+
+class RoutedPart(BaseModel):
+    """A part of a unit that routing sent to a model engine, and why."""
+
+    name: str = Field(description="The function or method (Class.method), 'module level', or 'whole file'.")
+    lines: list[LineRange] = Field(description="The lines sent for review (the context shown around them aside).")
+    reasons: list[str] = Field(
+        description="changed lines, input source: ..., dangerous sink: ..., static finding: CWE-n; or why the unit "
+        "was not split into functions (it is then sent whole)."
+    )
+
+
+class UnitRouting(BaseModel):
+    """What routing sent of a unit to a model engine (see secreview.llm.routing). Parts not routed were judged to
+    need no model review: a decision, not a gap."""
+
+    parts: int = Field(description="Functions and methods, plus the module-level code as one part (1: not split).")
+    routed: list[RoutedPart] = Field(default_factory=list, description="The parts sent; empty: none.")
+    not_routed: str = Field(default="", description="Why the other parts were not sent.")
+    split: str = Field(
+        default="", description="How the unit was split (python-ast, python-tokens, braces), or why it was not."
+    )
+
+    def describe(self, engine: str) -> str:
+        """One sentence for the reports, e.g. 'llm: 3 of 7 parts ... routed to the model (lines 10-40: ...)'."""
+        lines = _spans(sorted((r for part in self.routed for r in part.lines), key=lambda r: r.start))
+        kinds = list(dict.fromkeys(reason.split(":")[0] for part in self.routed for reason in part.reasons))
+        if self.split.startswith("not split"):
+            return f"{engine}: the whole file was sent to the model ({self.split})"
+        what = f"{self.parts} part{'s' if self.parts != 1 else ''} (functions, methods, module-level code)"
+        if not self.routed:
+            return f"{engine}: none of its {what} routed to the model ({self.not_routed}); not reviewed by {engine}"
+        left = self.parts - len(self.routed)
+        sent = f"{engine}: {len(self.routed)} of {what} routed to the model (lines {lines}: {', '.join(kinds)})"
+        return sent + (f"; {left} not routed ({self.not_routed})" if left > 0 else "")
+
+
 class UnitCoverage(BaseModel):
-    """Which engines reviewed a unit, and which skipped it and why."""
+    """Which engines reviewed a unit, which skipped it and why, and what routing sent to the model engines."""
 
     path: str
     language: str
@@ -146,6 +186,14 @@ class UnitCoverage(BaseModel):
     review_lines: list[LineRange] | None = None
     reviewed_by: list[str] = Field(default_factory=list)
     skipped_by: dict[str, str] = Field(default_factory=dict, description="engine -> reason")
+    routed_out: list[str] = Field(
+        default_factory=list,
+        description="Model engines that routing sent none of the unit to (no part needed their review): not a gap, "
+        "so not in skipped_by, and not in reviewed_by since they did not read it.",
+    )
+    routing: dict[str, UnitRouting] = Field(
+        default_factory=dict, description="engine -> what routing sent it of the unit; absent with route = 'all'."
+    )
     notes: list[str] = Field(default_factory=list)
 
 

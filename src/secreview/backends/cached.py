@@ -61,17 +61,24 @@ class CachedBackend:
         self.identity = self.identity or backend_identity(self.inner)
         self._label = backend_label(self.inner)
 
-    def complete(self, request: ChatRequest) -> Completion:
-        key = call_key(self.identity, request)
+    def logged_answer(self, request: ChatRequest) -> Completion | None:
+        """The logged answer to `request`, marked `cached`, without calling the model; None when there is
+        none or the request cannot be reproduced. Token budgets ask this first: such answers cost nothing."""
         if request.temperature == 0 or request.seed is not None:
             started = time.perf_counter()
-            logged = self.log.lookup(key)
+            logged = self.log.lookup(call_key(self.identity, request))
             if logged is not None:  # no model call: nothing was attempted or computed this time
                 return dataclasses.replace(
                     logged, cached=True, latency_s=time.perf_counter() - started, attempts=0, timings={}
                 )
+        return None
+
+    def complete(self, request: ChatRequest) -> Completion:
+        logged = self.logged_answer(request)
+        if logged is not None:
+            return logged
         completion = self.inner.complete(request)
-        self.log.record(key, request, completion, backend=self._label, model=self.model)
+        self.log.record(call_key(self.identity, request), request, completion, backend=self._label, model=self.model)
         return completion
 
     def close(self) -> None:

@@ -26,8 +26,9 @@ class EmbeddedBackend:
     model_path: Path
     model: str
     context_tokens: int = 8192
-    parallel: int = 1
+    parallel: int = 1  # llama.cpp's slots: requests it serves at once, each with context_tokens of its own
     threads: int | None = None  # None: the cores idle when the server starts
+    rate_limit: float | None = None  # requests per second, None: no limit
     _server: Any = field(init=False, repr=False, default=None)
     _client: OpenAICompatibleBackend | None = field(init=False, repr=False, default=None)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
@@ -37,7 +38,9 @@ class EmbeddedBackend:
             if self._client is None:
                 self._server = _start_server(self)
                 address = str(self._server.listening_address).rstrip("/")
-                self._client = OpenAICompatibleBackend(f"{address}/v1", self.model, max_concurrency=self.parallel)
+                self._client = OpenAICompatibleBackend(
+                    f"{address}/v1", self.model, max_concurrency=self.parallel, rate_limit=self.rate_limit
+                )
             return self._client
 
     @property

@@ -1,7 +1,8 @@
 """Any OpenAI-compatible chat completions endpoint (OpenAI, vLLM, Ollama, llama.cpp server, LM Studio).
 
 Standard library HTTP only: timeouts, retries with exponential backoff on 429 and 5xx (honouring
-Retry-After), and a limit on concurrent requests shared by all threads using the backend.
+Retry-After), a limit on concurrent requests and an optional rate limit (requests per second, every
+attempt counted), both shared by all threads using the backend.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secreview.backends.interface import BackendError, ChatRequest, Completion
+from secreview.backends.rate_limit import RateLimiter
 
 _RETRIED_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 _MAX_RETRY_AFTER_S = 120.0
@@ -77,11 +79,14 @@ class OpenAICompatibleBackend:
     max_retries: int = 4
     backoff_s: float = 1.0
     max_concurrency: int = 4
+    rate_limit: float | None = None  # requests per second, None: no limit
     _slots: threading.Semaphore = field(init=False, repr=False)
+    _rate: RateLimiter | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
         self._slots = threading.Semaphore(self.max_concurrency)
+        self._rate = RateLimiter(self.rate_limit) if self.rate_limit else None
 
     def complete(self, request: ChatRequest) -> Completion:
         data = json.dumps(request_body(self.model, request)).encode()
@@ -95,6 +100,8 @@ class OpenAICompatibleBackend:
             started = time.perf_counter()
             try:
                 with self._slots:
+                    if self._rate is not None:
+                        self._rate.acquire()
                     http = urllib.request.Request(f"{self.base_url}/chat/completions", data, headers, method="POST")
                     with urllib.request.urlopen(http, timeout=self.timeout_s) as response:
                         payload = json.loads(response.read())

@@ -14,6 +14,7 @@ from rich.markdown import Markdown
 
 from secreview.api import ReviewRequest, run_review
 from secreview.config import ConfigError, Settings, load_settings
+from secreview.engines.budget import BUDGET_REASON_PREFIX, PER_UNIT
 from secreview.engines.llm import STRATEGIES
 from secreview.models import Review, Severity
 from secreview.reporters import REPORTERS
@@ -34,6 +35,31 @@ def _report_gaps(review: Review) -> None:
             warn(f"{engine} skipped {unit.path}: {reason}")
         for note in unit.notes:
             warn(f"note: {unit.path}: {note}")
+
+
+def _report_budget(review: Review, settings: Settings) -> None:
+    """One line on stderr when a token budget ran out: how many units the model did not (fully) review."""
+    reasons = [
+        reason
+        for unit in review.coverage.units
+        for reason in unit.skipped_by.values()
+        if reason.startswith(BUDGET_REASON_PREFIX)
+    ]
+    if not reasons:
+        return
+    per_unit = sum(PER_UNIT in reason for reason in reasons)
+    total = len(reasons) - per_unit
+    if total:
+        used = sum(call.prompt_tokens + call.completion_tokens for call in review.model_calls if not call.cached)
+        warn(
+            f"the token budget of {settings.max_tokens_total} ran out ({used} used): "
+            f"{total} of {len(review.coverage.units)} file(s) not reviewed by the model"
+        )
+    if per_unit:
+        warn(
+            f"{per_unit} file(s) reached the token budget of {settings.max_tokens_unit} per unit "
+            "and were not fully reviewed by the model"
+        )
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -88,10 +114,31 @@ def _read_patch(patch: str) -> str:
 @click.option("--max-file-size", type=int, metavar="BYTES", help="Skip (and report) larger files.")
 @click.option("--exclude", multiple=True, metavar="PATTERN", help="gitignore-style pattern to leave out.")
 @click.option(
+    "--all",
+    "route",
+    flag_value="all",
+    default=None,
+    help="Send every file whole to the model [only the functions with input, sinks, findings or changes].",
+)
+@click.option(
     "--cache/--no-cache",
     default=None,
     help="Log model calls and answer repeated ones from the log [cache]; --no-cache: neither.",
 )
+@click.option("--jobs", type=click.IntRange(1), metavar="N", help="Files the model reviews at once [1].")
+@click.option(
+    "--rate-limit",
+    type=click.FloatRange(0, min_open=True),
+    metavar="R",
+    help="At most R model requests per second, all jobs together [no limit].",
+)
+@click.option(
+    "--max-tokens-total",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Stop calling the model once the review's calls would pass N tokens (prompt + answer) [no limit].",
+)
+@click.option("--max-tokens-unit", type=click.IntRange(1), metavar="N", help="The same limit for each file [no limit].")
 def review_command(
     paths: tuple[str, ...], diff: str | None, patch: str | None, output_format: str | None, **options: Any
 ) -> None:
@@ -121,5 +168,6 @@ def review_command(
         warn(f"error: {error}")
         sys.exit(EXIT_USAGE)
     _report_gaps(review)
+    _report_budget(review, settings)
     emit(REPORTERS[settings.format].render(review), settings)
     sys.exit(review.exit_code(settings.fail_on))

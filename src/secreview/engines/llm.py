@@ -7,18 +7,30 @@ With `samples` N > 1 every window is answered N times, sample i with seed + i; e
 which sample made it, and secreview.aggregate votes. An unreadable answer of one sample does not stop the
 window's other samples (their findings are kept) but the unit is still reported as not reviewed; a backend
 that fails stops the unit at once.
+
+With `jobs` N > 1, up to N units are reviewed at once (each unit's windows and samples in order, as with one
+job); the results are put together in unit order, so findings, notes and calls are the same as one job's.
+Token budgets (engines/budget.py) stop the model cleanly: a unit, or the rest of one, that a budget leaves
+unreviewed is reported as skipped with the budget as its reason; findings already made are kept.
+
+With `route` (the default), each unit is split into functions and only those that read input, call a dangerous
+sink, carry a static finding or (diff mode) were changed are shown to the model, with their context
+(secreview.llm.routing); what was routed goes to coverage. `route=False` reviews every unit whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
+from secreview.backends.cached import CachedBackend
 from secreview.backends.interface import BackendError, ChatBackend, ChatRequest, Completion
+from secreview.engines.budget import BudgetSpentError, TokenBudget, call_cost, estimate_tokens
 from secreview.engines.interface import EngineResult
 from secreview.llm import prompts
-from secreview.llm.chunker import windows
 from secreview.llm.freetext import parse_review
+from secreview.llm.routing import review_windows
 from secreview.llm.structured import Answer, defect_findings, hint_outcomes, parse_answer, salvage_truncated
 from secreview.models import CodeUnit, Finding, ModelCall
 from secreview.sources.languages import all_languages
@@ -42,9 +54,14 @@ class LLMEngine:
     temperature: float = 0.0
     seed: int | None = 0
     samples: int = 1
+    jobs: int = 1  # units reviewed at once
+    max_tokens_total: int | None = None  # per review (each call of `review`); None: unlimited
+    max_tokens_unit: int | None = None
     name: str = "llm"
     languages: frozenset[str] = all_languages()
     wants_hints: bool = True
+    route: bool = True  # review only the functions routing picks (llm.routing); False: every unit whole
+    _budget: TokenBudget = field(default_factory=TokenBudget, init=False, repr=False)  # the current review's
 
     def version(self) -> str:
         if self.samples > 1:
@@ -56,22 +73,53 @@ class LLMEngine:
         return max((self.context_tokens - self.answer_tokens - _PROMPT_OVERHEAD_TOKENS) // _TOKENS_PER_LINE, 20)
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
+        """One review at a time per engine: the token budgets are this review's."""
+        self._budget = TokenBudget(self.max_tokens_total, self.max_tokens_unit)
+        todo = [unit for unit in units if unit.text.strip()]
         result = EngineResult()
-        for unit in units:
-            if not unit.text.strip():
-                continue
-            result.samples[unit.id] = self.samples
-            try:
-                for window in windows(unit, self.window_lines):
-                    unit_hints = [
-                        h
-                        for h in (hints or {}).get(unit.path, [])
-                        if window.lines.start <= h.start_line <= window.lines.end
-                    ]
-                    self._sample_window(window, unit_hints, result)
-            except (BackendError, UnreadableAnswerError) as error:
-                result.skipped[unit.id] = f"model review failed: {error}"
+        if self.jobs > 1 and len(todo) > 1:
+            with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="secreview-llm") as pool:
+                parts = list(pool.map(lambda unit: self._review_unit(unit, hints), todo))
+        else:
+            parts = [self._review_unit(unit, hints) for unit in todo]
+        for part in parts:  # in unit order, whatever order they finished in
+            result.extend(part)
         return result
+
+    def _review_unit(self, unit: CodeUnit, hints: Mapping[str, list[Finding]] | None) -> EngineResult:
+        result = EngineResult(samples={unit.id: self.samples})
+        done: list[prompts.Window] = []
+        try:
+            for window in self._windows(unit, hints, result):
+                unit_hints = [
+                    h
+                    for h in (hints or {}).get(unit.path, [])
+                    if window.lines.start <= h.start_line <= window.lines.end
+                ]
+                self._sample_window(window, unit_hints, result)
+                done.append(window)
+        except (BackendError, UnreadableAnswerError) as error:
+            result.skipped[unit.id] = f"model review failed: {error}"
+        except BudgetSpentError as error:
+            result.skipped[unit.id] = str(error)
+            if done:
+                lines = ", ".join(f"{w.lines.start}-{w.lines.end}" for w in done)
+                result.notes.setdefault(unit.id, []).append(
+                    f"{self.name}: lines {lines} were reviewed before the token budget ran out"
+                )
+        return result
+
+    def _windows(
+        self, unit: CodeUnit, hints: Mapping[str, list[Finding]] | None, result: EngineResult
+    ) -> list[prompts.Window]:
+        """The unit's windows: with routing, the routed functions with their context, and what routing decided
+        goes to coverage (a unit with nothing routed draws no samples)."""
+        chosen, routing = review_windows(unit, (hints or {}).get(unit.path, []), self.window_lines, self.route)
+        if routing is not None:
+            result.routing[unit.id] = routing
+        if not chosen:
+            result.samples.pop(unit.id, None)
+        return chosen
 
     def _sample_window(self, window: prompts.Window, hints: list[Finding], result: EngineResult) -> None:
         """Every sample of the window, in order; the first unreadable one is raised after the rest are drawn."""
@@ -101,7 +149,7 @@ class LLMEngine:
             seed=None if self.seed is None else self.seed + sample,
             json_schema=schema,
         )
-        completion = self.backend.complete(request)
+        completion = self._complete(request, unit)
         server_ms = completion.timings.get("prompt_ms", 0.0) + completion.timings.get("predicted_ms", 0.0)
         result.calls.append(
             ModelCall(
@@ -117,6 +165,21 @@ class LLMEngine:
                 cached=completion.cached,
             )
         )
+        return completion
+
+    def _complete(self, request: ChatRequest, unit: CodeUnit) -> Completion:
+        """The backend's answer within the token budgets (BudgetSpentError when the call does not fit). An
+        answer the call log already has costs nothing and is taken even when the budget is spent."""
+        if not self._budget.limited:
+            return self.backend.complete(request)
+        if isinstance(self.backend, CachedBackend):
+            logged = self.backend.logged_answer(request)
+            if logged is not None:
+                return logged
+        estimate = estimate_tokens(request)
+        with self._budget.spend(unit.id, estimate) as charge:
+            completion = self.backend.complete(request)
+            charge(call_cost(completion, estimate))
         return completion
 
     def _read(self, completion: Completion, window: prompts.Window, result: EngineResult, sample: int) -> Answer | None:

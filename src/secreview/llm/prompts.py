@@ -42,15 +42,24 @@ STRUCTURED_INSTRUCTIONS = (
 
 @dataclass(frozen=True)
 class Window:
-    """The part of a unit one prompt shows: file line numbers are kept."""
+    """The part of a unit one prompt shows: file line numbers are kept. A routed window (llm.routing) shows only
+    `shown`, ranges within `lines` (the routed code and its context), and marks the lines left out between them."""
 
     unit: CodeUnit
     lines: LineRange
+    shown: tuple[LineRange, ...] = ()  # empty: every line of `lines`
 
     @property
     def numbered_code(self) -> str:
-        text = self.unit.text.splitlines()[self.lines.start - 1 : self.lines.end]
-        return "\n".join(f"{self.lines.start + i:>5} | {line}" for i, line in enumerate(text))
+        text = self.unit.text.splitlines()
+        out: list[str] = []
+        previous = 0
+        for part in self.shown or (self.lines,):
+            if out:
+                out.append(f"{'...':>5} | (lines {previous + 1}-{part.start - 1} not shown)")
+            out += [f"{n:>5} | {text[n - 1]}" for n in range(part.start, min(part.end, len(text)) + 1)]
+            previous = part.end
+        return "\n".join(out)
 
     @property
     def fence(self) -> str:
@@ -62,6 +71,8 @@ def fenced_code(window: Window) -> str:
     if window.unit.review_lines is not None:
         ranges = ", ".join(f"{r.start}-{r.end}" for r in window.unit.review_lines)
         changed = f"Lines changed by the commit under review: {ranges}.\n"
+    if window.shown:
+        changed += "Only the parts of the file to review are shown, with their imports and enclosing declarations.\n"
     return (
         f"File: {window.unit.path} ({window.unit.language})\n{changed}"
         f"<<<{window.fence}\n{window.numbered_code}\n{window.fence}>>>"

@@ -74,7 +74,23 @@ def _unit_line(unit: UnitCoverage) -> str:
     by = ", ".join(unit.reviewed_by) or "no engine"
     line = f"- `{unit.path}` ({unit.lines} lines, {scope}): reviewed by {by}"
     skipped = [f"**skipped by {engine}**: {reason}" for engine, reason in unit.skipped_by.items()]
-    return "; ".join([line, *skipped, *unit.notes])
+    routed = [routing.describe(engine) for engine, routing in unit.routing.items()]
+    return "; ".join([line, *skipped, *routed, *unit.notes])
+
+
+def _routing_summary(units: list[UnitCoverage]) -> str:
+    """What routing sent to the model engines from these units, in one clause ('' without routing)."""
+    clauses = []
+    for engine in sorted({engine for unit in units for engine in unit.routing}):
+        routings = [unit.routing[engine] for unit in units if engine in unit.routing]
+        parts = sum(routing.parts for routing in routings)
+        routed = sum(len(routing.routed) for routing in routings)
+        none = sum(not routing.routed for routing in routings)
+        clauses.append(
+            f"routing sent {routed} of their {parts} functions and module-level parts to {engine}"
+            + (f" (nothing from {none} files)" if none else "")
+        )
+    return "".join(f"; {clause}" for clause in clauses)
 
 
 def _coverage_lines(units: list[UnitCoverage]) -> list[str]:
@@ -84,8 +100,9 @@ def _coverage_lines(units: list[UnitCoverage]) -> list[str]:
     if len(units) <= _LIST_ALL_UNITS_UP_TO:
         return [_unit_line(unit) for unit in units]
     plain = [unit for unit in units if not unit.skipped_by and not unit.notes]
-    engines = ", ".join(sorted({engine for unit in plain for engine in unit.reviewed_by}))
-    summary = f"- {len(plain)} files ({sum(u.lines for u in plain)} lines) reviewed in full by {engines}"
+    engines = ", ".join(sorted({engine for unit in plain for engine in unit.reviewed_by})) or "no engine"
+    how = "reviewed by" if any(unit.routing for unit in plain) else "reviewed in full by"
+    summary = f"- {len(plain)} files ({sum(u.lines for u in plain)} lines) {how} {engines}{_routing_summary(plain)}"
     return [summary, *(_unit_line(unit) for unit in units if unit.skipped_by or unit.notes)]
 
 

@@ -1,0 +1,807 @@
+"""Routing: which parts of a unit the model reviews, so a repository is reviewed in proportion to its risk.
+
+Most of a large repository has no security relevance (arithmetic, formatting, data classes), and a model
+reviews in time proportional to what it is shown. Routing splits a unit into parts (its functions and methods,
+and its module-level code as one more part) and sends to the model only the parts that deserve it:
+
+- changed lines: in diff mode, a part the change touches. In diff mode these are the only parts sent,
+  whatever they contain: the change is what is under review.
+- input source: the part reads untrusted input (HTTP request data, a route handler or its parameters, the
+  command line, standard input, the environment, files, sockets).
+- dangerous sink: the part calls something where input does harm (SQL, shell and process execution,
+  eval/exec, deserialization, file paths, XML parsers, redirects, templates and markup, network requests,
+  crypto/hashes/random numbers, C memory and string functions, ...).
+- static finding: Bandit or Semgrep reported something in it (the hints the model is asked to judge).
+
+A part with none of these is not sent: routing judged it to need no model review. That is a decision, not a
+gap. Coverage says what went to the model and why (`UnitCoverage.routing`); a unit with nothing routed lists
+the engine under `UnitCoverage.routed_out`, in neither `reviewed_by` (the model did not read it) nor
+`skipped_by` (nothing asked for was left out), so the review stays complete (exit 0, not 3). The setting
+`route = "all"` (`--all`) sends every unit whole, as before routing existed.
+
+Each routed part goes to the model with its context: a few lines around it, the file's imports (includes,
+package line) and the lines that open its enclosing classes, all with their file line numbers; the lines in
+between are left out and marked (see llm.chunker.routed_windows).
+
+Splitting: Python with the `ast` module (a nested function stays in its function; each method is a part;
+decorators belong to their function); a file the running interpreter cannot parse (a newer syntax) is split on
+its tokens' indentation instead. C, C++ and Java by matching braces in the text with comments, string and
+character literals and preprocessor lines blanked out: a block at file, namespace or class level whose header
+reads `name(...)` is a function. A unit that cannot be split (another language, unbalanced braces) is sent whole
+and coverage says why.
+
+The patterns (the tables below) are a small list per language of general categories: what reads untrusted
+input and what is dangerous to call in the language and its common libraries and frameworks, matched line by
+line on the code with comments removed. They are broad on purpose: a part sent needlessly costs tokens, a part
+kept back wrongly costs a missed defect.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import io
+import re
+import tokenize
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from secreview.llm import prompts
+from secreview.llm.chunker import routed_windows, windows
+from secreview.models import CodeUnit, Finding, LineRange, Review, RoutedPart, UnitRouting
+
+CHANGED = "changed lines"
+SOURCE = "input source"
+SINK = "dangerous sink"
+FINDING = "static finding"
+KINDS = (CHANGED, SOURCE, SINK, FINDING)  # the order reasons are listed in
+NOT_ROUTED = "no input source, dangerous sink or static finding"
+NOT_CHANGED = "not touched by the change"
+MODULE_LEVEL = "module level"
+AROUND = 2  # lines of context shown before and after each routed part
+
+_Table = list[tuple[str, str, re.Pattern[str]]]  # (kind, category, pattern)
+
+
+def _table(kind: str, patterns: dict[str, str]) -> _Table:
+    return [(kind, category, re.compile(pattern)) for category, pattern in patterns.items()]
+
+
+_CREDENTIAL = r"(?i)\b\w*(password|passwd|secret|api_?key|access_?key|private_?key|token)\w*\s*[:=]\s*[rbuf]?[\"']\S"
+
+PYTHON_SOURCES = _table(
+    SOURCE,
+    {
+        "HTTP request data": r"\brequest\.(args|form|values|cookies|headers|json|data|files|stream|GET|POST|COOKIES|"
+        r"META|body|FILES|query_params|query_string|path_params|match_info|get_json|get_data|params|query)\b",
+        "route handler": r"^\s*@[\w.]*\b(route|get|post|put|patch|delete|websocket|api_view|view_config)\s*\(|"
+        r"^\s*(async\s+)?def\s+\w+\s*\(\s*(self\s*,\s*)?request\b",
+        "command line": r"\bsys\.argv\b|\bargparse\b|\.parse_args\s*\(|\bgetopt\b|@click\.(argument|option)\b",
+        "standard input": r"\b(raw_)?input\s*\(|\bsys\.stdin\b",
+        "environment": r"\bos\.environ\b|\bgetenv\s*\(|\benviron\.get\s*\(",
+        "file or socket read": r"\.(recv|recvfrom|recv_into|read|readline|readlines|read_text|read_bytes)\s*\(|"
+        r"\bjson\.load\s*\(|\bcsv\.(reader|DictReader)\b|\.accept\s*\(",
+    },
+)
+PYTHON_SINKS = _table(
+    SINK,
+    {
+        "SQL execution": r"\.(execute|executemany|executescript|raw|extra|mogrify)\s*\(|\bRawSQL\b|"
+        r"\btext\s*\(\s*f?[\"']",
+        "shell or process execution": r"\bos\.(system|popen\w*|exec\w*|spawn\w*|startfile)\s*\(|\bsubprocess\.|"
+        r"\b(system|popen|Popen|check_output|check_call|getoutput|getstatusoutput)\s*\(|\bpty\.spawn\b|\bpexpect\b",
+        "code evaluation": r"(?<![\w.])(eval|exec|compile|execfile|__import__)\s*\(|\bimport_module\s*\(",
+        "deserialization": r"\b(c?[Pp]ickle|marshal|shelve|dill|jsonpickle|joblib)\.(loads?|Unpickler|open)\b|"
+        r"\byaml\.(load|load_all|unsafe_load|full_load)\s*\(|\bUnpickler\b|\btorch\.load\s*\(",
+        "file path": r"\bopen\s*\(|\bos\.path\.join\s*\(|\bsend_(file|from_directory)\s*\(|\bshutil\.|"
+        r"\bos\.(remove|unlink|rename|replace|makedirs|mkdir|rmdir|chmod|chown|listdir|scandir)\s*\(|"
+        r"\b(tarfile|zipfile)\.|\.extractall?\s*\(|\bPath\s*\(|\bmktemp\s*\(|\bFileResponse\b",
+        "XML parsing": r"\b(etree|lxml|minidom|pulldom|ElementTree|xmlrpc|XMLParser|expatbuilder|sax)\b",
+        "redirect": r"\b(redirect|HttpResponseRedirect|RedirectResponse)\s*\(",
+        "template or markup": r"\brender_template(_string)?\s*\(|\b(Template|Markup|SafeString)\s*\(|"
+        r"\bmark_safe\s*\(|\bformat_html\s*\(|\|\s*safe\b|\bautoescape\b|\b(make_response|HttpResponse)\s*\(",
+        "network request": r"\burlopen\s*\(|\brequests\.(get|post|put|patch|delete|head|request|Session)\b|"
+        r"\bhttpx\.|\burllib\.request\b|\bhttp\.client\b|\bsocket\.(socket|create_connection)\b|"
+        r"\b(paramiko|ftplib|telnetlib|smtplib)\b",
+        "LDAP or XPath query": r"\bldap\w*\.|\.search_s\s*\(|\.xpath\s*\(",
+        "crypto, hash or random": r"\bhashlib\b|\bhmac\b|\b(md5|sha1)\s*\(|\brandom\.\w+\s*\(|"
+        r"\b(Crypto|Cryptodome|cryptography|bcrypt|passlib|jwt)\b|\b(Cipher|AES|DES|ARC4|Blowfish)\b|"
+        r"\bssl\.|\bsecrets\.",
+        "session or cookie": r"\bsession\s*\[|\bset_cookie\s*\(|\blogin_user\s*\(|\bcheck_password\s*\(",
+        "insecure setting": r"\bdebug\s*=\s*True\b|\bverify\s*=\s*False\b|\bCERT_NONE\b|\bcheck_hostname\s*=\s*False\b",
+        "hard-coded credential": _CREDENTIAL,
+    },
+)
+
+C_SOURCES = _table(
+    SOURCE,
+    {
+        "command line": r"\bargv\b",
+        "environment": r"\b(getenv|secure_getenv|_wgetenv)\s*\(",
+        "standard input": r"\b(gets|fgets|scanf|fscanf|sscanf|vscanf|getchar|getc|fgetc|getline|getdelim|_getws)\s*\(|"
+        r"\bstdin\b|\bcin\b",
+        "file or socket read": r"\b(read|pread|fread|recv|recvfrom|recvmsg|readlink|ReadFile|accept)\s*\(",
+    },
+)
+C_SINKS = _table(
+    SINK,
+    {
+        "string or memory copy": r"\b(strcpy|strncpy|strcat|strncat|stpcpy|wcscpy|wcscat|lstrcpy\w*|memcpy|memmove|"
+        r"memset|bcopy|sprintf|vsprintf|snprintf|vsnprintf|swprintf|gets)\s*\(",
+        "non-literal format string": r"\b(printf|vprintf|syslog|vsyslog)\s*\(\s*[^\"\s)]|"
+        r"\b(fprintf|dprintf|vfprintf)\s*\(\s*[^,]+,\s*[^\"\s]",
+        "memory allocation": r"\b(malloc|calloc|realloc|reallocarray|alloca|free)\s*\(|"
+        r"\bnew\s+[\w:]+\s*\[|\bdelete\s*\[",
+        "buffer write": r"\w\s*\[\s*[^\]\d\s][^\]]*\]\s*(=[^=]|\+=|-=)",
+        "process execution": r"\b(system|popen|_popen|_wsystem|execl|execlp|execle|execv|execvp|execvpe|execve|"
+        r"CreateProcess\w*|ShellExecute\w*|WinExec)\s*\(",
+        "file path": r"\b(fopen|freopen|open|openat|creat|access|stat|lstat|chmod|chown|unlink|remove|rename|mkdir|"
+        r"rmdir|realpath|tmpnam|tempnam|mktemp|tmpfile)\s*\(",
+        "integer conversion": r"\b(atoi|atol|atoll|strtol|strtoul|strtoll|strtoull)\s*\(",
+        "crypto, hash or random": r"\b(rand|srand|random|srandom|drand48|MD5\w*|SHA1\w*|DES_\w+|RC4\w*|EVP_\w+|"
+        r"RAND_\w+)\s*\(",
+        "hard-coded credential": _CREDENTIAL,
+    },
+)
+
+JAVA_SOURCES = _table(
+    SOURCE,
+    {
+        "HTTP request data": r"\.(getParameter|getParameterValues|getParameterMap|getParameterNames|getHeader|"
+        r"getHeaders|getHeaderNames|getCookies|getQueryString|getInputStream|getReader|getRequestURI|getRequestURL|"
+        r"getPathInfo|getPart|getParts)\s*\(|\bHttpServletRequest\b",
+        "route handler": r"@(RequestParam|PathVariable|RequestHeader|CookieValue|RequestBody|MatrixVariable|"
+        r"ModelAttribute|QueryParam|PathParam|FormParam|HeaderParam|CookieParam|MatrixParam)\b|"
+        r"@(Get|Post|Put|Delete|Patch|Request)Mapping\b|@(GET|POST|PUT|DELETE|PATCH|Path)\b|"
+        r"\b(doGet|doPost|doPut|doDelete|service)\s*\(",
+        "command line": r"\bmain\s*\(\s*(final\s+)?String\s*(\[\]|\.\.\.)",
+        "environment": r"\bSystem\.(getenv|getProperty)\s*\(",
+        "standard input, file or socket read": r"\bSystem\.in\b|\bnew\s+(Scanner|BufferedReader|InputStreamReader|"
+        r"FileInputStream|FileReader|DataInputStream)\b|\.readLine\s*\(|\b(Server)?Socket\b|"
+        r"\bFiles\.(readAll\w*|readString|lines|newBufferedReader|newInputStream)\s*\(",
+    },
+)
+JAVA_SINKS = _table(
+    SINK,
+    {
+        "SQL execution": r"\.(executeQuery|executeUpdate|executeLargeUpdate|execute|addBatch|prepareStatement|"
+        r"prepareCall|createStatement|createQuery|createNativeQuery|createSQLQuery|queryForObject|queryForList|"
+        r"queryForMap)\s*\(|\bJdbcTemplate\b",
+        "process execution": r"\bRuntime\.getRuntime\s*\(\s*\)|\.exec\s*\(|\bProcessBuilder\b",
+        "code evaluation or reflection": r"\bScriptEngine\w*\b|\.eval\s*\(|\bExpressionParser\b|\.parseExpression\s*\(|"
+        r"\bClass\.forName\s*\(|\.getMethod\s*\(|\.invoke\s*\(|\bURLClassLoader\b|\bdefineClass\b",
+        "deserialization": r"\bObjectInputStream\b|\.readObject\s*\(|\.readUnshared\s*\(|\bXMLDecoder\b|\bXStream\b|"
+        r"\b(enable|activate)DefaultTyping\b|\bnew\s+Yaml\s*\(|\bSerializationUtils\.deserialize\b|\bKryo\b",
+        "file path": r"\bnew\s+(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile|"
+        r"PrintWriter)\s*\(|\bPaths?\.(get|of)\s*\(|\bFiles\.\w+\s*\(|\bZip(InputStream|Entry|File)\b|"
+        r"\.getOriginalFilename\s*\(|\bcreateTempFile\b",
+        "XML parsing": r"\b(DocumentBuilder\w*|SAXParser\w*|SAXReader|SAXBuilder|XMLReader\w*|XMLInputFactory|"
+        r"TransformerFactory|SchemaFactory|Unmarshaller|JAXBContext|Digester)\b",
+        "redirect or forward": r"\.sendRedirect\s*\(|\.forward\s*\(|redirect:|\bRedirectView\b",
+        "response output or markup": r"\.getWriter\s*\(|\.getOutputStream\s*\(|\.(setHeader|addHeader)\s*\(|"
+        r"\bModelAndView\b",
+        "session or cookie": r"\bnew\s+Cookie\s*\(|\.addCookie\s*\(|\.(setSecure|setHttpOnly)\s*\(|\.getSession\s*\(",
+        "LDAP or XPath query": r"\b(Initial)?DirContext\b|\bLdapContext\b|\.search\s*\(|\bXPath\w*\b|\.evaluate\s*\(",
+        "network request": r"\bnew\s+URL\s*\(|\.openConnection\s*\(|\.openStream\s*\(|\bHttpClient\b|\bRestTemplate\b|"
+        r"\bWebClient\b|\bHttpURLConnection\b",
+        "crypto, hash or random": r"\bCipher\b|\bMessageDigest\b|\bKeyGenerator\b|\bSecretKeySpec\b|"
+        r"\bKeyPairGenerator\b|"
+        r"\bnew\s+Random\s*\(|\bMath\.random\s*\(|\bSecureRandom\b|\bSSLContext\b|\bTrustManager\b|"
+        r"\bHostnameVerifier\b|\bIvParameterSpec\b|\bSignature\.getInstance\b|\bMac\.getInstance\b",
+        "hard-coded credential": _CREDENTIAL,
+    },
+)
+
+TABLES: dict[str, _Table] = {
+    "python": PYTHON_SOURCES + PYTHON_SINKS,
+    "c": C_SOURCES + C_SINKS,
+    "cpp": C_SOURCES + C_SINKS,
+    "java": JAVA_SOURCES + JAVA_SINKS,
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    """A function or method (one range, decorators and annotations included), or the module-level code: the
+    lines outside every function (several ranges), not counting imports and the lines that open classes."""
+
+    name: str
+    ranges: tuple[LineRange, ...]
+    context: tuple[LineRange, ...] = ()  # the lines opening the classes (namespaces) it is in
+
+    @property
+    def is_module_level(self) -> bool:
+        return self.name == MODULE_LEVEL
+
+
+@dataclass(frozen=True)
+class Split:
+    """A unit split into parts; `method` says how (python-ast, python-tokens, braces), or `problem` why it was
+    not split (then `parts` is empty and the unit goes to the model whole)."""
+
+    parts: list[Part]
+    header: list[LineRange]  # imports, includes, package lines: shown with every routed part
+    code: list[str]  # the unit's lines with comments removed: what the patterns are matched on
+    method: str = ""
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What routing decided for one part: `reasons` (kind, detail) empty means not routed; `lines` are the lines
+    sent (for module-level code only its ranges that gave a reason)."""
+
+    part: Part
+    reasons: tuple[tuple[str, str], ...]
+    lines: tuple[LineRange, ...]
+
+    @property
+    def routed(self) -> bool:
+        return bool(self.reasons)
+
+    def reason_texts(self) -> list[str]:
+        return [f"{kind}: {detail}" if detail else kind for kind, detail in self.reasons]
+
+
+@dataclass
+class Routing:
+    unit: CodeUnit
+    split: Split
+    decisions: list[Decision] = field(default_factory=list)
+
+    @property
+    def routed(self) -> list[Decision]:
+        return [decision for decision in self.decisions if decision.routed]
+
+    def coverage(self) -> UnitRouting:
+        """What coverage reports: how many parts, which were routed and why."""
+        routed = [RoutedPart(name=d.part.name, lines=list(d.lines), reasons=d.reason_texts()) for d in self.routed]
+        if self.split.problem is not None:
+            return UnitRouting(parts=1, routed=routed, split=f"not split: {self.split.problem}")
+        diff_mode = self.unit.review_lines is not None
+        return UnitRouting(
+            parts=len(self.decisions),
+            routed=routed,
+            not_routed=NOT_CHANGED if diff_mode else NOT_ROUTED,
+            split=self.split.method,
+        )
+
+    def windows(self, max_lines: int) -> list[prompts.Window]:
+        """The windows of the routed parts, each with its context (see chunker.routed_windows)."""
+        if self.split.problem is not None:
+            return windows(self.unit, max_lines) if self.routed else []
+        pieces = [(lines, d.part.context) for d in self.routed for lines in d.lines]
+        return routed_windows(self.unit, pieces, self.split.header, max_lines, AROUND)
+
+
+def route(unit: CodeUnit, hints: Sequence[Finding] = ()) -> Routing:
+    """Split the unit and decide, part by part, whether the model reviews it (see the module's docstring)."""
+    split = split_unit(unit)
+    if split.problem is not None:
+        whole = (LineRange(start=1, end=max(unit.line_count, 1)),)
+        part = Part("whole file", whole)
+        return Routing(unit, split, [Decision(part, (("not split into functions", split.problem),), whole)])
+    table = TABLES.get(unit.language, [])
+    header = _line_set(split.header)
+    diff_mode = unit.review_lines is not None
+    decisions = []
+    for part in split.parts:
+        reasons: list[tuple[str, str]] = []
+        sent: list[LineRange] = []
+        for lines in part.ranges:
+            found = _reasons(lines, split, table, header, unit, hints)
+            if diff_mode and not any(kind == CHANGED for kind, _ in found):
+                found = []
+            if found:
+                sent.append(lines)
+                reasons += [reason for reason in found if reason not in reasons]
+        decisions.append(Decision(part, tuple(sorted(reasons, key=_reason_order)), tuple(sent)))
+    decisions += _strays(unit, split, decisions, hints)
+    return Routing(unit, split, decisions)
+
+
+def _reason_order(reason: tuple[str, str]) -> tuple[int, str]:
+    return KINDS.index(reason[0]), reason[1]
+
+
+def _reasons(
+    lines: LineRange, split: Split, table: _Table, header: set[int], unit: CodeUnit, hints: Sequence[Finding]
+) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if unit.review_lines is not None and any(lines.overlaps(r) for r in unit.review_lines):
+        found.append((CHANGED, ""))
+    for number in range(lines.start, lines.end + 1):
+        if number in header or number > len(split.code):
+            continue
+        text = split.code[number - 1]
+        found += [(kind, category) for kind, category, pattern in table if pattern.search(text)]
+    for hint in hints:
+        if lines.overlaps(LineRange(start=hint.start_line, end=max(hint.end_line, hint.start_line))):
+            found.append((FINDING, f"CWE-{hint.cwe}" if hint.cwe else hint.title))
+    return list(dict.fromkeys(found))
+
+
+def _strays(unit: CodeUnit, split: Split, decisions: list[Decision], hints: Sequence[Finding]) -> list[Decision]:
+    """Static findings and changed lines that fall in no part (an import line, say) are still sent: a part of
+    their own, at module level."""
+    covered = _line_set(r for d in decisions for r in d.part.ranges)
+    lines = unit.text.splitlines()
+    wanted: list[tuple[LineRange, tuple[str, str]]] = []
+    for hint in hints:
+        span = LineRange(start=hint.start_line, end=max(hint.end_line, hint.start_line))
+        if not any(n in covered for n in range(span.start, span.end + 1)):
+            wanted.append((span, (FINDING, f"CWE-{hint.cwe}" if hint.cwe else hint.title)))
+    for changed in unit.review_lines or []:
+        rest = [n for n in range(changed.start, changed.end + 1) if n not in covered and n <= len(lines)]
+        rest = [n for n in rest if split.code[n - 1].strip()]
+        wanted += [(r, (CHANGED, "")) for r in _ranges(rest)]
+    if not wanted:
+        return []
+    reasons = tuple(sorted(dict.fromkeys(reason for _, reason in wanted), key=_reason_order))
+    spans = tuple(_ranges(sorted(_line_set(span for span, _ in wanted))))
+    return [Decision(Part(MODULE_LEVEL, spans), reasons, spans)]
+
+
+# --- splitting -----------------------------------------------------------------------------------------------
+
+
+def split_unit(unit: CodeUnit) -> Split:
+    """The unit's parts: functions and methods, and the module-level code (see the module's docstring)."""
+    lines = unit.text.splitlines()
+    if unit.language == "python":
+        return _split_python(unit.text, lines)
+    if unit.language in ("c", "cpp", "java"):
+        return _split_braces(unit.text, lines, unit.language)
+    return Split([], [], lines, problem=f"no function splitter for {unit.language}")
+
+
+@dataclass
+class _Found:
+    """What a splitter found: functions (name, range, enclosing class lines), imports, lines that are not code."""
+
+    functions: list[tuple[str, LineRange, tuple[LineRange, ...]]] = field(default_factory=list)
+    header: list[LineRange] = field(default_factory=list)
+    not_code: list[LineRange] = field(default_factory=list)  # docstrings, lines opening classes
+
+
+def _assemble(found: _Found, code: list[str], method: str) -> Split:
+    parts = [Part(name, (lines,), context) for name, lines, context in found.functions]
+    inside = _line_set(lines for _, lines, _ in found.functions)
+    skip = inside | _line_set(found.header) | _line_set(found.not_code)
+    module = [n for n, text in enumerate(code, start=1) if n not in skip and _is_code(text)]
+    if module:
+        # one part, its ranges the runs of module-level code between functions (each routed on its own)
+        runs: list[list[int]] = []
+        between = skip - inside  # lines that do not end a run: imports, docstrings, class openings
+        for n in module:
+            if runs and all(m in between or not _is_code(code[m - 1]) for m in range(runs[-1][-1] + 1, n)):
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        parts.append(Part(MODULE_LEVEL, tuple(LineRange(start=run[0], end=run[-1]) for run in runs)))
+    return Split(parts, found.header, code, method)
+
+
+_PUNCTUATION_ONLY = re.compile(r"^[\s{}()\[\];,]*$")
+
+
+def _is_code(text: str) -> bool:
+    return not _PUNCTUATION_ONLY.match(text)
+
+
+def _split_python(text: str, lines: list[str]) -> Split:
+    code = _python_without_comments(text, lines)
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        try:
+            return _assemble(_python_tokens(text), code, "python-tokens")
+        except (tokenize.TokenError, IndentationError, SyntaxError) as error:
+            return Split([], [], code, problem=f"does not parse as Python ({error.__class__.__name__})")
+    found = _Found()
+
+    def first_line(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int:
+        return min([node.lineno, *(d.lineno for d in node.decorator_list)])
+
+    def visit(body: list[ast.stmt], classes: tuple[LineRange, ...], prefix: str) -> None:
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            found.not_code.append(_span(body[0]))  # a docstring
+        for node in body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                found.functions.append((prefix + node.name, LineRange(start=first_line(node), end=_end(node)), classes))
+            elif isinstance(node, ast.ClassDef):
+                first = node.body[0]
+                if isinstance(first, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    body_start = first_line(first)
+                else:
+                    body_start = first.lineno
+                opening = LineRange(start=first_line(node), end=max(body_start - 1, node.lineno))
+                found.not_code.append(opening)
+                visit(node.body, (*classes, opening), f"{prefix}{node.name}.")
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                if not classes:
+                    found.header.append(_span(node))
+            elif isinstance(node, ast.If | ast.Try | ast.With):  # definitions and imports under if/try/with
+                for block in ("body", "orelse", "finalbody"):
+                    visit(getattr(node, block, []), classes, prefix)
+                for handler in getattr(node, "handlers", []):
+                    visit(handler.body, classes, prefix)
+
+    visit(tree.body, (), "")
+    return _assemble(found, code, "python-ast")
+
+
+def _span(node: ast.stmt) -> LineRange:
+    return LineRange(start=node.lineno, end=_end(node))
+
+
+def _end(node: ast.stmt) -> int:
+    return node.end_lineno or node.lineno
+
+
+def _python_without_comments(text: str, lines: list[str]) -> list[str]:
+    """The lines with their comments blanked (by the tokenizer), or as they are if it gives up."""
+    out = list(lines)
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                row, col = token.start
+                if row <= len(out):
+                    out[row - 1] = out[row - 1][:col]
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return list(lines)
+    return out
+
+
+@dataclass
+class _Block:
+    kind: str  # def or class
+    depth: int
+    start: int
+    classes: tuple[LineRange, ...]  # the openings of the classes it is in
+    name: str = ""
+    opening: LineRange | None = None  # a class's opening lines
+    opened: bool = False  # its body is an indented block
+
+
+def _python_tokens(text: str) -> _Found:
+    """Python the running interpreter cannot parse (a newer syntax): functions and classes from the tokens'
+    indentation, which the tokenizer still follows."""
+    found = _Found()
+    stack: list[_Block] = []
+    depth = 0
+    logical: list[tokenize.TokenInfo] = []
+    header: _Block | None = None  # the block whose def/class line is being read
+    awaiting: _Block | None = None  # a block whose header ended: an indented body follows, or it is one line
+    decorator: int | None = None
+    last_newline = 0
+
+    def finish(block: _Block) -> None:
+        if block.kind == "def" and not any(b.kind == "def" for b in stack):
+            prefix = "".join(f"{b.name}." for b in stack if b.kind == "class")
+            found.functions.append(
+                (prefix + block.name, LineRange(start=block.start, end=max(last_newline, block.start)), block.classes)
+            )
+
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if awaiting is not None and token.type not in (tokenize.NL, tokenize.COMMENT):
+            if token.type == tokenize.INDENT:
+                awaiting.opened = True
+            else:
+                finish(stack.pop())
+            awaiting = None
+        if token.type == tokenize.INDENT:
+            depth += 1
+        elif token.type == tokenize.DEDENT:
+            depth -= 1
+            while stack and stack[-1].opened and stack[-1].depth >= depth:
+                finish(stack.pop())
+        elif token.type == tokenize.NEWLINE:
+            last_newline = token.start[0]
+            if header is not None:
+                if header.kind == "class":
+                    header.opening = LineRange(start=header.start, end=last_newline)
+                    if not any(b.kind == "def" for b in stack):
+                        found.not_code.append(header.opening)
+                awaiting, header = header, None
+            elif logical and not any(b.kind == "def" for b in stack):
+                span = LineRange(start=logical[0].start[0], end=last_newline)
+                if logical[0].string in ("import", "from") and not stack:
+                    found.header.append(span)
+                elif all(t.type == tokenize.STRING for t in logical):
+                    found.not_code.append(span)  # a docstring
+            if logical and logical[0].string != "@":
+                decorator = None
+            logical = []
+        elif token.type not in (tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER):
+            logical.append(token)
+            if len(logical) == 1 and token.string == "@":
+                decorator = decorator or token.start[0]
+            starts_block = len(logical) == 1 or (len(logical) == 2 and logical[0].string == "async")
+            if token.type == tokenize.NAME and token.string in ("def", "class") and starts_block:
+                classes = tuple(b.opening for b in stack if b.kind == "class" and b.opening is not None)
+                header = _Block(token.string, depth, decorator or logical[0].start[0], classes)
+                stack.append(header)
+                decorator = None
+            elif header is not None and not header.name and token.type == tokenize.NAME:
+                header.name = token.string
+    while stack:
+        finish(stack.pop())
+    return found
+
+
+# C, C++ and Java: braces
+
+
+class _UnbalancedError(Exception):
+    pass
+
+
+_CONTAINER = re.compile(r"\b(class|interface|record|namespace)\b|@interface\b|^\s*extern\s*\"")
+_TYPE_BLOCK = re.compile(r"\b(struct|union|enum)\b")
+_ANNOTATION = re.compile(r"@\s*[\w.$]+\s*(\(\))?")
+_SIGNATURE = re.compile(
+    r"^(?P<pre>[^=;]*?)(?P<name>~?[A-Za-z_$][\w$:~]*|operator\s*\W{1,3})\s*\(\)"
+    r"(?P<tail>(\s*(const|noexcept|override|final|volatile|&&?|try|throws\s+[\w.$<>,\s]+|->[^{;=]+|"
+    r"__attribute__\s*\(\)|:\s*[\w:]+\s*\(\)(\s*,\s*[\w:]+\s*\(\))*))*)\s*$",
+    re.DOTALL,
+)
+_NOT_FUNCTIONS = frozenset({"if", "for", "while", "switch", "catch", "synchronized", "return", "sizeof", "new", "do"})
+_CONTAINER_NAME = re.compile(r"\b(?:class|interface|record|namespace|struct|union|enum)\s+([\w$]+)")
+_C_HEADER = re.compile(r"^\s*#\s*(include|import|define)\b")
+_JAVA_HEADER = re.compile(r"^\s*(package|import)\b")
+
+
+def _split_braces(text: str, lines: list[str], language: str) -> Split:
+    code_text, structure = _blank_c_like(text, language)
+    code = code_text.splitlines()
+    starts = [0] + [i + 1 for i, c in enumerate(structure) if c == "\n"]
+
+    def line_of(index: int) -> int:
+        return bisect.bisect_right(starts, index)
+
+    found = _Found()
+    pattern = _JAVA_HEADER if language == "java" else _C_HEADER
+    found.header = [LineRange(start=n, end=n) for n, line in enumerate(code, start=1) if pattern.match(line)]
+    try:
+        _scan(structure, 0, len(structure), (), "", found, line_of)
+    except _UnbalancedError:
+        return Split([], [], code, problem="unbalanced braces")
+    return _assemble(found, code, "braces")
+
+
+def _scan(
+    text: str,
+    start: int,
+    end: int,
+    context: tuple[LineRange, ...],
+    prefix: str,
+    found: _Found,
+    line_of: Callable[[int], int],
+) -> None:
+    """Blocks at file, namespace or class level between start and end: functions are recorded, containers
+    (classes, namespaces, extern "C") scanned in turn, other blocks (initialisers, struct bodies) passed over."""
+    statement = start
+    parens = 0
+    i = start
+    while i < end:
+        c = text[i]
+        if c in "([":
+            parens += 1
+        elif c in ")]":
+            parens = max(parens - 1, 0)
+        elif c == ";" and parens == 0:
+            statement = i + 1
+        elif c == "}" and parens == 0:
+            raise _UnbalancedError
+        elif c == "{" and parens == 0:
+            close = _matching(text, i, end)
+            header = text[statement:i]
+            first = statement + len(header) - len(header.lstrip())
+            kind, name = _classify(header)
+            if kind == "function":
+                found.functions.append((prefix + name, LineRange(start=line_of(first), end=line_of(close)), context))
+            elif kind == "container":
+                opening = LineRange(start=line_of(first), end=line_of(i))
+                found.not_code.append(opening)
+                inner = f"{prefix}{name}." if name else prefix
+                _scan(text, i + 1, close, (*context, opening), inner, found, line_of)
+            i = close + 1
+            statement = i
+            continue
+        i += 1
+
+
+def _matching(text: str, opening: int, end: int) -> int:
+    depth = 0
+    for i in range(opening, end):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise _UnbalancedError
+
+
+def _skeleton(header: str) -> str:
+    """The header with what is inside parentheses removed: `@A(x="{") int f(int a)` -> `@A() int f()`."""
+    out, depth = [], 0
+    for c in header:
+        if c == "(":
+            if depth == 0:
+                out.append(c)
+            depth += 1
+        elif c == ")":
+            depth = max(depth - 1, 0)
+            if depth == 0:
+                out.append(c)
+        elif depth == 0:
+            out.append(c)
+    return " ".join("".join(out).split())
+
+
+def _classify(header: str) -> tuple[str, str]:
+    """('function', name), ('container', name) or ('other', '') for the header of a block."""
+    skeleton = _ANNOTATION.sub(" ", _skeleton(header))
+    before_parens = skeleton.split("(", 1)[0]
+    if _CONTAINER.search(before_parens):
+        named = _CONTAINER_NAME.search(before_parens)
+        return "container", named.group(1) if named else ""
+    signature = _SIGNATURE.match(skeleton)
+    if signature and signature.group("name") not in _NOT_FUNCTIONS and "=" not in signature.group("pre"):
+        return "function", signature.group("name")
+    if _TYPE_BLOCK.search(skeleton) and "=" not in skeleton:
+        named = _CONTAINER_NAME.search(skeleton)
+        return "container", named.group(1) if named else ""
+    return "other", ""
+
+
+def _blank_c_like(text: str, language: str) -> tuple[str, str]:
+    """(code, structure), both as long as text with the same line breaks: code has the comments blanked;
+    structure also has the insides of string and character literals and (C) preprocessor lines blanked."""
+    code = list(text)
+    structure = list(text)
+
+    def blank(target: list[str], a: int, b: int) -> None:
+        for k in range(a, min(b, len(target))):
+            if target[k] != "\n":
+                target[k] = " "
+
+    i, n = 0, len(text)
+    line_start = True
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line_start = True
+            i += 1
+            continue
+        if c in " \t\r\f\v":
+            i += 1
+            continue
+        if line_start and c == "#" and language in ("c", "cpp"):
+            j = i
+            while j < n and not (text[j] == "\n" and not text[max(j - 2, 0) : j].rstrip("\r").endswith("\\")):
+                j += 1
+            blank(structure, i, j)
+            i = j
+            continue
+        line_start = False
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            blank(code, i, j)
+            blank(structure, i, j)
+            i = j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            blank(code, i, j)
+            blank(structure, i, j)
+            i = j
+        elif language == "java" and text.startswith('"""', i):
+            j = text.find('"""', i + 3)
+            j = n if j < 0 else j + 3
+            blank(structure, i + 3, j - 3)
+            i = j
+        elif c in "\"'":
+            j = i + 1
+            while j < n and text[j] != c and text[j] != "\n":
+                j += 2 if text[j] == "\\" else 1
+            blank(structure, i + 1, j)
+            i = j + 1 if j < n and text[j] == c else j
+        else:
+            i += 1
+    return "".join(code), "".join(structure)
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+
+def _line_set(ranges: Iterable[LineRange]) -> set[int]:
+    return {n for r in ranges for n in range(r.start, r.end + 1)}
+
+
+def _ranges(numbers: Iterable[int]) -> list[LineRange]:
+    out: list[LineRange] = []
+    for n in sorted(set(numbers)):
+        if out and n == out[-1].end + 1:
+            out[-1] = LineRange(start=out[-1].start, end=n)
+        else:
+            out.append(LineRange(start=n, end=n))
+    return out
+
+
+# --- cost ----------------------------------------------------------------------------------------------------
+
+
+def chars_per_token_estimate(text: str) -> int:
+    """A model-free token count: about 4 characters a token for source code and English."""
+    return max(len(text) // 4, 1)
+
+
+@dataclass(frozen=True)
+class PromptCost:
+    """What the model engine's structured prompts for some units cost, counted without calling a model."""
+
+    reviewed_lines: int  # lines under review: whole units, or the changed lines in diff mode
+    windows: int  # prompts (one sample each)
+    shown_lines: int  # code lines the prompts show, context included
+    prompt_tokens: int
+
+    @property
+    def tokens_per_line(self) -> float:
+        return self.prompt_tokens / self.reviewed_lines if self.reviewed_lines else 0.0
+
+
+def review_windows(
+    unit: CodeUnit, hints: Sequence[Finding], max_lines: int, route_parts: bool
+) -> tuple[list[prompts.Window], UnitRouting | None]:
+    """The windows the model engine reviews for a unit, and (when routing) what routing decided."""
+    if not route_parts:
+        return windows(unit, max_lines), None
+    routing = route(unit, hints)
+    return routing.windows(max_lines), routing.coverage()
+
+
+def reviewed_lines(unit: CodeUnit) -> int:
+    if unit.review_lines is None:
+        return unit.line_count
+    return sum(r.end - r.start + 1 for r in unit.review_lines)
+
+
+def prompt_cost(
+    units: Sequence[CodeUnit],
+    hints: dict[str, list[Finding]] | None = None,
+    *,
+    route_parts: bool,
+    max_lines: int,
+    count_tokens: Callable[[str], int] = chars_per_token_estimate,
+) -> PromptCost:
+    """The prompts the structured strategy would send for `units` (one sample), with routing or whole, and their
+    tokens by `count_tokens` (default: characters / 4; pass the model's tokenizer for exact counts). `max_lines`
+    is the engine's window size (LLMEngine.window_lines). Compare `route_parts=True` and `False` for the tokens
+    per reviewed line that routing saves; a finished review's real figure is `tokens_per_reviewed_line`."""
+    count = shown = tokens = lines = 0
+    for unit in units:
+        lines += reviewed_lines(unit)
+        unit_hints = (hints or {}).get(unit.path, [])
+        chosen, _ = review_windows(unit, unit_hints, max_lines, route_parts) if unit.text.strip() else ([], None)
+        for window in chosen:
+            inside = [h for h in unit_hints if window.lines.start <= h.start_line <= window.lines.end]
+            messages = prompts.structured_messages(window, inside)
+            tokens += sum(count_tokens(message["content"]) for message in messages)
+            shown += sum(r.end - r.start + 1 for r in window.shown or (window.lines,))
+            count += 1
+    return PromptCost(reviewed_lines=lines, windows=count, shown_lines=shown, prompt_tokens=tokens)
+
+
+def tokens_per_reviewed_line(review: Review) -> float:
+    """A finished review's model tokens (prompt and answer, every call, cached ones included) per line under
+    review (whole files, or changed lines in diff mode): run once with routing and once with --all to compare."""
+    lines = sum(
+        unit.lines if unit.review_lines is None else sum(r.end - r.start + 1 for r in unit.review_lines)
+        for unit in review.coverage.units
+    )
+    tokens = sum(call.prompt_tokens + call.completion_tokens for call in review.model_calls)
+    return tokens / lines if lines else 0.0
