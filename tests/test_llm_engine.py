@@ -288,3 +288,12 @@ def test_a_defect_named_by_a_hint_id_takes_its_name_from_the_catalog_and_the_rul
     assert [f.title for f in result.findings] == ["SQL Injection"]
     (merged,) = judged([HINT, *result.findings])
     assert (merged.title, merged.description) == (HINT.title, HINT.description)  # the rule's curated text
+
+
+def test_windows_of_dense_code_fit_the_context_at_two_characters_per_token():
+    """Dense C ran 30-37 tokens per line with Qwen2.5's tokenizer: windows are sized by characters, not lines."""
+    dense = "".join(f"int v{i} = a[{i}]*b[{i}]+c[{i}]*d[{i}]-(e[{i}]<<2)^f[{i}]|g[{i}]&h[{i}];\n" for i in range(600))
+    unit = CodeUnit(id="d.c", path="d.c", language="c", text=dense)
+    engine = LLMEngine(OpenAICompatibleBackend("http://127.0.0.1:9/v1", "m"), context_tokens=4096, answer_tokens=512)
+    shown = windows(unit, engine.window_lines(unit))
+    assert len(shown) > 1 and all(len(w.numbered_code) / 2 <= 4096 - 512 - 900 for w in shown)
