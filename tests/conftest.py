@@ -126,6 +126,38 @@ def chat_answer(content: str, prompt_tokens: int = 3, completion_tokens: int = 1
 
 ANSWER = chat_answer("hi")
 
+SQL_INJECTION = (
+    "import sqlite3\n"
+    "\n"
+    "\n"
+    "def find(cursor, name):\n"
+    "    query = \"SELECT * FROM users WHERE name = '%s'\" % name\n"
+    "    cursor.execute(query)\n"
+    "    return cursor.fetchall()\n"
+)
+"""A 7-line file with one SQL injection at lines 5-6, the model tests' common subject."""
+
+
+def sql_defect(**overrides: object) -> dict[str, object]:
+    """One defect of the structured answer schema: the SQL injection in SQL_INJECTION."""
+    base = {
+        "weakness": "SQL injection",
+        "start_line": 5,
+        "end_line": 6,
+        "quoted_code": "query = \"SELECT * FROM users WHERE name = '%s'\" % name",
+        "cwe": 89,
+        "explanation": "name is formatted into the SQL text",
+        "fix": "cursor.execute('SELECT * FROM users WHERE name = ?', (name,))",
+        "severity": "high",
+    }
+    return {**base, **overrides}
+
+
+def structured_answer(*defects: dict[str, object], hints: list[dict[str, str]] | None = None) -> bytes:
+    """A chat answer holding a structured review (50 prompt and 20 generated tokens)."""
+    verdict = "defects" if defects else "no defects"
+    return chat_answer(json.dumps({"hints": hints or [], "defects": list(defects), "verdict": verdict}), 50, 20)
+
 
 class FaultServer(ThreadingHTTPServer):
     """Answers each request with the next scripted (status, headers, body); then with ANSWER."""
@@ -157,9 +189,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
-        self.wfile.write(payload)
-        with self.server.lock:
+        with self.server.lock:  # before the body: a sequential client sends its next request only after it
             self.server.active -= 1
+        self.wfile.write(payload)
 
     def log_message(self, *args: object) -> None:
         """Quiet."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FaultServer, chat_answer, run_secreview, smollm2_path
+from conftest import SQL_INJECTION, FaultServer, chat_answer, run_secreview, smollm2_path, sql_defect
 from secreview.api import ReviewRequest, open_backend, run_review
 from secreview.backends.embedded import EmbeddedBackend
 from secreview.backends.interface import ChatRequest
@@ -21,25 +21,8 @@ from secreview.backends.openai_http import OpenAICompatibleBackend
 from secreview.config import ConfigError, Settings, load_settings
 from secreview.engines.budget import BudgetSpentError, TokenBudget
 
-CODE = (
-    "import sqlite3\n"
-    "\n"
-    "\n"
-    "def find(cursor, name):\n"
-    "    query = \"SELECT * FROM users WHERE name = '%s'\" % name\n"
-    "    cursor.execute(query)\n"
-    "    return cursor.fetchall()\n"
-)
-DEFECT = {
-    "weakness": "SQL injection",
-    "start_line": 5,
-    "end_line": 6,
-    "quoted_code": "query = \"SELECT * FROM users WHERE name = '%s'\" % name",
-    "cwe": 89,
-    "explanation": "name is formatted into the SQL text",
-    "fix": "cursor.execute('SELECT * FROM users WHERE name = ?', (name,))",
-    "severity": "high",
-}
+CODE = SQL_INJECTION
+DEFECT = sql_defect()
 TIMING_FIELDS = frozenset({"duration_s", "latency_s", "server_ms"})
 
 

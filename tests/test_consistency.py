@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA, FaultServer, chat_answer, run_secreview, smollm2_path
+from conftest import DATA, SQL_INJECTION, FaultServer, chat_answer, run_secreview, smollm2_path, sql_defect
 from secreview import aggregate
 from secreview.api import ReviewRequest, run_review
 from secreview.backends.openai_http import OpenAICompatibleBackend
@@ -19,19 +19,7 @@ from secreview.engines.interface import Engine
 from secreview.engines.llm import LLMEngine
 from secreview.models import CodeUnit, Evidence, Finding, Review, Severity
 
-CODE = (
-    "import sqlite3\n"
-    "\n"
-    "\n"
-    "def find(cursor, name):\n"
-    "    query = \"SELECT * FROM users WHERE name = '%s'\" % name\n"
-    "    cursor.execute(query)\n"
-    "    return cursor.fetchall()\n"
-    "\n"
-    "\n"
-    "def greet(name):\n"
-    '    return "<p>Hello " + name + "</p>"\n'
-)
+CODE = SQL_INJECTION + '\n\ndef greet(name):\n    return "<p>Hello " + name + "</p>"\n'
 SQL_5_6 = {"start_line": 5, "end_line": 6, "quoted_code": "query = \"SELECT * FROM users WHERE name = '%s'\" % name"}
 SQL_6 = {"start_line": 6, "end_line": 6, "quoted_code": "cursor.execute(query)"}
 XSS_11 = {
@@ -44,24 +32,13 @@ XSS_11 = {
 NO_CACHE = {"SECREVIEW_CACHE": "false"}  # every sample really reaches the scripted server
 
 
-def defect(**fields: object) -> dict[str, object]:
-    base = {
-        "weakness": "SQL injection",
-        "cwe": 89,
-        "explanation": "name is formatted into the SQL text",
-        "fix": "bind it as a parameter",
-        "severity": "high",
-    }
-    return {**base, **fields}
-
-
 def answer(*defects: dict[str, object]) -> tuple[int, dict[str, str], bytes]:
     verdict = "defects" if defects else "no defects"
     return 200, {}, chat_answer(json.dumps({"hints": [], "defects": list(defects), "verdict": verdict}), 50, 20)
 
 
 # Three samples of one window: two see the SQL injection (at slightly different lines), one also sees XSS.
-THREE_SAMPLES = [answer(defect(**SQL_5_6), defect(**XSS_11)), answer(defect(**SQL_6)), answer()]
+THREE_SAMPLES = [answer(sql_defect(**SQL_5_6), sql_defect(**XSS_11)), answer(sql_defect(**SQL_6)), answer()]
 
 
 def write_code(folder: Path) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FaultServer, chat_answer, run_secreview, smollm2_path
+from conftest import SQL_INJECTION, FaultServer, chat_answer, run_secreview, smollm2_path, sql_defect, structured_answer
 from secreview import aggregate
 from secreview.backends import model_store
 from secreview.backends.embedded import EmbeddedBackend
@@ -18,36 +18,9 @@ from secreview.llm.chunker import windows
 from secreview.llm.prompts import Window, fenced_code
 from secreview.models import CodeUnit, Evidence, Finding, LineRange, Severity
 
-CODE = (
-    "import sqlite3\n"
-    "\n"
-    "\n"
-    "def find(cursor, name):\n"
-    "    query = \"SELECT * FROM users WHERE name = '%s'\" % name\n"
-    "    cursor.execute(query)\n"
-    "    return cursor.fetchall()\n"
-)
+CODE = SQL_INJECTION
 TINY_ANSWERS = {"SECREVIEW_ANSWER_TOKENS": "64", "SECREVIEW_CONTEXT_TOKENS": "2048"}  # fast on a small model
 UNIT = CodeUnit(id="db.py", path="db.py", language="python", text=CODE)
-
-
-def structured(*defects: dict, hints: list | None = None) -> bytes:
-    verdict = "defects" if defects else "no defects"
-    return chat_answer(json.dumps({"hints": hints or [], "defects": list(defects), "verdict": verdict}), 50, 20)
-
-
-def defect(**overrides: object) -> dict:
-    base = {
-        "weakness": "SQL injection",
-        "start_line": 5,
-        "end_line": 6,
-        "quoted_code": "query = \"SELECT * FROM users WHERE name = '%s'\" % name",
-        "cwe": 89,
-        "explanation": "name is formatted into the SQL text",
-        "fix": "cursor.execute('SELECT * FROM users WHERE name = ?', (name,))",
-        "severity": "high",
-    }
-    return {**base, **overrides}
 
 
 def engine_for(server: FaultServer, strategy: str = "structured") -> LLMEngine:
@@ -59,7 +32,7 @@ def judged(findings: list[Finding]) -> list[Finding]:
     return aggregate.judge(findings, {UNIT.path: UNIT})
 
 
-@pytest.mark.parametrize("fault_server", [([(200, {}, structured(defect()))],)], indirect=True)
+@pytest.mark.parametrize("fault_server", [([(200, {}, structured_answer(sql_defect()))],)], indirect=True)
 def test_structured_answer_becomes_a_grounded_finding(fault_server: FaultServer):
     result = engine_for(fault_server).review([UNIT])
     (finding,) = judged(result.findings)
@@ -81,10 +54,10 @@ def test_structured_answer_becomes_a_grounded_finding(fault_server: FaultServer)
                 (
                     200,
                     {},
-                    structured(
-                        defect(start_line=4, end_line=5),  # off by one: the quote is on line 5
-                        defect(start_line=40, end_line=41, quoted_code="os.system(cmd)"),  # invented
-                        defect(cwe=200, start_line=6, end_line=6, quoted_code="cursor.execute(query)"),
+                    structured_answer(
+                        sql_defect(start_line=4, end_line=5),  # off by one: the quote is on line 5
+                        sql_defect(start_line=40, end_line=41, quoted_code="os.system(cmd)"),  # invented
+                        sql_defect(cwe=200, start_line=6, end_line=6, quoted_code="cursor.execute(query)"),
                     ),
                 )
             ],
@@ -101,7 +74,7 @@ def test_grounding_repairs_lines_drops_inventions_and_trusts_the_named_weakness(
 
 @pytest.mark.parametrize(
     "fault_server",
-    [([(200, {}, chat_answer("Sure! Here is my review: looks fine")), (200, {}, structured())],)],
+    [([(200, {}, chat_answer("Sure! Here is my review: looks fine")), (200, {}, structured_answer())],)],
     indirect=True,
 )
 def test_a_malformed_answer_is_retried_once(fault_server: FaultServer):
@@ -110,7 +83,7 @@ def test_a_malformed_answer_is_retried_once(fault_server: FaultServer):
     assert [call.step for call in result.calls] == ["structured", "structured-retry"]
 
 
-CUT_OFF = json.dumps({"hints": [], "defects": [defect(), defect(start_line=6)], "verdict": "defects"})[:-60]
+CUT_OFF = json.dumps({"hints": [], "defects": [sql_defect(), sql_defect(start_line=6)], "verdict": "defects"})[:-60]
 
 
 @pytest.mark.parametrize("fault_server", [([(200, {}, chat_answer(CUT_OFF, finish_reason="length"))],)], indirect=True)
@@ -152,7 +125,7 @@ HINT = Finding(
 
 @pytest.mark.parametrize(
     "fault_server",
-    [([(200, {}, structured(hints=[{"id": "H1", "reason": "name is an int", "decision": "false alarm"}]))],)],
+    [([(200, {}, structured_answer(hints=[{"id": "H1", "reason": "name is an int", "decision": "false alarm"}]))],)],
     indirect=True,
 )
 def test_hints_are_shown_and_a_dispute_lowers_confidence_but_is_not_obeyed(fault_server: FaultServer):
@@ -280,7 +253,7 @@ def test_without_the_default_model_the_review_says_how_to_get_it_or_go_static(tm
     assert "No security defects" not in done.stdout
 
 
-@pytest.mark.parametrize("fault_server", [([(200, {}, structured(defect(weakness="H1")))],)], indirect=True)
+@pytest.mark.parametrize("fault_server", [([(200, {}, structured_answer(sql_defect(weakness="H1")))],)], indirect=True)
 def test_a_defect_named_by_a_hint_id_takes_its_name_from_the_catalog_and_the_rule_words_win(
     fault_server: FaultServer,
 ):

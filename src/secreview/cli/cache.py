@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 
 from secreview.backends.call_log import CallLog, CallLogError
 
 EXIT_FAILED = 1
+T = TypeVar("T")
+
+
+def _with_log(action: Callable[[CallLog], T]) -> tuple[T, CallLog]:
+    """Run one action on the call log, closing it; a log that cannot be read ends the command with exit 1."""
+    log = CallLog()
+    try:
+        return action(log), log
+    except CallLogError as error:
+        click.echo(f"secreview: error: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    finally:
+        log.close()
 
 
 def _size(size: int) -> str:
@@ -37,14 +52,7 @@ def path_command() -> None:
 @cache_group.command("stats")
 def stats_command() -> None:
     """What the call log holds and what it saved."""
-    log = CallLog()
-    try:
-        stats = log.stats()
-    except CallLogError as error:
-        click.echo(f"secreview: error: {error}", err=True)
-        sys.exit(EXIT_FAILED)
-    finally:
-        log.close()
+    stats, _ = _with_log(CallLog.stats)
     click.echo(f"Call log: {stats['path']} ({_size(stats['size_bytes'])})")
     if not stats["calls"]:
         click.echo("No model calls logged yet.")
@@ -58,12 +66,5 @@ def stats_command() -> None:
 @cache_group.command("clear")
 def clear_command() -> None:
     """Delete every logged call (the prompts, and so the reviewed code, with them)."""
-    log = CallLog()
-    try:
-        removed = log.clear()
-    except CallLogError as error:
-        click.echo(f"secreview: error: {error}", err=True)
-        sys.exit(EXIT_FAILED)
-    finally:
-        log.close()
+    removed, log = _with_log(CallLog.clear)
     click.echo(f"Removed {removed} logged call{'' if removed == 1 else 's'} from {log.path}")
