@@ -41,6 +41,20 @@ def test_bandit_names_the_real_weakness_and_leaves_out_review_prompts(tmp_path: 
     )
 
 
+def test_a_method_cut_out_of_its_class_is_read_at_its_own_line_numbers(tmp_path: Path):
+    """Indented as a whole, the fragment does not parse; the tools get it dedented, lines unchanged."""
+    (tmp_path / "method.py").write_text(
+        "    def find(self, name):\n"
+        "        cursor = self.db.cursor()\n"
+        "        cursor.execute(\"SELECT * FROM users WHERE name = '%s'\" % name)\n"
+        "        return cursor.fetchall()\n"
+    )
+    review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path)
+    assert review.complete, review.coverage
+    assert [(f.cwe, f.start_line) for f in review.findings] == [(89, 3)]
+    assert "SELECT * FROM users" in review.findings[0].code  # quoted from the file as it is
+
+
 def test_code_bandit_cannot_parse_is_still_reviewed_by_semgrep(tmp_path: Path):
     """Python 3.12 f-strings: Bandit under an older Python skips the file, and says why."""
     (tmp_path / "new_syntax.py").write_text(PY312_FSTRING)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -14,20 +15,28 @@ _MAX_ARGUMENT_CHARS = 100_000  # well under Linux's ARG_MAX, so long file lists 
 
 @contextmanager
 def units_on_disk(units: Sequence[CodeUnit]) -> Iterator[dict[str, CodeUnit]]:
-    """Resolved file path -> unit; units whose text is not on disk (git blobs, patches) are written
-    to a temporary directory under their own relative path, so tools see the right file names."""
+    """Resolved file path -> unit; units whose text is not on disk (git blobs, patches) or must be shown
+    to tools dedented are written to a temporary directory under their own relative path, so tools see
+    the right file names."""
     with tempfile.TemporaryDirectory(prefix="secreview-") as scratch:
         by_path: dict[str, CodeUnit] = {}
         for unit in units:
-            if unit.disk_path is not None:
+            text = _tool_text(unit)
+            if unit.disk_path is not None and text == unit.text:
                 path = unit.disk_path
             else:
                 relative = PurePosixPath(unit.path.lstrip("/")).parts
                 path = Path(scratch, *(part for part in relative if part not in ("..", ".")))
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(unit.text, encoding="utf-8")
+                path.write_text(text, encoding="utf-8")
             by_path[str(path.resolve())] = unit
         yield by_path
+
+
+def _tool_text(unit: CodeUnit) -> str:
+    """What the tools read: a Python fragment indented as a whole (a method cut out of its class, a snippet
+    from a patch) does not parse, so its common indentation is removed; every line keeps its number."""
+    return textwrap.dedent(unit.text) if unit.language == "python" else unit.text
 
 
 def resolved(path: str) -> str:
