@@ -6,7 +6,7 @@ from secreview.config import Settings
 from secreview.engines.bandit import BanditEngine
 from secreview.models import CodeUnit
 
-PY312_FSTRING = 'import os\nuser = {"name": "x"}\nprint(f"{user["name"]}")\nos.system("ls " + input())\n'
+PYTHON2 = 'import os\nuser = {"name": "x"}\nprint "hello", user\nos.system("ls " + input())\n'
 
 
 def test_bandit_reports_cwe_severity_and_a_fix(tmp_path: Path):
@@ -56,15 +56,16 @@ def test_a_method_cut_out_of_its_class_is_read_at_its_own_line_numbers(tmp_path:
 
 
 def test_code_bandit_cannot_parse_is_still_reviewed_by_semgrep(tmp_path: Path):
-    """Python 3.12 f-strings: Bandit under an older Python skips the file, and says why."""
-    (tmp_path / "new_syntax.py").write_text(PY312_FSTRING)
+    """Syntax the running Python rejects (here Python 2; also 3.12 f-strings under 3.11): Bandit skips the
+    file and says why, Semgrep still reviews it, and the review is incomplete."""
+    (tmp_path / "old_syntax.py").write_text(PYTHON2)
     review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path)
     (unit,) = review.coverage.units
     assert unit.reviewed_by == ["semgrep"]
-    if sys.version_info < (3, 12):
-        assert "Bandit cannot parse it under Python 3.11" in unit.skipped_by["bandit"]
-        assert "(line 3)" in unit.skipped_by["bandit"]
-        assert not review.complete
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert f"Bandit cannot parse it under Python {version}" in unit.skipped_by["bandit"]
+    assert "(line 3)" in unit.skipped_by["bandit"]
+    assert not review.complete
 
 
 def test_units_without_a_file_on_disk_are_given_to_the_tools_under_their_own_name():
