@@ -41,17 +41,26 @@ def test_bandit_names_the_real_weakness_and_leaves_out_review_prompts(tmp_path: 
     )
 
 
-def test_a_method_cut_out_of_its_class_is_read_at_its_own_line_numbers(tmp_path: Path):
-    """Indented as a whole, the fragment does not parse; the tools get it dedented, lines unchanged."""
+def test_fragments_cut_out_of_a_file_are_read_at_their_own_line_numbers(tmp_path: Path):
+    """Fragments that start indented do not parse; the tools get the leading lines dedented, numbers unchanged."""
     (tmp_path / "method.py").write_text(
         "    def find(self, name):\n"
         "        cursor = self.db.cursor()\n"
         "        cursor.execute(\"SELECT * FROM users WHERE name = '%s'\" % name)\n"
         "        return cursor.fetchall()\n"
     )
+    (tmp_path / "window.py").write_text(  # cut from the middle of a function, then a top-level function
+        "        digest = hashlib.md5(data).hexdigest()\n"
+        "    return digest\n"
+        "\n"
+        "\n"
+        "def run(arg):\n"
+        "    os.system('ls ' + arg)\n"
+    )
     review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path)
     assert review.complete, review.coverage
-    assert [(f.cwe, f.start_line) for f in review.findings] == [(89, 3)]
+    found = [(f.path, f.cwe, f.start_line) for f in review.findings]
+    assert found == [("method.py", 89, 3), ("window.py", 328, 1), ("window.py", 78, 6)]
     assert "SELECT * FROM users" in review.findings[0].code  # quoted from the file as it is
 
 

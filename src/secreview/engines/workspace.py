@@ -33,10 +33,33 @@ def units_on_disk(units: Sequence[CodeUnit]) -> Iterator[dict[str, CodeUnit]]:
         yield by_path
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _code_lines(lines: list[str]) -> list[int]:
+    return [i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
+
+
 def _tool_text(unit: CodeUnit) -> str:
-    """What the tools read: a Python fragment indented as a whole (a method cut out of its class, a snippet
-    from a patch) does not parse, so its common indentation is removed; every line keeps its number."""
-    return textwrap.dedent(unit.text) if unit.language == "python" else unit.text
+    """What the tools read: a Python fragment that starts indented (a method cut out of its class, a window
+    cut from the middle of a function, a snippet from a patch) does not parse. The lines before its first
+    top-level line are re-indented: each run cut from a deeper block is lifted to the level that follows it,
+    then the whole run is dedented. Relative indentation inside a run and every line number are kept."""
+    if unit.language != "python":
+        return unit.text
+    lines = unit.text.splitlines(keepends=True)
+    code = _code_lines(lines)
+    top = next((i for i in code if _indent(lines[i]) == 0), len(lines))
+    head = [i for i in code if i < top]
+    while head:
+        first = _indent(lines[head[0]])
+        outer = next((i for i in head if _indent(lines[i]) < first), None)
+        if outer is None:
+            break
+        shift = first - _indent(lines[outer])
+        lines[head[0] : outer] = [line[min(shift, _indent(line)) :] for line in lines[head[0] : outer]]
+    return textwrap.dedent("".join(lines[:top])) + "".join(lines[top:])
 
 
 def resolved(path: str) -> str:
