@@ -14,7 +14,7 @@ from typing import Any
 from secreview import cwe
 from secreview.engines.interface import EngineResult, EngineUnavailableError
 from secreview.engines.rulebook import solution_for
-from secreview.engines.workspace import argument_batches, resolved, units_on_disk
+from secreview.engines.workspace import argument_batches, resolved, tool_text, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
 # Checks that flag an import, an assert, or every subprocess call without a shell ("check for untrusted
@@ -49,7 +49,7 @@ def _unparsable_reason(unit: CodeUnit, bandit_reason: str) -> str:
     """Say why Bandit could not read a file, with the line, since it only says 'syntax error'."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     try:
-        ast.parse(unit.text)
+        ast.parse(tool_text(unit))  # what Bandit read
     except SyntaxError as error:
         return (
             f"Bandit cannot parse it under Python {version}: {error.msg} (line {error.lineno}); "

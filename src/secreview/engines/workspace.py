@@ -21,7 +21,7 @@ def units_on_disk(units: Sequence[CodeUnit]) -> Iterator[dict[str, CodeUnit]]:
     with tempfile.TemporaryDirectory(prefix="secreview-") as scratch:
         by_path: dict[str, CodeUnit] = {}
         for unit in units:
-            text = _tool_text(unit)
+            text = tool_text(unit)
             if unit.disk_path is not None and text == unit.text:
                 path = unit.disk_path
             else:
@@ -41,7 +41,7 @@ def _code_lines(lines: list[str]) -> list[int]:
     return [i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
 
 
-def _tool_text(unit: CodeUnit) -> str:
+def tool_text(unit: CodeUnit) -> str:
     """What the tools read: a Python fragment that starts indented (a method cut out of its class, a window
     cut from the middle of a function, a snippet from a patch) does not parse. The lines before its first
     top-level line are re-indented: each run cut from a deeper block is lifted to the level that follows it,
