@@ -15,29 +15,25 @@ calls never promise together more than is left.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from secreview.backends.interface import ChatRequest, Completion
+from secreview.llm import prompts
 
 BUDGET_REASON_PREFIX = "token budget of "
 """How every skip reason of a budget begins (the CLI counts the units it left unreviewed by it)."""
 PER_UNIT = "per unit"
 
-# Measured with Qwen2.5-Coder's tokenizer on secreview's own prompts (numbered code lines included):
-# 2.7-3.4 characters per token for ordinary Python, 2.1-2.2 for dense C, 1.6-1.7 for lines of operators.
-# Two characters per token over-estimates the common case, so a budget is rarely overrun.
-_CHARS_PER_TOKEN = 2
 _TOKENS_PER_MESSAGE = 8  # the chat template's role markers
 
 
 def estimate_tokens(request: ChatRequest) -> int:
     """The most a call could cost: its prompt, estimated from its characters, and all of `max_tokens`.
     The JSON schema is left out (llama.cpp turns it into a grammar, not into prompt tokens)."""
-    prompt = sum(math.ceil(len(m.get("content", "")) / _CHARS_PER_TOKEN) for m in request.messages)
+    prompt = sum(prompts.estimate_tokens(m.get("content", "")) for m in request.messages)
     prompt += _TOKENS_PER_MESSAGE * len(request.messages)
     return prompt + request.max_tokens
 

@@ -37,9 +37,6 @@ from secreview.sources.languages import all_languages
 
 STRATEGIES = ("structured", "basic", "commit", "cwe-list", "cot")
 _PROMPT_OVERHEAD_TOKENS = 900  # instructions, hints and fences
-# Qwen2.5's tokenizer measured 2.7-3.4 characters per token on Python, 2.1-2.2 on dense C and 1.6 on lines of
-# operators: 2 keeps a window inside the context for all but the densest code (the server then refuses it).
-_CHARS_PER_TOKEN = 2.0
 _LINE_PREFIX_CHARS = 9  # "%5d | " before each line and the newline after it
 _RETRY_PROMPT = "That answer was not valid JSON for the required schema. Answer again with the JSON object only."
 
@@ -77,7 +74,7 @@ class LLMEngine:
         room = self.context_tokens - self.answer_tokens - _PROMPT_OVERHEAD_TOKENS
         lengths = sorted(len(line) for line in unit.text.splitlines()) or [0]
         chars_per_line = lengths[int(0.9 * (len(lengths) - 1))] + _LINE_PREFIX_CHARS
-        return max(int(room * _CHARS_PER_TOKEN / chars_per_line), 20)
+        return max(int(room * prompts.CHARS_PER_TOKEN / chars_per_line), 20)
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         """One review at a time per engine: the token budgets are this review's."""

@@ -735,11 +735,6 @@ def _ranges(numbers: Iterable[int]) -> list[LineRange]:
 # --- cost ----------------------------------------------------------------------------------------------------
 
 
-def chars_per_token_estimate(text: str) -> int:
-    """A model-free token count: about 4 characters a token for source code and English."""
-    return max(len(text) // 4, 1)
-
-
 @dataclass(frozen=True)
 class PromptCost:
     """What the model engine's structured prompts for some units cost, counted without calling a model."""
@@ -776,12 +771,12 @@ def prompt_cost(
     *,
     route_parts: bool,
     max_lines: int,
-    count_tokens: Callable[[str], int] = chars_per_token_estimate,
+    count_tokens: Callable[[str], int] = prompts.estimate_tokens,
 ) -> PromptCost:
     """The prompts the structured strategy would send for `units` (one sample), with routing or whole, and their
-    tokens by `count_tokens` (default: characters / 4; pass the model's tokenizer for exact counts). `max_lines`
-    is the engine's window size (LLMEngine.window_lines). Compare `route_parts=True` and `False` for the tokens
-    per reviewed line that routing saves; a finished review's real figure is `tokens_per_reviewed_line`."""
+    tokens by `count_tokens` (default: the model-free upper estimate; pass the model's tokenizer for exact
+    counts). `max_lines` is the engine's window size (LLMEngine.window_lines). Compare `route_parts=True` and
+    `False` for the tokens per reviewed line routing saves; a finished review's figure: `tokens_per_reviewed_line`."""
     count = shown = tokens = lines = 0
     for unit in units:
         lines += reviewed_lines(unit)
