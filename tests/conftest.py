@@ -114,6 +114,16 @@ def smollm2_path() -> Path:
     return Path(spec.submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
+def smollm2_env(**more: str) -> dict[str, str]:
+    """Settings for a CLI run on the real SmolLM2 model, with short answers and a small context (fast)."""
+    return {
+        "SECREVIEW_MODEL": str(smollm2_path()),
+        "SECREVIEW_ANSWER_TOKENS": "64",
+        "SECREVIEW_CONTEXT_TOKENS": "2048",
+        **more,
+    }
+
+
 def chat_answer(content: str, prompt_tokens: int = 3, completion_tokens: int = 1, finish_reason: str = "stop") -> bytes:
     return json.dumps(
         {

@@ -168,5 +168,5 @@ def test_bench_runs_a_real_model_configuration(tmp_path: Path):
     ]
     assert config["name"] == f"llm/structured/{smollm2_path().name}" and len(config["results"]) == 4
     assert config["cost"]["model_calls"] >= 2 and config["cost"]["prompt_tokens"] > 0
-    # SmolLM2 may write nonsense: then the case is incomplete, never silently clean
-    assert all(r["findings"] or not r["complete"] or r["model_calls"] for r in config["results"])
+    # every case was put to the model, or is marked incomplete: never silently clean
+    assert all(r["model_calls"] > 0 or not r["complete"] for r in config["results"])

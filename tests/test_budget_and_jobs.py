@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SQL_INJECTION, FaultServer, chat_answer, run_secreview, smollm2_path, sql_defect
+from conftest import SQL_INJECTION, FaultServer, chat_answer, run_secreview, smollm2_env, smollm2_path, sql_defect
 from secreview.api import ReviewRequest, open_backend, run_review
 from secreview.backends.embedded import EmbeddedBackend
 from secreview.backends.interface import ChatRequest
@@ -251,11 +251,7 @@ def test_two_jobs_on_the_embedded_model_complete(tmp_path: Path):
         "json",
         cwd=tmp_path,
         static=False,
-        env={
-            "SECREVIEW_MODEL": str(smollm2_path()),
-            "SECREVIEW_ANSWER_TOKENS": "64",
-            "SECREVIEW_CONTEXT_TOKENS": "2048",
-        },
+        env=smollm2_env(),
     )
     assert done.returncode in (0, 1, 3), done.stderr
     review = json.loads(done.stdout)

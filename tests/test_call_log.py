@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FaultServer, chat_answer, run_secreview, smollm2_path
+from conftest import FaultServer, chat_answer, run_secreview, smollm2_env
 from secreview.api import open_backend
 from secreview.backends import model_store
 from secreview.backends.cached import CachedBackend, backend_identity
@@ -391,12 +391,7 @@ def test_a_corrupt_log_does_not_stop_the_command_line(fault_server: FaultServer,
 @pytest.mark.slow
 def test_the_embedded_model_is_not_asked_again_for_unchanged_code(tmp_path: Path):
     (tmp_path / "db.py").write_text(CODE)
-    env = {
-        "SECREVIEW_MODEL": str(smollm2_path()),
-        "SECREVIEW_ANSWER_TOKENS": "64",
-        "SECREVIEW_CONTEXT_TOKENS": "2048",
-        "SECREVIEW_CACHE_DIR": str(tmp_path / "cache"),
-    }
+    env = smollm2_env(SECREVIEW_CACHE_DIR=str(tmp_path / "cache"))
     args = ("review", "db.py", "--engine", "llm", "--format", "json")
     first = json.loads(run_secreview(*args, cwd=tmp_path, env=env).stdout)
     again = json.loads(run_secreview(*args, cwd=tmp_path, env=env).stdout)

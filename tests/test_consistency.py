@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA, SQL_INJECTION, FaultServer, chat_answer, run_secreview, smollm2_path, sql_defect
+from conftest import DATA, SQL_INJECTION, FaultServer, chat_answer, run_secreview, smollm2_env, sql_defect
 from secreview import aggregate
 from secreview.api import ReviewRequest, run_review
 from secreview.backends.openai_http import OpenAICompatibleBackend
@@ -302,11 +302,8 @@ def test_two_samples_on_the_embedded_model(tmp_path: Path):
         cwd=tmp_path,
         static=False,
         env={
+            **smollm2_env(SECREVIEW_CACHE_DIR=str(tmp_path / "cache")),
             **NO_CACHE,
-            "SECREVIEW_CACHE_DIR": str(tmp_path / "cache"),
-            "SECREVIEW_MODEL": str(smollm2_path()),
-            "SECREVIEW_ANSWER_TOKENS": "64",
-            "SECREVIEW_CONTEXT_TOKENS": "2048",
         },
     )
     review = json.loads(done.stdout)

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SQL_INJECTION, FaultServer, chat_answer, run_secreview, smollm2_path, sql_defect, structured_answer
+from conftest import (
+    SQL_INJECTION,
+    FaultServer,
+    chat_answer,
+    run_secreview,
+    smollm2_env,
+    smollm2_path,
+    sql_defect,
+    structured_answer,
+)
 from secreview import aggregate
 from secreview.backends import model_store
 from secreview.backends.embedded import EmbeddedBackend
@@ -19,7 +28,6 @@ from secreview.llm.prompts import Window, fenced_code
 from secreview.models import CodeUnit, Evidence, Finding, LineRange, Severity
 
 CODE = SQL_INJECTION
-TINY_ANSWERS = {"SECREVIEW_ANSWER_TOKENS": "64", "SECREVIEW_CONTEXT_TOKENS": "2048"}  # fast on a small model
 UNIT = CodeUnit(id="db.py", path="db.py", language="python", text=CODE)
 
 
@@ -210,7 +218,7 @@ def test_cli_hybrid_review_against_a_real_llama_cpp_server(llama_server: Embedde
         "--fail-on",
         "medium",
         cwd=tmp_path,
-        env=TINY_ANSWERS,
+        env={"SECREVIEW_ANSWER_TOKENS": "64", "SECREVIEW_CONTEXT_TOKENS": "2048"},
     )
     assert done.returncode in (1, 3), done.stderr
     review = json.loads(done.stdout)
@@ -231,11 +239,7 @@ def test_the_default_engine_is_hybrid_on_the_embedded_model(tmp_path: Path):
         "json",
         cwd=tmp_path,
         static=False,
-        env={
-            "SECREVIEW_MODEL": str(smollm2_path()),
-            "SECREVIEW_ANSWER_TOKENS": "64",
-            "SECREVIEW_CONTEXT_TOKENS": "2048",
-        },
+        env=smollm2_env(),
     )
     review = json.loads(done.stdout)
     assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "llm"], done.stderr
