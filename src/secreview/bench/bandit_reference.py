@@ -1,14 +1,11 @@
 """The reference row: Bandit run directly with its defaults, the tool most Python users have today.
 
-Deliberately not secreview's Bandit engine (which skips import-only checks and refines some CWEs): the row
+Deliberately not secreview's Bandit engine (which skips some checks and refines some CWEs), only its runner: the row
 shows what a user gets from `bandit` alone.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -16,6 +13,8 @@ from typing import Any
 
 from secreview.bench.dataset import Case, Dataset
 from secreview.bench.interface import CaseResult, ReportedFinding, ReviewerError
+from secreview.engines.bandit import run_bandit
+from secreview.engines.interface import EngineUnavailableError
 
 
 class BanditReviewer:
@@ -45,14 +44,8 @@ class BanditReviewer:
 
 
 def _run_bandit(files: list[str]) -> dict[str, Any]:
-    command = [sys.executable, "-m", "bandit", "--format", "json", "--quiet", "--", *files]
+    """Bandit with no skip list: its defaults."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True)
-    except OSError as error:
-        raise ReviewerError(f"cannot run Bandit: {error}") from None
-    try:
-        report: dict[str, Any] = json.loads(done.stdout)
-    except json.JSONDecodeError:
-        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ReviewerError(f"Bandit failed (exit {done.returncode}): {detail}") from None
-    return report
+        return run_bandit(files)
+    except EngineUnavailableError as error:
+        raise ReviewerError(str(error)) from None

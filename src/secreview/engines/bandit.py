@@ -105,7 +105,7 @@ class BanditEngine:
         result = EngineResult()
         with units_on_disk(units) as by_path:
             for batch in argument_batches(list(by_path)):
-                report = self._run(batch)
+                report = run_bandit(batch, self.skipped_tests)
                 for item in report.get("results", []):
                     unit = by_path[resolved(item["filename"])]
                     result.findings.append(_finding(item, unit))
@@ -114,17 +114,19 @@ class BanditEngine:
                     result.skipped[unit.id] = _unparsable_reason(unit, error["reason"])
         return result
 
-    def _run(self, files: list[str]) -> dict[str, Any]:
-        command = [sys.executable, "-m", "bandit", "--format", "json", "--quiet"]
-        if self.skipped_tests:
-            command += ["--skip", ",".join(self.skipped_tests)]
-        try:
-            done = subprocess.run([*command, "--", *files], capture_output=True, text=True)
-        except OSError as error:
-            raise EngineUnavailableError(f"cannot run Bandit: {error}") from None
-        try:
-            report: dict[str, Any] = json.loads(done.stdout)
-        except json.JSONDecodeError:
-            detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            raise EngineUnavailableError(f"Bandit failed (exit {done.returncode}): {detail}") from None
-        return report
+
+def run_bandit(files: list[str], skipped_tests: Sequence[str] = ()) -> dict[str, Any]:
+    """Bandit's JSON report on `files` (EngineUnavailableError when it cannot run or answers no JSON)."""
+    command = [sys.executable, "-m", "bandit", "--format", "json", "--quiet"]
+    if skipped_tests:
+        command += ["--skip", ",".join(skipped_tests)]
+    try:
+        done = subprocess.run([*command, "--", *files], capture_output=True, text=True)
+    except OSError as error:
+        raise EngineUnavailableError(f"cannot run Bandit: {error}") from None
+    try:
+        report: dict[str, Any] = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise EngineUnavailableError(f"Bandit failed (exit {done.returncode}): {detail}") from None
+    return report
