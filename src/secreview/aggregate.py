@@ -21,9 +21,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from secreview import cwe
-from secreview.models import NO_DEFECTS_VERDICT, CodeUnit, Finding, Severity
+from secreview.models import NO_DEFECTS_VERDICT, CodeContext, CodeUnit, Finding, Severity
 
 _MAX_QUOTED_LINES = 12
+_CONTEXT_LINES = 3  # shown either side of the flagged lines
 _QUOTE_SEARCH_OFFSETS = (0, -1, 1, -2, 2, -3, 3)
 _MIN_PARTIAL_QUOTE = 8  # a file line this long found inside a longer quote counts as the quote
 # Engines whose CWE comes from a hand-written rule: trusted as given. Models' ids are checked.
@@ -207,6 +208,14 @@ def _merge(group: list[Finding], drawn: int) -> Finding:
     )
 
 
+def _quoted(finding: Finding, unit: CodeUnit) -> Finding:
+    """The flagged lines as they are in the file, and the lines around them for reports that show code in place."""
+    last = min(finding.end_line, finding.start_line + _MAX_QUOTED_LINES - 1)
+    start = max(finding.start_line - _CONTEXT_LINES, 1)
+    context = CodeContext(start_line=start, text=unit.lines(start, last + _CONTEXT_LINES))
+    return finding.model_copy(update={"code": unit.lines(finding.start_line, last), "context": context})
+
+
 def _group_duplicates(findings: list[Finding]) -> list[list[Finding]]:
     by_path: dict[str, list[list[Finding]]] = defaultdict(list)
     for finding in sorted(findings, key=lambda f: (f.path, f.start_line, f.end_line)):
@@ -266,12 +275,7 @@ def judge_votes(
         for group in _group_duplicates(grounded)
         if not all(_disputes_only(f) for f in group)  # a dispute with nothing left to dispute says nothing
     ]
-    quoted = [
-        f.model_copy(
-            update={"code": units[f.path].lines(f.start_line, min(f.end_line, f.start_line + _MAX_QUOTED_LINES - 1))}
-        )
-        for f in merged
-    ]
+    quoted = [_quoted(f, units[f.path]) for f in merged]
     kept: list[Finding] = []
     left_out: list[Finding] = []
     for finding in sorted(quoted, key=lambda f: (f.path, f.start_line, f.end_line, f.cwe or 0, f.title)):

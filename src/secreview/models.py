@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-JSON_SCHEMA_VERSION = "1.2"
+JSON_SCHEMA_VERSION = "1.3"
 NO_DEFECTS_VERDICT = "No security defects are detected in the code"
 
 
@@ -105,6 +105,30 @@ class Evidence(BaseModel):
     )
 
 
+class Suppression(BaseModel):
+    """A comment in the code that silences findings on its line or the next (see secreview.suppression)."""
+
+    kind: Literal["secreview", "nosec"] = Field(
+        description="secreview: `secreview: ignore[CWE-n] reason`; nosec: Bandit's `# nosec [B602]`."
+    )
+    line: int = Field(ge=1, description="The line the comment is on.")
+    cwes: list[int] = Field(default_factory=list, description="The CWEs it names; empty: every CWE.")
+    rules: list[str] = Field(default_factory=list, description="The Bandit test ids a nosec names; empty: all.")
+    reason: str = Field(default="", description="Why the finding is accepted; empty is reported as a warning.")
+    honoured: bool = Field(
+        default=True,
+        description="False when the comment was not trusted (added by the change under review in diff mode): "
+        "the finding is then reported as usual, with this suppression attached.",
+    )
+
+
+class CodeContext(BaseModel):
+    """Lines around a finding, for reports that show the code in place (HTML, SARIF contextRegion)."""
+
+    start_line: int = Field(ge=1)
+    text: str
+
+
 class Finding(BaseModel):
     """A security defect at a place in the code."""
 
@@ -125,6 +149,12 @@ class Finding(BaseModel):
     support: int = Field(default=0, ge=0, description="How many of the `samples` samples reported this finding.")
     samples: int = Field(
         default=0, ge=0, description="How many samples (model answers, or reviews) covered its code; 0: none."
+    )
+    context: CodeContext | None = Field(
+        default=None, description="The flagged lines with a few lines either side, as they are in the file."
+    )
+    suppression: Suppression | None = Field(
+        default=None, description="The comment that silences it (in `suppressed`), or one not trusted (in findings)."
     )
 
     @property
@@ -248,6 +278,14 @@ class Voting(BaseModel):
     seed: int | None = Field(default=None, description="The seed of sample 0; sample i used seed + i.")
 
 
+class BaselineUse(BaseModel):
+    """A baseline file of accepted findings: those whose fingerprint it lists are left out of `findings`."""
+
+    path: str
+    known: int = Field(ge=0, description="Findings left out because the baseline lists their fingerprint.")
+    fingerprints: int = Field(ge=0, description="Fingerprints the baseline lists.")
+
+
 class EngineInfo(BaseModel):
     name: str
     version: str
@@ -270,6 +308,12 @@ class Review(BaseModel):
     coverage: Coverage
     model_calls: list[ModelCall] = Field(default_factory=list)
     voting: Voting | None = Field(default=None, description="None when no engine was sampled (static only).")
+    suppressed: list[Finding] = Field(
+        default_factory=list,
+        description="Findings silenced by a suppression comment (each with its `suppression`); not in `findings`, "
+        "not counted in the verdict or the exit code. Empty with --no-suppress.",
+    )
+    baseline: BaselineUse | None = Field(default=None, description="The baseline applied (--baseline), if any.")
     duration_s: float = 0.0
 
     def worst_severity(self) -> Severity | None:
