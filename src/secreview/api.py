@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
@@ -208,7 +209,7 @@ def run_review(
     if engines is None:
         with open_engines(settings) as opened:
             return run_review(request, settings, start, opened)
-    began = time.perf_counter()
+    began, started_at = time.perf_counter(), utc_now()
     root = review_root(start or Path.cwd())
     languages = frozenset().union(*(engine.languages for engine in engines))
     collected = _source(request, settings, root, languages).collect()
@@ -233,8 +234,14 @@ def run_review(
         coverage=coverage,
         model_calls=[call for result in results for call in result.calls],
         voting=voting,
+        started_at=started_at,
         duration_s=round(time.perf_counter() - began, 3),
     )
+
+
+def utc_now() -> str:
+    """Now in UTC, ISO 8601 to the second (e.g. 2026-11-22T05:30:00), as reports and CI formats want it."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _samples_drawn(units: Sequence[CodeUnit], results: list[EngineResult]) -> dict[str, int]:
@@ -271,7 +278,7 @@ def parse_reviews(reviews: Sequence[tuple[str, str]], code_path: Path, settings:
     The reviews are reconciled like model samples (review i is sample i): each finding and observation gets
     its support (k of N reviews), and `min-support` applies; here it defaults to 1 (every review's word is
     shown, with how many reviews agree), since reading what the reviews say is the point."""
-    began = time.perf_counter()
+    began, started_at = time.perf_counter(), utc_now()
     root = review_root(code_path.parent)
     collected = PathSource([str(code_path)], root, all_languages(), settings.max_file_size).collect()
     if not collected.units:
@@ -311,5 +318,6 @@ def parse_reviews(reviews: Sequence[tuple[str, str]], code_path: Path, settings:
         complete=True,
         coverage=coverage,
         voting=voting,
+        started_at=started_at,
         duration_s=round(time.perf_counter() - began, 3),
     )

@@ -314,6 +314,7 @@ class Review(BaseModel):
         "not counted in the verdict or the exit code. Empty with --no-suppress.",
     )
     baseline: BaselineUse | None = Field(default=None, description="The baseline applied (--baseline), if any.")
+    started_at: str = Field(default="", description="When the review began: UTC, ISO 8601 to the second.")
     duration_s: float = 0.0
 
     def worst_severity(self) -> Severity | None:
