@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from secreview.backends import model_store
 from secreview.backends.call_log import CallLog, call_key
@@ -45,6 +45,13 @@ def backend_label(backend: ChatBackend) -> str:
         return f"embedded:{backend.model_path.name}"
     base_url = getattr(backend, "base_url", None)
     return base_url if isinstance(base_url, str) else type(backend).__name__
+
+
+@runtime_checkable
+class LoggedAnswers(Protocol):
+    """A backend that can tell, without calling a model, whether the call log already has the answer."""
+
+    def logged_answer(self, request: ChatRequest) -> Completion | None: ...
 
 
 @dataclass

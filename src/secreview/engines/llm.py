@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from secreview.backends.cached import CachedBackend
+from secreview.backends.cached import LoggedAnswers
 from secreview.backends.interface import BackendError, ChatBackend, ChatRequest, Completion
 from secreview.engines.budget import BudgetSpentError, TokenBudget, call_cost, estimate_tokens
 from secreview.engines.interface import EngineResult
@@ -176,7 +176,7 @@ class LLMEngine:
         answer the call log already has costs nothing and is taken even when the budget is spent."""
         if not self._budget.limited:
             return self.backend.complete(request)
-        if isinstance(self.backend, CachedBackend):
+        if isinstance(self.backend, LoggedAnswers):
             logged = self.backend.logged_answer(request)
             if logged is not None:
                 return logged
