@@ -2,7 +2,9 @@
 
 Like simonw/llm's log, one row per call; unlike it, also a cache: a call whose key (the model's identity
 and the whole request, see `call_key`) is already logged with a finished answer is answered from the log
-(backends/cached.py), so re-reviewing unchanged code makes no model call.
+(backends/cached.py), so re-reviewing unchanged code makes no model call. The same file keeps the static
+engines' results per file (table `static_results`, engines/cached.py), so such a re-review runs no Bandit
+or Semgrep either.
 
 Where: `$SECREVIEW_CACHE_DIR/calls.sqlite`, else `platformdirs.user_cache_dir("secreview")/calls.sqlite`.
 The prompts contain the reviewed code, so the file is as sensitive as the code: it is created readable
@@ -37,7 +39,9 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR_ENV = "SECREVIEW_CACHE_DIR"
 FILE_NAME = "calls.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+_UPGRADABLE_VERSIONS = ("1",)
+"""Older schemas that the current one only adds tables to: upgraded in place (version 2 adds static_results)."""
 KEY_VERSION = 1
 REUSABLE_FINISH_REASONS = ("stop", "length")
 """Answers that finished normally or were cut by the token limit; anything else is logged, never reused."""
@@ -64,7 +68,16 @@ CREATE TABLE IF NOT EXISTS calls (
     hits INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS calls_key ON calls (key);
+CREATE TABLE IF NOT EXISTS static_results (
+    key TEXT PRIMARY KEY,
+    created TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    path TEXT NOT NULL,
+    result TEXT NOT NULL,
+    hits INTEGER NOT NULL DEFAULT 0
+);
 INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
+UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE name = 'schema_version' AND CAST(value AS INTEGER) < {SCHEMA_VERSION};
 COMMIT;
 """
 
@@ -154,6 +167,30 @@ class CallLog:
 
         return self._guarded(find, None)
 
+    def lookup_static(self, key: str) -> str | None:
+        """The stored result (JSON text) of a static engine on one file for `key` (engines/cached.py), else None."""
+
+        def find(connection: sqlite3.Connection) -> str | None:
+            row = connection.execute("SELECT rowid, result FROM static_results WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            connection.execute("UPDATE static_results SET hits = hits + 1 WHERE rowid = ?", (row[0],))
+            return str(row[1])
+
+        return self._guarded(find, None)
+
+    def record_static(self, key: str, *, engine: str, path: str, result: str) -> None:
+        """Store a static engine's result (JSON text) on the file at `path` under `key`."""
+        row = (key, datetime.now(timezone.utc).isoformat(timespec="milliseconds"), engine, path, result)
+
+        def insert(connection: sqlite3.Connection) -> None:
+            connection.execute(
+                "INSERT OR REPLACE INTO static_results (key, created, engine, path, result) VALUES (?, ?, ?, ?, ?)",
+                row,
+            )
+
+        self._guarded(insert, None)
+
     def record(self, key: str, request: ChatRequest, completion: Completion, *, backend: str, model: str) -> None:
         """Log one call: `backend` is the base URL or `embedded:<gguf file name>`; `model` the configured name
         (the answer's own model name wins when it has one)."""
@@ -191,9 +228,11 @@ class CallLog:
     # --- maintenance: raises CallLogError ----------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        """What the log holds: calls, distinct keys, tokens, answers reused and the tokens they saved, size."""
+        """What the log holds: calls, distinct keys, tokens, answers reused and the tokens they saved, static
+        results stored and how often they were reused, size."""
         empty = {"calls": 0, "distinct_keys": 0, "prompt_tokens": 0, "completion_tokens": 0, "hits": 0}
         counts: dict[str, Any] = {**empty, "tokens_saved": 0, "first": None, "last": None}
+        counts.update(static_results=0, static_hits=0)
         if self.path.exists():
 
             def count(connection: sqlite3.Connection) -> tuple[Any, ...]:
@@ -202,13 +241,16 @@ class CallLog:
                     " TOTAL(hits), TOTAL(hits * (prompt_tokens + completion_tokens)), MIN(created), MAX(created)"
                     " FROM calls"
                 ).fetchone()
-                return row
+                static: tuple[Any, ...] = connection.execute(
+                    "SELECT COUNT(*), TOTAL(hits) FROM static_results"
+                ).fetchone()
+                return row + static
 
             with self._lock:
                 row = self._run(count)
             names = ("calls", "distinct_keys", "prompt_tokens", "completion_tokens", "hits", "tokens_saved")
             counts.update({name: int(value) for name, value in zip(names, row[:6], strict=True)})
-            counts.update(first=row[6], last=row[7])
+            counts.update(first=row[6], last=row[7], static_results=int(row[8]), static_hits=int(row[9]))
         return {"path": str(self.path), "size_bytes": self.size_bytes(), **counts}
 
     def size_bytes(self) -> int:
@@ -219,16 +261,17 @@ class CallLog:
                 total += self.path.with_name(self.path.name + suffix).stat().st_size
         return total
 
-    def clear(self) -> int:
-        """Delete every logged call (and copies of a corrupt log set aside); how many calls were removed."""
-        removed = 0
+    def clear(self) -> dict[str, int]:
+        """Delete every logged call and static result (and copies of a corrupt log set aside); how many of
+        each were removed (`calls`, `static_results`)."""
+        removed = {"calls": 0, "static_results": 0}
         if self.path.exists():
 
-            def delete(connection: sqlite3.Connection) -> int:
-                count = connection.execute("DELETE FROM calls").rowcount
-                connection.execute("VACUUM")  # no deleted prompt stays behind in free pages
+            def delete(connection: sqlite3.Connection) -> dict[str, int]:
+                counts = {table: int(connection.execute(f"DELETE FROM {table}").rowcount) for table in removed}
+                connection.execute("VACUUM")  # no deleted prompt or path stays behind in free pages
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                return int(count)
+                return counts
 
             with self._lock:
                 removed = self._run(delete)
@@ -253,7 +296,7 @@ class CallLog:
                 return self._run(operation)
             except CallLogError as error:
                 self.problem = str(error)
-                log.warning("%s; going on without the call log (answers are neither reused nor logged)", error)
+                log.warning("%s; going on without the call log (results are neither reused nor stored)", error)
                 return fallback
 
     def _run(self, operation: Callable[[sqlite3.Connection], _T]) -> _T:
@@ -315,13 +358,14 @@ class CallLog:
 
 
 def _prepare(connection: sqlite3.Connection, path: Path) -> None:
-    """WAL mode, then the schema: created when missing; a newer secreview's schema is left alone."""
+    """WAL mode, then the schema: created when missing, upgraded from an older version that it only adds
+    tables to; a newer secreview's schema is left alone."""
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     version_query = "SELECT value FROM meta WHERE name = 'schema_version'"
     present = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
     row = connection.execute(version_query).fetchone() if present else None
-    if row is None:  # a new file: only now take the write lock (readers of a busy log need none)
+    if row is None or row[0] in _UPGRADABLE_VERSIONS:  # only now take the write lock (readers need none)
         connection.executescript(_SCHEMA)
         row = connection.execute(version_query).fetchone()
     if row is None or row[0] != str(SCHEMA_VERSION):

@@ -12,8 +12,9 @@ from importlib import metadata
 from typing import Any
 
 from secreview import cwe
-from secreview.engines.interface import EngineResult, EngineUnavailableError
-from secreview.engines.rulebook import solution_for
+from secreview.engines import rulebook, workspace
+from secreview.engines.interface import EngineResult, EngineUnavailableError, source_digest
+from secreview.engines.rulebook import rules_digest, solution_for
 from secreview.engines.workspace import argument_batches, resolved, tool_text, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
@@ -101,11 +102,23 @@ class BanditEngine:
     def version(self) -> str:
         return metadata.version("bandit")
 
+    def cache_key(self) -> dict[str, Any]:
+        """Bandit's version, the Python it parses with, the checks skipped, the rules the fix advice comes
+        from, and the code that turns its report into findings."""
+        return {
+            "bandit": self.version(),
+            "python": f"{sys.version_info.major}.{sys.version_info.minor}",
+            "skipped_tests": sorted(self.skipped_tests),
+            "rules": rules_digest(),
+            "source": source_digest(sys.modules[__name__], workspace, rulebook, cwe),
+        }
+
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         result = EngineResult()
         with units_on_disk(units) as by_path:
             for batch in argument_batches(list(by_path)):
-                report = run_bandit(batch, self.skipped_tests)
+                # Every `# nosec` reaches secreview.suppression, which decides (and --no-suppress audits).
+                report = run_bandit(batch, self.skipped_tests, ignore_nosec=True)
                 for item in report.get("results", []):
                     unit = by_path[resolved(item["filename"])]
                     result.findings.append(_finding(item, unit))
@@ -115,11 +128,14 @@ class BanditEngine:
         return result
 
 
-def run_bandit(files: list[str], skipped_tests: Sequence[str] = ()) -> dict[str, Any]:
-    """Bandit's JSON report on `files` (EngineUnavailableError when it cannot run or answers no JSON)."""
+def run_bandit(files: list[str], skipped_tests: Sequence[str] = (), ignore_nosec: bool = False) -> dict[str, Any]:
+    """Bandit's JSON report on `files` (EngineUnavailableError when it cannot run or answers no JSON); with
+    `ignore_nosec` it also reports the lines a `# nosec` comment marks, as its --ignore-nosec does."""
     command = [sys.executable, "-m", "bandit", "--format", "json", "--quiet"]
     if skipped_tests:
         command += ["--skip", ",".join(skipped_tests)]
+    if ignore_nosec:
+        command.append("--ignore-nosec")
     try:
         done = subprocess.run([*command, "--", *files], capture_output=True, text=True)
     except OSError as error:

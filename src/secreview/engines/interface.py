@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Protocol
 
 from secreview.models import CodeUnit, Finding, ModelCall, UnitRouting
 
@@ -43,3 +46,22 @@ class Engine(Protocol):
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         """Review units of this engine's languages; every unit not in `skipped` counts as reviewed."""
         ...
+
+
+class CacheableEngine(Engine, Protocol):
+    """An engine whose result for a unit depends only on that unit and on what `cache_key` names, so it can
+    be reused for unchanged code (engines/cached.py)."""
+
+    def cache_key(self) -> dict[str, Any]:
+        """Everything besides a unit's path, language and content that its result depends on (JSON values):
+        the tool's version, the settings, digests of the rules and of the code that makes the findings."""
+        ...
+
+
+def source_digest(*modules: ModuleType) -> str:
+    """sha256 of the modules' source files: results cached by an engine under development stop counting
+    as soon as its code changes, before any version number does."""
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()

@@ -7,6 +7,7 @@ weakness (Bandit says what is wrong but not how to fix it).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -52,6 +53,16 @@ def load_rules() -> tuple[Rule, ...]:
                 )
             )
     return tuple(rules)
+
+
+@cache
+def rules_digest() -> str:
+    """sha256 of every rule file's name and content: what Semgrep matches and the advice both engines give."""
+    digest = hashlib.sha256()
+    for file in sorted(RULES_DIR.glob("*/*.yaml")):
+        digest.update(f"{file.relative_to(RULES_DIR).as_posix()}\0".encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 def rule_dirs(languages: frozenset[str]) -> list[Path]:

@@ -14,8 +14,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from secreview.engines.interface import EngineResult, EngineUnavailableError
-from secreview.engines.rulebook import languages_with_rules, rule_dirs
+from secreview.engines import rulebook, workspace
+from secreview.engines.interface import EngineResult, EngineUnavailableError, source_digest
+from secreview.engines.rulebook import languages_with_rules, rule_dirs, rules_digest
 from secreview.engines.workspace import argument_batches, resolved, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
@@ -75,6 +76,16 @@ class SemgrepEngine:
 
     def version(self) -> str:
         return metadata.version("semgrep")
+
+    def cache_key(self) -> dict[str, Any]:
+        """Semgrep's version, its limits, the rules, and the code that runs it and reads its report."""
+        return {
+            "semgrep": self.version(),
+            "max_target_bytes": self.max_target_bytes,
+            "timeout_s": self.timeout_s,
+            "rules": rules_digest(),
+            "source": source_digest(sys.modules[__name__], workspace, rulebook),
+        }
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         result = EngineResult()
