@@ -5,53 +5,32 @@ same on a re-run."""
 
 from __future__ import annotations
 
-from secreview.models import Finding, Review, UnitCoverage, Voting
+from secreview.models import BaselineUse, Finding, Review, UnitCoverage, Voting
+from secreview.reporters.wording import agreement, cwe_label, line_label, review_scope, sample_noun, voting_sentence
+from secreview.suppression import describe
 
 _LIST_ALL_UNITS_UP_TO = 20
 _FENCE_LANGUAGE = {"python": "python", "c": "c", "cpp": "cpp", "java": "java"}
 
 
-def _lines(finding: Finding) -> str:
-    if finding.start_line == finding.end_line:
-        return f"Line {finding.start_line}"
-    return f"Lines {finding.start_line}-{finding.end_line}"
-
-
-def _cwe(finding: Finding) -> str:
-    if finding.cwe is None:
-        return "CWE not determined"
-    return f"CWE-{finding.cwe} ({finding.cwe_name})"
-
-
-def _noun(voting: Voting | None) -> str:
-    return "reviews" if voting is not None and voting.source == "reviews" else "samples"
-
-
 def _voting_line(voting: Voting | None) -> list[str]:
-    """What the agreement counts mean, when there was more than one sample to agree."""
-    if voting is None or voting.samples < 2:
-        return []
-    if voting.source == "reviews":
-        text = f"{voting.samples} reviews reconciled: a finding is shown when at least {voting.min_support} state it."
-    else:
-        text = (
-            f"The model answered each part of the code {voting.samples} times; a finding is reported when at least "
-            f"{voting.min_support} of the samples agree, or static analysis backs it."
-        )
-    return [f"_{text}_", ""]
+    text = voting_sentence(voting)
+    return [f"_{text}_", ""] if text else []
 
 
 def _finding_section(number: int, finding: Finding, language: str, noun: str = "samples") -> list[str]:
     engines = ", ".join(finding.engines)
-    agreed = f"; **agreed by**: {finding.support} of {finding.samples} {noun}" if finding.samples > 1 else ""
+    counts = agreement(finding, noun)
+    agreed = f"; **agreed by**: {counts}" if counts else ""
     out = [
         f"### {number}. {finding.title}",
         "",
-        f"- **{_cwe(finding)}**",
-        f"- **{_lines(finding)}** of `{finding.path}`",
+        f"- **{cwe_label(finding)}**",
+        f"- **{line_label(finding)}** of `{finding.path}`",
         f"- **Severity**: {finding.severity.value}; **confidence**: {finding.confidence:.2f}; **found by**: {engines}"
         + agreed,
         *(f"- **Disputed by {e.engine}** (confidence lowered, finding kept): {e.message}" for e in finding.disputes),
+        *_untrusted_suppression(finding),
         "",
         f"**Description**: {finding.description}",
         "",
@@ -65,12 +44,38 @@ def _finding_section(number: int, finding: Finding, language: str, noun: str = "
     return [*out, ""]
 
 
+def _untrusted_suppression(finding: Finding) -> list[str]:
+    """A suppression comment that the change under review added itself: shown, not obeyed."""
+    comment = finding.suppression
+    if comment is None or comment.honoured:
+        return []
+    return [
+        f"- **Suppression not trusted**: `{describe(comment)}` (line {comment.line}) was added by this change; "
+        "the finding is reported"
+    ]
+
+
+def _suppressed_lines(suppressed: list[Finding]) -> list[str]:
+    """One line per finding a comment silenced, with the comment and its reason: accepted risks stay visible."""
+    if not suppressed:
+        return []
+    out = ["## Suppressed (not counted)", ""]
+    for finding in suppressed:
+        comment = finding.suppression
+        what = f"CWE-{finding.cwe}" if finding.cwe is not None else "CWE not determined"
+        how = f"`{describe(comment)}` (line {comment.line}): {comment.reason or 'no reason given'}" if comment else ""
+        out.append(f"- `{finding.path}:{finding.start_line}` {what} {finding.title}: {how}")
+    return [*out, ""]
+
+
+def _baseline_line(baseline: BaselineUse | None) -> list[str]:
+    if baseline is None:
+        return []
+    return [f"_{baseline.known} known finding(s) listed in the baseline `{baseline.path}` are not shown._", ""]
+
+
 def _unit_line(unit: UnitCoverage) -> str:
-    scope = "whole file"
-    if unit.review_lines is not None:
-        scope = "changed lines " + ", ".join(
-            str(r.start) if r.start == r.end else f"{r.start}-{r.end}" for r in unit.review_lines
-        )
+    scope = review_scope(unit)
     by = ", ".join(unit.reviewed_by) or "no engine"
     line = f"- `{unit.path}` ({unit.lines} lines, {scope}): reviewed by {by}"
     skipped = [f"**skipped by {engine}**: {reason}" for engine, reason in unit.skipped_by.items()]
@@ -113,7 +118,7 @@ class MarkdownReporter:
         if review.commit_message:
             out += ["Commit message:", "", *(f"> {line}" for line in review.commit_message.splitlines()), ""]
         out += _voting_line(review.voting)
-        noun = _noun(review.voting)
+        noun = sample_noun(review.voting)
         if review.findings:
             out += ["## Security defects", ""]
             for number, finding in enumerate(review.findings, start=1):
@@ -122,6 +127,8 @@ class MarkdownReporter:
             out += ["## Observations (not defects)", ""]
             for number, observation in enumerate(review.observations, start=1):
                 out += _finding_section(number, observation, languages.get(observation.path, ""), noun)
+        out += _suppressed_lines(review.suppressed)
+        out += _baseline_line(review.baseline)
         out += ["## Verdict", "", f"**{review.verdict}**", "", "## Coverage", ""]
         out += _coverage_lines(review.coverage.units)
         out += [f"- **not reviewed** `{skip.target}`: {skip.reason}" for skip in review.coverage.skipped]

@@ -11,6 +11,7 @@ from typing import Any
 
 from secreview import cwe
 from secreview.models import Finding, Review, Severity
+from secreview.reporters.wording import cwe_url, not_reviewed
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub reads 9.0+ as critical, 7.0-8.9 high, 4.0-6.9 medium, below that low.
@@ -43,7 +44,7 @@ def _rule(identifier: str, findings: list[Finding]) -> dict[str, Any]:
     if first.cwe is not None:
         tags.append(f"external/cwe/cwe-{first.cwe}")
         rule["fullDescription"] = {"text": cwe.lookup(first.cwe).description or first.cwe_name}
-        rule["helpUri"] = f"https://cwe.mitre.org/data/definitions/{first.cwe}.html"
+        rule["helpUri"] = cwe_url(first.cwe)
     rule["help"] = {"text": first.solution}
     rule["properties"] = {"tags": tags, "security-severity": SECURITY_SEVERITY[worst], "precision": "high"}
     return rule
@@ -81,15 +82,17 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
     }
 
 
+def _in_source(finding: Finding) -> dict[str, Any]:
+    """A result a suppression comment silences: platforms show it as suppressed, with the comment's reason."""
+    suppression: dict[str, Any] = {"kind": "inSource"}
+    if finding.suppression is not None and finding.suppression.reason:
+        suppression["justification"] = finding.suppression.reason
+    return {"suppressions": [suppression]}
+
+
 def _notifications(review: Review) -> list[dict[str, Any]]:
     """What was not reviewed, so a platform shows the scan as partial rather than clean."""
-    notes = [f"{skip.target} not reviewed: {skip.reason}" for skip in review.coverage.skipped]
-    notes += [
-        f"{unit.path} skipped by {engine}: {reason}"
-        for unit in review.coverage.units
-        for engine, reason in unit.skipped_by.items()
-    ]
-    return [{"level": "warning", "message": {"text": text}} for text in notes]
+    return [{"level": "warning", "message": {"text": text}} for text in not_reviewed(review)]
 
 
 def _run_properties(review: Review) -> dict[str, Any]:
@@ -102,9 +105,13 @@ def _run_properties(review: Review) -> dict[str, Any]:
 class SarifReporter:
     def render(self, review: Review) -> str:
         by_rule: dict[str, list[Finding]] = {}
-        for finding in review.findings:
+        for finding in [*review.findings, *review.suppressed]:
             by_rule.setdefault(rule_id(finding), []).append(finding)
         index = {identifier: i for i, identifier in enumerate(by_rule)}
+        # With a baseline, every result reported is one the baseline does not list.
+        new = {"baselineState": "new"} if review.baseline is not None else {}
+        results = [{**_result(f, index[rule_id(f)]), **new} for f in review.findings]
+        results += [{**_result(f, index[rule_id(f)]), **_in_source(f)} for f in review.suppressed]
         invocation: dict[str, Any] = {"executionSuccessful": review.complete}
         if notifications := _notifications(review):
             invocation["toolExecutionNotifications"] = notifications
@@ -122,7 +129,7 @@ class SarifReporter:
                         }
                     },
                     "invocations": [invocation],
-                    "results": [_result(f, index[rule_id(f)]) for f in review.findings],
+                    "results": results,
                     "columnKind": "unicodeCodePoints",
                     **_run_properties(review),
                 }

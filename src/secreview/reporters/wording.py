@@ -1,0 +1,71 @@
+"""The words and links every report format shares, so a finding reads the same in each of them."""
+
+from __future__ import annotations
+
+from secreview.models import Finding, Review, Severity, UnitCoverage, Voting
+
+SEVERITY_NAME = {severity: severity.value.capitalize() for severity in Severity}
+"""Critical, High, Medium, Low, Info: also the exact values GitLab's report schema accepts."""
+
+
+def cwe_url(cwe: int) -> str:
+    return f"https://cwe.mitre.org/data/definitions/{cwe}.html"
+
+
+def cwe_label(finding: Finding) -> str:
+    if finding.cwe is None:
+        return "CWE not determined"
+    return f"CWE-{finding.cwe} ({finding.cwe_name})"
+
+
+def line_label(finding: Finding) -> str:
+    if finding.start_line == finding.end_line:
+        return f"Line {finding.start_line}"
+    return f"Lines {finding.start_line}-{finding.end_line}"
+
+
+def sample_noun(voting: Voting | None) -> str:
+    """What was sampled: model answers ('samples') or the reviews `secreview parse` read."""
+    return "reviews" if voting is not None and voting.source == "reviews" else "samples"
+
+
+def agreement(finding: Finding, noun: str) -> str:
+    """'2 of 3 samples' when there were several samples to agree; '' otherwise."""
+    return f"{finding.support} of {finding.samples} {noun}" if finding.samples > 1 else ""
+
+
+def agreed_by(finding: Finding, voting: Voting | None) -> str:
+    """The agreement as a clause for plain-text formats: 'agreed by 2 of 3 samples', or ''."""
+    counts = agreement(finding, sample_noun(voting))
+    return f"agreed by {counts}" if counts else ""
+
+
+def voting_sentence(voting: Voting | None) -> str:
+    """What the agreement counts mean, when there was more than one sample to agree ('' otherwise)."""
+    if voting is None or voting.samples < 2:
+        return ""
+    if voting.source == "reviews":
+        return f"{voting.samples} reviews reconciled: a finding is shown when at least {voting.min_support} state it."
+    return (
+        f"The model answered each part of the code {voting.samples} times; a finding is reported when at least "
+        f"{voting.min_support} of the samples agree, or static analysis backs it."
+    )
+
+
+def review_scope(unit: UnitCoverage) -> str:
+    """'whole file', or the changed lines a diff put under review."""
+    if unit.review_lines is None:
+        return "whole file"
+    return "changed lines " + ", ".join(
+        str(r.start) if r.start == r.end else f"{r.start}-{r.end}" for r in unit.review_lines
+    )
+
+
+def not_reviewed(review: Review) -> list[str]:
+    """Each target and unit an engine did not review, with why: what makes a review incomplete."""
+    notes = [f"{skip.target} not reviewed: {skip.reason}" for skip in review.coverage.skipped]
+    return notes + [
+        f"{unit.path} skipped by {engine}: {reason}"
+        for unit in review.coverage.units
+        for engine, reason in unit.skipped_by.items()
+    ]
