@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from secreview.llm.prompts import Window
-from secreview.models import CodeUnit, LineRange
+from secreview.models import CodeUnit, LineRange, source_lines
 
 # A line that starts a top-level definition: a good place to cut.
 _BOUNDARY = re.compile(r"^(?:(?:async\s+)?def |class |@|(?:public|private|protected|static)\b|\w[\w\s\*]*\([^;]*$)")
@@ -22,7 +22,7 @@ _INNER_BOUNDARY = re.compile(r"^\s*(?:(?:async\s+)?def |class |@|\}?\s*$|(?:publ
 
 
 def windows(unit: CodeUnit, max_lines: int) -> list[Window]:
-    lines = unit.text.splitlines() or [""]
+    lines = source_lines(unit.text) or [""]
     ranges = _cuts(lines, 1, len(lines), max_lines, _BOUNDARY)
     return [Window(unit, r) for r in ranges if unit.is_under_review(r.start, r.end)]
 
@@ -52,7 +52,7 @@ def routed_windows(
     open its enclosing classes) with `around` lines either side and the file's header (imports; at most a quarter
     of a window). Pieces that overlap or touch merge; pieces share a window while it fits; a piece larger than a
     window is cut like a unit. The lines in between are left out of the prompt (Window.shown)."""
-    lines = unit.text.splitlines() or [""]
+    lines = source_lines(unit.text) or [""]
     last = len(lines)
     merged: list[tuple[LineRange, set[int]]] = []
     for lines_range, context in sorted(pieces, key=lambda piece: piece[0].start):

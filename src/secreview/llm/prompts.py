@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from secreview import cwe
-from secreview.models import NO_DEFECTS_VERDICT, CodeUnit, Finding, LineRange
+from secreview.models import NO_DEFECTS_VERDICT, CodeUnit, Finding, LineRange, source_lines
 
 MAX_DEFECTS = 8
 # Measured with Qwen2.5-Coder's tokenizer on these prompts (numbered code lines included): 2.7-3.4 characters
@@ -63,7 +63,7 @@ class Window:
 
     @property
     def numbered_code(self) -> str:
-        text = self.unit.text.splitlines()
+        text = source_lines(self.unit.text)
         out: list[str] = []
         previous = 0
         for part in self.shown or (self.lines,):

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 
 from secreview.llm import prompts
 from secreview.llm.chunker import routed_windows, windows
-from secreview.models import CodeUnit, Finding, LineRange, Review, RoutedPart, UnitRouting
+from secreview.models import CodeUnit, Finding, LineRange, Review, RoutedPart, UnitRouting, source_lines
 from secreview.sinks import SINK, SOURCE, TABLES, Table
 
 CHANGED = "changed lines"
@@ -182,7 +182,7 @@ def _strays(unit: CodeUnit, split: Split, decisions: list[Decision], hints: Sequ
     """Static findings and changed lines that fall in no part (an import line, say) are still sent: a part of
     their own, at module level."""
     covered = _line_set(r for d in decisions for r in d.part.ranges)
-    lines = unit.text.splitlines()
+    lines = source_lines(unit.text)
     wanted: list[tuple[LineRange, tuple[str, str]]] = []
     for hint in hints:
         span = LineRange(start=hint.start_line, end=max(hint.end_line, hint.start_line))
@@ -204,7 +204,7 @@ def _strays(unit: CodeUnit, split: Split, decisions: list[Decision], hints: Sequ
 
 def split_unit(unit: CodeUnit) -> Split:
     """The unit's parts: functions and methods, and the module-level code (see the module's docstring)."""
-    lines = unit.text.splitlines()
+    lines = source_lines(unit.text)
     if unit.language == "python":
         return _split_python(unit.text, lines)
     if unit.language in ("c", "cpp", "java"):
@@ -411,7 +411,7 @@ _JAVA_HEADER = re.compile(r"^\s*(package|import)\b")
 
 def _split_braces(text: str, lines: list[str], language: str) -> Split:
     code_text, structure = _blank_c_like(text, language)
-    code = code_text.splitlines()
+    code = source_lines(code_text)
     starts = [0] + [i + 1 for i, c in enumerate(structure) if c == "\n"]
 
     def line_of(index: int) -> int:

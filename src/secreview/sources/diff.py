@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from unidiff.patch import PatchedFile, PatchSet
 
@@ -29,6 +29,12 @@ def added_line_ranges(patched: PatchedFile) -> list[LineRange]:
     return ranges
 
 
+def _leaves_root(path: str) -> bool:
+    """An absolute path, or one through '..': a diff must never lead the review to files outside the repository."""
+    pure = PurePosixPath(path)
+    return pure.is_absolute() or ".." in pure.parts
+
+
 @dataclass(frozen=True)
 class NewText:
     """The new side of a changed file, where it lies on disk (if it does), and a note for coverage."""
@@ -48,6 +54,9 @@ def units_from_patch(
     for patched in patch:
         path = patched.path
         if patched.is_removed_file:
+            continue
+        if _leaves_root(path):
+            result.skipped.append(SkippedTarget(target=path, reason="path leads outside the repository: not read"))
             continue
         if language_of(path) not in languages:
             result.out_of_scope += 1

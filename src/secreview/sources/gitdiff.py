@@ -1,8 +1,10 @@
-"""`--diff REV`: the lines a git revision range changed, with its commit messages as context."""
+"""`--diff REV`: the lines a git revision range changed, with its commit messages as context;
+`--staged`: the lines `git diff --cached` adds, read from the index (what the next commit will hold)."""
 
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +54,43 @@ def _split_range(rev: str) -> tuple[str, str | None]:
     return rev, None
 
 
+def _collect_in_work_tree(target: str, root: Path, collect: Callable[[Path], SourceResult]) -> SourceResult:
+    """Run `collect` at the top of root's git work tree; any git failure skips `target` with git's reason."""
+    try:
+        toplevel = git_toplevel(root)
+        if toplevel is None:
+            raise GitError(f"{root} is not inside a git repository")
+        return collect(toplevel)
+    except GitError as error:
+        return SourceResult(skipped=[SkippedTarget(target=target, reason=str(error))])
+
+
+def _diff(toplevel: Path, *args: str) -> PatchSet:
+    """`git diff ARGS` as a parsed patch, in the fixed form the parser expects whatever the user's git config."""
+    diff = git(
+        toplevel,
+        "-c",
+        "core.quotepath=off",
+        "diff",
+        "--no-color",
+        "--no-ext-diff",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        *args,
+        "--",
+    )
+    return PatchSet(diff.decode("utf-8", errors="replace"))
+
+
+def _blob_text(toplevel: Path, spec: str, max_bytes: int) -> NewText:
+    """The text of a blob git names `spec` (`REV:path`, or `:path` for the index), not the file on disk."""
+    try:
+        blob = git(toplevel, "show", spec)
+    except GitError as error:
+        raise UnreadableSourceError(str(error)) from None
+    return NewText(decode_source(blob, max_bytes))
+
+
 @dataclass
 class GitDiffSource:
     rev: str
@@ -60,31 +99,14 @@ class GitDiffSource:
     max_bytes: int
 
     def collect(self) -> SourceResult:
-        try:
-            return self._collect()
-        except GitError as error:
-            return SourceResult(skipped=[SkippedTarget(target=f"--diff {self.rev}", reason=str(error))])
+        return _collect_in_work_tree(f"--diff {self.rev}", self.root, self._collect)
 
-    def _collect(self) -> SourceResult:
-        toplevel = git_toplevel(self.root)
-        if toplevel is None:
-            raise GitError(f"{self.root} is not inside a git repository")
+    def _collect(self, toplevel: Path) -> SourceResult:
         left, right = _split_range(self.rev)
         for revision in (left, right):
             if revision is not None:
                 _verify_revision(toplevel, revision)
-        diff = git(
-            toplevel,
-            "-c",
-            "core.quotepath=off",
-            "diff",
-            "--no-color",
-            "--no-ext-diff",
-            "--src-prefix=a/",
-            "--dst-prefix=b/",
-            self.rev,
-            "--",
-        )
+        patch = _diff(toplevel, self.rev)
         log_range = self.rev if right is not None else f"{left}..HEAD"
         messages = git(toplevel, "log", "--format=%B%x00", log_range, "--").decode(errors="replace")
         commit_message = "\n\n".join(m.strip() for m in messages.split("\0") if m.strip()) or None
@@ -92,12 +114,26 @@ class GitDiffSource:
         def load_new_text(patched: PatchedFile) -> NewText:
             if right is None:
                 disk_path = toplevel / patched.path
-                return NewText(read_source(disk_path, self.max_bytes), disk_path)
-            try:
-                blob = git(toplevel, "show", f"{right}:{patched.path}")
-            except GitError as error:
-                raise UnreadableSourceError(str(error)) from None
-            return NewText(decode_source(blob, self.max_bytes))
+                return NewText(read_source(disk_path, self.max_bytes, toplevel), disk_path)
+            return _blob_text(toplevel, f"{right}:{patched.path}", self.max_bytes)
 
-        patch = PatchSet(diff.decode("utf-8", errors="replace"))
         return units_from_patch(patch, load_new_text, self.languages, commit_message)
+
+
+@dataclass
+class StagedSource:
+    """What `git commit` would record now; no commit message exists yet. Works before the first commit
+    (git then compares the index with the empty tree)."""
+
+    root: Path
+    languages: frozenset[str]
+    max_bytes: int
+
+    def collect(self) -> SourceResult:
+        return _collect_in_work_tree("--staged", self.root, self._collect)
+
+    def _collect(self, toplevel: Path) -> SourceResult:
+        def load_new_text(patched: PatchedFile) -> NewText:
+            return _blob_text(toplevel, f":{patched.path}", self.max_bytes)
+
+        return units_from_patch(_diff(toplevel, "--cached"), load_new_text, self.languages, commit_message=None)

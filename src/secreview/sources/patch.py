@@ -11,7 +11,7 @@ from unidiff.patch import PatchedFile, PatchSet
 from secreview.models import SkippedTarget
 from secreview.sources.diff import NewText, units_from_patch
 from secreview.sources.interface import SourceResult
-from secreview.sources.reading import UnreadableSourceError, read_source
+from secreview.sources.reading import UnreadableSourceError, check_size, read_source
 
 HUNKS_ONLY_NOTE = "file not found locally or does not match the patch: reviewed the patch's hunks only"
 
@@ -43,15 +43,18 @@ def apply_patch(lines: list[str], patched: PatchedFile) -> list[str]:
     return new
 
 
-def hunks_only(patched: PatchedFile) -> list[str]:
-    """The new-side lines the patch shows, at their own line numbers, blank elsewhere."""
+def hunks_only(patched: PatchedFile, max_bytes: int) -> list[str]:
+    """The new-side lines the patch shows, at their own line numbers, blank elsewhere. A hunk at line 10**9
+    would need a gigabyte of blank lines: the size limit applies (one byte per line at least)."""
     shown: dict[int, str] = {
         line.target_line_no: line.value.rstrip("\r\n")
         for hunk in patched
         for line in hunk
         if line.target_line_no is not None and not line.is_removed
     }
-    return [shown.get(number, "") for number in range(1, max(shown, default=0) + 1)]
+    last = max(shown, default=0)
+    check_size(last, max_bytes)
+    return [shown.get(number, "") for number in range(1, last + 1)]
 
 
 @dataclass
@@ -76,7 +79,7 @@ class PatchSource:
     def _new_text(self, patched: PatchedFile) -> NewText:
         disk_path = self.root / patched.path
         try:
-            text: str | None = read_source(disk_path, self.max_bytes)
+            text: str | None = read_source(disk_path, self.max_bytes, self.root)
         except UnreadableSourceError:
             if disk_path.exists():
                 raise
@@ -85,7 +88,9 @@ class PatchSource:
         if text is not None and lines is not None and _matches(lines, patched, "target"):
             return NewText(text, disk_path)  # the patch is already applied
         if lines is not None and _matches(lines, patched, "source"):
-            return NewText("\n".join(apply_patch(lines, patched)) + "\n")
+            applied = apply_patch(lines, patched)
+            if _matches(applied, patched, "target"):  # hunk headers can lie about where the new lines go
+                return NewText("\n".join(applied) + "\n")
         if patched.is_added_file:
-            return NewText("\n".join(hunks_only(patched)) + "\n")
-        return NewText("\n".join(hunks_only(patched)) + "\n", note=HUNKS_ONLY_NOTE)
+            return NewText("\n".join(hunks_only(patched, self.max_bytes)) + "\n")
+        return NewText("\n".join(hunks_only(patched, self.max_bytes)) + "\n", note=HUNKS_ONLY_NOTE)

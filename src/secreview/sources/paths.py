@@ -13,7 +13,7 @@ import pathspec
 from secreview.models import CodeUnit, SkippedTarget
 from secreview.sources.interface import SourceResult
 from secreview.sources.languages import language_of
-from secreview.sources.reading import UnreadableSourceError, read_source
+from secreview.sources.reading import UnreadableSourceError, is_inside, read_source
 
 # Never walked into when the directory is not a git work tree (git's own ignore rules apply otherwise).
 _ALWAYS_SKIPPED_DIRS = frozenset(
@@ -21,13 +21,20 @@ _ALWAYS_SKIPPED_DIRS = frozenset(
 )
 
 
+def located(path: Path) -> Path:
+    """Where a file is: absolute, its folders' links resolved, but not its own (a link's target is not where the
+    file is, and a link loop has none)."""
+    absolute = Path(os.path.abspath(path))
+    return Path(os.path.realpath(absolute.parent)) / absolute.name
+
+
 def display_path(path: Path, root: Path) -> str:
     """Path relative to the review root with forward slashes; absolute if it lies outside the root."""
-    resolved = path.resolve()
+    where = located(path)
     try:
-        return resolved.relative_to(root.resolve()).as_posix()
+        return where.relative_to(root.resolve()).as_posix()
     except ValueError:
-        return resolved.as_posix()
+        return where.as_posix()
 
 
 def _git_listed_files(directory: Path) -> list[Path] | None:
@@ -75,26 +82,37 @@ class PathSource:
         for name in self.paths:
             path = Path(name)
             if path.is_dir():
+                within = self._boundary(path.resolve())
                 files = _git_listed_files(path)
                 for file in sorted(files) if files is not None else _walked_files(path):
                     shown = display_path(file, self.root)
-                    if shown in seen or excluded.match_file(shown) or not file.is_file():
+                    # Links, loops and pipes go on to reading, which says why they are not reviewed.
+                    if shown in seen or excluded.match_file(shown) or file.is_dir() or not os.path.lexists(file):
                         continue
                     if language_of(file) in self.languages:
                         seen.add(shown)
-                        self._add_file(file, shown, result, named=False)
+                        self._add_file(file, shown, result, named=False, within=within)
                     else:
                         result.out_of_scope += 1
-            elif path.is_file():
+            elif os.path.lexists(path):  # a file, or a link, pipe... that reading turns down with a reason
                 shown = display_path(path, self.root)
+                within = self._boundary(located(path).parent)
                 if shown not in seen:
                     seen.add(shown)
-                    self._add_file(path, shown, result, named=True)
+                    if within != self.root.resolve():
+                        result.note(shown, f"outside the repository under review ({self.root}): reviewed as named")
+                    self._add_file(path, shown, result, named=True, within=within)
             else:
                 result.skipped.append(SkippedTarget(target=name, reason="no such file or directory"))
         return result
 
-    def _add_file(self, path: Path, shown: str, result: SourceResult, named: bool) -> None:
+    def _boundary(self, folder: Path) -> Path:
+        """What files found from a named folder may be read from: the review root, or for a folder named outside
+        it, that folder (what the user named is reviewed; a link inside it is not followed any further out)."""
+        root = self.root.resolve()
+        return root if is_inside(folder, root) else folder
+
+    def _add_file(self, path: Path, shown: str, result: SourceResult, named: bool, within: Path) -> None:
         language = language_of(path)
         if language is None or language not in self.languages:
             supported = ", ".join(sorted(self.languages))
@@ -103,7 +121,7 @@ class PathSource:
             result.skipped.append(SkippedTarget(target=shown, reason=reason))
             return
         try:
-            text = read_source(path, self.max_bytes)
+            text = read_source(path, self.max_bytes, within)
         except UnreadableSourceError as error:
             result.skipped.append(SkippedTarget(target=shown, reason=str(error)))
             return

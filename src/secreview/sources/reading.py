@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 _BINARY_SNIFF_BYTES = 8192
+_SPECIAL_FILES = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFDIR: "a directory",
+}
 
 
 class UnreadableSourceError(Exception):
@@ -35,10 +44,29 @@ def decode_source(data: bytes, max_bytes: int) -> str:
         ) from None
 
 
-def read_source(path: Path, max_bytes: int) -> str:
-    """Read a file from disk, checking its size before reading it."""
+def _without_blocking(name: str, flags: int) -> int:
+    """Open without waiting: opening a named pipe for reading would otherwise wait for a writer forever."""
+    return os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Is path the folder or under it (both already resolved)?"""
+    return path == folder or folder in path.parents
+
+
+def read_source(path: Path, max_bytes: int, within: Path | None = None) -> str:
+    """Read a regular file from disk, checking its size before reading it. With `within`, a file whose real
+    location (symbolic links followed) lies outside that folder is not read: a link in the reviewed tree must
+    not carry the review, and the report with its quoted code, to files elsewhere on the machine."""
     try:
-        check_size(path.stat().st_size, max_bytes)
-        return decode_source(path.read_bytes(), max_bytes)
+        if within is not None and not is_inside(Path(os.path.realpath(path)), Path(os.path.realpath(within))):
+            raise UnreadableSourceError(f"a symbolic link leads outside {within}: not followed")
+        with open(path, "rb", opener=_without_blocking) as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                kind = _SPECIAL_FILES.get(stat.S_IFMT(info.st_mode), "a special file")
+                raise UnreadableSourceError(f"not a regular file ({kind})")
+            check_size(info.st_size, max_bytes)
+            return decode_source(handle.read(), max_bytes)
     except OSError as error:
         raise UnreadableSourceError(f"cannot read: {error.strerror or error}") from None
