@@ -124,6 +124,19 @@ def smollm2_env(**more: str) -> dict[str, str]:
     }
 
 
+# What differs between two runs of the same review: when it ran and how long things took.
+TIMING_FIELDS = frozenset({"duration_s", "latency_s", "server_ms", "started_at"})
+
+
+def without_timings(value: object) -> object:
+    """A JSON review (or part of one) without its timing fields, for comparing runs."""
+    if isinstance(value, dict):
+        return {key: without_timings(item) for key, item in value.items() if key not in TIMING_FIELDS}
+    if isinstance(value, list):
+        return [without_timings(item) for item in value]
+    return value
+
+
 def chat_answer(content: str, prompt_tokens: int = 3, completion_tokens: int = 1, finish_reason: str = "stop") -> bytes:
     return json.dumps(
         {

@@ -13,7 +13,16 @@ from typing import Any
 
 import pytest
 
-from conftest import SQL_INJECTION, FaultServer, chat_answer, run_secreview, smollm2_env, smollm2_path, sql_defect
+from conftest import (
+    SQL_INJECTION,
+    FaultServer,
+    chat_answer,
+    run_secreview,
+    smollm2_env,
+    smollm2_path,
+    sql_defect,
+    without_timings,
+)
 from secreview.api import ReviewRequest, open_backend, run_review
 from secreview.backends.embedded import EmbeddedBackend
 from secreview.backends.interface import ChatRequest
@@ -23,7 +32,6 @@ from secreview.engines.budget import BudgetSpentError, TokenBudget
 
 CODE = SQL_INJECTION
 DEFECT = sql_defect()
-TIMING_FIELDS = frozenset({"duration_s", "latency_s", "server_ms"})
 
 
 def answer(*defects: dict[str, Any], prompt_tokens: int = 50, completion_tokens: int = 20) -> bytes:
@@ -39,14 +47,6 @@ def url(server: FaultServer) -> str:
 def write_files(folder: Path, names: list[str], text: str = CODE) -> None:
     for name in names:
         (folder / name).write_text(text)
-
-
-def without_timings(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: without_timings(item) for key, item in value.items() if key not in TIMING_FIELDS}
-    if isinstance(value, list):
-        return [without_timings(item) for item in value]
-    return value
 
 
 # 4500 tokens reported for the first call: a 5000-token budget has too little left for any second call.
@@ -184,7 +184,7 @@ def test_jobs_review_files_at_once_with_the_report_of_one_job(fault_server: Faul
 
 @pytest.mark.parametrize("fault_server", [([],)], indirect=True)
 def test_the_rate_limit_spaces_requests_from_all_threads(fault_server: FaultServer):
-    backend = open_backend(Settings(base_url=url(fault_server), cache=False, jobs=5, rate_limit=10))
+    backend = open_backend(Settings(base_url=url(fault_server), cache=False, redact=False, jobs=5, rate_limit=10))
     assert isinstance(backend, OpenAICompatibleBackend)
     hello = ChatRequest(messages=[{"role": "user", "content": "Say hi"}], max_tokens=4)
     threads = [threading.Thread(target=backend.complete, args=(hello,)) for _ in range(5)]

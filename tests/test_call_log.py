@@ -120,7 +120,7 @@ def test_a_logged_answer_comes_back_as_it_was_and_only_for_the_same_key(tmp_path
         (row,) = db.execute("SELECT model, backend, request, response, prompt_tokens, created FROM calls").fetchall()
         assert row[:2] == ("m-2024", IDENTITY["base_url"]) and json.loads(row[2])["json_schema"] == SCHEMA
         assert row[3] == ANSWER.text and row[4] == 40 and row[5].endswith("+00:00")
-        assert db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone() == ("1",)
+        assert db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone() == ("2",)
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     log.close()
 
@@ -144,7 +144,7 @@ def test_stats_count_calls_and_what_reuse_saved_and_clear_removes_them(tmp_path:
     assert (stats["calls"], stats["distinct_keys"]) == (3, 2)
     assert (stats["prompt_tokens"], stats["completion_tokens"]) == (120, 36)
     assert (stats["hits"], stats["tokens_saved"]) == (1, 52) and stats["size_bytes"] > 0
-    assert log.clear() == 3
+    assert log.clear() == {"calls": 3, "static_results": 0}
     assert log.stats()["calls"] == 0 and log.lookup(call_key(IDENTITY, ask("a"))) is None
     log.close()
 
@@ -312,7 +312,7 @@ def test_the_cache_setting_decides_whether_the_backend_is_wrapped(tmp_path: Path
     assert load_settings(tmp_path, environ={}).cache is False
     assert load_settings(tmp_path, environ={"SECREVIEW_CACHE": "1"}).cache is True
     assert load_settings(tmp_path, {"cache": False}, environ={"SECREVIEW_CACHE": "1"}).cache is False
-    remote = Settings(engine="llm", base_url="http://127.0.0.1:1/v1")
+    remote = Settings(engine="llm", base_url="http://127.0.0.1:1/v1", redact=False)  # test_redaction: the wrapper
     assert isinstance(open_backend(remote), CachedBackend)
     assert isinstance(open_backend(remote.model_copy(update={"cache": False})), OpenAICompatibleBackend)
 

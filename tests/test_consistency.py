@@ -9,7 +9,16 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA, SQL_INJECTION, FaultServer, chat_answer, run_secreview, smollm2_env, sql_defect
+from conftest import (
+    DATA,
+    SQL_INJECTION,
+    FaultServer,
+    chat_answer,
+    run_secreview,
+    smollm2_env,
+    sql_defect,
+    without_timings,
+)
 from secreview import aggregate
 from secreview.api import ReviewRequest, run_review
 from secreview.backends.openai_http import OpenAICompatibleBackend
@@ -81,7 +90,8 @@ def test_a_majority_keeps_a_finding_and_a_lone_sample_does_not(fault_server: Fau
 
 @pytest.mark.parametrize("fault_server", [(THREE_SAMPLES,)], indirect=True)
 def test_min_support_one_keeps_what_any_sample_said(fault_server: FaultServer, tmp_path: Path):
-    review = review_with([model_engine(fault_server, 3)], tmp_path, engine="llm", samples=3, min_support=1)
+    settings = {"engine": "llm", "samples": 3, "min_support": 1, "model_findings": "all"}
+    review = review_with([model_engine(fault_server, 3)], tmp_path, **settings)
     found = by_cwe(review)
     assert sorted(found, key=str) == [79, 89]  # clustered by CWE family: the XSS is not the SQL injection
     assert (found[79].support, found[79].samples) == (1, 3)
@@ -171,6 +181,27 @@ def test_samples_cluster_by_cwe_family_and_overlapping_lines():
     assert [(f.cwe, f.start_line, f.end_line, f.support) for f in findings] == [(89, 6, 6, 3), (79, 11, 11, 1)]
 
 
+def test_a_model_only_finding_needs_a_sink_of_its_kind_or_a_second_sample():
+    # db.py: lines 5-6 build and run an SQL query (cursor.execute); line 11 returns markup (no sink)
+    raw = [sampled(0, 89, 6), sampled(0, 79, 11), sampled(0, 200, 5), sampled(1, 22, 11), sampled(2, 22, 11)]
+    findings, left_out, unconfirmed = aggregate.judge_votes(raw, {"db.py": UNIT}, {"db.py": 3}, 1, confirm=True)
+    assert [(f.cwe, f.start_line, f.support) for f in findings] == [
+        (89, 6, 1),  # one sample, but cursor.execute is on its line: a sink of its kind
+        (22, 11, 2),  # no sink of its kind, but two samples agree
+    ]
+    assert [(f.cwe, f.start_line) for f in unconfirmed] == [(200, 5), (79, 11)]  # one sample, nothing backs it
+    assert not left_out
+    without = aggregate.judge_votes(raw, {"db.py": UNIT}, {"db.py": 3}, 1)  # confirm off: every finding stays
+    assert len(without.findings) == 4 and not without.unconfirmed
+
+
+def test_a_static_finding_needs_no_confirmation():
+    backed = [sampled(0, 79, 11), *(f.model_copy(update={"evidence": [e.model_copy(update={"engine": "semgrep",
+              "sample": None}) for e in f.evidence]}) for f in [sampled(0, 79, 11)])]  # fmt: skip
+    (finding,) = aggregate.judge_votes(backed, {"db.py": UNIT}, {"db.py": 1}, 1, confirm=True).findings
+    assert finding.engines == ["llm", "semgrep"]
+
+
 def test_one_sample_saying_it_twice_is_one_vote():
     (finding,) = aggregate.judge([sampled(0, 89, 5), sampled(0, 89, 6)], {"db.py": UNIT}, {"db.py": 3})
     assert (finding.support, finding.samples) == (1, 3)
@@ -188,18 +219,6 @@ def test_confidence_grows_with_support():
 
 
 # --- determinism -------------------------------------------------------------------------------------------
-
-TIMING_FIELDS = frozenset({"duration_s", "latency_s", "server_ms"})
-
-
-def without_timings(value: object) -> object:
-    if isinstance(value, dict):
-        return {key: without_timings(item) for key, item in value.items() if key not in TIMING_FIELDS}
-    if isinstance(value, list):
-        return [without_timings(item) for item in value]
-    return value
-
-
 @pytest.mark.parametrize("fault_server", [(THREE_SAMPLES * 2,)], indirect=True)
 @pytest.mark.parametrize("output_format", ["md", "sarif", "json"])
 def test_the_same_answers_give_the_same_report_byte_for_byte(
@@ -235,11 +254,11 @@ def test_the_same_answers_give_the_same_report_byte_for_byte(
         assert reports[0] == reports[1]
     if output_format == "md":
         assert "**agreed by**: 2 of 3 samples" in reports[0] and "**agreed by**: 1 of 3 samples" in reports[0]
+        assert reports[0].index("## Observations (not defects)") < reports[0].index("1 of 3 samples")
     if output_format == "sarif":
         results = json.loads(reports[0])["runs"][0]["results"]
         assert [(r["ruleId"], r["properties"]["support"], r["properties"]["samples"]) for r in results] == [
-            ("CWE-89", 2, 3),
-            ("CWE-79", 1, 3),
+            ("CWE-89", 2, 3),  # the XSS one sample saw, with no sink of its kind on its line, is an observation
         ]
 
 

@@ -19,9 +19,10 @@ import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
-from secreview import cwe
-from secreview.models import NO_DEFECTS_VERDICT, CodeContext, CodeUnit, Finding, Severity
+from secreview import cwe, redaction, sinks
+from secreview.models import NO_DEFECTS_VERDICT, CodeContext, CodeUnit, Finding, Severity, source_lines
 
 _MAX_QUOTED_LINES = 12
 _CONTEXT_LINES = 3  # shown either side of the flagged lines
@@ -70,6 +71,7 @@ _WEAKNESS_NAMES = (
 )
 _MAX_CONFIDENCE = 0.99
 _DISPUTE_WEIGHT = 0.5  # all samples disputing a static finding halve its confidence
+_AGREEING_SAMPLES = 2  # samples that must agree to confirm a model-only finding without a sink of its kind
 
 
 def _ground(finding: Finding, unit: CodeUnit) -> Finding | None:
@@ -89,16 +91,22 @@ def _squash(text: str) -> str:
 
 def _align_to_quote(finding: Finding, unit: CodeUnit) -> Finding | None:
     """Models quote the code they flag and often miscount lines: move the range to where the quote is
-    (within a few lines), or drop the finding if the quoted code is not there at all."""
+    (within a few lines), or drop the finding if the quoted code is not there at all. A remote model saw
+    secrets as placeholders (secreview.redaction) and quotes them so: a placeholder stands for any text."""
     quote = next((_squash(e.quote.splitlines()[0]) for e in finding.evidence if e.quote.strip()), "")
     if not quote:
         return finding
-    lines = unit.text.splitlines()
+    redacted = redaction.quote_pattern(quote)
+    lines = source_lines(unit.text)
     for offset in _QUOTE_SEARCH_OFFSETS:
         number = finding.start_line + offset
         if 1 <= number <= len(lines):
             line = _squash(lines[number - 1])
-            if quote in line or (len(line) >= _MIN_PARTIAL_QUOTE and line in quote):
+            if (
+                quote in line
+                or (len(line) >= _MIN_PARTIAL_QUOTE and line in quote)
+                or (redacted is not None and redacted.search(line))
+            ):
                 span = finding.end_line - finding.start_line
                 return finding.model_copy(update={"start_line": number, "end_line": number + span})
     return None
@@ -252,7 +260,15 @@ def judge(
 
     `samples` maps a path to the number of samples drawn over it (each window of it answered that many times);
     findings that fewer than `min_support` samples reported, and no unsampled engine, are left out."""
-    return judge_votes(raw, units, samples, min_support)[0]
+    return judge_votes(raw, units, samples, min_support).findings
+
+
+class Judged(NamedTuple):
+    """What judging made of the raw findings: the reportable ones, and the others with why they are not."""
+
+    findings: list[Finding]
+    left_out: list[Finding]  # reported by fewer than min_support samples
+    unconfirmed: list[Finding]  # model-only claims nothing confirms (see `_confirmed`): observations
 
 
 def judge_votes(
@@ -260,8 +276,12 @@ def judge_votes(
     units: dict[str, CodeUnit],
     samples: Mapping[str, int] | None = None,
     min_support: int = 1,
-) -> tuple[list[Finding], list[Finding]]:
-    """`judge`, and also the findings the vote left out (judged the same way, for the coverage notes)."""
+    confirm: bool = False,
+) -> Judged:
+    """`judge`, and also the findings the vote left out (judged the same way, for the coverage notes).
+
+    With `confirm`, a finding that only a model reports must be confirmed (see `_confirmed`); the others are
+    returned as `unconfirmed`, for the review's observations."""
     grounded = []
     for finding in raw:
         unit = units[finding.path]
@@ -278,10 +298,27 @@ def judge_votes(
     quoted = [_quoted(f, units[f.path]) for f in merged]
     kept: list[Finding] = []
     left_out: list[Finding] = []
+    unconfirmed: list[Finding] = []
     for finding in sorted(quoted, key=lambda f: (f.path, f.start_line, f.end_line, f.cwe or 0, f.title)):
-        voted_out = _is_sampled(finding) and finding.support < min_support
-        (left_out if voted_out else kept).append(finding)
-    return _fingerprinted(kept), _fingerprinted(left_out)
+        if _is_sampled(finding) and finding.support < min_support:
+            left_out.append(finding)
+        elif confirm and _is_sampled(finding) and not _confirmed(finding, units[finding.path]):
+            unconfirmed.append(finding)
+        else:
+            kept.append(finding)
+    return Judged(_fingerprinted(kept), _fingerprinted(left_out), _fingerprinted(unconfirmed))
+
+
+def _confirmed(finding: Finding, unit: CodeUnit) -> bool:
+    """Whether something besides one model answer backs a model-only finding: a second sample that agrees, or a
+    dangerous sink of its kind on its lines (a model claiming SQL injection where no query runs is guessing).
+    On labelled data a small model's unconfirmed claims were nearly all false alarms (docs/benchmarks.md)."""
+    if finding.support >= _AGREEING_SAMPLES:
+        return True
+    if finding.cwe is None:
+        return False
+    lines = source_lines(unit.text)[max(finding.start_line - 1, 0) : finding.end_line]
+    return bool(sinks.confirming_sinks(finding.cwe, lines, unit.language))
 
 
 def left_out_note(left_out: list[Finding], min_support: int, noun: str = "samples") -> str:
@@ -291,6 +328,15 @@ def left_out_note(left_out: list[Finding], min_support: int, noun: str = "sample
         for f in left_out
     )
     return f"left out by the vote (reported by fewer than {min_support} {noun}): {named}"
+
+
+def unconfirmed_note(unconfirmed: list[Finding]) -> str:
+    """The coverage note naming a file's model-only findings that nothing confirmed (listed as observations)."""
+    named = ", ".join(f"{f'CWE-{f.cwe}' if f.cwe is not None else f.title} at line {f.start_line}" for f in unconfirmed)
+    return (
+        f"listed as observations, not defects: {named} (reported by the model alone, with no static finding, "
+        "no dangerous sink of its kind on its lines and no second sample agreeing)"
+    )
 
 
 def verdict(findings: list[Finding], complete: bool) -> str:

@@ -9,29 +9,31 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from secreview import aggregate
+from secreview import aggregate, baseline, suppression
 from secreview.backends import model_store
 from secreview.backends.cached import CachedBackend
 from secreview.backends.call_log import CallLog
 from secreview.backends.embedded import EmbeddedBackend
 from secreview.backends.interface import ChatBackend
 from secreview.backends.openai_http import OpenAICompatibleBackend
+from secreview.backends.redacting import RedactingBackend
 from secreview.config import ConfigError, Settings
 from secreview.engines.bandit import BanditEngine
-from secreview.engines.interface import Engine, EngineResult, EngineUnavailableError
+from secreview.engines.cached import CachedEngine
+from secreview.engines.interface import CacheableEngine, Engine, EngineResult, EngineUnavailableError
 from secreview.engines.llm import LLMEngine
 from secreview.engines.semgrep import SemgrepEngine
 from secreview.llm.freetext import ParsedReview, parse_review
 from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, Review, UnitCoverage, Voting
-from secreview.sources.gitdiff import GitDiffSource, git_toplevel
+from secreview.sources.gitdiff import GitDiffSource, StagedSource, git_toplevel
 from secreview.sources.interface import Source, SourceResult
 from secreview.sources.languages import all_languages
 from secreview.sources.patch import PatchSource
@@ -40,24 +42,31 @@ from secreview.sources.paths import PathSource
 
 @dataclass
 class ReviewRequest:
-    """What to review: paths, or the changes of a git revision range, or a patch (text and its name)."""
+    """What to review: paths, or the changes of a git revision range, or the staged changes (what the next
+    commit would add), or a patch (text and its name)."""
 
     paths: list[str] = field(default_factory=list)
     diff: str | None = None
+    staged: bool = False
     patch_text: str | None = None
     patch_label: str = "-"
 
     def describe(self) -> str:
         if self.diff is not None:
             return f"changes in {self.diff}"
+        if self.staged:
+            return "staged changes"
         if self.patch_text is not None:
             return f"patch {self.patch_label}"
         return " ".join(self.paths)
 
 
-def open_backend(settings: Settings) -> ChatBackend:
+def open_backend(settings: Settings, log: CallLog | None = None) -> ChatBackend:
     """A remote endpoint when one is configured, else the embedded local model (no network, no key);
-    with the `cache` setting (the default), answered from the call log when it already has the answer."""
+    with the `cache` setting (the default), answered from the call log (`log`, else the default one) when
+    it already has the answer.
+    With the `redact` setting (the default), secrets are taken out of what goes to a remote endpoint, before
+    the call log sees it, so the log holds what was sent."""
     backend: ChatBackend
     if settings.base_url:
         backend = OpenAICompatibleBackend(
@@ -81,42 +90,47 @@ def open_backend(settings: Settings) -> ChatBackend:
             threads=settings.threads,
             rate_limit=settings.rate_limit,
         )
-    return CachedBackend(backend, CallLog()) if settings.cache else backend
+    if settings.cache:
+        backend = CachedBackend(backend, log or CallLog())
+    return RedactingBackend(backend) if settings.base_url and settings.redact else backend
 
 
 @contextmanager
 def open_engines(settings: Settings) -> Iterator[list[Engine]]:
     """The engines of the `engine` setting: static is Bandit and Semgrep side by side; llm is the model;
-    hybrid is both, the model getting the static findings as hints. Backends are closed afterwards."""
+    hybrid is both, the model getting the static findings as hints. With the `cache` setting, static results
+    and model answers are reused from one call log (one warning if it cannot be used). Backends and the log
+    are closed afterwards."""
     engines: list[Engine] = []
-    if settings.engine in ("static", "hybrid"):
-        engines += [
-            BanditEngine(skipped_tests=settings.bandit_skip),
-            SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
-        ]
-    if settings.engine == "static":
-        yield engines
-        return
-    backend = open_backend(settings)
-    try:
-        engines.append(
-            LLMEngine(
-                backend,
-                settings.strategy,
-                settings.context_tokens,
-                settings.answer_tokens,
-                temperature=settings.sampling_temperature,
-                seed=settings.seed,
-                samples=settings.samples,
-                route=settings.route == "security",
-                jobs=settings.jobs,
-                max_tokens_total=settings.max_tokens_total,
-                max_tokens_unit=settings.max_tokens_unit,
+    with ExitStack() as stack:
+        log = CallLog() if settings.cache else None
+        if log is not None:
+            stack.callback(log.close)
+        if settings.engine in ("static", "hybrid"):
+            static: list[CacheableEngine] = [
+                BanditEngine(skipped_tests=settings.bandit_skip),
+                SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
+            ]
+            engines += [CachedEngine(engine, log) for engine in static] if log is not None else static
+        if settings.engine != "static":
+            backend = open_backend(settings, log)
+            stack.callback(backend.close)
+            engines.append(
+                LLMEngine(
+                    backend,
+                    settings.strategy,
+                    settings.context_tokens,
+                    settings.answer_tokens,
+                    temperature=settings.sampling_temperature,
+                    seed=settings.seed,
+                    samples=settings.samples,
+                    route=settings.route == "security",
+                    jobs=settings.jobs,
+                    max_tokens_total=settings.max_tokens_total,
+                    max_tokens_unit=settings.max_tokens_unit,
+                )
             )
-        )
         yield engines
-    finally:
-        backend.close()
 
 
 def review_root(start: Path) -> Path:
@@ -127,6 +141,8 @@ def review_root(start: Path) -> Path:
 def _source(request: ReviewRequest, settings: Settings, root: Path, languages: frozenset[str]) -> Source:
     if request.diff is not None:
         return GitDiffSource(request.diff, root, languages, settings.max_file_size)
+    if request.staged:
+        return StagedSource(root, languages, settings.max_file_size)
     if request.patch_text is not None:
         return PatchSource(request.patch_text, request.patch_label, root, languages, settings.max_file_size)
     return PathSource(request.paths, root, languages, settings.max_file_size, settings.exclude)
@@ -210,30 +226,44 @@ def run_review(
         with open_engines(settings) as opened:
             return run_review(request, settings, start, opened)
     began, started_at = time.perf_counter(), utc_now()
+    accepted = baseline.load(settings.baseline) if settings.baseline is not None else None
     root = review_root(start or Path.cwd())
     languages = frozenset().union(*(engine.languages for engine in engines))
     collected = _source(request, settings, root, languages).collect()
     results = _run_engines(engines, collected.units)
     engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
     coverage = _coverage(collected, engines, results)
-    findings, left_out = aggregate.judge_votes(
+    findings, left_out, unconfirmed = aggregate.judge_votes(
         (finding for result in results for finding in result.findings),
         {u.path: u for u in collected.units},
         _samples_drawn(collected.units, results),
         voting.min_support if voting else 1,
+        confirm=settings.model_findings == "confirmed",
     )
     _note_left_out(coverage, left_out, voting.min_support if voting else 1, "samples")
+    _note_per_unit(coverage, unconfirmed, aggregate.unconfirmed_note)
+    suppressed: list[Finding] = []
+    if settings.suppress:
+        findings, suppressed, notes = suppression.apply_suppressions(findings, {u.path: u for u in collected.units})
+        for unit in coverage.units:
+            unit.notes.extend(notes.get(unit.path, []))
+    baseline_use = None
+    if accepted is not None:
+        findings, baseline_use = baseline.apply(findings, accepted)
     return Review(
         tool_version=metadata.version("secreview"),
         target=request.describe(),
         commit_message=collected.commit_message,
         engines=engine_info,
         findings=findings,
+        observations=unconfirmed,
         verdict=aggregate.verdict(findings, coverage.complete),
         complete=coverage.complete,
         coverage=coverage,
         model_calls=[call for result in results for call in result.calls],
         voting=voting,
+        suppressed=suppressed,
+        baseline=baseline_use,
         started_at=started_at,
         duration_s=round(time.perf_counter() - began, 3),
     )
@@ -256,10 +286,15 @@ def _samples_drawn(units: Sequence[CodeUnit], results: list[EngineResult]) -> di
 
 def _note_left_out(coverage: Coverage, left_out: list[Finding], min_support: int, noun: str) -> None:
     """Name the findings the vote left out in their unit's coverage notes: left out, never silently dropped."""
+    _note_per_unit(coverage, left_out, lambda mine: aggregate.left_out_note(mine, min_support, noun))
+
+
+def _note_per_unit(coverage: Coverage, findings: list[Finding], note: Callable[[list[Finding]], str]) -> None:
+    """Add one coverage note to each unit that has some of `findings`, naming them."""
     for unit in coverage.units:
-        mine = [finding for finding in left_out if finding.path == unit.path]
+        mine = [finding for finding in findings if finding.path == unit.path]
         if mine:
-            unit.notes.append(aggregate.left_out_note(mine, min_support, noun))
+            unit.notes.append(note(mine))
 
 
 def _verdict_tally(reviews: Sequence[tuple[str, str]], parsed: Sequence[ParsedReview]) -> list[str]:
@@ -291,10 +326,10 @@ def parse_reviews(reviews: Sequence[tuple[str, str]], code_path: Path, settings:
         for index, (name, text) in enumerate(reviews)
     ]
     units, drawn = {unit.path: unit}, {unit.path: len(reviews)}
-    findings, left_out = aggregate.judge_votes(
+    findings, left_out, _ = aggregate.judge_votes(
         (f for p in parsed for f in p.findings), units, drawn, voting.min_support
     )
-    observations, left_out_observations = aggregate.judge_votes(
+    observations, left_out_observations, _ = aggregate.judge_votes(
         (f for p in parsed for f in p.observations), units, drawn, voting.min_support
     )
     coverage = Coverage(

@@ -26,35 +26,70 @@ class ConfigError(Exception):
 
 
 class Settings(BaseModel):
+    """Every setting, its default and its description; `secreview init` writes them all from here, so a
+    setting whose default is None needs `examples` (the value shown for it)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    engine: Literal["static", "llm", "hybrid"] = "hybrid"
-    format: Literal["md", "json", "sarif"] = "md"
-    output: Path | None = None
-    fail_on: Severity = Severity.high
+    engine: Literal["static", "llm", "hybrid"] = Field(
+        default="hybrid",
+        description="static: Bandit and Semgrep; llm: the model; hybrid: both, static findings as the model's hints.",
+    )
+    format: Literal["md", "json", "sarif", "github", "gitlab", "review-comments", "html"] = Field(
+        default="md", description="The report's format."
+    )
+    output: Path | None = Field(
+        default=None, examples=["secreview.sarif"], description="Write the report to this file; unset: stdout."
+    )
+    fail_on: Severity = Field(default=Severity.high, description="Exit 1 on a finding of this severity or higher.")
     max_file_size: int = Field(default=2_000_000, gt=0, description="Bytes; larger files are skipped.")
     exclude: list[str] = Field(default_factory=list, description="gitignore-style patterns to leave out.")
-    bandit_skip: list[str] = Field(default_factory=lambda: list(DEFAULT_SKIPPED_TESTS))
+    bandit_skip: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_SKIPPED_TESTS), description="Bandit test ids to leave out."
+    )
     semgrep_timeout: int = Field(default=30, gt=0, description="Seconds per rule and file.")
-    strategy: Literal["structured", "basic", "commit", "cwe-list", "cot"] = "structured"
-    model: str | None = Field(default=None, description="Local model name or GGUF path; the remote model id.")
-    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset: embedded model.")
-    api_key: str | None = Field(default=None, repr=False)
-    context_tokens: int = Field(default=8192, ge=1024)
-    answer_tokens: int = Field(default=1024, ge=64)
+    strategy: Literal["structured", "basic", "commit", "cwe-list", "cot"] = Field(
+        default="structured", description="How the model is asked: the project's JSON schema, or a published prompt."
+    )
+    model: str | None = Field(
+        default=None,
+        examples=["qwen2.5-coder-1.5b"],
+        description="Local model name or GGUF path; the remote model id.",
+    )
+    base_url: str | None = Field(
+        default=None,
+        examples=["http://localhost:8080/v1"],
+        description="OpenAI-compatible endpoint; unset: embedded model.",
+    )
+    api_key: str | None = Field(
+        default=None,
+        repr=False,
+        examples=["sk-..."],
+        description="The endpoint's key; better kept out of files: OPENAI_API_KEY or SECREVIEW_API_KEY.",
+    )
+    context_tokens: int = Field(
+        default=8192, ge=1024, description="The model's context window; larger files are split on definitions."
+    )
+    answer_tokens: int = Field(default=1024, ge=64, description="The most tokens the model may write per answer.")
     temperature: float | None = Field(
-        default=None, ge=0.0, le=2.0, description="None: 0.0 for one sample, 0.7 for several; a value wins."
+        default=None,
+        ge=0.0,
+        le=2.0,
+        examples=[0.7],
+        description="None: 0.0 for one sample, 0.7 for several; a value wins.",
     )
     seed: int = Field(default=0, description="The seed of sample 0; sample i uses seed + i.")
     samples: int = Field(default=1, ge=1, le=50, description="Model answers per window, reconciled by vote.")
     min_support: int | None = Field(
         default=None,
         ge=1,
+        examples=[2],
         description="Samples that must report a finding (static findings are always kept); None: more than half.",
     )
     threads: int | None = Field(
         default=None,
         ge=1,
+        examples=[2],
         description="CPU threads for the embedded model (default: the cores idle when it starts).",
     )
     route: Literal["security", "all"] = Field(
@@ -64,7 +99,13 @@ class Settings(BaseModel):
     )
     cache: bool = Field(
         default=True,
-        description="Log every model call in the call log and answer a repeated one from it; false: neither.",
+        description="Log every model call in the call log and answer a repeated one from it, and keep the Bandit and "
+        "Semgrep results per file there for unchanged files; false: neither.",
+    )
+    redact: bool = Field(
+        default=True,
+        description="Replace secrets (keys, tokens, passwords) by placeholders in what is sent to a remote endpoint "
+        "(base-url); the embedded model needs none. False: send the code as it is.",
     )
     jobs: int = Field(
         default=1,
@@ -72,13 +113,36 @@ class Settings(BaseModel):
         description="Units (files) the model reviews at once; the embedded model gets as many llama.cpp slots.",
     )
     rate_limit: float | None = Field(
-        default=None, gt=0, description="Requests per second to the model, shared by all jobs; None: no limit."
+        default=None,
+        gt=0,
+        examples=[5.0],
+        description="Requests per second to the model, shared by all jobs; None: no limit.",
+    )
+    model_findings: Literal["confirmed", "all"] = Field(
+        default="confirmed",
+        description="confirmed: a defect only the model reports needs a dangerous sink of its kind on its lines or a "
+        "second agreeing sample, else it is listed as an observation; all: every model finding is a defect.",
     )
     max_tokens_total: int | None = Field(
-        default=None, ge=1, description="Model tokens (prompt + answer) for the whole review; None: unlimited."
+        default=None,
+        ge=1,
+        examples=[200_000],
+        description="Model tokens (prompt + answer) for the whole review; None: unlimited.",
     )
     max_tokens_unit: int | None = Field(
-        default=None, ge=1, description="Model tokens (prompt + answer) per unit (file); None: unlimited."
+        default=None,
+        ge=1,
+        examples=[20_000],
+        description="Model tokens (prompt + answer) per unit (file); None: unlimited.",
+    )
+    suppress: bool = Field(
+        default=True,
+        description="Honour suppression comments (secreview.suppression); false: report everything (an audit).",
+    )
+    baseline: Path | None = Field(
+        default=None,
+        examples=["secreview-baseline.json"],
+        description="A baseline file (secreview baseline create): the findings it lists are not reported.",
     )
 
     @property
@@ -107,14 +171,20 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+def secreview_table(path: Path) -> dict[str, Any] | None:
+    """The `[tool.secreview]` table of a pyproject.toml file, None when it has none."""
+    try:
+        table: dict[str, Any] | None = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("secreview")
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from None
+    return table
+
+
 def _from_pyproject(start: Path) -> tuple[dict[str, Any], str]:
     path = find_pyproject(start)
     if path is None:
         return {}, ""
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("secreview", {})
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"cannot read {path}: {error}") from None
+    table = secreview_table(path) or {}
     return {key.replace("-", "_"): value for key, value in table.items()}, f"[tool.secreview] in {path}"
 
 

@@ -8,6 +8,7 @@ contract (see docs/json-schema.md), so renaming a field is a schema change.
 from __future__ import annotations
 
 import hashlib
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Literal
@@ -51,6 +52,16 @@ class LineRange(BaseModel):
         return self.start <= other.end and other.start <= self.end
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines an editor and the static tools count, split at \\n, \\r\\n and \\r only: str.splitlines also splits at
+    form feeds and Unicode line separators, which would shift every line number after one."""
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines[-1] == "" else lines
+
+
 class CodeUnit(BaseModel):
     """One piece of code to review: a whole file, or a file with the changed lines marked."""
 
@@ -74,11 +85,11 @@ class CodeUnit(BaseModel):
 
     @property
     def line_count(self) -> int:
-        return len(self.text.splitlines())
+        return len(source_lines(self.text))
 
     def lines(self, start: int, end: int) -> str:
         """The text of file lines start..end (1-based, inclusive), clipped to the file."""
-        return "\n".join(self.text.splitlines()[max(start, 1) - 1 : end])
+        return "\n".join(source_lines(self.text)[max(start, 1) - 1 : end])
 
     def is_under_review(self, start: int, end: int) -> bool:
         if self.review_lines is None:
@@ -301,7 +312,10 @@ class Review(BaseModel):
     engines: list[EngineInfo] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     observations: list[Finding] = Field(
-        default_factory=list, description="Concerns a review listed while concluding there are no defects."
+        default_factory=list,
+        description="Concerns that are not counted as defects: model-only findings nothing confirmed (no static "
+        "finding, no dangerous sink of its kind on their lines, no second agreeing sample), and for `secreview parse` "
+        "concerns a review listed while concluding there are no defects.",
     )
     verdict: str
     complete: bool

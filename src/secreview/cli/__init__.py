@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import click
 
+from secreview.cli.baseline import baseline_group
 from secreview.cli.bench import bench_command
 from secreview.cli.cache import cache_group
 from secreview.cli.cwe import cwe_command
+from secreview.cli.init import init_command
 from secreview.cli.model import model_group
 from secreview.cli.parse import parse_command
 from secreview.cli.review import review_command
@@ -24,3 +26,5 @@ main.add_command(model_group)
 main.add_command(parse_command)
 main.add_command(bench_command)
 main.add_command(cache_group)
+main.add_command(init_command)
+main.add_command(baseline_group)

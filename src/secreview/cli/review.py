@@ -26,7 +26,7 @@ def warn(text: str) -> None:
     click.echo(f"secreview: {text}", err=True)
 
 
-def _report_gaps(review: Review) -> None:
+def report_gaps(review: Review) -> None:
     """One line on stderr for each thing not reviewed, so a user never mistakes a gap for 'clean'."""
     for skip in review.coverage.skipped:
         warn(f"not reviewed: {skip.target}: {skip.reason}")
@@ -99,6 +99,7 @@ def _read_patch(patch: str) -> str:
 @click.command("review")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--diff", "diff", metavar="REV", help="Review the lines changed since REV (or in A..B).")
+@click.option("--staged", is_flag=True, help="Review the lines staged for the next commit (git diff --cached).")
 @click.option("--patch", "patch", metavar="FILE", help="Review the lines a unified diff adds ('-' reads stdin).")
 @click.option("--engine", type=click.Choice(["static", "llm", "hybrid"]), help="Which engines review [hybrid].")
 @click.option("--strategy", type=click.Choice(STRATEGIES), help="How the model is asked [structured].")
@@ -123,7 +124,12 @@ def _read_patch(patch: str) -> str:
 @click.option(
     "--cache/--no-cache",
     default=None,
-    help="Log model calls and answer repeated ones from the log [cache]; --no-cache: neither.",
+    help="Log model calls and static results; reuse them for unchanged code [cache]; --no-cache: neither.",
+)
+@click.option(
+    "--redact/--no-redact",
+    default=None,
+    help="Replace secrets by placeholders in what is sent to a --base-url endpoint [redact].",
 )
 @click.option("--jobs", type=click.IntRange(1), metavar="N", help="Files the model reviews at once [1].")
 @click.option(
@@ -139,23 +145,39 @@ def _read_patch(patch: str) -> str:
     help="Stop calling the model once the review's calls would pass N tokens (prompt + answer) [no limit].",
 )
 @click.option("--max-tokens-unit", type=click.IntRange(1), metavar="N", help="The same limit for each file [no limit].")
+@click.option(
+    "--suppress/--no-suppress",
+    default=None,
+    help="Honour `secreview: ignore[CWE-n]` and `# nosec` comments [suppress]; --no-suppress: report all (audit).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Leave out the findings this baseline lists (secreview baseline create).",
+)
 def review_command(
-    paths: tuple[str, ...], diff: str | None, patch: str | None, output_format: str | None, **options: Any
+    paths: tuple[str, ...],
+    diff: str | None,
+    staged: bool,
+    patch: str | None,
+    output_format: str | None,
+    **options: Any,
 ) -> None:
-    """Review PATHS (files or directories), a git revision range, or a patch.
+    """Review PATHS (files or directories), a git revision range, the staged changes, or a patch.
 
     Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or
     configuration error; 3 the review is incomplete (something asked for was not reviewed).
     """
-    if sum((bool(paths), diff is not None, patch is not None)) != 1:
-        raise click.UsageError("name one thing to review: PATH..., --diff REV or --patch FILE")
+    if sum((bool(paths), diff is not None, staged, patch is not None)) != 1:
+        raise click.UsageError("name one thing to review: PATH..., --diff REV, --staged or --patch FILE")
     options["exclude"] = list(options["exclude"]) or None
     try:
         settings = load_settings(Path.cwd(), {"format": output_format, **options})
     except ConfigError as error:
         warn(f"error: {error}")
         sys.exit(EXIT_USAGE)
-    request = ReviewRequest(paths=list(paths), diff=diff)
+    request = ReviewRequest(paths=list(paths), diff=diff, staged=staged)
     if patch is not None:
         request.patch_text, request.patch_label = _read_patch(patch), patch
     try:
@@ -167,7 +189,7 @@ def review_command(
     except ConfigError as error:
         warn(f"error: {error}")
         sys.exit(EXIT_USAGE)
-    _report_gaps(review)
+    report_gaps(review)
     _report_budget(review, settings)
     emit(REPORTERS[settings.format].render(review), settings)
     sys.exit(review.exit_code(settings.fail_on))
