@@ -337,3 +337,15 @@ def test_two_samples_on_the_embedded_model(tmp_path: Path):
     else:
         assert "model review failed" in unit["skipped_by"]["llm"] and done.returncode in (1, 3)
         assert "No security defects are detected in the code" not in review["verdict"]
+
+
+@pytest.mark.parametrize("fault_server", [(THREE_SAMPLES,)], indirect=True)
+def test_model_findings_all_reports_what_nothing_confirms(fault_server: FaultServer, tmp_path: Path):
+    write_code(tmp_path)
+    url = f"http://127.0.0.1:{fault_server.server_port}/v1"
+    done = run_secreview(
+        "review", "db.py", "--engine", "llm", "--base-url", url, "--samples", "3", "--min-support", "1",
+        "--model-findings", "all", "--format", "json", cwd=tmp_path, env=NO_CACHE,
+    )  # fmt: skip
+    review = json.loads(done.stdout)
+    assert [f["cwe"] for f in review["findings"]] == [89, 79] and review["observations"] == []

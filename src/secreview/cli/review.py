@@ -122,6 +122,12 @@ def _read_patch(patch: str) -> str:
     help="Send every file whole to the model [only the functions with input, sinks, findings or changes].",
 )
 @click.option(
+    "--model-findings",
+    type=click.Choice(["confirmed", "all"]),
+    help="all: every finding the model alone reports is a defect [confirmed: only with a sink of its kind on its "
+    "lines or a second agreeing sample; the others are observations].",
+)
+@click.option(
     "--cache/--no-cache",
     default=None,
     help="Log model calls and static results; reuse them for unchanged code [cache]; --no-cache: neither.",
