@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -182,17 +187,47 @@ def structured_answer(*defects: dict[str, object], hints: list[dict[str, str]] |
     return chat_answer(json.dumps({"hints": hints or [], "defects": list(defects), "verdict": verdict}), 50, 20)
 
 
-class FaultServer(ThreadingHTTPServer):
-    """Answers each request with the next scripted (status, headers, body); then with ANSWER."""
+@dataclass(frozen=True)
+class Fault:
+    """A misbehaviour in place of an answer: `reset` closes the connection without answering (a TCP reset);
+    `stall` waits `seconds` (past the client's timeout), then answers `answer`; `cut` sends the headers and
+    the first half of `answer`, then closes the connection."""
 
-    def __init__(self, script: list[tuple[int, dict[str, str], bytes]], delay_s: float = 0.0) -> None:
+    kind: Literal["reset", "stall", "cut"]
+    seconds: float = 0.0
+    answer: bytes = ANSWER
+
+
+Step = tuple[int, dict[str, str], bytes] | Fault
+
+
+class FaultServer(ThreadingHTTPServer):
+    """Answers each request with the next scripted step, (status, headers, body) or a Fault; then with ANSWER.
+
+    `by_text` scripts requests per subject: a request whose messages contain one of its keys (e.g. a file
+    name) takes that key's next step, while it has any left, before the shared script."""
+
+    def __init__(self, script: list[Step], delay_s: float = 0.0, by_text: dict[str, list[Step]] | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.script = list(script)
         self.delay_s = delay_s
+        self.by_text = {key: list(steps) for key, steps in (by_text or {}).items()}
         self.lock = threading.Lock()
         self.active = 0
         self.most_active = 0
         self.requests: list[dict] = []
+
+    def next_step(self, body: dict) -> Step:
+        """The step for this request (call with the lock held)."""
+        text = json.dumps(body.get("messages", ""))
+        for key, steps in self.by_text.items():
+            if key in text and steps:
+                return steps.pop(0)
+        return self.script.pop(0) if self.script else (200, {}, ANSWER)
+
+    def requests_about(self, text: str) -> int:
+        """How many requests had `text` in their messages."""
+        return sum(text in json.dumps(body.get("messages", "")) for body in self.requests)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -204,8 +239,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.requests.append(body)
             self.server.active += 1
             self.server.most_active = max(self.server.most_active, self.server.active)
-            step = self.server.script.pop(0) if self.server.script else (200, {}, ANSWER)
+            step = self.server.next_step(body)
         time.sleep(self.server.delay_s)
+        if isinstance(step, Fault):
+            self._misbehave(step)
+            return
         status, headers, payload = step
         self.send_response(status)
         for key, value in headers.items():
@@ -215,6 +253,20 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.lock:  # before the body: a sequential client sends its next request only after it
             self.server.active -= 1
         self.wfile.write(payload)
+
+    def _misbehave(self, fault: Fault) -> None:
+        with self.server.lock:
+            self.server.active -= 1
+        self.close_connection = True
+        if fault.kind == "reset":  # linger 0: close() sends RST, not FIN
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            return
+        time.sleep(fault.seconds)
+        with contextlib.suppress(OSError):  # a client that gave up has closed its end
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(fault.answer)))
+            self.end_headers()
+            self.wfile.write(fault.answer if fault.kind == "stall" else fault.answer[: len(fault.answer) // 2])
 
     def log_message(self, *args: object) -> None:
         """Quiet."""

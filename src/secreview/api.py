@@ -91,6 +91,8 @@ def open_backend(settings: Settings, log: CallLog | None = None) -> ChatBackend:
             rate_limit=settings.rate_limit,
         )
     if settings.cache:
+            timeout_s=settings.request_timeout,
+            max_retries=settings.retries,
         backend = CachedBackend(backend, log or CallLog())
     return RedactingBackend(backend) if settings.base_url and settings.redact else backend
 
@@ -107,6 +109,8 @@ def open_engines(settings: Settings) -> Iterator[list[Engine]]:
         if log is not None:
             stack.callback(log.close)
         if settings.engine in ("static", "hybrid"):
+            timeout_s=settings.request_timeout,
+            max_retries=settings.retries,
             static: list[CacheableEngine] = [
                 BanditEngine(skipped_tests=settings.bandit_skip),
                 SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),

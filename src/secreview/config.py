@@ -118,6 +118,17 @@ class Settings(BaseModel):
         examples=[5.0],
         description="Requests per second to the model, shared by all jobs; None: no limit.",
     )
+    request_timeout: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds to wait for the model's answer to one request; then it has failed (and is retried).",
+    )
+    retries: int = Field(
+        default=4,
+        ge=0,
+        description="Times a failed model request (timeout, lost connection, 429, 5xx, an answer that is not JSON) is "
+        "sent again, with exponential backoff or as Retry-After says; then its file is reported as not reviewed.",
+    )
     model_findings: Literal["confirmed", "all"] = Field(
         default="confirmed",
         description="confirmed: a defect only the model reports needs a dangerous sink of its kind on its lines or a "

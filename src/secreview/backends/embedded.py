@@ -29,17 +29,31 @@ class EmbeddedBackend:
     parallel: int = 1  # llama.cpp's slots: requests it serves at once, each with context_tokens of its own
     threads: int | None = None  # None: the cores idle when the server starts
     rate_limit: float | None = None  # requests per second, None: no limit
+    timeout_s: float = 300.0  # per request: a slow CPU may need more for a long answer
+    max_retries: int = 4
     _server: Any = field(init=False, repr=False, default=None)
     _client: OpenAICompatibleBackend | None = field(init=False, repr=False, default=None)
+    _load_error: BackendError | None = field(init=False, repr=False, default=None)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
     def _started(self) -> OpenAICompatibleBackend:
         with self._lock:
+            if self._load_error is not None:  # a model that failed to load fails again: do not reload it per unit
+                raise self._load_error
             if self._client is None:
-                self._server = _start_server(self)
+                try:
+                    self._server = _start_server(self)
+                except BackendError as error:
+                    self._load_error = error
+                    raise
                 address = str(self._server.listening_address).rstrip("/")
                 self._client = OpenAICompatibleBackend(
-                    f"{address}/v1", self.model, max_concurrency=self.parallel, rate_limit=self.rate_limit
+                    f"{address}/v1",
+                    self.model,
+                    timeout_s=self.timeout_s,
+                    max_retries=self.max_retries,
+                    max_concurrency=self.parallel,
+                    rate_limit=self.rate_limit,
                 )
             return self._client
 
@@ -104,4 +118,18 @@ def _start_server(backend: EmbeddedBackend) -> Any:
     try:
         return xllamacpp.Server(params)
     except Exception as error:  # the binding raises plain RuntimeError/ValueError for a bad model file
-        raise BackendError(f"cannot load the model {backend.model_path}: {error}") from None
+        problem = _load_problem(backend.model_path, error)
+        raise BackendError(f"cannot load the model {backend.model_path}: {problem}") from None
+
+
+def _load_problem(path: Path, error: Exception) -> str:
+    """Why llama.cpp refused the file: its own message ('Failed to init server, please check the input
+    params') does not say that the file is at fault."""
+    try:
+        with path.open("rb") as model:
+            magic = model.read(4)
+    except OSError as read_error:
+        return f"cannot read it ({read_error.strerror or read_error})"
+    if magic != b"GGUF":
+        return "not a GGUF model file (it does not start with 'GGUF')"
+    return f"llama.cpp could not load it ({error}); the file may be corrupt or incomplete"

@@ -1,8 +1,9 @@
 """Any OpenAI-compatible chat completions endpoint (OpenAI, vLLM, Ollama, llama.cpp server, LM Studio).
 
 Standard library HTTP only: timeouts, retries with exponential backoff on 429 and 5xx (honouring
-Retry-After), a limit on concurrent requests and an optional rate limit (requests per second, every
-attempt counted), both shared by all threads using the backend.
+Retry-After) and on timeouts, lost connections, answers cut short and answers that are not JSON; a limit on
+concurrent requests and an optional rate limit (requests per second, every attempt counted), both shared by
+all threads using the backend.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from http.client import HTTPException, IncompleteRead
 from typing import Any
 
 from secreview.backends.interface import BackendError, ChatRequest, Completion
@@ -50,6 +52,19 @@ def request_body(model: str, request: ChatRequest) -> dict[str, Any]:
             "json_schema": {"name": "review", "schema": request.json_schema, "strict": True},
         }
     return body
+
+
+def failure(error: OSError | HTTPException | ValueError, timeout_s: float) -> str:
+    """What went wrong with a request, in words that name the fault (the error's own text can be as terse as
+    'timed out' or 'IncompleteRead(81 bytes read, 82 more expected)')."""
+    reason = getattr(error, "reason", error)  # urllib wraps connection errors in URLError
+    if isinstance(reason, TimeoutError):
+        return f"no answer within the {timeout_s:g} s timeout"
+    if isinstance(error, IncompleteRead):
+        return f"the connection closed mid-answer ({len(error.partial)} bytes read, {error.expected} more expected)"
+    if isinstance(error, ValueError):  # JSONDecodeError, or UnicodeDecodeError: bytes that are no text
+        return f"the answer is not JSON ({error})"
+    return f"the connection failed ({reason})"
 
 
 def parse_completion(payload: dict[str, Any], latency_s: float, attempts: int) -> Completion:
@@ -112,9 +127,8 @@ class OpenAICompatibleBackend:
                 if error.code not in _RETRIED_STATUSES:
                     raise BackendError(problem) from None
                 wait = retry_after_seconds(error.headers.get("Retry-After"))
-            except (urllib.error.URLError, TimeoutError, ConnectionError, json.JSONDecodeError) as error:
-                reason = getattr(error, "reason", error)
-                problem = f"no usable answer from {self.base_url}: {reason}"
+            except (OSError, HTTPException, json.JSONDecodeError, UnicodeDecodeError) as error:
+                problem = f"no usable answer from {self.base_url}: {failure(error, self.timeout_s)}"
             if attempt > self.max_retries:
                 raise BackendError(f"{problem} (gave up after {attempt} attempts)", transient=True)
             if wait is None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
@@ -85,7 +87,21 @@ def emit(text: str, settings: Settings) -> None:
     elif settings.format == "md" and sys.stdout.isatty():
         Console().print(Markdown(text))
     else:
-        click.echo(text, nl=False)
+        try:
+            click.echo(text, nl=False)
+        except OSError as error:  # stdout redirected to a full disk, or a closed pipe
+            warn(f"error: cannot write the report to standard output: {error.strerror or error}")
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second failure at exit
+            sys.exit(EXIT_USAGE)
+
+
+def _terminate_like_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (how CI cancels a job) stops a review as Ctrl-C does: the tools' process groups are ended and what
+    was finished is reported; after a first interrupt, at once."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    sys.exit(128 + signum)
 
 
 def _read_patch(patch: str) -> str:
