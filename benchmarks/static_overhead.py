@@ -217,8 +217,8 @@ def _pss_bytes(pid: int) -> int | None:
     return None
 
 
-def tree_memory(root: int) -> tuple[int, int | None]:
-    """Summed RSS and PSS (None if unreadable) of every descendant of root, root itself excluded."""
+def descendants(root: int) -> dict[int, int]:
+    """Every descendant of root (root itself excluded) -> its RSS in bytes, from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
@@ -232,15 +232,21 @@ def tree_memory(root: int) -> tuple[int, int | None]:
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
         rss[pid] = int(fields[21]) * PAGE
-    descendants: list[int] = []
+    found: dict[int, int] = {}
     pending = list(children.get(root, []))
     while pending:
         pid = pending.pop()
-        descendants.append(pid)
+        found[pid] = rss[pid]
         pending.extend(children.get(pid, []))
-    pss = [_pss_bytes(pid) for pid in descendants]
+    return found
+
+
+def tree_memory(root: int) -> tuple[int, int | None]:
+    """Summed RSS and PSS (None if unreadable) of every descendant of root, root itself excluded."""
+    tree = descendants(root)
+    pss = [_pss_bytes(pid) for pid in tree]
     pss_total = None if any(value is None for value in pss) else sum(value or 0 for value in pss)
-    return sum(rss[pid] for pid in descendants), pss_total
+    return sum(tree.values()), pss_total
 
 
 def measure(command: Command, cwd: Path, logs: Path, repeat: int, interval: float) -> Measurement:

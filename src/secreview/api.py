@@ -7,10 +7,13 @@ review = run_review(ReviewRequest(paths=["src/"]), load_settings(Path.cwd()))
 
 from __future__ import annotations
 
+import atexit
+import signal
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -28,7 +31,13 @@ from secreview.backends.redacting import RedactingBackend
 from secreview.config import ConfigError, Settings
 from secreview.engines.bandit import BanditEngine
 from secreview.engines.cached import CachedEngine
-from secreview.engines.interface import CacheableEngine, Engine, EngineResult, EngineUnavailableError
+from secreview.engines.interface import (
+    CacheableEngine,
+    Engine,
+    EngineResult,
+    EngineUnavailableError,
+    stop_on_ctrl_c,
+)
 from secreview.engines.llm import LLMEngine
 from secreview.engines.semgrep import SemgrepEngine
 from secreview.llm.freetext import ParsedReview, parse_review
@@ -38,6 +47,15 @@ from secreview.sources.interface import Source, SourceResult
 from secreview.sources.languages import all_languages
 from secreview.sources.patch import PatchSource
 from secreview.sources.paths import PathSource
+
+
+class ReviewInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped the review: `review` is what was finished, the other units skipped as "interrupted" (so
+    it is incomplete). A KeyboardInterrupt: a caller that does not look for it stops as on any Ctrl-C."""
+
+    def __init__(self, review: Review) -> None:
+        super().__init__("the review was interrupted")
+        self.review = review
 
 
 @dataclass
@@ -73,6 +91,8 @@ def open_backend(settings: Settings, log: CallLog | None = None) -> ChatBackend:
             settings.base_url,
             settings.model or "default",
             api_key=settings.api_key,
+            timeout_s=settings.request_timeout,
+            max_retries=settings.retries,
             max_concurrency=settings.jobs,
             rate_limit=settings.rate_limit,
         )
@@ -89,10 +109,10 @@ def open_backend(settings: Settings, log: CallLog | None = None) -> ChatBackend:
             parallel=settings.jobs,  # one llama.cpp slot per job, each with the whole context
             threads=settings.threads,
             rate_limit=settings.rate_limit,
-        )
-    if settings.cache:
             timeout_s=settings.request_timeout,
             max_retries=settings.retries,
+        )
+    if settings.cache:
         backend = CachedBackend(backend, log or CallLog())
     return RedactingBackend(backend) if settings.base_url and settings.redact else backend
 
@@ -102,15 +122,13 @@ def open_engines(settings: Settings) -> Iterator[list[Engine]]:
     """The engines of the `engine` setting: static is Bandit and Semgrep side by side; llm is the model;
     hybrid is both, the model getting the static findings as hints. With the `cache` setting, static results
     and model answers are reused from one call log (one warning if it cannot be used). Backends and the log
-    are closed afterwards."""
+    are closed afterwards; after Ctrl-C the model only at exit (see _close_model)."""
     engines: list[Engine] = []
     with ExitStack() as stack:
         log = CallLog() if settings.cache else None
         if log is not None:
             stack.callback(log.close)
         if settings.engine in ("static", "hybrid"):
-            timeout_s=settings.request_timeout,
-            max_retries=settings.retries,
             static: list[CacheableEngine] = [
                 BanditEngine(skipped_tests=settings.bandit_skip),
                 SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
@@ -118,7 +136,7 @@ def open_engines(settings: Settings) -> Iterator[list[Engine]]:
             engines += [CachedEngine(engine, log) for engine in static] if log is not None else static
         if settings.engine != "static":
             backend = open_backend(settings, log)
-            stack.callback(backend.close)
+            stack.enter_context(_close_model(backend))
             engines.append(
                 LLMEngine(
                     backend,
@@ -135,6 +153,22 @@ def open_engines(settings: Settings) -> Iterator[list[Engine]]:
                 )
             )
         yield engines
+
+
+@contextmanager
+def _close_model(backend: ChatBackend) -> Iterator[None]:
+    """Close the backend afterwards; after Ctrl-C only when the process exits. The embedded llama.cpp server
+    stops once it has finished the batch of prompt tokens it is computing (half a minute on 2 cores), and the
+    report of what was finished should not wait for that; a second Ctrl-C ends it at once."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        atexit.register(backend.close)
+        raise
+    except BaseException:
+        backend.close()
+        raise
+    backend.close()
 
 
 def review_root(start: Path) -> Path:
@@ -164,12 +198,14 @@ def _run_engine(engine: Engine, units: Sequence[CodeUnit], hints: Mapping[str, l
 
 def _run_engines(engines: list[Engine], units: Sequence[CodeUnit]) -> list[EngineResult]:
     """Engines without hints run side by side (they are subprocesses); then those that take the
-    others' findings as hints. Results come back in the order of `engines`."""
-    results: dict[int, EngineResult] = {}
+    others' findings as hints. Results come back in the order of `engines`. Ctrl-C stops every engine
+    (Engine.stop): the results hold what was finished."""
     first = [i for i, engine in enumerate(engines) if not engine.wants_hints]
     with ThreadPoolExecutor(max_workers=max(len(first), 1)) as pool:
-        for i, result in zip(first, pool.map(lambda i: _run_engine(engines[i], units, {}), first), strict=True):
-            results[i] = result
+        futures = {i: pool.submit(_run_engine, engines[i], units, {}) for i in first}
+        with stop_on_ctrl_c(*engines):
+            wait(futures.values())
+        results = {i: future.result() for i, future in futures.items()}
     # Hints are the findings as a report would show them: one per defect, whichever engines found it.
     static = aggregate.judge((f for result in results.values() for f in result.findings), {u.path: u for u in units})
     hints: dict[str, list[Finding]] = defaultdict(list)
@@ -179,6 +215,31 @@ def _run_engines(engines: list[Engine], units: Sequence[CodeUnit]) -> list[Engin
         if engine.wants_hints:
             results[i] = _run_engine(engine, units, hints)
     return [results[i] for i in range(len(engines))]
+
+
+@contextmanager
+def _second_ctrl_c_exits() -> Iterator[None]:
+    """While the engines run, the first Ctrl-C stops them (a KeyboardInterrupt that they catch, so a partial
+    report can be written); from then on, a second one ends the process at once, as SIGINT does by default
+    (also while the report is written or the model stops). Only where Python's own handler is in place (the
+    main thread, no handler of the caller's)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+
+    def first(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    finally:
+        if signal.getsignal(signal.SIGINT) is first:  # no Ctrl-C: Python's handler again
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _coverage(collected: SourceResult, engines: list[Engine], results: list[EngineResult]) -> Coverage:
@@ -216,7 +277,9 @@ def run_review(
 
     With `samples` N, the model answers each window N times and the findings are put to the vote (see
     secreview.aggregate): those fewer than `min-support` samples reported, and no static engine, are left out
-    (each named in the coverage notes)."""
+    (each named in the coverage notes).
+
+    Ctrl-C stops the engines: ReviewInterrupted then carries the review of what was finished (see there)."""
     voting = None
     if settings.engine != "static":
         voting = Voting(
@@ -234,7 +297,8 @@ def run_review(
     root = review_root(start or Path.cwd())
     languages = frozenset().union(*(engine.languages for engine in engines))
     collected = _source(request, settings, root, languages).collect()
-    results = _run_engines(engines, collected.units)
+    with _second_ctrl_c_exits():
+        results = _run_engines(engines, collected.units)
     engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
     coverage = _coverage(collected, engines, results)
     findings, left_out, unconfirmed = aggregate.judge_votes(
@@ -254,7 +318,7 @@ def run_review(
     baseline_use = None
     if accepted is not None:
         findings, baseline_use = baseline.apply(findings, accepted)
-    return Review(
+    review = Review(
         tool_version=metadata.version("secreview"),
         target=request.describe(),
         commit_message=collected.commit_message,
@@ -271,6 +335,9 @@ def run_review(
         started_at=started_at,
         duration_s=round(time.perf_counter() - began, 3),
     )
+    if any(result.interrupted for result in results):
+        raise ReviewInterrupted(review)
+    return review
 
 
 def utc_now() -> str:

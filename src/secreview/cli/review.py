@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 from rich.markdown import Markdown
 
-from secreview.api import ReviewRequest, run_review
+from secreview.api import ReviewInterrupted, ReviewRequest, run_review
 from secreview.config import ConfigError, Settings, load_settings
 from secreview.engines.budget import BUDGET_REASON_PREFIX, PER_UNIT
 from secreview.engines.llm import STRATEGIES
@@ -28,15 +28,20 @@ def warn(text: str) -> None:
     click.echo(f"secreview: {text}", err=True)
 
 
+MAX_GAP_LINES = 50  # past this, stderr counts the rest: the report's coverage lists every one
+
+
 def report_gaps(review: Review) -> None:
-    """One line on stderr for each thing not reviewed, so a user never mistakes a gap for 'clean'."""
-    for skip in review.coverage.skipped:
-        warn(f"not reviewed: {skip.target}: {skip.reason}")
+    """One line on stderr for each thing not reviewed, so a user never mistakes a gap for 'clean' (at most
+    MAX_GAP_LINES, then how many more: an interrupted review of a large repository skips thousands)."""
+    lines = [f"not reviewed: {skip.target}: {skip.reason}" for skip in review.coverage.skipped]
     for unit in review.coverage.units:
-        for engine, reason in unit.skipped_by.items():
-            warn(f"{engine} skipped {unit.path}: {reason}")
-        for note in unit.notes:
-            warn(f"note: {unit.path}: {note}")
+        lines += [f"{engine} skipped {unit.path}: {reason}" for engine, reason in unit.skipped_by.items()]
+        lines += [f"note: {unit.path}: {note}" for note in unit.notes]
+    for line in lines[:MAX_GAP_LINES]:
+        warn(line)
+    if len(lines) > MAX_GAP_LINES:
+        warn(f"... and {len(lines) - MAX_GAP_LINES} more gaps and notes: see the report's coverage")
 
 
 def _report_budget(review: Review, settings: Settings) -> None:
@@ -189,7 +194,8 @@ def review_command(
     """Review PATHS (files or directories), a git revision range, the staged changes, or a patch.
 
     Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or
-    configuration error; 3 the review is incomplete (something asked for was not reviewed).
+    configuration error; 3 the review is incomplete (something asked for was not reviewed, e.g. after
+    Ctrl-C, which writes the report of what was finished; a second Ctrl-C quits at once).
     """
     if sum((bool(paths), diff is not None, staged, patch is not None)) != 1:
         raise click.UsageError("name one thing to review: PATH..., --diff REV, --staged or --patch FILE")
@@ -206,6 +212,7 @@ def review_command(
         if sys.stderr.isatty():  # progress on a terminal only; pipes and CI stay quiet
             with Console(stderr=True).status(f"Reviewing {request.describe()}..."):
                 review = run_review(request, settings)
+    signal.signal(signal.SIGTERM, _terminate_like_ctrl_c)
         else:
             review = run_review(request, settings)
     except ConfigError as error:
@@ -215,3 +222,6 @@ def review_command(
     _report_budget(review, settings)
     emit(REPORTERS[settings.format].render(review), settings)
     sys.exit(review.exit_code(settings.fail_on))
+    except ReviewInterrupted as interrupted:  # Ctrl-C: report what was finished; a re-run reuses it from the cache
+        review = interrupted.review
+        warn("interrupted: the report holds what was finished; the rest is marked 'interrupted'")

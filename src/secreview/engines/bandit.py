@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,9 +12,9 @@ from typing import Any
 
 from secreview import cwe
 from secreview.engines import rulebook, workspace
-from secreview.engines.interface import EngineResult, EngineUnavailableError, source_digest
+from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
 from secreview.engines.rulebook import rules_digest, solution_for
-from secreview.engines.workspace import argument_batches, resolved, tool_text, units_on_disk
+from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_text, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
 # Checks that flag an import, an assert, or every subprocess call without a shell ("check for untrusted
@@ -98,9 +97,13 @@ class BanditEngine:
     name: str = "bandit"
     languages: frozenset[str] = frozenset({"python"})
     wants_hints: bool = False
+    _processes: ToolProcesses = field(default_factory=ToolProcesses, init=False, repr=False)
 
     def version(self) -> str:
         return metadata.version("bandit")
+
+    def stop(self) -> None:
+        self._processes.stop()
 
     def cache_key(self) -> dict[str, Any]:
         """Bandit's version, the Python it parses with, the checks skipped, the rules the fix advice comes
@@ -116,9 +119,14 @@ class BanditEngine:
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         result = EngineResult()
         with units_on_disk(units) as by_path:
-            for batch in argument_batches(list(by_path)):
-                # Every `# nosec` reaches secreview.suppression, which decides (and --no-suppress audits).
-                report = run_bandit(batch, self.skipped_tests, ignore_nosec=True)
+            batches = list(argument_batches(list(by_path)))
+            for index, batch in enumerate(batches):
+                try:
+                    # Every `# nosec` reaches secreview.suppression, which decides (and --no-suppress audits).
+                    report = run_bandit(batch, self.skipped_tests, ignore_nosec=True, processes=self._processes)
+                except EngineStoppedError:
+                    result.interrupt(by_path[path].id for rest in batches[index:] for path in rest)
+                    break
                 for item in report.get("results", []):
                     unit = by_path[resolved(item["filename"])]
                     result.findings.append(_finding(item, unit))
@@ -128,16 +136,22 @@ class BanditEngine:
         return result
 
 
-def run_bandit(files: list[str], skipped_tests: Sequence[str] = (), ignore_nosec: bool = False) -> dict[str, Any]:
+def run_bandit(
+    files: list[str],
+    skipped_tests: Sequence[str] = (),
+    ignore_nosec: bool = False,
+    processes: ToolProcesses | None = None,
+) -> dict[str, Any]:
     """Bandit's JSON report on `files` (EngineUnavailableError when it cannot run or answers no JSON); with
-    `ignore_nosec` it also reports the lines a `# nosec` comment marks, as its --ignore-nosec does."""
+    `ignore_nosec` it also reports the lines a `# nosec` comment marks, as its --ignore-nosec does. Run among
+    `processes` (EngineStoppedError once they are stopped)."""
     command = [sys.executable, "-m", "bandit", "--format", "json", "--quiet"]
     if skipped_tests:
         command += ["--skip", ",".join(skipped_tests)]
     if ignore_nosec:
         command.append("--ignore-nosec")
     try:
-        done = subprocess.run([*command, "--", *files], capture_output=True, text=True)
+        done = (processes or ToolProcesses()).run([*command, "--", *files])
     except OSError as error:
         raise EngineUnavailableError(f"cannot run Bandit: {error}") from None
     try:

@@ -3,9 +3,10 @@
 `CachedEngine` wraps an engine whose result on a file depends only on that file and on what the engine's
 `cache_key` names (CacheableEngine). Each unit's result is looked up under a key of both (`result_keys`);
 only the units not found go to the wrapped engine, in one call as without the cache. Each unit it reviewed
-is stored with its findings and notes; a unit it skipped (a parse error, a timeout) is not, so an error is
-never reused. The results live in the call log's file (backends/call_log.py, table static_results), under
-its rules: a log that cannot be used gives one warning and every unit goes to the engine.
+is stored with its findings and notes as soon as the engine returns; a unit it skipped (a parse error, a
+timeout, not finished when Ctrl-C stopped it) is not, so an error or half a result is never reused. The
+results live in the call log's file (backends/call_log.py, table static_results), under its rules: a log
+that cannot be used gives one warning and every unit goes to the engine.
 
 The unit's lines under review (diff mode) are not part of the key: static engines read whole files and
 never look at them.
@@ -75,6 +76,9 @@ class CachedEngine:
     def version(self) -> str:
         return self.inner.version()
 
+    def stop(self) -> None:
+        self.inner.stop()
+
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         """Stored results for the units found, the wrapped engine's for the others; in the order of `units`,
         whichever answered, so a report does not depend on what was stored."""
@@ -100,4 +104,5 @@ class CachedEngine:
             if unit.id not in fresh.skipped:
                 self.log.record_static(keys[unit.id], engine=self.name, path=unit.path, result=_stored(findings, notes))
         result.skipped.update(fresh.skipped)
+        result.interrupted = fresh.interrupted
         return result

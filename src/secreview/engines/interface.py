@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -11,9 +12,17 @@ from typing import Any, Protocol
 
 from secreview.models import CodeUnit, Finding, ModelCall, UnitRouting
 
+INTERRUPTED = "interrupted"
+"""The skip reason of each unit an engine had not finished when the review was stopped (Ctrl-C)."""
+
 
 class EngineUnavailableError(Exception):
     """The engine cannot run at all (tool missing, crashed); str(error) says why."""
+
+
+class EngineStoppedError(Exception):
+    """Raised inside an engine once it is stopped (Engine.stop): ends the work in progress, whose units are
+    then skipped as INTERRUPTED."""
 
 
 @dataclass
@@ -24,9 +33,17 @@ class EngineResult:
     calls: list[ModelCall] = field(default_factory=list)  # model engines: every call and its cost
     samples: dict[str, int] = field(default_factory=dict)  # sampled engines: unit id -> samples drawn per window
     routing: dict[str, UnitRouting] = field(default_factory=dict)  # model engines: unit id -> what routing sent
+    interrupted: bool = False  # stopped (Ctrl-C) before the end: the units it had not finished are skipped
+
+    def interrupt(self, unit_ids: Iterable[str]) -> None:
+        """The engine was stopped before it finished these units (a reason already given for one stays)."""
+        self.interrupted = True
+        for unit_id in unit_ids:
+            self.skipped.setdefault(unit_id, INTERRUPTED)
 
     def extend(self, other: EngineResult) -> None:
         """Append another result (of other units): merged in a fixed order, results do not depend on timing."""
+        self.interrupted = self.interrupted or other.interrupted
         self.findings += other.findings
         self.skipped.update(other.skipped)
         for unit_id, notes in other.notes.items():
@@ -46,6 +63,23 @@ class Engine(Protocol):
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         """Review units of this engine's languages; every unit not in `skipped` counts as reviewed."""
         ...
+
+    def stop(self) -> None:
+        """Ctrl-C, from any thread: the review in progress ends soon (its tools are killed, no further model
+        call is made) and returns what it finished, the other units skipped as INTERRUPTED and `interrupted`
+        set; every later review of this engine returns so at once."""
+        ...
+
+
+@contextmanager
+def stop_on_ctrl_c(*engines: Engine) -> Iterator[None]:
+    """A Ctrl-C (KeyboardInterrupt) inside the block stops the engines instead of going further: their
+    reviews then return what they finished, so the caller still gets a (partial) result to report."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        for engine in engines:
+            engine.stop()
 
 
 class CacheableEngine(Engine, Protocol):

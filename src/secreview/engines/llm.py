@@ -11,7 +11,10 @@ that fails stops the unit at once.
 With `jobs` N > 1, up to N units are reviewed at once (each unit's windows and samples in order, as with one
 job); the results are put together in unit order, so findings, notes and calls are the same as one job's.
 Token budgets (engines/budget.py) stop the model cleanly: a unit, or the rest of one, that a budget leaves
-unreviewed is reported as skipped with the budget as its reason; findings already made are kept.
+unreviewed is reported as skipped with the budget as its reason; findings already made are kept. Ctrl-C does
+the same with the reason "interrupted": with one job the call in progress is abandoned at once (its unit is
+not finished), with more each job ends after its call in progress; answers already received are in the call
+log, so a re-run reuses them.
 
 With `route` (the default), each unit is split into functions and only those that read input, call a dangerous
 sink, carry a static finding or (diff mode) were changed are shown to the model, with their context
@@ -20,14 +23,15 @@ sink, carry a static finding or (diff mode) were changed are shown to the model,
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from secreview.backends.cached import LoggedAnswers
 from secreview.backends.interface import BackendError, ChatBackend, ChatRequest, Completion
 from secreview.engines.budget import BudgetSpentError, TokenBudget, call_cost, estimate_tokens
-from secreview.engines.interface import EngineResult
+from secreview.engines.interface import EngineResult, EngineStoppedError, stop_on_ctrl_c
 from secreview.llm import prompts
 from secreview.llm.freetext import parse_review
 from secreview.llm.routing import review_windows
@@ -62,6 +66,7 @@ class LLMEngine:
     wants_hints: bool = True
     route: bool = True  # review only the functions routing picks (llm.routing); False: every unit whole
     _budget: TokenBudget = field(default_factory=TokenBudget, init=False, repr=False)  # the current review's
+    _stopped: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def version(self) -> str:
         if self.samples > 1:
@@ -76,24 +81,37 @@ class LLMEngine:
         chars_per_line = lengths[int(0.9 * (len(lengths) - 1))] + _LINE_PREFIX_CHARS
         return max(int(room * prompts.CHARS_PER_TOKEN / chars_per_line), 20)
 
+    def stop(self) -> None:
+        self._stopped.set()
+
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
-        """One review at a time per engine: the token budgets are this review's."""
+        """One review at a time per engine: the token budgets are this review's. A Ctrl-C here stops it."""
         self._budget = TokenBudget(self.max_tokens_total, self.max_tokens_unit)
         todo = [unit for unit in units if unit.text.strip()]
-        result = EngineResult()
+        parts: list[EngineResult] = []
         if self.jobs > 1 and len(todo) > 1:
             with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="secreview-llm") as pool:
-                parts = list(pool.map(lambda unit: self._review_unit(unit, hints), todo))
+                futures = [pool.submit(self._review_unit, unit, hints) for unit in todo]
+                with stop_on_ctrl_c(self):
+                    wait(futures)
+                parts = [future.result() for future in futures]
         else:
-            parts = [self._review_unit(unit, hints) for unit in todo]
+            with stop_on_ctrl_c(self):
+                for unit in todo:
+                    parts.append(self._review_unit(unit, hints))
+        result = EngineResult()
         for part in parts:  # in unit order, whatever order they finished in
             result.extend(part)
+        if self._stopped.is_set():  # one job: the unit Ctrl-C cut short and those after it
+            result.interrupt(unit.id for unit in todo[len(parts) :])
         return result
 
     def _review_unit(self, unit: CodeUnit, hints: Mapping[str, list[Finding]] | None) -> EngineResult:
         result = EngineResult(samples={unit.id: self.samples})
         done: list[prompts.Window] = []
         try:
+            if self._stopped.is_set():
+                raise EngineStoppedError
             for window in self._windows(unit, hints, result):
                 unit_hints = [
                     h
@@ -106,12 +124,17 @@ class LLMEngine:
             result.skipped[unit.id] = f"model review failed: {error}"
         except BudgetSpentError as error:
             result.skipped[unit.id] = str(error)
-            if done:
-                lines = ", ".join(f"{w.lines.start}-{w.lines.end}" for w in done)
-                result.notes.setdefault(unit.id, []).append(
-                    f"{self.name}: lines {lines} were reviewed before the token budget ran out"
-                )
+            self._note_done(result, unit, done, "the token budget ran out")
+        except EngineStoppedError:
+            result.interrupt([unit.id])
+            self._note_done(result, unit, done, "the review was interrupted")
         return result
+
+    def _note_done(self, result: EngineResult, unit: CodeUnit, done: list[prompts.Window], cause: str) -> None:
+        """Say which windows of a unit left unfinished were reviewed: their findings are kept."""
+        if done:
+            lines = ", ".join(f"{w.lines.start}-{w.lines.end}" for w in done)
+            result.notes.setdefault(unit.id, []).append(f"{self.name}: lines {lines} were reviewed before {cause}")
 
     def _windows(
         self, unit: CodeUnit, hints: Mapping[str, list[Finding]] | None, result: EngineResult
@@ -173,7 +196,10 @@ class LLMEngine:
 
     def _complete(self, request: ChatRequest, unit: CodeUnit) -> Completion:
         """The backend's answer within the token budgets (BudgetSpentError when the call does not fit). An
-        answer the call log already has costs nothing and is taken even when the budget is spent."""
+        answer the call log already has costs nothing and is taken even when the budget is spent. Once the
+        engine is stopped, no call is made (EngineStoppedError)."""
+        if self._stopped.is_set():
+            raise EngineStoppedError
         if not self._budget.limited:
             return self.backend.complete(request)
         if isinstance(self.backend, LoggedAnswers):

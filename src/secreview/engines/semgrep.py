@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from secreview.engines import rulebook, workspace
-from secreview.engines.interface import EngineResult, EngineUnavailableError, source_digest
+from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
 from secreview.engines.rulebook import languages_with_rules, rule_dirs, rules_digest
-from secreview.engines.workspace import argument_batches, resolved, units_on_disk
+from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
 # Error types after which Semgrep's review of the file cannot be trusted to be complete.
@@ -73,9 +72,13 @@ class SemgrepEngine:
     name: str = "semgrep"
     languages: frozenset[str] = languages_with_rules()
     wants_hints: bool = False
+    _processes: ToolProcesses = field(default_factory=ToolProcesses, init=False, repr=False)
 
     def version(self) -> str:
         return metadata.version("semgrep")
+
+    def stop(self) -> None:
+        self._processes.stop()
 
     def cache_key(self) -> dict[str, Any]:
         """Semgrep's version, its limits, the rules, and the code that runs it and reads its report."""
@@ -94,8 +97,13 @@ class SemgrepEngine:
         ]
         with units_on_disk(units) as by_path:
             scanned: set[str] = set()
-            for batch in argument_batches(list(by_path)):
-                report = self._run(configs, batch)
+            batches = list(argument_batches(list(by_path)))
+            for index, batch in enumerate(batches):
+                try:
+                    report = self._run(configs, batch)
+                except EngineStoppedError:
+                    result.interrupt(by_path[path].id for rest in batches[index:] for path in rest)
+                    break
                 scanned.update(resolved(path) for path in report.get("paths", {}).get("scanned", []))
                 for item in report.get("results", []):
                     result.findings.append(_finding(item, by_path[resolved(item["path"])]))
@@ -135,9 +143,7 @@ class SemgrepEngine:
         # semgrep-core leaves scratch files in TMPDIR; give it a folder that is removed afterwards
         with tempfile.TemporaryDirectory(prefix="secreview-semgrep-") as scratch:
             try:
-                done = subprocess.run(
-                    [*command, "--", *files], capture_output=True, text=True, env={**os.environ, "TMPDIR": scratch}
-                )
+                done = self._processes.run([*command, "--", *files], env={**os.environ, "TMPDIR": scratch})
             except OSError as error:
                 raise EngineUnavailableError(f"cannot run Semgrep: {error}") from None
         try:

@@ -1,13 +1,19 @@
-"""Giving command-line tools files to read, and mapping the paths they report back to units."""
+"""Giving command-line tools files to read, running them, and mapping the paths they report back to units."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
 import tempfile
 import textwrap
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from secreview.engines.interface import EngineStoppedError
 from secreview.models import CodeUnit
 
 _MAX_ARGUMENT_CHARS = 100_000  # well under Linux's ARG_MAX, so long file lists are split instead
@@ -78,3 +84,47 @@ def argument_batches(paths: Sequence[str]) -> Iterator[list[str]]:
         size += len(path) + 1
     if batch:
         yield batch
+
+
+class ToolProcesses:
+    """The tool processes (Bandit, Semgrep) an engine runs, so that `stop` (Ctrl-C) can end them all. Each
+    runs in a process group of its own: killing the group also ends the tool's own children (Semgrep's
+    semgrep-core workers), which killing the tool alone would leave running."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+        self._stopped = False
+
+    def run(self, command: Sequence[str], env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """Run a tool to its end, its output captured (OSError when it cannot start). EngineStoppedError once
+        stopped: its output, cut short by the kill, is never read."""
+        with self._lock:
+            if self._stopped:
+                raise EngineStoppedError
+            process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+            )
+            self._running.add(process)
+        try:
+            stdout, stderr = process.communicate()
+        finally:
+            with self._lock:
+                self._running.discard(process)
+            if process.poll() is None:  # Ctrl-C in this very thread: the tool must not outlive the review
+                _kill_group(process)
+        if self._stopped:
+            raise EngineStoppedError
+        return subprocess.CompletedProcess(list(command), process.returncode, stdout, stderr)
+
+    def stop(self) -> None:
+        """Kill the running tools and refuse new ones."""
+        with self._lock:
+            self._stopped = True
+            for process in self._running:
+                _kill_group(process)
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+        os.killpg(process.pid, signal.SIGKILL)
