@@ -1,6 +1,7 @@
 """End to end: the real `secreview` command on real files and real git repositories."""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -44,10 +45,17 @@ def test_review_a_clean_file_passes_with_the_fixed_sentence(project: Path):
     assert done.stderr == ""
 
 
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def test_review_a_directory_in_several_languages_to_json_and_sarif(project: Path):
     done = run_secreview("review", ".", "--format", "json", "-o", "review.json", cwd=project)
     assert done.returncode == 1, done.stderr
     review = json.loads((project / "review.json").read_text())
+    assert (project / "review.json").stat().st_mode & 0o777 == 0o666 & ~current_umask()  # as open as any new file
     by_path = {(f["path"], f["cwe"]) for f in review["findings"]}
     assert ("src/app.py", 89) in by_path
     assert ("native/greet.c", 134) in by_path
@@ -209,3 +217,13 @@ def test_parse_free_text_reviews_of_the_seed_file(tmp_path: Path):
     assert f"**{NO_DEFECTS_VERDICT}**" in clean.stdout
     assert "## Observations (not defects)" in clean.stdout
     assert "Lines 70-78" in clean.stdout and "Lines 94-97" in clean.stdout
+
+
+def test_stderr_names_at_most_fifty_gaps_and_counts_the_rest(tmp_path: Path):
+    for number in range(60):
+        (tmp_path / f"blob{number:02}.py").write_bytes(b"x = 1\0\n")
+    done = run_secreview("review", ".", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 3
+    lines = done.stderr.splitlines()
+    assert len(lines) == 51 and lines[-1] == "secreview: ... and 10 more gaps and notes: see the report's coverage"
+    assert len(json.loads(done.stdout)["coverage"]["skipped"]) == 60  # the report keeps every one

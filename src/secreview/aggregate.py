@@ -349,4 +349,5 @@ def verdict(findings: list[Finding], complete: bool) -> str:
         return f"{len(findings)} security {noun} detected in the code ({detail}){tail}"
     if complete:
         return NO_DEFECTS_VERDICT
-    return "No security defects were found in the code that was reviewed, but the review is incomplete (see coverage)"
+    # Worded so that no tool or reader grepping for "No security defects" mistakes a gap for a clean review.
+    return "Nothing was found in the code that was reviewed, but the review is incomplete (see coverage)"

@@ -69,10 +69,17 @@ def _report_budget(review: Review, settings: Settings) -> None:
         )
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder, so a failure never leaves half a report."""
     handle, temporary = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, 0o666 & ~_umask())  # mkstemp makes it owner-only; a report is as open as any new file
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
         os.replace(temporary, path)
@@ -205,6 +212,7 @@ def review_command(
     except ConfigError as error:
         warn(f"error: {error}")
         sys.exit(EXIT_USAGE)
+    signal.signal(signal.SIGTERM, _terminate_like_ctrl_c)
     request = ReviewRequest(paths=list(paths), diff=diff, staged=staged)
     if patch is not None:
         request.patch_text, request.patch_label = _read_patch(patch), patch
@@ -212,9 +220,11 @@ def review_command(
         if sys.stderr.isatty():  # progress on a terminal only; pipes and CI stay quiet
             with Console(stderr=True).status(f"Reviewing {request.describe()}..."):
                 review = run_review(request, settings)
-    signal.signal(signal.SIGTERM, _terminate_like_ctrl_c)
         else:
             review = run_review(request, settings)
+    except ReviewInterrupted as interrupted:  # Ctrl-C: report what was finished; a re-run reuses it from the cache
+        review = interrupted.review
+        warn("interrupted: the report holds what was finished; the rest is marked 'interrupted'")
     except ConfigError as error:
         warn(f"error: {error}")
         sys.exit(EXIT_USAGE)
@@ -222,6 +232,3 @@ def review_command(
     _report_budget(review, settings)
     emit(REPORTERS[settings.format].render(review), settings)
     sys.exit(review.exit_code(settings.fail_on))
-    except ReviewInterrupted as interrupted:  # Ctrl-C: report what was finished; a re-run reuses it from the cache
-        review = interrupted.review
-        warn("interrupted: the report holds what was finished; the rest is marked 'interrupted'")
