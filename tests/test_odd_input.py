@@ -43,8 +43,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root.mkdir()
     (root / "deep.py").write_text("x = " + "(" * 5000 + "1" + ")" * 5000 + "\n")
     (root / "deep.c").write_text("int f(void) {\n" + "{" * 5000 + "}" * 5000 + "\nreturn 0; }\n")
-    statements = "; ".join(f"v{i} = {i}" for i in range(115_000))
-    (root / "minified.py").write_text(f"import subprocess; {statements}; {SHELL_CALL}\n")  # one line, about 1.9 MB
+    statements = "; ".join(f"v{i} = {i}" for i in range(20_000))
+    (root / "minified.py").write_text(f"import subprocess; {statements}; {SHELL_CALL}\n")  # one line, about 290 kB
     (root / "mixed.py").write_bytes(f"import subprocess\r\nx = 1\ry = 2\nz = 3\r\n{SHELL_CALL}\n".encode())
     (root / "formfeed.py").write_bytes(
         f'import subprocess\n\f\ndef f(x):\n    """a\fb\u2028c"""\n    {SHELL_CALL}\n'.encode()
