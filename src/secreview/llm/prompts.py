@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ def estimate_tokens(text: str) -> int:
 
 
 MAX_HINTS = 12
+MAX_QUOTED_IN_HINT = 24  # longer quoted strings in a hint are elided (see hint_text)
 # Reason first, then the decision in plain words: a 1.5B model asked to "confirm or reject" rejected hints
 # while its reasons confirmed them; a decision that follows its reason is consistent with it.
 HINT_DECISIONS = ("real defect", "false alarm")
@@ -125,13 +127,23 @@ def hint_id(number: int) -> str:
     return f"H{number}"
 
 
+# A tool's message may quote the code (Bandit's "Possible hardcoded password: '...'"); hints stand outside the
+# fence, so a long quoted string there could carry instructions out of the data. The code shows it in place.
+_LONG_QUOTED = re.compile(r"""(['"])([^'"\n]{""" + str(MAX_QUOTED_IN_HINT) + r""",})\1""")
+
+
+def hint_text(text: str) -> str:
+    """A hint's words with long quoted strings elided: they are code, shown inside the fence."""
+    return _LONG_QUOTED.sub(lambda m: f"{m.group(1)}<{len(m.group(2))} characters>{m.group(1)}", text)
+
+
 def structured_messages(window: Window, hints: list[Finding]) -> list[dict[str, str]]:
     parts = []
     if window.unit.commit_message:
         parts.append(f"Commit message:\n{window.unit.commit_message}")
     if hints:
         listed = "\n".join(
-            f"- {hint_id(i)}: line {h.start_line}-{h.end_line}, CWE-{h.cwe} {h.title}: {h.description}"
+            f"- {hint_id(i)}: line {h.start_line}-{h.end_line}, CWE-{h.cwe} {h.title}: {hint_text(h.description)}"
             for i, h in enumerate(hints[:MAX_HINTS], start=1)
         )
         parts.append(f"Static analysis hints (judge each: real defect or false alarm):\n{listed}")
