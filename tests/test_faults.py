@@ -13,9 +13,7 @@ import resource
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -30,6 +28,7 @@ from conftest import (
     chat_answer,
     clean_environment,
     run_secreview,
+    serving,
     sql_defect,
     structured_answer,
 )
@@ -81,17 +80,6 @@ CASES = {
     ),  # the engine asks once more, with the schema
 }
 RECOVERABLE = [name for name in CASES if name != "not-a-chat-completion"]  # a protocol error is not retried
-
-
-@contextmanager
-def serving(server: FaultServer) -> Iterator[str]:
-    """Serve on a thread for the with-block; its base URL."""
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def review_three(server: FaultServer, folder: Path, *options: str) -> subprocess.CompletedProcess[str]:

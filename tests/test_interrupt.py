@@ -11,28 +11,17 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import SQL_INJECTION, FaultServer, clean_environment, sql_defect, structured_answer
+from conftest import SQL_INJECTION, FaultServer, clean_environment, serving, sql_defect, structured_answer
 from secreview.backends.call_log import CACHE_DIR_ENV, CallLog
 
 NAMES = ["a.py", "b.py", "c.py", "d.py", "e.py", "f.py"]
-
-
-@contextmanager
-def serving(server: FaultServer) -> Iterator[str]:
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/v1"
-    finally:
-        server.shutdown()
 
 
 def start(folder: Path, cache: Path, *args: str) -> subprocess.Popen[str]:
