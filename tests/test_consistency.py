@@ -349,3 +349,24 @@ def test_model_findings_all_reports_what_nothing_confirms(fault_server: FaultSer
     )  # fmt: skip
     review = json.loads(done.stdout)
     assert [f["cwe"] for f in review["findings"]] == [89, 79] and review["observations"] == []
+
+
+@pytest.mark.parametrize("fault_server", [(THREE_SAMPLES,)], indirect=True)
+def test_a_suppression_comment_also_quiets_an_unconfirmed_observation(fault_server: FaultServer, tmp_path: Path):
+    # The XSS one sample of three saw (line 12 once the comment is in) is an observation; the comment before it
+    # accepts it, so it is listed as suppressed, not as an observation.
+    lines = CODE.splitlines()
+    lines.insert(10, "    # secreview: ignore[CWE-79] greet() output is escaped by the caller's template")
+    (tmp_path / "db.py").write_text("\n".join(lines) + "\n")
+    xss = {**XSS_11, "start_line": 12, "end_line": 12}
+    fault_server.script = [answer(sql_defect(**SQL_5_6), sql_defect(**xss)), answer(sql_defect(**SQL_6)), answer()]
+    settings = Settings(engine="llm", samples=3, min_support=1)
+    review = run_review(
+        ReviewRequest(paths=[str(tmp_path / "db.py")]),
+        settings,
+        start=tmp_path,
+        engines=[model_engine(fault_server, 3)],
+    )
+    assert [f.cwe for f in review.findings] == [89] and review.observations == []
+    (quiet,) = review.suppressed
+    assert quiet.cwe == 79 and quiet.suppression is not None and quiet.suppression.line == 11

@@ -311,10 +311,13 @@ def run_review(
     _note_left_out(coverage, left_out, voting.min_support if voting else 1, "samples")
     _note_per_unit(coverage, unconfirmed, aggregate.unconfirmed_note)
     suppressed: list[Finding] = []
-    if settings.suppress:
-        findings, suppressed, notes = suppression.apply_suppressions(findings, {u.path: u for u in collected.units})
+    if settings.suppress:  # observations too: a comment that accepts a weakness there silences a model's doubt
+        units = {u.path: u for u in collected.units}
+        findings, suppressed, notes = suppression.apply_suppressions(findings, units)
+        unconfirmed, quieted, more_notes = suppression.apply_suppressions(unconfirmed, units)
+        suppressed += quieted
         for unit in coverage.units:
-            unit.notes.extend(notes.get(unit.path, []))
+            unit.notes.extend(dict.fromkeys(notes.get(unit.path, []) + more_notes.get(unit.path, [])))
     baseline_use = None
     if accepted is not None:
         findings, baseline_use = baseline.apply(findings, accepted)
