@@ -301,9 +301,10 @@ def run_review(
         results = _run_engines(engines, collected.units)
     engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
     coverage = _coverage(collected, engines, results)
+    units = {u.path: u for u in collected.units}
     findings, left_out, unconfirmed = aggregate.judge_votes(
         (finding for result in results for finding in result.findings),
-        {u.path: u for u in collected.units},
+        units,
         _samples_drawn(collected.units, results),
         voting.min_support if voting else 1,
         confirm=settings.model_findings == "confirmed",
@@ -312,7 +313,6 @@ def run_review(
     _note_per_unit(coverage, unconfirmed, aggregate.unconfirmed_note)
     suppressed: list[Finding] = []
     if settings.suppress:  # observations too: a comment that accepts a weakness there silences a model's doubt
-        units = {u.path: u for u in collected.units}
         findings, suppressed, notes = suppression.apply_suppressions(findings, units)
         unconfirmed, quieted, more_notes = suppression.apply_suppressions(unconfirmed, units)
         suppressed += quieted
