@@ -8,6 +8,15 @@ itself: the same requests secreview sent, as the same JSON bodies, posted direct
 HTTP clients. The result is units (files) per minute for each, and each one's ratio to the raw clients'
 (target: jobs 4 at >= 0.9 of the raw throughput).
 
+Even at temperature 0, llama.cpp's answers change when it batches several slots together, so two runs of
+the same requests can generate very different numbers of tokens. The paired measurement removes that:
+right after each `--jobs 4` review, the raw clients replay exactly its requests and generate exactly as
+many tokens per answer as secreview's did (`ignore_eos` with `max_tokens` set to that count). Its wall time
+over secreview's is the fraction of the server's limit that secreview reaches. llama.cpp refuses
+`ignore_eos` with a JSON grammar, so the replay drops the grammar: with `--strategy basic` (free text, no
+grammar) the pinned requests are exactly secreview's; with the structured default the raw side is spared
+the grammar's sampling cost, so its limit is set too high.
+
 What keeps the comparison fair:
 - the requests are recorded from secreview's own runs (a thin wrapper around its backend), so the raw
   clients send exactly what secreview sends, nothing rebuilt by hand; a retry after an unreadable answer
@@ -58,6 +67,7 @@ from secreview.engines.llm import LLMEngine
 
 JOBS = (1, 2, 4)
 RAW = "raw"
+PINNED = f", answers pinned to --jobs {max(JOBS)}'s lengths"
 SALT = "# unit {unit:02d} run {run:<8}"  # fixed width: every run's prompts are the same length
 
 TEMPLATES = (
@@ -124,20 +134,31 @@ def unit_text(unit: int, run: str) -> str:
     return SALT.format(unit=unit, run=run) + "\n" + TEMPLATES[unit % len(TEMPLATES)].format(name=name)
 
 
+@dataclass(frozen=True)
+class Call:
+    """A request secreview sent, and how many tokens its answer had (what a pinned replay generates)."""
+
+    request: ChatRequest
+    answer_tokens: int
+
+
 @dataclass
 class Recorder:
-    """secreview's backend, recording every request it is asked (nothing else changes)."""
+    """secreview's backend, recording every call it is asked to make (nothing else changes)."""
 
     inner: ChatBackend
-    requests: list[ChatRequest] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
     model: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.model = self.inner.model
 
     def complete(self, request: ChatRequest) -> Completion:
-        self.requests.append(request)  # list.append is atomic: safe from the engine's threads
-        return self.inner.complete(request)
+        completion = self.inner.complete(request)
+        # Appended once answered, so a retry always comes after the request it extends. list.append is
+        # atomic: safe from the engine's threads.
+        self.calls.append(Call(request, completion.completion_tokens))
+        return completion
 
     def close(self) -> None:
         self.inner.close()
@@ -162,12 +183,13 @@ class Measurement:
 
 def review_with_jobs(
     base_url: str, model: str, jobs: int, folder: Path, args: argparse.Namespace, repeat: int
-) -> tuple[Measurement, list[ChatRequest], str]:
+) -> tuple[Measurement, list[Call], str]:
     run = f"{repeat:02d}-j{jobs}"
     for unit in range(args.units):
         (folder / f"unit_{unit:02d}.py").write_text(unit_text(unit, run))
     settings = Settings(
         engine="llm",
+        strategy=args.strategy,
         base_url=base_url,
         model=model,
         cache=False,
@@ -194,31 +216,46 @@ def review_with_jobs(
         server_s=sum(call.server_ms for call in review.model_calls) / 1000,
         skipped=sum(1 for unit in review.coverage.units if unit.skipped_by),
     )
-    return measurement, recorder.requests, run
+    return measurement, recorder.calls, run
 
 
-def resalted(requests: list[ChatRequest], recorded_run: str, run: str) -> list[ChatRequest]:
-    """The recorded requests with every file's first line naming this run instead (same length)."""
+def resalted(calls: list[Call], recorded_run: str, run: str) -> list[Call]:
+    """The recorded calls with every file's first line naming this run instead (same length)."""
     old, new = SALT.format(unit=0, run=recorded_run)[-8:], SALT.format(unit=0, run=run)[-8:]
     return [
         dataclasses.replace(
-            request,
-            messages=[{**message, "content": message["content"].replace(old, new)} for message in request.messages],
+            call,
+            request=dataclasses.replace(
+                call.request,
+                messages=[
+                    {**message, "content": message["content"].replace(old, new)} for message in call.request.messages
+                ],
+            ),
         )
-        for request in requests
+        for call in calls
     ]
 
 
+def raw_body(model: str, call: Call, pinned: bool) -> dict[str, Any]:
+    """secreview's own body; pinned: generate exactly as many tokens as secreview's answer had (llama.cpp's
+    `ignore_eos`, without the JSON grammar, which could only end there), so both do the same work."""
+    body = request_body(model, call.request)
+    if pinned:
+        body.pop("response_format", None)
+        body.update(max_tokens=max(call.answer_tokens, 1), ignore_eos=True)
+    return body
+
+
 def raw_clients(
-    base_url: str, model: str, requests: list[ChatRequest], clients: int, units: int, repeat: int
+    base_url: str, model: str, calls: list[Call], clients: int, units: int, repeat: int, pinned: bool = False
 ) -> Measurement:
     """The same bodies secreview sends, posted by `clients` threads as fast as the server answers. A follow-up
     (the retry after an unreadable answer) extends its first request's conversation, so it goes after it on the
     same client, as in secreview (where the slot still holds that conversation's prompt)."""
-    conversations: dict[str, list[ChatRequest]] = {}
-    for request in requests:
-        conversations.setdefault(json.dumps(request.messages[:2]), []).append(request)
-    todo: queue.Queue[list[ChatRequest]] = queue.Queue()
+    conversations: dict[str, list[Call]] = {}
+    for call in calls:
+        conversations.setdefault(json.dumps(call.request.messages[:2]), []).append(call)
+    todo: queue.Queue[list[Call]] = queue.Queue()
     for conversation in conversations.values():
         todo.put(conversation)
     answers: list[dict[str, Any]] = []
@@ -230,8 +267,8 @@ def raw_clients(
                 conversation = todo.get_nowait()
             except queue.Empty:
                 return
-            for request in conversation:
-                data = json.dumps(request_body(model, request)).encode()
+            for call in conversation:
+                data = json.dumps(raw_body(model, call, pinned)).encode()
                 http = urllib.request.Request(
                     f"{base_url}/chat/completions", data, {"Content-Type": "application/json"}, method="POST"
                 )
@@ -253,7 +290,7 @@ def raw_clients(
     usage = [answer.get("usage") or {} for answer in answers]
     timings = [answer.get("timings") or {} for answer in answers]
     return Measurement(
-        mode=f"raw HTTP, {clients} clients",
+        mode=f"raw HTTP, {clients} clients" + (PINNED if pinned else ""),
         repeat=repeat,
         units=units,
         wall_s=wall,
@@ -264,11 +301,24 @@ def raw_clients(
     )
 
 
+def paired_ratios(measurements: list[Measurement]) -> list[float]:
+    """Per repeat: the pinned raw clients' wall time over secreview --jobs 4's, both doing the same tokens."""
+    by_repeat: dict[int, dict[str, Measurement]] = {}
+    for m in measurements:
+        by_repeat.setdefault(m.repeat, {})[m.mode] = m
+    return [
+        modes[pinned].wall_s / modes[f"secreview --jobs {max(JOBS)}"].wall_s
+        for modes in by_repeat.values()
+        for pinned in modes
+        if pinned.endswith(PINNED)
+    ]
+
+
 def table(measurements: list[Measurement]) -> str:
     modes: dict[str, list[Measurement]] = {}
     for m in measurements:
         modes.setdefault(m.mode, []).append(m)
-    raw = next((ms for mode, ms in modes.items() if mode.startswith("raw")), [])
+    raw = next((ms for mode, ms in modes.items() if mode.startswith("raw") and not mode.endswith(PINNED)), [])
     raw_rate = statistics.median(m.units_per_minute for m in raw) if raw else float("nan")
     lines = [
         "| mode | units | wall s (median) | units/min (median) | ratio to raw | calls | prompt tok | answer tok | "
@@ -294,6 +344,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="CPU threads for llama.cpp (default: the idle cores)")
     parser.add_argument("--context-tokens", type=int, default=8192, help="per slot")
     parser.add_argument("--answer-tokens", type=int, default=1024)
+    parser.add_argument(
+        "--strategy",
+        default="structured",
+        choices=["structured", "basic"],
+        help="basic sends no JSON grammar, so the pinned replay is exactly secreview's requests",
+    )
     parser.add_argument("--out", type=Path, help="write the raw numbers here as JSON")
     args = parser.parse_args()
 
@@ -307,7 +363,7 @@ def main() -> None:
     try:
         base_url = server.base_url  # starts llama.cpp
         server.complete(ChatRequest(messages=[{"role": "user", "content": "Say hi"}], max_tokens=4))  # untimed
-        recorded: tuple[list[ChatRequest], str] | None = None
+        recorded: tuple[list[Call], str] | None = None
         modes: list[int | str] = [*JOBS, RAW]
         with tempfile.TemporaryDirectory(prefix="secreview-throughput-") as temporary:
             folder = Path(temporary)
@@ -317,14 +373,19 @@ def main() -> None:
                     if mode == RAW:
                         if recorded is None:
                             continue
-                        requests = resalted(recorded[0], recorded[1], f"{repeat:02d}-raw")
-                        measurement = raw_clients(base_url, path.name, requests, args.parallel, args.units, repeat)
+                        calls = resalted(recorded[0], recorded[1], f"{repeat:02d}-raw")
+                        done = [raw_clients(base_url, path.name, calls, args.parallel, args.units, repeat)]
                     else:
                         assert isinstance(mode, int)
-                        measurement, requests, run = review_with_jobs(base_url, path.name, mode, folder, args, repeat)
-                        recorded = recorded or (requests, run)
-                    measurements.append(measurement)
-                    print(f"{measurement.mode} (repeat {repeat}): {measurement.wall_s:.1f} s", file=sys.stderr)
+                        measurement, calls, run = review_with_jobs(base_url, path.name, mode, folder, args, repeat)
+                        recorded = recorded or (calls, run)
+                        done = [measurement]
+                        if mode == max(JOBS):  # the same work sent directly, right after: the paired limit
+                            same = resalted(calls, run, f"{repeat:02d}-pin")
+                            done.append(raw_clients(base_url, path.name, same, args.parallel, args.units, repeat, True))
+                    for measurement in done:
+                        measurements.append(measurement)
+                        print(f"{measurement.mode} (repeat {repeat}): {measurement.wall_s:.1f} s", file=sys.stderr)
     finally:
         server.close()
 
@@ -335,10 +396,17 @@ def main() -> None:
     )
     print(
         f"model: {path.name}; {args.units} units; context {args.context_tokens} tokens per slot; "
-        f"answers up to {args.answer_tokens} tokens; threads {args.threads or 'idle cores'}; "
+        f"strategy {args.strategy}; answers up to {args.answer_tokens} tokens; threads {args.threads or 'idle cores'}; "
         f"{args.repeats} repeat(s)\n"
     )
     print(table(measurements))
+    ratios = paired_ratios(measurements)
+    if ratios:
+        print(
+            f"\nsecreview --jobs {max(JOBS)} against the same tokens sent directly (pinned), per repeat: "
+            + ", ".join(f"{ratio:.2f}" for ratio in ratios)
+            + f"; median {statistics.median(ratios):.2f}"
+        )
     if args.out:
         args.out.write_text(
             json.dumps(
