@@ -15,6 +15,7 @@ from secreview.bench.metrics import (
     Strength,
     cost,
     cwe_matches,
+    findings_consistency,
     outcome,
     owasp_score,
     score,
@@ -365,6 +366,18 @@ def test_verdict_consistency() -> None:
     assert verdict_consistency([run1]) is None
     assert verdict_consistency([]) is None
     assert verdict_consistency([{"a": result("a")}, {"b": result("b")}]) is None
+
+
+def test_findings_consistency_needs_the_same_cwe_and_line() -> None:
+    run1 = {"a": result("a", finding(89, 3)), "b": result("b", finding(79, 5), finding(89, 9)), "c": result("c")}
+    run2 = {"a": result("a", finding(89, 4)), "b": result("b", finding(89, 9), finding(79, 5)), "c": result("c")}
+    run3 = {"a": result("a", finding(564, 3)), "b": result("b", finding(79, 5)), "c": result("c")}
+    # a: another line, b: same set in another order, c: nothing both times -> 2/3 (every verdict agrees)
+    assert findings_consistency([run1, run2]) == pytest.approx(2 / 3)
+    assert verdict_consistency([run1, run2]) == 1.0
+    # run3: a has another CWE, b lost a finding -> only c agrees
+    assert findings_consistency([run1, run3]) == pytest.approx(1 / 3)
+    assert findings_consistency([run1]) is None
 
 
 def test_cost_sums_and_median() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -266,13 +266,24 @@ def score(cases: Sequence[Case], results: Mapping[str, CaseResult]) -> Scores:
     )
 
 
-def verdict_consistency(runs: Sequence[Mapping[str, CaseResult]]) -> float | None:
-    """Share of cases (present in every run) whose flagged verdict is the same in all runs: model noise."""
+def _agreement(runs: Sequence[Mapping[str, CaseResult]], what: Callable[[CaseResult], Hashable]) -> float | None:
+    """Share of cases (present in every run) for which `what` is the same in all runs; None with one run."""
     if len(runs) < 2:
         return None
     common = set(runs[0]).intersection(*runs[1:])
-    same = sum(len({run[case_id].flagged for run in runs}) == 1 for case_id in common)
+    same = sum(len({what(run[case_id]) for run in runs}) == 1 for case_id in common)
     return _ratio(same, len(common))
+
+
+def verdict_consistency(runs: Sequence[Mapping[str, CaseResult]]) -> float | None:
+    """Share of cases whose flagged verdict is the same in every run: model noise a user sees as a verdict."""
+    return _agreement(runs, lambda result: result.flagged)
+
+
+def findings_consistency(runs: Sequence[Mapping[str, CaseResult]]) -> float | None:
+    """Share of cases whose findings (CWE and first line of each) are the same in every run: stricter than the
+    verdict, it is the seeds' problem (three runs, three different reviews) measured."""
+    return _agreement(runs, lambda result: frozenset((f.cwe, f.start_line) for f in result.findings))
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ def _main_row(config: ConfigurationScores) -> list[str]:
         _percent(summary.line_hit_tolerant_rate),
         _percent(summary.pair_correct_rate("family")),
         _percent(config.consistency),
+        _percent(config.findings_consistency),
         f"{(cost.prompt_tokens + cost.completion_tokens) / per_case:.0f}",
         "n/a" if cost.wall_s_median_per_case is None else f"{cost.wall_s_median_per_case:.2f}",
         str(summary.incomplete),
@@ -75,7 +76,8 @@ MAIN_HEADER = [
     "line hit",
     "line ±1",
     "pairs ok",
-    "consistent",
+    "same verdict",
+    "same findings",
     "tokens/case",
     "s/case (median)",
     "incomplete",
@@ -142,6 +144,7 @@ def json_document(outcome: BenchOutcome) -> dict[str, Any]:
                 "scores": config.scores.to_dict(),
                 "cost": config.cost.to_dict(),
                 "verdict_consistency": config.consistency,
+                "findings_consistency": config.findings_consistency,
                 "results": [result.model_dump(mode="json") for result in config.results.values()],
             }
             for config in outcome.configurations

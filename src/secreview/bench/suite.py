@@ -22,6 +22,7 @@ class ConfigurationScores:
     scores: metrics.Scores
     cost: metrics.Cost
     consistency: float | None  # verdict agreement across repeats; None with one repeat
+    findings_consistency: float | None  # the same findings in every repeat; None with one repeat
     results: dict[str, CaseResult]  # the first repeat, per case id
 
 
@@ -88,6 +89,7 @@ def run_bench(
                 scores=metrics.score(cases, runs[0]),
                 cost=metrics.cost(runs[0].values()),
                 consistency=metrics.verdict_consistency(runs),
+                findings_consistency=metrics.findings_consistency(runs),
                 results=runs[0],
             )
         )
