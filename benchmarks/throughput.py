@@ -68,7 +68,9 @@ from secreview.engines.llm import LLMEngine
 JOBS = (1, 2, 4)
 RAW = "raw"
 PINNED = f", answers pinned to --jobs {max(JOBS)}'s lengths"
-SALT = "# unit {unit:02d} run {run:<8}"  # fixed width: every run's prompts are the same length
+# Fixed width, so every run's prompts are the same length; padded with "-", not spaces: the prompt shows the
+# file with trailing spaces stripped, and a salt that is not found is not replaced.
+SALT = "# unit {unit:02d} run {run:->8}"
 
 TEMPLATES = (
     """import sqlite3
@@ -190,6 +192,7 @@ def review_with_jobs(
     settings = Settings(
         engine="llm",
         strategy=args.strategy,
+        route="all",  # whole files: the salt on their first line is in every prompt
         base_url=base_url,
         model=model,
         cache=False,
@@ -220,20 +223,16 @@ def review_with_jobs(
 
 
 def resalted(calls: list[Call], recorded_run: str, run: str) -> list[Call]:
-    """The recorded calls with every file's first line naming this run instead (same length)."""
+    """The recorded calls with every file's first line naming this run instead (same length). A call whose
+    prompt does not change would find its prompt still in llama.cpp's slot cache: that stops the benchmark."""
     old, new = SALT.format(unit=0, run=recorded_run)[-8:], SALT.format(unit=0, run=run)[-8:]
-    return [
-        dataclasses.replace(
-            call,
-            request=dataclasses.replace(
-                call.request,
-                messages=[
-                    {**message, "content": message["content"].replace(old, new)} for message in call.request.messages
-                ],
-            ),
-        )
-        for call in calls
-    ]
+    replaced = []
+    for call in calls:
+        if not any(old in message["content"] for message in call.request.messages):
+            raise SystemExit(f"the recorded prompt does not show this run's salt {old!r}: the replay would be cached")
+        messages = [{**message, "content": message["content"].replace(old, new)} for message in call.request.messages]
+        replaced.append(dataclasses.replace(call, request=dataclasses.replace(call.request, messages=messages)))
+    return replaced
 
 
 def raw_body(model: str, call: Call, pinned: bool) -> dict[str, Any]:
