@@ -42,10 +42,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import os
 import platform
 import queue
+import re
 import statistics
 import sys
 import tempfile
@@ -71,6 +73,7 @@ PINNED = f", answers pinned to --jobs {max(JOBS)}'s lengths"
 # Fixed width, so every run's prompts are the same length; padded with "-", not spaces: the prompt shows the
 # file with trailing spaces stripped, and a salt that is not found is not replaced.
 SALT = "# unit {unit:02d} run {run:->8}"
+FENCE = re.compile(r"CODE-[0-9a-f]{12}")  # secreview.llm.prompts.Window.fence
 
 TEMPLATES = (
     """import sqlite3
@@ -223,14 +226,22 @@ def review_with_jobs(
 
 
 def resalted(calls: list[Call], recorded_run: str, run: str) -> list[Call]:
-    """The recorded calls with every file's first line naming this run instead (same length). A call whose
-    prompt does not change would find its prompt still in llama.cpp's slot cache: that stops the benchmark."""
+    """The recorded calls as secreview would send them for this run: every file's first line names this run
+    (same length), and so the fence around the code, a hash of the file, changes too. Both matter: llama.cpp
+    reuses the longest prefix a slot still holds, and a replay keeping the recorded fence would reuse more of
+    it (up to the file's first line) than secreview's own next run can (up to the fence), doing less work.
+    A prompt without the salt would be reused whole: that stops the benchmark."""
     old, new = SALT.format(unit=0, run=recorded_run)[-8:], SALT.format(unit=0, run=run)[-8:]
+
+    def renamed(text: str) -> str:
+        fence = FENCE.sub(lambda m: "CODE-" + hashlib.sha256(f"{m.group()} {run}".encode()).hexdigest()[:12], text)
+        return fence.replace(old, new)
+
     replaced = []
     for call in calls:
         if not any(old in message["content"] for message in call.request.messages):
             raise SystemExit(f"the recorded prompt does not show this run's salt {old!r}: the replay would be cached")
-        messages = [{**message, "content": message["content"].replace(old, new)} for message in call.request.messages]
+        messages = [{**message, "content": renamed(message["content"])} for message in call.request.messages]
         replaced.append(dataclasses.replace(call, request=dataclasses.replace(call.request, messages=messages)))
     return replaced
 
