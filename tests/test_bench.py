@@ -10,7 +10,9 @@ import pytest
 from conftest import run_secreview, smollm2_path
 from secreview.bench.dataset import Case, DatasetError, load_dataset, stratified_sample
 from secreview.bench.interface import CaseResult
+from secreview.bench.report import markdown
 from secreview.bench.runner import ResumeError, Slot, load_results, run_slots
+from secreview.bench.suite import run_bench
 
 SQL_INJECTION = (
     "import sqlite3\n"
@@ -124,6 +126,22 @@ def test_an_interrupted_run_resumes_and_a_foreign_folder_is_refused(tmp_path: Pa
     assert set(load_results(stored)) == {"t-1", "t-2"}  # the cut line is ignored, not an error
 
 
+def test_one_report_shows_the_configurations_earlier_invocations_stored_in_the_folder(tmp_path: Path):
+    root = make_dataset(tmp_path / "d")
+    dataset, out = load_dataset(root), tmp_path / "out"
+    stopped = CountingReviewer()
+    stopped.name = "stopped"
+    run_slots(dataset, dataset.cases, [Slot(CountingReviewer(), 1), Slot(stopped, 1)], out)  # earlier invocations
+    kept = (out / "results" / "stopped.jsonl").read_text().splitlines()[:1]
+    (out / "results" / "stopped.jsonl").write_text(kept[0] + "\n")  # as if "stopped" was interrupted after a case
+
+    outcome = run_bench(root, [], out)  # this invocation runs only the Bandit reference row
+    assert [config.name for config in outcome.configurations] == ["bandit (defaults)", "counting"]
+    assert set(outcome.configurations[1].results) == {"t-1", "t-2", "t-3", "t-4"}
+    assert outcome.unfinished == {"stopped": 1}  # counted, never scored on fewer cases
+    assert "stopped (1 of 4 cases)" in markdown(outcome)
+
+
 @pytest.mark.slow
 def test_bench_scores_bandit_and_the_static_engine_side_by_side_and_resumes(tmp_path: Path):
     root = make_dataset(tmp_path / "tiny")
@@ -147,9 +165,10 @@ def test_bench_scores_bandit_and_the_static_engine_side_by_side_and_resumes(tmp_
 
 
 @pytest.mark.slow
-def test_bench_runs_a_real_model_configuration(tmp_path: Path):
+def test_bench_runs_a_real_model_configuration_into_the_table_of_an_earlier_invocation(tmp_path: Path):
     root = make_dataset(tmp_path / "tiny")
     out = tmp_path / "out"
+    assert run_secreview("bench", str(root), "--engine", "static", "--out", str(out), cwd=tmp_path).returncode == 0
     done = run_secreview(
         "bench",
         str(root),
@@ -163,10 +182,11 @@ def test_bench_runs_a_real_model_configuration(tmp_path: Path):
         env={"SECREVIEW_ANSWER_TOKENS": "64", "SECREVIEW_CONTEXT_TOKENS": "2048"},
     )
     assert done.returncode == 0, done.stderr
-    (config,) = [
-        c for c in json.loads((out / "results.json").read_text())["configurations"] if c["name"] != "bandit (defaults)"
-    ]
-    assert config["name"] == f"llm/structured/{smollm2_path().name}" and len(config["results"]) == 4
+    rows = json.loads((out / "results.json").read_text())["configurations"]
+    model_row = f"llm/structured/{smollm2_path().name}"
+    assert [c["name"] for c in rows] == ["bandit (defaults)", model_row, "static"]  # static: the earlier invocation
+    config = rows[1]
+    assert len(config["results"]) == 4
     assert config["cost"]["model_calls"] >= 2 and config["cost"]["prompt_tokens"] > 0
     # every case was put to the model, or is marked incomplete: never silently clean
     assert all(r["model_calls"] > 0 or not r["complete"] for r in config["results"])

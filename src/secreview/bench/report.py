@@ -125,6 +125,13 @@ def markdown(outcome: BenchOutcome) -> str:
             "",
             *_category_table(outcome, lambda s: _misses(s, "family")),
         ]
+    if outcome.unfinished:
+        lines += [
+            "",
+            "Not scored (stored in this folder by an earlier invocation that did not finish; run it again with",
+            "the same --out to complete it): "
+            + ", ".join(f"{name} ({done} of {len(outcome.cases)} cases)" for name, done in outcome.unfinished.items()),
+        ]
     if outcome.charts:
         lines += ["", "## Charts", "", *(f"![{chart.stem}]({chart.name})" for chart in outcome.charts)]
     return "\n".join(lines) + "\n"
@@ -138,6 +145,7 @@ def json_document(outcome: BenchOutcome) -> dict[str, Any]:
         "seed": outcome.seed,
         "repeats": outcome.repeats,
         "elapsed_s": outcome.elapsed_s,
+        "unfinished": outcome.unfinished,
         "configurations": [
             {
                 "name": config.name,

@@ -36,8 +36,12 @@ class Slot:
 
     @property
     def file_name(self) -> str:
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "_", self.reviewer.name).strip("_")
-        return f"{slug}.jsonl" if self.repeat == 1 else f"{slug}.r{self.repeat}.jsonl"
+        return result_file_name(self.reviewer.name, self.repeat)
+
+
+def result_file_name(configuration: str, repeat: int) -> str:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", configuration).strip("_")
+    return f"{slug}.jsonl" if repeat == 1 else f"{slug}.r{repeat}.jsonl"
 
 
 def _claim(out: Path, dataset: Dataset, cases: Sequence[Case], names: list[str]) -> None:
@@ -66,6 +70,37 @@ def load_results(path: Path) -> dict[str, CaseResult]:
                 continue
             results[result.case_id] = result
     return results
+
+
+@dataclass(frozen=True)
+class StoredElsewhere:
+    """Configurations the folder holds from earlier invocations, so one report can show them all."""
+
+    complete: dict[str, list[dict[str, CaseResult]]]  # name -> per repeat, every case of the sample
+    incomplete: dict[str, int]  # name -> cases stored in its first repeat (fewer than the sample)
+
+
+def stored_elsewhere(out: Path, cases: Sequence[Case], repeats: int, running: Sequence[str]) -> StoredElsewhere:
+    """The folder's other configurations (run.json lists every one ever run there). One counts as complete
+    when each of `repeats` runs covers the sample; others are only counted, never scored on fewer cases."""
+    listed = json.loads((out / "run.json").read_text(encoding="utf-8")).get("configurations", [])
+    wanted = {case.id for case in cases}
+    complete: dict[str, list[dict[str, CaseResult]]] = {}
+    incomplete: dict[str, int] = {}
+    for name in (name for name in listed if name not in running):
+        runs = [
+            {
+                key: value
+                for key, value in load_results(out / "results" / result_file_name(name, repeat)).items()
+                if key in wanted
+            }
+            for repeat in range(1, repeats + 1)
+        ]
+        if all(len(run) == len(wanted) for run in runs):
+            complete[name] = runs
+        else:
+            incomplete[name] = len(runs[0])
+    return StoredElsewhere(complete, incomplete)
 
 
 def pending(slot: Slot, out: Path, cases: Sequence[Case]) -> list[Case]:

@@ -11,7 +11,7 @@ from secreview.bench import metrics
 from secreview.bench.bandit_reference import BanditReviewer
 from secreview.bench.dataset import Case, Dataset, load_dataset, stratified_sample
 from secreview.bench.interface import CaseResult, Reviewer
-from secreview.bench.runner import Progress, Slot, run_slots
+from secreview.bench.runner import Progress, Slot, run_slots, stored_elsewhere
 from secreview.bench.secreview_config import SecreviewReviewer, configuration_name
 from secreview.config import Settings
 
@@ -35,6 +35,7 @@ class BenchOutcome:
     repeats: int
     configurations: list[ConfigurationScores]
     elapsed_s: float  # this invocation only (a resumed run did part of the work before)
+    unfinished: dict[str, int] = field(default_factory=dict)  # other configurations in the folder: cases stored
     charts: list[Path] = field(default_factory=list)
 
 
@@ -74,23 +75,29 @@ def run_bench(
     progress: Progress | None = None,
 ) -> BenchOutcome:
     """Run Bandit (reference) and each configuration on the same cases; results are stored in `out` as they
-    finish, so calling this again with the same arguments resumes instead of starting over."""
+    finish, so calling this again with the same arguments resumes instead of starting over. Configurations
+    that earlier invocations finished in the same folder are scored beside them (one table for runs that
+    need separate invocations, like the hybrid engine and the model engine's baseline strategies)."""
     began = time.perf_counter()
     dataset = load_dataset(dataset_dir)
     cases = stratified_sample(dataset.cases, limit, seed) if limit else list(dataset.cases)
     slots = _slots(settings_list, repeats)
     stored = run_slots(dataset, cases, slots, out, progress)
-    scored: list[ConfigurationScores] = []
-    for name in dict.fromkeys(slot.reviewer.name for slot in slots):
-        runs = [stored[slot] for slot in slots if slot.reviewer.name == name]
-        scored.append(
-            ConfigurationScores(
-                name=name,
-                scores=metrics.score(cases, runs[0]),
-                cost=metrics.cost(runs[0].values()),
-                consistency=metrics.verdict_consistency(runs),
-                findings_consistency=metrics.findings_consistency(runs),
-                results=runs[0],
-            )
-        )
-    return BenchOutcome(dataset, cases, limit, seed, repeats, scored, round(time.perf_counter() - began, 1))
+    runs_by_name: dict[str, list[dict[str, CaseResult]]] = {}
+    for slot in slots:
+        runs_by_name.setdefault(slot.reviewer.name, []).append(stored[slot])
+    earlier = stored_elsewhere(out, cases, repeats, list(runs_by_name))
+    scored = [_scored(name, cases, runs) for name, runs in {**runs_by_name, **earlier.complete}.items()]
+    elapsed = round(time.perf_counter() - began, 1)
+    return BenchOutcome(dataset, cases, limit, seed, repeats, scored, elapsed, unfinished=earlier.incomplete)
+
+
+def _scored(name: str, cases: Sequence[Case], runs: list[dict[str, CaseResult]]) -> ConfigurationScores:
+    return ConfigurationScores(
+        name=name,
+        scores=metrics.score(cases, runs[0]),
+        cost=metrics.cost(runs[0].values()),
+        consistency=metrics.verdict_consistency(runs),
+        findings_consistency=metrics.findings_consistency(runs),
+        results=runs[0],
+    )
