@@ -19,7 +19,7 @@ from conftest import (
     sql_defect,
     without_timings,
 )
-from secreview import aggregate
+from secreview import aggregate, sinks
 from secreview.api import ReviewRequest, run_review
 from secreview.backends.openai_http import OpenAICompatibleBackend
 from secreview.config import ConfigError, Settings, load_settings
@@ -193,6 +193,25 @@ def test_a_model_only_finding_needs_a_sink_of_its_kind_or_a_second_sample():
     assert not left_out
     without = aggregate.judge_votes(raw, {"db.py": UNIT}, {"db.py": 3}, 1)  # confirm off: every finding stays
     assert len(without.findings) == 4 and not without.unconfirmed
+
+
+@pytest.mark.parametrize(
+    ("line", "cwe", "confirms"),
+    [
+        ('cur.execute("SELECT * FROM t WHERE id = %s" % user_id)', 89, True),
+        ("cur.execute(f'SELECT * FROM t WHERE id = {user_id}')", 89, True),
+        ("cur.execute(query)", 89, True),  # built elsewhere: the model may be right
+        ("cur.execute('SELECT * FROM t WHERE id = ?', (user_id,))", 89, False),  # bound parameters: the fix
+        ('cur.execute("SELECT count(*) FROM t")', 89, False),
+        ("os.system('ls ' + directory)", 78, True),
+        ("subprocess.run(['ls', directory])", 78, True),
+        ("subprocess.run('make clean', shell=True)", 78, False),
+    ],
+)
+def test_an_injection_sink_confirms_only_where_what_it_runs_is_not_one_constant_string(
+    line: str, cwe: int, confirms: bool
+):
+    assert bool(sinks.confirming_sinks(cwe, [line], "python")) is confirms
 
 
 def test_a_static_finding_needs_no_confirmation():

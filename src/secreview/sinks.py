@@ -187,13 +187,28 @@ SINK_WEAKNESSES: dict[str, tuple[int, ...]] = {
 }
 
 
+# Injection sinks: what they run is a query or a command, and a call whose first argument is one constant string
+# literal (bound parameters beside it are the fix for injection, not a defect) has no input to inject.
+_INJECTION_SINKS = {"SQL execution", "shell or process execution", "process execution"}
+_CONSTANT_ARGUMENT = re.compile(r"""\s*[rRbBuU]?("|')(?:\\.|(?!\1).)*\1\s*[,)]""")
+
+
 def confirming_sinks(cwe_id: int, lines: Iterable[str], language: str) -> list[str]:
-    """The sink categories on `lines` that can cause weakness `cwe_id` (or one of its family)."""
+    """The sink categories on `lines` that can cause weakness `cwe_id` (or one of its family); an injection
+    sink only where what it runs is not one constant string (see `_INJECTION_SINKS`)."""
     text = list(lines)
     return [
         category
         for kind, category, pattern in TABLES.get(language, [])
         if kind == SINK
         and any(same_family(cwe_id, weakness) for weakness in SINK_WEAKNESSES.get(category, ()))
-        and any(pattern.search(line) for line in text)
+        and any(_takes_input(line, category, pattern) for line in text)
     ]
+
+
+def _takes_input(line: str, category: str, pattern: re.Pattern[str]) -> bool:
+    for match in pattern.finditer(line):
+        opening = line.find("(", match.start())
+        if category not in _INJECTION_SINKS or opening < 0 or not _CONSTANT_ARGUMENT.match(line, opening + 1):
+            return True
+    return False
