@@ -42,7 +42,8 @@ def bench_command(
 ) -> None:
     """Review every case of DATASET_DIR (cases.jsonl + files/) with Bandit (reference) and each configuration,
     score them, and write report.md, results.json and charts to --out. Engines x strategies x models make
-    the configurations; run it again with the same --out to resume an interrupted run."""
+    the configurations; run it again with the same --out to resume an interrupted run. The report also
+    scores what earlier invocations finished in that folder (e.g. --engine hybrid beside --engine llm)."""
     try:
         base = load_settings(Path.cwd(), {"base_url": base_url, "seed": seed})
     except ConfigError as error:
