@@ -207,6 +207,8 @@ def confirming_sinks(cwe_id: int, lines: Iterable[str], language: str) -> list[s
 
 
 def _takes_input(line: str, category: str, pattern: re.Pattern[str]) -> bool:
+    """Whether the sink is called on the line with something that can carry input (for injection sinks: not
+    one constant string; for the other categories any call counts)."""
     for match in pattern.finditer(line):
         opening = line.find("(", match.start())
         if category not in _INJECTION_SINKS or opening < 0 or not _CONSTANT_ARGUMENT.match(line, opening + 1):

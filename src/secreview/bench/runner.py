@@ -89,12 +89,7 @@ def stored_elsewhere(out: Path, cases: Sequence[Case], repeats: int, running: Se
     incomplete: dict[str, int] = {}
     for name in (name for name in listed if name not in running):
         runs = [
-            {
-                key: value
-                for key, value in load_results(out / "results" / result_file_name(name, repeat)).items()
-                if key in wanted
-            }
-            for repeat in range(1, repeats + 1)
+            _results_of(out / "results" / result_file_name(name, repeat), wanted) for repeat in range(1, repeats + 1)
         ]
         if all(len(run) == len(wanted) for run in runs):
             complete[name] = runs
@@ -132,7 +127,9 @@ def run_slots(
     if progress is not None:
         progress("", done, total)
     wanted = {case.id for case in cases}
-    return {
-        slot: {key: value for key, value in load_results(out / "results" / slot.file_name).items() if key in wanted}
-        for slot in slots
-    }
+    return {slot: _results_of(out / "results" / slot.file_name, wanted) for slot in slots}
+
+
+def _results_of(path: Path, wanted: set[str]) -> dict[str, CaseResult]:
+    """The stored results of this sample's cases, and nothing else a results file may hold."""
+    return {key: value for key, value in load_results(path).items() if key in wanted}
