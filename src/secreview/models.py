@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-JSON_SCHEMA_VERSION = "1.3"
+JSON_SCHEMA_VERSION = "1.4"
 NO_DEFECTS_VERDICT = "No security defects are detected in the code"
 
 
@@ -140,6 +140,42 @@ class CodeContext(BaseModel):
     text: str
 
 
+class FlowStep(BaseModel):
+    """One event on the way to a defect: where a value comes from, passes through or is used (Semgrep's taint
+    trace, an analyzer's path notes). The verification stage shows these lines to the model."""
+
+    line: int = Field(ge=1)
+    note: str = Field(default="", description="What happens there, e.g. 'source: request.args', 'freed here'.")
+
+
+class Verification(BaseModel):
+    """The model's answer to one narrow question about a static finding or candidate: is it real?"""
+
+    probability: float = Field(ge=0.0, le=1.0, description="Calibrated probability that the finding is real.")
+    raw: float = Field(ge=0.0, le=1.0, description="The model's own probability of 'yes', before calibration.")
+    method: Literal["logprobs", "vote"] = Field(
+        description="logprobs: read from the first answer token; vote: the share of sampled yes/no answers (the "
+        "endpoint returned no logprobs)."
+    )
+    calibrated: bool = Field(description="False when no calibration table matches the model: `probability` = `raw`.")
+    model: str
+    threshold: float = Field(ge=0.0, le=1.0, description="Below it the finding is a likely false alarm.")
+
+    @property
+    def likely_real(self) -> bool:
+        return self.probability >= self.threshold
+
+
+class Fix(BaseModel):
+    """A change the model proposed for a finding and the analyzers checked (parses, defect gone, nothing new)."""
+
+    start_line: int = Field(ge=1, description="First line replaced.")
+    end_line: int = Field(ge=0, description="Last line replaced (start_line - 1: an insertion before start_line).")
+    replacement: str = Field(description="The new text of those lines.")
+    diff: str = Field(description="Unified diff of the file, for people and `git apply`.")
+    model: str = ""
+
+
 class Finding(BaseModel):
     """A security defect at a place in the code."""
 
@@ -166,6 +202,20 @@ class Finding(BaseModel):
     )
     suppression: Suppression | None = Field(
         default=None, description="The comment that silences it (in `suppressed`), or one not trusted (in findings)."
+    )
+    kind: Literal["defect", "candidate"] = Field(
+        default="defect",
+        description="candidate: a wider, lower-confidence static proposal (e.g. a parameter of a public function "
+        "reaching a sink) that counts as a defect only once the model verifies it.",
+    )
+    flow: list[FlowStep] = Field(
+        default_factory=list, description="How the value gets there (taint trace, analyzer path notes), in order."
+    )
+    verification: Verification | None = Field(default=None, description="The model's check of it, if one was made.")
+    fix: Fix | None = Field(default=None, description="A checked fix, if one was found.")
+    remark: str = Field(
+        default="",
+        description="Why it is listed outside `findings` (a likely false alarm, a claim judging could not place).",
     )
 
     @property
@@ -316,6 +366,16 @@ class Review(BaseModel):
         description="Concerns that are not counted as defects: model-only findings nothing confirmed (no static "
         "finding, no dangerous sink of its kind on their lines, no second agreeing sample), and for `secreview parse` "
         "concerns a review listed while concluding there are no defects.",
+    )
+    likely_false_alarms: list[Finding] = Field(
+        default_factory=list,
+        description="Static findings the model judged unlikely to be real (verification probability below the "
+        "threshold): kept for audit, not counted in the verdict or the exit code by default.",
+    )
+    candidates: list[Finding] = Field(
+        default_factory=list,
+        description="Candidates no model has verified (--engine static, --verify off): for a person to check, not "
+        "counted in the verdict or the exit code by default.",
     )
     verdict: str
     complete: bool
