@@ -120,7 +120,7 @@ def test_a_logged_answer_comes_back_as_it_was_and_only_for_the_same_key(tmp_path
         (row,) = db.execute("SELECT model, backend, request, response, prompt_tokens, created FROM calls").fetchall()
         assert row[:2] == ("m-2024", IDENTITY["base_url"]) and json.loads(row[2])["json_schema"] == SCHEMA
         assert row[3] == ANSWER.text and row[4] == 40 and row[5].endswith("+00:00")
-        assert db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone() == ("2",)
+        assert db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone() == ("3",)
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     log.close()
 

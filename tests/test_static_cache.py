@@ -179,4 +179,4 @@ def test_a_version_1_log_is_upgraded_and_keeps_its_calls(tmp_path: Path):
     assert log.lookup_static("k") is not None
     log.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone() == ("2",)
+        assert db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone() == ("3",)

@@ -17,17 +17,23 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
+
+from rapidfuzz import fuzz
 
 from secreview import cwe, redaction, sinks
 from secreview.models import NO_DEFECTS_VERDICT, CodeContext, CodeUnit, Finding, Severity, source_lines
 
 _MAX_QUOTED_LINES = 12
 _CONTEXT_LINES = 3  # shown either side of the flagged lines
-_QUOTE_SEARCH_OFFSETS = (0, -1, 1, -2, 2, -3, 3)
-_MIN_PARTIAL_QUOTE = 8  # a file line this long found inside a longer quote counts as the quote
+_QUOTE_SEARCH_OFFSETS = (0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5, -6, 6, -7, 7, -8, 8)  # "near its lines"
+_QUOTE_MATCH = 88.0  # rapidfuzz partial_ratio over code tokens: quote style, spacing and a slip still match
+_MIN_QUOTE_CHARS = 6  # a shorter piece of quoted code (a bracket, a name) places nothing
+_CODE_TOKEN = re.compile(r"\w+|[^\w\s]")
+_ELISION = re.compile(r"\.\.\.|\u2026")
 # Engines whose CWE comes from a hand-written rule: trusted as given. Models' ids are checked.
 _RULE_ENGINES = frozenset({"bandit", "semgrep"})
 # Phrases reviewers use for a weakness, most specific first; checked against the catalog in tests.
@@ -85,30 +91,43 @@ def _ground(finding: Finding, unit: CodeUnit) -> Finding | None:
     return finding.model_copy(update={"end_line": end})
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+def _code_tokens(text: str) -> str:
+    """Code as tokens, one space apart, with every quote character alike: how a model's quote is compared."""
+    return " ".join(_CODE_TOKEN.findall(text.replace("'", '"').replace("`", '"')))
+
+
+def _quote_pieces(finding: Finding) -> list[str]:
+    """The first quoted line's code tokens, split where the model elided a middle ('a(...) + b')."""
+    quote = next((e.quote.splitlines()[0] for e in finding.evidence if e.quote.strip()), "")
+    pieces = [_code_tokens(piece) for piece in _ELISION.split(quote)]
+    return [piece for piece in pieces if len(piece.replace(" ", "")) >= _MIN_QUOTE_CHARS]
+
+
+def _quoted_on(pieces: list[str], line: str, redacted: re.Pattern[str] | None) -> bool:
+    tokens = _code_tokens(line)
+    if redacted is not None and redacted.search(" ".join(line.split())):
+        return True
+    if len(tokens.replace(" ", "")) < _MIN_QUOTE_CHARS:
+        return False
+    return all(fuzz.partial_ratio(piece, tokens) >= _QUOTE_MATCH for piece in pieces)
 
 
 def _align_to_quote(finding: Finding, unit: CodeUnit) -> Finding | None:
-    """Models quote the code they flag and often miscount lines: move the range to where the quote is
-    (within a few lines), or drop the finding if the quoted code is not there at all. A remote model saw
-    secrets as placeholders (secreview.redaction) and quotes them so: a placeholder stands for any text."""
-    quote = next((_squash(e.quote.splitlines()[0]) for e in finding.evidence if e.quote.strip()), "")
-    if not quote:
+    """Models quote the code they flag and often miscount lines: move the range to where the quote is (the
+    nearest of a few lines either side), or return None if the quoted code is not near at all. Quotes are matched
+    by code tokens, fuzzily (quote style, whitespace, an elided middle). A remote model saw secrets as placeholders
+    (secreview.redaction) and quotes them so: a placeholder stands for any text."""
+    pieces = _quote_pieces(finding)
+    if not pieces:
         return finding
-    redacted = redaction.quote_pattern(quote)
+    first_quoted = next(e.quote.splitlines()[0] for e in finding.evidence if e.quote.strip())
+    redacted = redaction.quote_pattern(" ".join(first_quoted.split()))
     lines = source_lines(unit.text)
     for offset in _QUOTE_SEARCH_OFFSETS:
         number = finding.start_line + offset
-        if 1 <= number <= len(lines):
-            line = _squash(lines[number - 1])
-            if (
-                quote in line
-                or (len(line) >= _MIN_PARTIAL_QUOTE and line in quote)
-                or (redacted is not None and redacted.search(line))
-            ):
-                span = finding.end_line - finding.start_line
-                return finding.model_copy(update={"start_line": number, "end_line": number + span})
+        if 1 <= number <= len(lines) and _quoted_on(pieces, lines[number - 1], redacted):
+            span = finding.end_line - finding.start_line
+            return finding.model_copy(update={"start_line": number, "end_line": number + span})
     return None
 
 
@@ -204,9 +223,14 @@ def _merge(group: list[Finding], drawn: int) -> Finding:
     if start > end:  # adjacent rather than overlapping: cover both
         start, end = min(f.start_line for f in group), max(f.end_line for f in group)
     evidence = [e for f in group for e in f.evidence]
+    checks = sorted((f.verification for f in group if f.verification is not None), key=lambda v: -v.probability)
     return primary.model_copy(
         update={
             **counts,
+            # a defect any engine reports outright is no mere candidate; the model's most confident check stands
+            "kind": "defect" if any(f.kind == "defect" for f in reports) else "candidate",
+            "verification": checks[0] if checks else None,
+            "flow": primary.flow or next((f.flow for f in group if f.flow), []),
             "start_line": start,
             "end_line": end,
             "severity": max((f.severity for f in group), key=lambda s: s.rank),
@@ -268,7 +292,42 @@ class Judged(NamedTuple):
 
     findings: list[Finding]
     left_out: list[Finding]  # reported by fewer than min_support samples
-    unconfirmed: list[Finding]  # model-only claims nothing confirms (see `_confirmed`): observations
+    unconfirmed: list[Finding]  # model-only claims nothing confirms (see `_confirmed`) or that cannot be placed
+    likely_false_alarms: list[Finding]  # the model's check found them unlikely: kept, not counted
+    candidates: list[Finding]  # candidates no model checked: for a person to check, not counted
+
+
+def _unplaced(finding: Finding, unit: CodeUnit) -> Finding:
+    """A model's claim that grounding cannot place, kept as an observation with the reason."""
+    if finding.start_line > max(unit.line_count, 1):
+        remark = f"line {finding.start_line} is outside the file ({unit.line_count} lines)"
+    else:
+        remark = f"the quoted code was not found near line {finding.start_line}"
+    end = min(max(finding.end_line, finding.start_line), max(unit.line_count, 1))
+    start = min(finding.start_line, end)
+    return _quoted(_with_catalog_names(finding), unit).model_copy(
+        update={"start_line": start, "end_line": end, "remark": remark, "support": 1, "samples": 1}
+    )
+
+
+def _demotion(finding: Finding) -> str:
+    check = finding.verification
+    assert check is not None
+    return (
+        f"the model judged it unlikely to be real ({check.probability:.2f}, below the threshold {check.threshold:.2f})"
+    )
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    """Most severe first; within a severity the likeliest first (by the model's check), then by place. Without
+    any check, by place, as before verification existed."""
+    if not any(f.verification for f in findings):
+        return findings
+
+    def likelihood(finding: Finding) -> float:
+        return finding.verification.probability if finding.verification else 1.0
+
+    return sorted(findings, key=lambda f: (-f.severity.rank, -likelihood(f), f.path, f.start_line))
 
 
 def judge_votes(
@@ -281,14 +340,19 @@ def judge_votes(
     """`judge`, and also the findings the vote left out (judged the same way, for the coverage notes).
 
     With `confirm`, a finding that only a model reports must be confirmed (see `_confirmed`); the others are
-    returned as `unconfirmed`, for the review's observations."""
+    returned as `unconfirmed`, for the review's observations, as are model claims grounding cannot place (each
+    with its `remark`): a model's word is never silently dropped. Findings the model's check found unlikely go to
+    `likely_false_alarms`, and candidates nothing checked to `candidates`."""
     grounded = []
+    unplaced = []
     for finding in raw:
         unit = units[finding.path]
         aligned = _align_to_quote(finding, unit)
         placed = _ground(aligned, unit) if aligned is not None else None
         if placed is not None:
             grounded.append(_with_catalog_names(placed))
+        elif _is_sampled(finding) and not _disputes_only(finding) and (aligned is None or unit.review_lines is None):
+            unplaced.append(_unplaced(finding, unit))
     drawn = samples or {}
     merged = [
         _merge(group, drawn.get(group[0].path, 0))
@@ -299,14 +363,26 @@ def judge_votes(
     kept: list[Finding] = []
     left_out: list[Finding] = []
     unconfirmed: list[Finding] = []
+    demoted: list[Finding] = []
+    candidates: list[Finding] = []
     for finding in sorted(quoted, key=lambda f: (f.path, f.start_line, f.end_line, f.cwe or 0, f.title)):
         if _is_sampled(finding) and finding.support < min_support:
             left_out.append(finding)
         elif confirm and _is_sampled(finding) and not _confirmed(finding, units[finding.path]):
             unconfirmed.append(finding)
+        elif finding.verification is not None and not finding.verification.likely_real:
+            demoted.append(finding.model_copy(update={"remark": _demotion(finding)}))
+        elif finding.kind == "candidate" and finding.verification is None:
+            candidates.append(finding.model_copy(update={"remark": "a candidate no model has checked"}))
         else:
             kept.append(finding)
-    return Judged(_fingerprinted(kept), _fingerprinted(left_out), _fingerprinted(unconfirmed))
+    return Judged(
+        _ordered(_fingerprinted(kept)),
+        _fingerprinted(left_out),
+        _fingerprinted(unconfirmed + unplaced),
+        _ordered(_fingerprinted(demoted)),
+        _fingerprinted(candidates),
+    )
 
 
 def _confirmed(finding: Finding, unit: CodeUnit) -> bool:
@@ -337,6 +413,12 @@ def unconfirmed_note(unconfirmed: list[Finding]) -> str:
         f"listed as observations, not defects: {named} (reported by the model alone, with no static finding, "
         "no dangerous sink of its kind on its lines and no second sample agreeing)"
     )
+
+
+def unplaced_note(unplaced: list[Finding]) -> str:
+    """The coverage note naming a file's model claims that grounding could not place (listed as observations)."""
+    named = "; ".join(f"{f'CWE-{f.cwe}' if f.cwe is not None else f.title}: {f.remark}" for f in unplaced)
+    return f"model claims listed as observations, not defects, because judging could not place them: {named}"
 
 
 def verdict(findings: list[Finding], complete: bool) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from secreview import aggregate, baseline, suppression
 from secreview.backends import model_store
-from secreview.backends.cached import CachedBackend
+from secreview.backends.cached import CachedBackend, backend_identity
 from secreview.backends.call_log import CallLog
 from secreview.backends.embedded import EmbeddedBackend
 from secreview.backends.interface import ChatBackend
@@ -41,12 +41,15 @@ from secreview.engines.interface import (
 from secreview.engines.llm import LLMEngine
 from secreview.engines.semgrep import SemgrepEngine
 from secreview.llm.freetext import ParsedReview, parse_review
+from secreview.llm.routing import NOT_ROUTED
 from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, Review, UnitCoverage, Voting
 from secreview.sources.gitdiff import GitDiffSource, StagedSource, git_toplevel
 from secreview.sources.interface import Source, SourceResult
 from secreview.sources.languages import all_languages
 from secreview.sources.patch import PatchSource
 from secreview.sources.paths import PathSource
+from secreview.verification.interface import STAGE, VerificationResult, Verifier
+from secreview.verification.model_check import ModelVerifier
 
 
 class ReviewInterrupted(KeyboardInterrupt):
@@ -117,13 +120,23 @@ def open_backend(settings: Settings, log: CallLog | None = None) -> ChatBackend:
     return RedactingBackend(backend) if settings.base_url and settings.redact else backend
 
 
+@dataclass
+class Pipeline:
+    """The stages a review runs: the engines, and the verifier that checks the static engines' findings."""
+
+    engines: list[Engine]
+    verifier: Verifier | None = None
+
+
 @contextmanager
-def open_engines(settings: Settings) -> Iterator[list[Engine]]:
-    """The engines of the `engine` setting: static is Bandit and Semgrep side by side; llm is the model;
-    hybrid is both, the model getting the static findings as hints. With the `cache` setting, static results
-    and model answers are reused from one call log (one warning if it cannot be used). Backends and the log
-    are closed afterwards; after Ctrl-C the model only at exit (see _close_model)."""
+def open_engines(settings: Settings) -> Iterator[Pipeline]:
+    """The stages of the settings. Static (Bandit, Semgrep) for `static` and `hybrid`; with a model (`hybrid`,
+    `verify` on) a verifier that checks each static finding; the model's own open-ended review for `llm`, and for
+    `hybrid` with `deep` (the default with a remote `base-url`), getting the static findings as hints. With the
+    `cache` setting, static results and model answers are reused from one call log (one warning if it cannot be
+    used). Backends and the log are closed afterwards; after Ctrl-C the model only at exit (see _close_model)."""
     engines: list[Engine] = []
+    verifier: Verifier | None = None
     with ExitStack() as stack:
         log = CallLog() if settings.cache else None
         if log is not None:
@@ -134,25 +147,33 @@ def open_engines(settings: Settings) -> Iterator[list[Engine]]:
                 SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
             ]
             engines += [CachedEngine(engine, log) for engine in static] if log is not None else static
-        if settings.engine != "static":
+        open_ended = settings.engine == "llm" or (settings.engine == "hybrid" and settings.open_ended_review)
+        checks = settings.engine == "hybrid" and settings.verify
+        if open_ended or checks:
             backend = open_backend(settings, log)
             stack.enter_context(_close_model(backend))
-            engines.append(
-                LLMEngine(
-                    backend,
-                    settings.strategy,
-                    settings.context_tokens,
-                    settings.answer_tokens,
-                    temperature=settings.sampling_temperature,
-                    seed=settings.seed,
-                    samples=settings.samples,
-                    route=settings.route == "security",
-                    jobs=settings.jobs,
-                    max_tokens_total=settings.max_tokens_total,
-                    max_tokens_unit=settings.max_tokens_unit,
+            if checks:
+                identity = backend_identity(backend.inner if isinstance(backend, CachedBackend) else backend)
+                verifier = ModelVerifier(
+                    backend, identity, threshold=settings.verify_threshold, jobs=settings.jobs, seed=settings.seed
                 )
-            )
-        yield engines
+            if open_ended:
+                engines.append(
+                    LLMEngine(
+                        backend,
+                        settings.strategy,
+                        settings.context_tokens,
+                        settings.answer_tokens,
+                        temperature=settings.sampling_temperature,
+                        seed=settings.seed,
+                        samples=settings.samples,
+                        route=settings.route == "security",
+                        jobs=settings.jobs,
+                        max_tokens_total=settings.max_tokens_total,
+                        max_tokens_unit=settings.max_tokens_unit,
+                    )
+                )
+        yield Pipeline(engines, verifier)
 
 
 @contextmanager
@@ -196,25 +217,44 @@ def _run_engine(engine: Engine, units: Sequence[CodeUnit], hints: Mapping[str, l
         return EngineResult(skipped=dict.fromkeys((unit.id for unit in mine), str(error)))
 
 
-def _run_engines(engines: list[Engine], units: Sequence[CodeUnit]) -> list[EngineResult]:
-    """Engines without hints run side by side (they are subprocesses); then those that take the
-    others' findings as hints. Results come back in the order of `engines`. Ctrl-C stops every engine
-    (Engine.stop): the results hold what was finished."""
+@dataclass
+class _Run:
+    """What the engines and the verifier returned: the engines' results (in the order of the engines), the static
+    findings judged once and checked by the model, and the model engines' own findings."""
+
+    results: list[EngineResult]
+    static: list[Finding]
+    checked: VerificationResult | None
+    model_findings: list[Finding]  # raw, from the engines that took hints (the model's open-ended review)
+
+
+def _run_stages(pipeline: Pipeline, units: Sequence[CodeUnit]) -> _Run:
+    """Engines without hints run side by side (they are subprocesses); their findings are judged into one per
+    defect and checked by the verifier; then the engines that take those as hints run. Ctrl-C stops every engine
+    and the verifier (stop()): the results hold what was finished."""
+    engines = pipeline.engines
     first = [i for i, engine in enumerate(engines) if not engine.wants_hints]
     with ThreadPoolExecutor(max_workers=max(len(first), 1)) as pool:
         futures = {i: pool.submit(_run_engine, engines[i], units, {}) for i in first}
         with stop_on_ctrl_c(*engines):
             wait(futures.values())
         results = {i: future.result() for i, future in futures.items()}
-    # Hints are the findings as a report would show them: one per defect, whichever engines found it.
-    static = aggregate.judge((f for result in results.values() for f in result.findings), {u.path: u for u in units})
+    # One finding per defect, whichever engines found it: what the verifier checks and the hints show.
+    by_path = {u.path: u for u in units}
+    static = aggregate.judge((f for result in results.values() for f in result.findings), by_path)
+    checked = None
+    if pipeline.verifier is not None and static and not any(r.interrupted for r in results.values()):
+        checked = pipeline.verifier.verify(static, by_path)
+        static = checked.findings
     hints: dict[str, list[Finding]] = defaultdict(list)
     for finding in static:
         hints[finding.path].append(finding)
+    model_findings = []
     for i, engine in enumerate(engines):
         if engine.wants_hints:
             results[i] = _run_engine(engine, units, hints)
-    return [results[i] for i in range(len(engines))]
+            model_findings += results[i].findings
+    return _Run([results[i] for i in range(len(engines))], static, checked, model_findings)
 
 
 @contextmanager
@@ -242,7 +282,9 @@ def _second_ctrl_c_exits() -> Iterator[None]:
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def _coverage(collected: SourceResult, engines: list[Engine], results: list[EngineResult]) -> Coverage:
+def _coverage(
+    collected: SourceResult, engines: list[Engine], results: list[EngineResult], checked: VerificationResult | None
+) -> Coverage:
     units = []
     for unit in collected.units:
         entry = UnitCoverage(
@@ -265,23 +307,37 @@ def _coverage(collected: SourceResult, engines: list[Engine], results: list[Engi
             else:
                 entry.reviewed_by.append(engine.name)
             entry.notes.extend(result.notes.get(unit.id, []))
+        if entry.routed_out and not entry.reviewed_by:  # the model alone, and it read none of it: not reviewed
+            for engine_name in entry.routed_out:
+                entry.skipped_by[engine_name] = f"routing sent none of it to the model ({NOT_ROUTED})"
+            entry.routed_out = []
+        if checked is not None:
+            if unit.path in checked.skipped:
+                entry.skipped_by[STAGE] = checked.skipped[unit.path]
+            if unit.path in checked.notes:
+                entry.reviewed_by.append(STAGE)
+                entry.notes.extend(checked.notes[unit.path])
         units.append(entry)
     return Coverage(units=units, skipped=collected.skipped, out_of_scope=collected.out_of_scope)
 
 
 def run_review(
-    request: ReviewRequest, settings: Settings, start: Path | None = None, engines: list[Engine] | None = None
+    request: ReviewRequest, settings: Settings, start: Path | None = None, pipeline: Pipeline | None = None
 ) -> Review:
-    """Review what `request` names. Pass `engines` (from open_engines) to review many targets on one loaded
-    model; by default the engines of `settings` are opened for this review and closed after it.
+    """Review what `request` names. Pass `pipeline` (from open_engines) to review many targets on one loaded
+    model; by default the stages of `settings` are opened for this review and closed after it.
 
     With `samples` N, the model answers each window N times and the findings are put to the vote (see
     secreview.aggregate): those fewer than `min-support` samples reported, and no static engine, are left out
     (each named in the coverage notes).
 
     Ctrl-C stops the engines: ReviewInterrupted then carries the review of what was finished (see there)."""
+    if pipeline is None:
+        with open_engines(settings) as opened:
+            return run_review(request, settings, start, opened)
+    engines = pipeline.engines
     voting = None
-    if settings.engine != "static":
+    if any(engine.wants_hints for engine in engines):
         voting = Voting(
             source="model",
             samples=settings.samples,
@@ -289,38 +345,46 @@ def run_review(
             temperature=settings.sampling_temperature,
             seed=settings.seed,
         )
-    if engines is None:
-        with open_engines(settings) as opened:
-            return run_review(request, settings, start, opened)
     began, started_at = time.perf_counter(), utc_now()
     accepted = baseline.load(settings.baseline) if settings.baseline is not None else None
     root = review_root(start or Path.cwd())
     languages = frozenset().union(*(engine.languages for engine in engines))
     collected = _source(request, settings, root, languages).collect()
     with _second_ctrl_c_exits():
-        results = _run_engines(engines, collected.units)
+        run = _run_stages(pipeline, collected.units)
+    results = run.results
     engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
-    coverage = _coverage(collected, engines, results)
+    if run.checked is not None:
+        engine_info.append(EngineInfo(name=STAGE, version=metadata.version("secreview")))
+    coverage = _coverage(collected, engines, results, run.checked)
     units = {u.path: u for u in collected.units}
-    findings, left_out, unconfirmed = aggregate.judge_votes(
-        (finding for result in results for finding in result.findings),
+    judged = aggregate.judge_votes(
+        [*run.static, *run.model_findings],  # the static findings as judged and checked once; the model's raw
         units,
         _samples_drawn(collected.units, results),
         voting.min_support if voting else 1,
         confirm=settings.model_findings == "confirmed",
     )
-    _note_left_out(coverage, left_out, voting.min_support if voting else 1, "samples")
-    _note_per_unit(coverage, unconfirmed, aggregate.unconfirmed_note)
+    findings, unconfirmed = judged.findings, judged.unconfirmed
+    _note_left_out(coverage, judged.left_out, voting.min_support if voting else 1, "samples")
+    _note_per_unit(coverage, [f for f in unconfirmed if not f.remark], aggregate.unconfirmed_note)
+    _note_per_unit(coverage, [f for f in unconfirmed if f.remark], aggregate.unplaced_note)
     suppressed: list[Finding] = []
-    if settings.suppress:  # observations too: a comment that accepts a weakness there silences a model's doubt
-        findings, suppressed, notes = suppression.apply_suppressions(findings, units)
-        unconfirmed, quieted, more_notes = suppression.apply_suppressions(unconfirmed, units)
-        suppressed += quieted
+    lists = [findings, unconfirmed, judged.likely_false_alarms, judged.candidates]
+    if settings.suppress:  # every list: a comment that accepts a weakness there silences a model's doubt too
+        notes: dict[str, list[str]] = defaultdict(list)
+        for index, listed in enumerate(lists):
+            lists[index], quieted, more_notes = suppression.apply_suppressions(listed, units)
+            suppressed += quieted
+            for path, texts in more_notes.items():
+                notes[path] += texts
         for unit in coverage.units:
-            unit.notes.extend(dict.fromkeys(notes.get(unit.path, []) + more_notes.get(unit.path, [])))
+            unit.notes.extend(dict.fromkeys(notes.get(unit.path, [])))
+    findings, unconfirmed, demoted, candidates = lists
     baseline_use = None
     if accepted is not None:
         findings, baseline_use = baseline.apply(findings, accepted)
+    calls = [call for result in results for call in result.calls] + (run.checked.calls if run.checked else [])
     review = Review(
         tool_version=metadata.version("secreview"),
         target=request.describe(),
@@ -328,17 +392,19 @@ def run_review(
         engines=engine_info,
         findings=findings,
         observations=unconfirmed,
+        likely_false_alarms=demoted,
+        candidates=candidates,
         verdict=aggregate.verdict(findings, coverage.complete),
         complete=coverage.complete,
         coverage=coverage,
-        model_calls=[call for result in results for call in result.calls],
+        model_calls=calls,
         voting=voting,
         suppressed=suppressed,
         baseline=baseline_use,
         started_at=started_at,
         duration_s=round(time.perf_counter() - began, 3),
     )
-    if any(result.interrupted for result in results):
+    if any(result.interrupted for result in results) or (run.checked is not None and run.checked.interrupted):
         raise ReviewInterrupted(review)
     return review
 
@@ -400,12 +466,13 @@ def parse_reviews(reviews: Sequence[tuple[str, str]], code_path: Path, settings:
         for index, (name, text) in enumerate(reviews)
     ]
     units, drawn = {unit.path: unit}, {unit.path: len(reviews)}
-    findings, left_out, _ = aggregate.judge_votes(
+    findings, left_out, unplaced, *_ = aggregate.judge_votes(
         (f for p in parsed for f in p.findings), units, drawn, voting.min_support
     )
-    observations, left_out_observations, _ = aggregate.judge_votes(
+    observations, left_out_observations, unplaced_observations, *_ = aggregate.judge_votes(
         (f for p in parsed for f in p.observations), units, drawn, voting.min_support
     )
+    observations += unplaced + unplaced_observations
     coverage = Coverage(
         units=[
             UnitCoverage(

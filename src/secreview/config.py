@@ -155,6 +155,30 @@ class Settings(BaseModel):
         examples=["secreview-baseline.json"],
         description="A baseline file (secreview baseline create): the findings it lists are not reported.",
     )
+    verify: bool = Field(
+        default=True,
+        description="With the hybrid engine, the model checks each static finding and candidate (one yes/no question, "
+        "a calibrated probability); unlikely ones are listed as likely false alarms, never deleted. False: no checks.",
+    )
+    verify_threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        examples=[0.3],
+        description="Checked findings below this probability are likely false alarms; None: the model's calibrated "
+        "threshold, else 0.5.",
+    )
+    deep: bool | None = Field(
+        default=None,
+        examples=[True],
+        description="With the hybrid engine, the model also reviews the code open-ended (finds what rules cannot, "
+        "costs minutes per file on a laptop CPU); None: on with a remote base-url, off with the embedded model.",
+    )
+
+    @property
+    def open_ended_review(self) -> bool:
+        """Whether the hybrid engine's model reviews the code open-ended besides checking the static findings."""
+        return self.deep if self.deep is not None else self.base_url is not None
 
     @property
     def sampling_temperature(self) -> float:

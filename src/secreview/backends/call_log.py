@@ -39,9 +39,10 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR_ENV = "SECREVIEW_CACHE_DIR"
 FILE_NAME = "calls.sqlite"
-SCHEMA_VERSION = 2
-_UPGRADABLE_VERSIONS = ("1",)
-"""Older schemas that the current one only adds tables to: upgraded in place (version 2 adds static_results)."""
+SCHEMA_VERSION = 3
+_UPGRADABLE_VERSIONS = ("1", "2")
+"""Older schemas that the current one only adds tables to: upgraded in place (version 2 adds static_results,
+version 3 call_logprobs)."""
 KEY_VERSION = 1
 REUSABLE_FINISH_REASONS = ("stop", "length")
 """Answers that finished normally or were cut by the token limit; anything else is logged, never reused."""
@@ -76,6 +77,10 @@ CREATE TABLE IF NOT EXISTS static_results (
     result TEXT NOT NULL,
     hits INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS call_logprobs (
+    call_id INTEGER PRIMARY KEY REFERENCES calls (id),
+    logprobs TEXT NOT NULL
+);
 INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
 UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE name = 'schema_version' AND CAST(value AS INTEGER) < {SCHEMA_VERSION};
 COMMIT;
@@ -107,6 +112,8 @@ def call_key(identity: Mapping[str, Any], request: ChatRequest) -> str:
         "seed": request.seed,
         "json_schema": request.json_schema,
     }
+    if request.top_logprobs is not None:  # only then: keys of calls logged before logprobs existed stay valid
+        payload["top_logprobs"] = request.top_logprobs
     canonical = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -147,7 +154,8 @@ class CallLog:
         def find(connection: sqlite3.Connection) -> Completion | None:
             row = connection.execute(
                 "SELECT id, model, response, finish_reason, prompt_tokens, completion_tokens, latency_s, attempts,"
-                " timings FROM calls WHERE key = ? AND finish_reason IN (?, ?) ORDER BY id DESC LIMIT 1",
+                " timings, logprobs FROM calls LEFT JOIN call_logprobs ON call_id = id"
+                " WHERE key = ? AND finish_reason IN (?, ?) ORDER BY id DESC LIMIT 1",
                 (key, *REUSABLE_FINISH_REASONS),
             ).fetchone()
             if row is None:
@@ -163,6 +171,10 @@ class CallLog:
                 finish_reason=row[3],
                 attempts=row[7],
                 timings={name: float(value) for name, value in timings.items()},
+                logprobs=tuple(
+                    tuple((str(token), float(logprob)) for token, logprob in position)
+                    for position in json.loads(row[9] or "[]")
+                ),
             )
 
         return self._guarded(find, None)
@@ -200,6 +212,7 @@ class CallLog:
             "temperature": request.temperature,
             "seed": request.seed,
             "json_schema": request.json_schema,
+            "top_logprobs": request.top_logprobs,
         }
         row = (
             key,
@@ -217,11 +230,25 @@ class CallLog:
         )
 
         def insert(connection: sqlite3.Connection) -> None:
-            connection.execute(
+            connection.execute("BEGIN IMMEDIATE")  # a call and its logprobs are logged together or not at all
+            try:
+                _insert_call(connection)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+        def _insert_call(connection: sqlite3.Connection) -> None:
+            cursor = connection.execute(
                 "INSERT INTO calls (key, created, model, backend, request, response, finish_reason, prompt_tokens,"
                 " completion_tokens, latency_s, attempts, timings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
+            if completion.logprobs:
+                connection.execute(
+                    "INSERT INTO call_logprobs (call_id, logprobs) VALUES (?, ?)",
+                    (cursor.lastrowid, json.dumps(completion.logprobs)),
+                )
 
         self._guarded(insert, None)
 
@@ -269,6 +296,7 @@ class CallLog:
 
             def delete(connection: sqlite3.Connection) -> dict[str, int]:
                 counts = {table: int(connection.execute(f"DELETE FROM {table}").rowcount) for table in removed}
+                connection.execute("DELETE FROM call_logprobs")
                 connection.execute("VACUUM")  # no deleted prompt or path stays behind in free pages
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 return counts

@@ -13,6 +13,7 @@ class ChatRequest:
     temperature: float = 0.0
     seed: int | None = None
     json_schema: dict[str, Any] | None = None  # constrain the answer to this schema when set
+    top_logprobs: int | None = None  # ask for the N likeliest tokens at each answer position (verification)
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class Completion:
     attempts: int = 1
     timings: dict[str, float] = field(default_factory=dict)
     cached: bool = False  # answered from the call log (backends/cached.py): no model was called
+    logprobs: tuple[tuple[tuple[str, float], ...], ...] = ()
+    """With `top_logprobs`: per answer token, its alternatives (token, log probability), likeliest first; empty
+    when the endpoint returns none."""
 
 
 class BackendError(Exception):

@@ -51,7 +51,20 @@ def request_body(model: str, request: ChatRequest) -> dict[str, Any]:
             "type": "json_schema",
             "json_schema": {"name": "review", "schema": request.json_schema, "strict": True},
         }
+    if request.top_logprobs is not None:
+        body["logprobs"] = True
+        body["top_logprobs"] = request.top_logprobs
     return body
+
+
+def answer_logprobs(choice: dict[str, Any]) -> tuple[tuple[tuple[str, float], ...], ...]:
+    """The alternatives at each answer position, from OpenAI's `logprobs.content[i].top_logprobs` (llama.cpp's
+    server answers the same); empty when the endpoint sent none."""
+    content = (choice.get("logprobs") or {}).get("content") or []
+    return tuple(
+        tuple((str(alt["token"]), float(alt["logprob"])) for alt in position.get("top_logprobs") or [])
+        for position in content
+    )
 
 
 def failure(error: OSError | HTTPException | ValueError, timeout_s: float) -> str:
@@ -80,6 +93,7 @@ def parse_completion(payload: dict[str, Any], latency_s: float, attempts: int) -
             finish_reason=str(choice.get("finish_reason") or ""),
             attempts=attempts,
             timings={k: float(v) for k, v in (payload.get("timings") or {}).items() if isinstance(v, int | float)},
+            logprobs=answer_logprobs(choice),
         )
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
         raise BackendError(f"the endpoint's answer is not a chat completion ({error!r})") from None

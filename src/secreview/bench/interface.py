@@ -25,6 +25,8 @@ class ReportedFinding(BaseModel):
     start_line: int | None = None
     end_line: int | None = None
     engines: list[str] = Field(default_factory=list)
+    probability: float | None = Field(default=None, description="The model's calibrated check, if it made one.")
+    raw: float | None = Field(default=None, description="The model's own probability, before calibration.")
 
 
 class CaseResult(BaseModel):
@@ -32,6 +34,10 @@ class CaseResult(BaseModel):
 
     case_id: str
     findings: list[ReportedFinding] = Field(default_factory=list)
+    demoted: list[ReportedFinding] = Field(
+        default_factory=list, description="Likely false alarms: static findings the model's check found unlikely."
+    )
+    candidates: list[ReportedFinding] = Field(default_factory=list, description="Candidates no model checked.")
     complete: bool = Field(default=True, description="False: some engine did not review the file (see note).")
     note: str = ""
     prompt_tokens: int = 0

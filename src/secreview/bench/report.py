@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from secreview.bench import verification
 from secreview.bench.metrics import Strength, Summary
 from secreview.bench.suite import BenchOutcome, ConfigurationScores
 
@@ -125,6 +126,29 @@ def markdown(outcome: BenchOutcome) -> str:
             "",
             *_category_table(outcome, lambda s: _misses(s, "family")),
         ]
+    checked = [config for config in outcome.configurations if config.verification]
+    if checked:
+        lines += [
+            "",
+            "## The model's checks (verification)",
+            "",
+            "Positive: a checked finding on a vulnerable case with a family CWE match; negative: one on a safe case.",
+            "Scores (family) with the likely false alarms demoted, and with every checked finding counted.",
+            "",
+            *_rows(VERIFICATION_HEADER, [_verification_row(config) for config in checked]),
+        ]
+        for config in checked:
+            assert config.verification is not None
+            per_cwe = config.verification["per_cwe"]
+            if per_cwe:
+                lines += [
+                    "",
+                    f"Per CWE ({config.name}): "
+                    + ", ".join(
+                        f"CWE-{cwe_id} {_auc(row['roc_auc'])} (n {row['n']}, {row['positives']} real)"
+                        for cwe_id, row in per_cwe.items()
+                    ),
+                ]
     if outcome.unfinished:
         lines += [
             "",
@@ -135,6 +159,43 @@ def markdown(outcome: BenchOutcome) -> str:
     if outcome.charts:
         lines += ["", "## Charts", "", *(f"![{chart.stem}]({chart.name})" for chart in outcome.charts)]
     return "\n".join(lines) + "\n"
+
+
+VERIFICATION_HEADER = [
+    "configuration",
+    "checked",
+    "real",
+    "ROC AUC",
+    "PR AUC",
+    "score demoted",
+    "TPR demoted",
+    "FPR demoted",
+    "score all",
+    "TPR all",
+    "FPR all",
+]
+
+
+def _auc(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _verification_row(config: ConfigurationScores) -> list[str]:
+    found = config.verification or {}
+    demoted, counted = found["with_demotion"], found["without_demotion"]
+    return [
+        config.name,
+        str(found["checked"]),
+        str(found["positives"]),
+        _auc(found["roc_auc"]),
+        _auc(found["pr_auc"]),
+        _score(demoted["score"]),
+        _percent(demoted["tpr"]),
+        _percent(demoted["fpr"]),
+        _score(counted["score"]),
+        _percent(counted["tpr"]),
+        _percent(counted["fpr"]),
+    ]
 
 
 def json_document(outcome: BenchOutcome) -> dict[str, Any]:
@@ -153,6 +214,7 @@ def json_document(outcome: BenchOutcome) -> dict[str, Any]:
                 "cost": config.cost.to_dict(),
                 "verdict_consistency": config.consistency,
                 "findings_consistency": config.findings_consistency,
+                "verification": config.verification,
                 "results": [result.model_dump(mode="json") for result in config.results.values()],
             }
             for config in outcome.configurations
@@ -194,6 +256,27 @@ def charts(outcome: BenchOutcome, out: Path) -> list[Path]:
         axes.set(ylabel="TPR - FPR % (family match)", title=f"{outcome.dataset.name}: score per category")
         axes.legend(fontsize=8)
         written.append(_save(figure, out / "categories.png"))
+    written += _reliability_charts(outcome, out, plt)
+    return written
+
+
+def _reliability_charts(outcome: BenchOutcome, out: Path, plt: Any) -> list[Path]:
+    """Per configuration with model checks: the share of real findings against the predicted probability."""
+    from sklearn.calibration import calibration_curve
+
+    written = []
+    for config in outcome.configurations:
+        checked = verification.labelled(outcome.cases, config.results)
+        if len({c.real for c in checked}) < 2:
+            continue
+        real, predicted = calibration_curve([c.real for c in checked], [c.probability for c in checked], n_bins=10)
+        figure, axes = plt.subplots(figsize=(5, 5))
+        axes.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=0.8)
+        axes.plot(predicted, real, marker="o")
+        axes.set(xlim=(0, 1), ylim=(0, 1), xlabel="model probability (calibrated)", ylabel="share real")
+        axes.set_title(f"{config.name}: reliability ({len(checked)} findings)", fontsize=9)
+        name = "reliability_" + "".join(ch if ch.isalnum() else "_" for ch in config.name) + ".png"
+        written.append(_save(figure, out / name))
     return written
 
 

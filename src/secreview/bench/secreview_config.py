@@ -11,7 +11,7 @@ from secreview.backends import model_store
 from secreview.bench.dataset import Case, Dataset
 from secreview.bench.interface import CaseResult, ReportedFinding
 from secreview.config import Settings
-from secreview.models import Review
+from secreview.models import Finding, Review
 
 
 def configuration_name(settings: Settings) -> str:
@@ -19,7 +19,10 @@ def configuration_name(settings: Settings) -> str:
     if settings.engine == "static":
         return "static"
     model = Path(settings.model).name if settings.model else model_store.DEFAULT_MODEL
-    return f"{settings.engine}/{settings.strategy}/{model}"
+    if settings.engine == "llm":
+        return f"llm/{settings.strategy}/{model}"
+    stages = "+verify" * settings.verify + f"+deep/{settings.strategy}" * settings.open_ended_review
+    return f"hybrid{stages}/{model}"
 
 
 class SecreviewReviewer:
@@ -33,12 +36,12 @@ class SecreviewReviewer:
         self.name = name or configuration_name(settings)
         self.batch_size = 100 if settings.engine == "static" else 4
         self._stack = contextlib.ExitStack()
-        self._engines = self._stack.enter_context(open_engines(settings))
+        self._pipeline = self._stack.enter_context(open_engines(settings))
 
     def review(self, dataset: Dataset, cases: Sequence[Case]) -> Iterator[CaseResult]:
         root = review_root(dataset.root)
         request = ReviewRequest(paths=[str(dataset.file(case)) for case in cases])
-        review = run_review(request, self.settings, start=dataset.root, engines=self._engines)
+        review = run_review(request, self.settings, start=dataset.root, pipeline=self._pipeline)
         by_file = {dataset.file(case).resolve(): case for case in cases}
         shares = _results_by_case(review, root, by_file)
         model_seconds = sum(call.latency_s for call in review.model_calls)
@@ -51,6 +54,18 @@ class SecreviewReviewer:
         self._stack.close()
 
 
+def _reported(finding: Finding) -> ReportedFinding:
+    check = finding.verification
+    return ReportedFinding(
+        cwe=finding.cwe,
+        start_line=finding.start_line,
+        end_line=finding.end_line,
+        engines=finding.engines,
+        probability=check.probability if check else None,
+        raw=check.raw if check else None,
+    )
+
+
 def _results_by_case(review: Review, root: Path, by_file: dict[Path, Case]) -> dict[str, CaseResult]:
     """Split one review of many files into per-case results (findings, gaps, model cost)."""
     results = {case.id: CaseResult(case_id=case.id) for case in by_file.values()}
@@ -58,14 +73,12 @@ def _results_by_case(review: Review, root: Path, by_file: dict[Path, Case]) -> d
     def case_of(path: str) -> Case | None:
         return by_file.get((root / path).resolve())
 
-    for finding in review.findings:
-        case = case_of(finding.path)
-        if case is not None:
-            results[case.id].findings.append(
-                ReportedFinding(
-                    cwe=finding.cwe, start_line=finding.start_line, end_line=finding.end_line, engines=finding.engines
-                )
-            )
+    listed = (("findings", review.findings), ("demoted", review.likely_false_alarms), ("candidates", review.candidates))
+    for field, findings in listed:
+        for finding in findings:
+            case = case_of(finding.path)
+            if case is not None:
+                getattr(results[case.id], field).append(_reported(finding))
     for unit in review.coverage.units:
         case = case_of(unit.path)
         if case is not None and unit.skipped_by:

@@ -6,8 +6,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from secreview.bench import metrics
+from secreview.bench import metrics, verification
 from secreview.bench.bandit_reference import BanditReviewer
 from secreview.bench.dataset import Case, Dataset, load_dataset, stratified_sample
 from secreview.bench.interface import CaseResult, Reviewer
@@ -24,6 +25,7 @@ class ConfigurationScores:
     consistency: float | None  # verdict agreement across repeats; None with one repeat
     findings_consistency: float | None  # the same findings in every repeat; None with one repeat
     results: dict[str, CaseResult]  # the first repeat, per case id
+    verification: dict[str, Any] | None = None  # how the model's checks separate real from false (bench.verification)
 
 
 @dataclass(frozen=True)
@@ -100,4 +102,5 @@ def _scored(name: str, cases: Sequence[Case], runs: list[dict[str, CaseResult]])
         consistency=metrics.verdict_consistency(runs),
         findings_consistency=metrics.findings_consistency(runs),
         results=runs[0],
+        verification=verification.verification_scores(cases, runs[0]),
     )

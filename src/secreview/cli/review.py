@@ -190,6 +190,22 @@ def _read_patch(patch: str) -> str:
     metavar="FILE",
     help="Leave out the findings this baseline lists (secreview baseline create).",
 )
+@click.option(
+    "--verify",
+    type=click.Choice(["on", "off"]),
+    help="The model checks each static finding; unlikely ones become likely false alarms [on].",
+)
+@click.option(
+    "--verify-threshold",
+    type=click.FloatRange(0.0, 1.0),
+    metavar="P",
+    help="Checked findings below this probability are likely false alarms [the model's calibrated threshold].",
+)
+@click.option(
+    "--deep/--no-deep",
+    default=None,
+    help="The model also reviews the code open-ended (slow on a CPU) [on with --base-url, else off].",
+)
 def review_command(
     paths: tuple[str, ...],
     diff: str | None,
@@ -207,6 +223,7 @@ def review_command(
     if sum((bool(paths), diff is not None, staged, patch is not None)) != 1:
         raise click.UsageError("name one thing to review: PATH..., --diff REV, --staged or --patch FILE")
     options["exclude"] = list(options["exclude"]) or None
+    options["verify"] = None if options["verify"] is None else options["verify"] == "on"
     try:
         settings = load_settings(Path.cwd(), {"format": output_format, **options})
     except ConfigError as error:

@@ -13,9 +13,11 @@ from html import escape
 from secreview.models import Finding, Review, Severity, Suppression, UnitCoverage
 from secreview.reporters.wording import (
     SEVERITY_NAME,
+    UNCOUNTED_SECTIONS,
     agreed_by,
     cwe_url,
     line_label,
+    model_check,
     not_reviewed,
     review_scope,
     voting_sentence,
@@ -142,6 +144,10 @@ def _finding(number: int, finding: Finding, review: Review, prefix: str) -> str:
     ]
     if agreed := agreed_by(finding, review.voting):
         facts.append(("Agreement", agreed))
+    if checked := model_check(finding):
+        facts.append(("Checked by the model", escape(checked.removeprefix("model: "))))
+    if finding.remark:
+        facts.append(("Why listed here", escape(finding.remark)))
     facts += [(f"Disputed by {escape(e.engine)}", escape(e.message)) for e in finding.disputes]
     return "".join(
         [
@@ -266,6 +272,11 @@ class HtmlReporter:
         if review.observations:
             body.append("<h2>Observations (not defects)</h2>")
             body += [_finding(n, f, review, "observation") for n, f in enumerate(review.observations, start=1)]
+        for field, heading, meaning in UNCOUNTED_SECTIONS:
+            listed: list[Finding] = getattr(review, field)
+            if listed:
+                body += [f"<h2>{escape(heading)}</h2>", f'<p class="note">{escape(meaning)}</p>']
+                body += [_finding(n, f, review, field) for n, f in enumerate(listed, start=1)]
         body += [_suppressed(review), _coverage(review)]
         return "\n".join(
             [

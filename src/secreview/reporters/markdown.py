@@ -6,7 +6,16 @@ same on a re-run."""
 from __future__ import annotations
 
 from secreview.models import BaselineUse, Finding, Review, UnitCoverage, Voting
-from secreview.reporters.wording import agreement, cwe_label, line_label, review_scope, sample_noun, voting_sentence
+from secreview.reporters.wording import (
+    UNCOUNTED_SECTIONS,
+    agreement,
+    cwe_label,
+    line_label,
+    model_check,
+    review_scope,
+    sample_noun,
+    voting_sentence,
+)
 from secreview.suppression import describe
 
 _LIST_ALL_UNITS_UP_TO = 20
@@ -29,6 +38,8 @@ def _finding_section(number: int, finding: Finding, language: str, noun: str = "
         f"- **{line_label(finding)}** of `{finding.path}`",
         f"- **Severity**: {finding.severity.value}; **confidence**: {finding.confidence:.2f}; **found by**: {engines}"
         + agreed,
+        *([f"- **Checked by the {model_check(finding)}**"] if finding.verification else []),
+        *([f"- **Why listed here**: {finding.remark}"] if finding.remark else []),
         *(f"- **Disputed by {e.engine}** (confidence lowered, finding kept): {e.message}" for e in finding.disputes),
         *_untrusted_suppression(finding),
         "",
@@ -127,6 +138,12 @@ class MarkdownReporter:
             out += ["## Observations (not defects)", ""]
             for number, observation in enumerate(review.observations, start=1):
                 out += _finding_section(number, observation, languages.get(observation.path, ""), noun)
+        for field, heading, meaning in UNCOUNTED_SECTIONS:
+            listed: list[Finding] = getattr(review, field)
+            if listed:
+                out += [f"## {heading}", "", f"_{meaning}_", ""]
+                for number, finding in enumerate(listed, start=1):
+                    out += _finding_section(number, finding, languages.get(finding.path, ""), noun)
         out += _suppressed_lines(review.suppressed)
         out += _baseline_line(review.baseline)
         out += ["## Verdict", "", f"**{review.verdict}**", "", "## Coverage", ""]

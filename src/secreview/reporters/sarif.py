@@ -71,7 +71,13 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
     }
     if finding.samples:  # how many of the samples (model answers, or parsed reviews) reported it
         properties.update(support=finding.support, samples=finding.samples)
+    if finding.verification is not None:
+        properties["verification"] = finding.verification.model_dump(mode="json")
+    if finding.remark:
+        properties["listed"] = finding.remark
+    ranked = {"rank": round(100 * finding.verification.probability, 1)} if finding.verification is not None else {}
     return {
+        **ranked,
         "ruleId": rule_id(finding),
         "ruleIndex": index,
         "level": _LEVEL.get(finding.severity, "note"),
@@ -80,6 +86,12 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
         "partialFingerprints": {"secreview/v1": finding.fingerprint},
         "properties": properties,
     }
+
+
+def _uncounted(result: dict[str, Any], finding: Finding) -> dict[str, Any]:
+    """A likely false alarm or an unchecked candidate: shown as a note, ranked by the model's probability (SARIF's
+    `rank`, 0-100), so platforms list it below the defects without hiding it."""
+    return {"rank": 10.0, **result, "level": "note"}
 
 
 def _in_source(finding: Finding) -> dict[str, Any]:
@@ -105,12 +117,14 @@ def _run_properties(review: Review) -> dict[str, Any]:
 class SarifReporter:
     def render(self, review: Review) -> str:
         by_rule: dict[str, list[Finding]] = {}
-        for finding in [*review.findings, *review.suppressed]:
+        uncounted = [*review.likely_false_alarms, *review.candidates]
+        for finding in [*review.findings, *uncounted, *review.suppressed]:
             by_rule.setdefault(rule_id(finding), []).append(finding)
         index = {identifier: i for i, identifier in enumerate(by_rule)}
         # With a baseline, every result reported is one the baseline does not list.
         new = {"baselineState": "new"} if review.baseline is not None else {}
         results = [{**_result(f, index[rule_id(f)]), **new} for f in review.findings]
+        results += [_uncounted(_result(f, index[rule_id(f)]), f) for f in uncounted]
         results += [{**_result(f, index[rule_id(f)]), **_in_source(f)} for f in review.suppressed]
         invocation: dict[str, Any] = {"executionSuccessful": review.complete}
         if notifications := _notifications(review):

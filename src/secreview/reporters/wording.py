@@ -52,6 +52,34 @@ def voting_sentence(voting: Voting | None) -> str:
     )
 
 
+def model_check(finding: Finding) -> str:
+    """'model: 0.83 likely real' (with how it was read when not calibrated logprobs), or '' when unchecked."""
+    check = finding.verification
+    if check is None:
+        return ""
+    verdict = "likely real" if check.likely_real else "likely false alarm"
+    how = [] if check.calibrated else ["uncalibrated"]
+    if check.method == "vote":
+        how.append("share of sampled yes/no answers")
+    return f"model: {check.probability:.2f} {verdict}" + (f" ({', '.join(how)})" if how else "")
+
+
+UNCOUNTED_SECTIONS = (
+    (
+        "likely_false_alarms",
+        "Likely false alarms (not counted)",
+        "The model judged these static findings unlikely to be real; they are kept here for audit.",
+    ),
+    (
+        "candidates",
+        "Candidates to check (not counted)",
+        "Wider, lower-confidence static proposals that no model has checked (run with the model to verify them).",
+    ),
+)
+"""The Review lists shown after the defects but not counted in the verdict or the exit code: (field, heading,
+what it means)."""
+
+
 def review_scope(unit: UnitCoverage) -> str:
     """'whole file', or the changed lines a diff put under review."""
     if unit.review_lines is None:

@@ -1,0 +1,180 @@
+"""The model verifier: one yes/no question per finding, its probability read from the first answer token.
+
+The question goes with `max_tokens` 1 and `top_logprobs`; P(yes) is the mass of the "yes" tokens over that of
+"yes" and "no" among the alternatives. An endpoint that returns no logprobs is asked `votes` times at a sampling
+temperature instead, and the share of "yes" answers is the probability (method "vote", never calibrated).
+Findings of one file are asked in line order, so those of one function share the prompt's code prefix and the
+llama.cpp server reuses its cache; files are checked `jobs` at a time.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from secreview.backends.interface import BackendError, ChatBackend, ChatRequest, Completion
+from secreview.engines.interface import INTERRUPTED
+from secreview.llm import prompts
+from secreview.llm.routing import Split, split_unit
+from secreview.models import CodeUnit, Finding, ModelCall, Verification
+from secreview.verification import calibration, questions, slices
+from secreview.verification.interface import STAGE, VerificationResult
+
+TOP_LOGPROBS = 10
+VOTE_TEMPERATURE = 0.7
+
+
+class NoAnswerError(Exception):
+    """The model's answers held neither yes nor no."""
+
+
+def yes_probability(alternatives: Sequence[tuple[str, float]]) -> float | None:
+    """P(yes) / (P(yes) + P(no)) over the first answer token's alternatives; None when neither is among them."""
+    mass = {"yes": 0.0, "no": 0.0}
+    for token, logprob in alternatives:
+        word = token.strip().lower()
+        if word in mass:
+            mass[word] += math.exp(logprob)
+    total = mass["yes"] + mass["no"]
+    return mass["yes"] / total if total > 0 else None
+
+
+def _says(text: str) -> str | None:
+    words = text.strip().lower().split()
+    first = words[0].strip(".,!:;\"'") if words else ""
+    return first if first in ("yes", "no") else None
+
+
+@dataclass
+class ModelVerifier:
+    backend: ChatBackend
+    identity: dict[str, Any]  # the model's identity (backends.cached.backend_identity): picks the calibration
+    threshold: float | None = None  # None: the calibration's, else calibration.DEFAULT_THRESHOLD
+    jobs: int = 1
+    votes: int = 5
+    seed: int = 0
+    _stopped: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._calibration = calibration.for_model(self.identity, questions.PROMPT_DIGEST)
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def verify(self, findings: Sequence[Finding], units: Mapping[str, CodeUnit]) -> VerificationResult:
+        by_path: dict[str, list[int]] = defaultdict(list)
+        for index, finding in enumerate(findings):
+            by_path[finding.path].append(index)
+        with ThreadPoolExecutor(max_workers=max(self.jobs, 1)) as pool:
+            futures = [
+                pool.submit(self._verify_file, units[path], [findings[i] for i in indices])
+                for path, indices in by_path.items()
+            ]
+            try:
+                wait(futures)
+            except KeyboardInterrupt:  # Ctrl-C: no further question; what was answered is kept
+                self.stop()
+                wait(futures)
+            parts = [future.result() for future in futures]
+        checked = list(findings)
+        result = VerificationResult()
+        for indices, (done, part) in zip(by_path.values(), parts, strict=True):
+            for index, finding in zip(indices, done, strict=True):
+                checked[index] = finding
+            result.skipped.update(part.skipped)
+            for unit_path, notes in part.notes.items():
+                result.notes.setdefault(unit_path, []).extend(notes)
+            result.calls += part.calls
+            result.interrupted = result.interrupted or part.interrupted
+        result.findings = checked
+        return result
+
+    def _verify_file(self, unit: CodeUnit, findings: list[Finding]) -> tuple[list[Finding], VerificationResult]:
+        result = VerificationResult()
+        split = split_unit(unit)
+        done = list(findings)
+        order = sorted(range(len(findings)), key=lambda i: (findings[i].start_line, findings[i].end_line))
+        for position, index in enumerate(order):
+            if self._stopped.is_set():
+                result.interrupted = True
+                result.skipped[unit.path] = INTERRUPTED
+                break
+            try:
+                done[index] = self._check(unit, findings[index], split, result)
+            except (BackendError, NoAnswerError) as error:
+                left = len(order) - position
+                result.skipped[unit.path] = f"the model could not check {left} finding(s): {error}"
+                break
+        checked = [f for f in done if f.verification is not None]
+        if checked:
+            real = sum(1 for f in checked if f.verification is not None and f.verification.likely_real)
+            how = ", ".join(sorted({f.verification.method for f in checked if f.verification is not None}))
+            result.notes[unit.path] = [
+                f"{STAGE}: the model checked {len(checked)} of {len(findings)} static finding(s) ({how}): "
+                f"{real} likely real, {len(checked) - real} likely false alarm(s)"
+            ]
+        return done, result
+
+    def _ask(self, request: ChatRequest, unit: CodeUnit, result: VerificationResult, sample: int = 0) -> Completion:
+        completion = self.backend.complete(request)
+        server_ms = completion.timings.get("prompt_ms", 0.0) + completion.timings.get("predicted_ms", 0.0)
+        result.calls.append(
+            ModelCall(
+                path=unit.path,
+                step=STAGE,
+                model=completion.model or self.backend.model,
+                prompt_tokens=completion.prompt_tokens,
+                completion_tokens=completion.completion_tokens,
+                latency_s=round(completion.latency_s, 3),
+                attempts=completion.attempts,
+                sample=sample,
+                server_ms=round(server_ms, 1),
+                cached=completion.cached,
+            )
+        )
+        return completion
+
+    def _check(self, unit: CodeUnit, finding: Finding, split: Split, result: VerificationResult) -> Finding:
+        window = slices.code_slice(unit, finding, split)
+        messages = questions.messages(prompts.fenced_code(window), finding, slices.flow_text(finding))
+        first = self._ask(
+            ChatRequest(messages=messages, max_tokens=1, seed=self.seed, top_logprobs=TOP_LOGPROBS), unit, result
+        )
+        method = "logprobs"
+        if first.logprobs:
+            raw = yes_probability(first.logprobs[0])
+            if raw is None:  # neither word among the likeliest: the answer decides nothing
+                raw = 0.5
+        else:
+            method, raw = "vote", self._vote(messages, unit, result)
+        table = self._calibration if method == "logprobs" else None  # fitted on logprobs, not on votes
+        probability = table.apply(raw) if table is not None else raw
+        threshold = self.threshold
+        if threshold is None:
+            threshold = table.threshold if table is not None else calibration.DEFAULT_THRESHOLD
+        verification = Verification(
+            probability=round(probability, 3),
+            raw=round(raw, 3),
+            method="logprobs" if method == "logprobs" else "vote",
+            calibrated=table is not None,
+            model=self.backend.model,
+            threshold=threshold,
+        )
+        return finding.model_copy(update={"verification": verification})
+
+    def _vote(self, messages: list[dict[str, str]], unit: CodeUnit, result: VerificationResult) -> float:
+        said = []
+        for sample in range(self.votes):
+            request = ChatRequest(
+                messages=messages, max_tokens=3, temperature=VOTE_TEMPERATURE, seed=self.seed + sample
+            )
+            said.append(_says(self._ask(request, unit, result, sample).text))
+        counted = [word for word in said if word is not None]
+        if not counted:
+            raise NoAnswerError(f"none of {self.votes} answers was yes or no")
+        return counted.count("yes") / len(counted)
