@@ -61,6 +61,8 @@ def test_the_total_budget_stops_the_model_and_says_what_it_left_unreviewed(fault
         "b.py",
         "--engine",
         "hybrid",
+        "--verify",
+        "off",
         "--base-url",
         url(fault_server),
         "--max-tokens-total",

@@ -20,7 +20,7 @@ from conftest import (
     without_timings,
 )
 from secreview import aggregate, sinks
-from secreview.api import ReviewRequest, run_review
+from secreview.api import Pipeline, ReviewRequest, run_review
 from secreview.backends.openai_http import OpenAICompatibleBackend
 from secreview.config import ConfigError, Settings, load_settings
 from secreview.engines.bandit import BanditEngine
@@ -65,7 +65,7 @@ def model_engine(server: FaultServer, samples: int, seed: int = 0, temperature: 
 
 def review_with(engines: list[Engine], folder: Path, **settings: Any) -> Review:
     path = write_code(folder)
-    return run_review(ReviewRequest(paths=[str(path)]), Settings(**settings), start=folder, engines=engines)
+    return run_review(ReviewRequest(paths=[str(path)]), Settings(**settings), start=folder, pipeline=Pipeline(engines))
 
 
 def by_cwe(review: Review) -> dict[int | None, Finding]:
@@ -184,7 +184,7 @@ def test_samples_cluster_by_cwe_family_and_overlapping_lines():
 def test_a_model_only_finding_needs_a_sink_of_its_kind_or_a_second_sample():
     # db.py: lines 5-6 build and run an SQL query (cursor.execute); line 11 returns markup (no sink)
     raw = [sampled(0, 89, 6), sampled(0, 79, 11), sampled(0, 200, 5), sampled(1, 22, 11), sampled(2, 22, 11)]
-    findings, left_out, unconfirmed = aggregate.judge_votes(raw, {"db.py": UNIT}, {"db.py": 3}, 1, confirm=True)
+    findings, left_out, unconfirmed, *_ = aggregate.judge_votes(raw, {"db.py": UNIT}, {"db.py": 3}, 1, confirm=True)
     assert [(f.cwe, f.start_line, f.support) for f in findings] == [
         (89, 6, 1),  # one sample, but cursor.execute is on its line: a sink of its kind
         (22, 11, 2),  # no sink of its kind, but two samples agree
@@ -384,7 +384,7 @@ def test_a_suppression_comment_also_quiets_an_unconfirmed_observation(fault_serv
         ReviewRequest(paths=[str(tmp_path / "db.py")]),
         settings,
         start=tmp_path,
-        engines=[model_engine(fault_server, 3)],
+        pipeline=Pipeline([model_engine(fault_server, 3)]),
     )
     assert [f.cwe for f in review.findings] == [89] and review.observations == []
     (quiet,) = review.suppressed

@@ -220,11 +220,12 @@ def test_cli_hybrid_review_against_a_real_llama_cpp_server(llama_server: Embedde
         cwd=tmp_path,
         env={"SECREVIEW_ANSWER_TOKENS": "64", "SECREVIEW_CONTEXT_TOKENS": "2048"},
     )
-    assert done.returncode in (1, 3), done.stderr
+    assert done.returncode in (0, 1, 3), done.stderr
     review = json.loads(done.stdout)
-    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "llm"]
+    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "llm", "verify"]
     assert review["model_calls"] and review["model_calls"][0]["path"] == "db.py"
-    assert 89 in {f["cwe"] for f in review["findings"]}  # the static evidence is never lost
+    listed = review["findings"] + review["likely_false_alarms"]  # SmolLM2 may find it unlikely: listed, never lost
+    assert 89 in {f["cwe"] for f in listed}
     unit = review["coverage"]["units"][0]
     assert "llm" in unit["reviewed_by"] or "llm" in unit["skipped_by"]
 
@@ -242,8 +243,9 @@ def test_the_default_engine_is_hybrid_on_the_embedded_model(tmp_path: Path):
         env=smollm2_env(),
     )
     review = json.loads(done.stdout)
-    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "llm"], done.stderr
-    assert review["model_calls"] and 89 in {f["cwe"] for f in review["findings"]}
+    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "verify"], done.stderr
+    listed = review["findings"] + review["likely_false_alarms"]
+    assert review["model_calls"] and 89 in {f["cwe"] for f in listed}
 
 
 def test_without_the_default_model_the_review_says_how_to_get_it_or_go_static(tmp_path: Path):

@@ -471,25 +471,42 @@ HELPERS = "def total(prices):\n    return sum(prices)\n\n\ndef label(name):\n   
 
 
 @pytest.mark.parametrize("fault_server", [([],)], indirect=True)
-def test_a_file_with_nothing_routed_is_complete_and_says_the_model_did_not_read_it(
+def test_a_file_the_model_alone_was_to_review_and_routing_sent_none_of_is_not_reviewed(
     fault_server: FaultServer, tmp_path: Path
 ):
     (tmp_path / "util.py").write_text(HELPERS)
     common = ("review", "util.py", "--engine", "llm", "--base-url", url(fault_server), "--no-cache")
     done = run_secreview(*common, "--format", "json", cwd=tmp_path, static=False)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 3, done.stderr
     assert fault_server.requests == []  # no model call at all
     review = json.loads(done.stdout)
     (unit,) = review["coverage"]["units"]
-    assert (unit["reviewed_by"], unit["skipped_by"], unit["routed_out"]) == ([], {}, ["llm"])
+    assert (unit["reviewed_by"], unit["routed_out"]) == ([], [])
+    assert unit["skipped_by"] == {"llm": "routing sent none of it to the model (no input source, dangerous sink or "
+                                  "static finding)"}  # fmt: skip
     assert unit["routing"]["llm"]["routed"] == [] and unit["routing"]["llm"]["parts"] == 2
+    assert not review["complete"] and "No security defects" not in review["verdict"]
+
+
+@pytest.mark.parametrize("fault_server", [([],)], indirect=True)
+def test_beside_the_static_engines_a_file_with_nothing_routed_is_complete_and_says_the_model_did_not_read_it(
+    fault_server: FaultServer, tmp_path: Path
+):
+    (tmp_path / "util.py").write_text(HELPERS)
+    common = ("review", "util.py", "--engine", "hybrid", "--deep", "--base-url", url(fault_server), "--no-cache")
+    done = run_secreview(*common, "--format", "json", cwd=tmp_path, static=False)
+    assert done.returncode == 0, done.stderr
+    assert fault_server.requests == []  # no model call at all: no static finding to check, nothing routed
+    review = json.loads(done.stdout)
+    (unit,) = review["coverage"]["units"]
+    assert (unit["reviewed_by"], unit["skipped_by"], unit["routed_out"]) == (["bandit", "semgrep"], {}, ["llm"])
     assert review["complete"] and review["verdict"] == "No security defects are detected in the code"
     markdown = run_secreview(*common, cwd=tmp_path, static=False)
     assert markdown.returncode == 0
     assert (
-        "- `util.py` (6 lines, whole file): reviewed by no engine; llm: none of its 2 parts (functions, methods, "
-        "module-level code) routed to the model (no input source, dangerous sink or static finding); not reviewed "
-        "by llm"
+        "- `util.py` (6 lines, whole file): reviewed by bandit, semgrep; llm: none of its 2 parts (functions, "
+        "methods, module-level code) routed to the model (no input source, dangerous sink or static finding); not "
+        "reviewed by llm"
     ) in markdown.stdout
 
 

@@ -111,11 +111,12 @@ def test_the_key_changes_with_the_file_and_what_the_engine_depends_on():
 
 
 def test_the_engines_are_wrapped_only_with_the_cache_setting():
-    with open_engines(STATIC) as engines:
-        assert [type(engine) for engine in engines] == [CachedEngine, CachedEngine]
-        assert [engine.name for engine in engines] == ["bandit", "semgrep"]
-    with open_engines(Settings(engine="static", cache=False)) as engines:
-        assert [type(engine) for engine in engines] == [BanditEngine, SemgrepEngine]
+    with open_engines(STATIC) as pipeline:
+        assert [type(engine) for engine in pipeline.engines] == [CachedEngine, CachedEngine]
+        assert [engine.name for engine in pipeline.engines] == ["bandit", "semgrep"]
+        assert pipeline.verifier is None
+    with open_engines(Settings(engine="static", cache=False)) as pipeline:
+        assert [type(engine) for engine in pipeline.engines] == [BanditEngine, SemgrepEngine]
 
 
 def test_no_cache_neither_reads_nor_writes(project: Path):

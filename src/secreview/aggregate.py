@@ -78,6 +78,8 @@ _WEAKNESS_NAMES = (
 _MAX_CONFIDENCE = 0.99
 _DISPUTE_WEIGHT = 0.5  # all samples disputing a static finding halve its confidence
 _AGREEING_SAMPLES = 2  # samples that must agree to confirm a model-only finding without a sink of its kind
+_ASSIGNED = re.compile(r"([A-Za-z_]\w*)\s*(?:\+|\|)?=(?!=)")  # the variable a line assigns (x = ..., x += ...)
+_VALUE_USED_WITHIN = 10  # lines after a flagged assignment where its use can confirm the claim
 
 
 def _ground(finding: Finding, unit: CodeUnit) -> Finding | None:
@@ -387,14 +389,29 @@ def judge_votes(
 
 def _confirmed(finding: Finding, unit: CodeUnit) -> bool:
     """Whether something besides one model answer backs a model-only finding: a second sample that agrees, or a
-    dangerous sink of its kind on its lines (a model claiming SQL injection where no query runs is guessing).
-    On labelled data a small model's unconfirmed claims were nearly all false alarms (docs/benchmarks.md)."""
+    dangerous sink of its kind on its lines or where a value they assign is used next (a query built on line 17
+    and run on line 18); a model claiming SQL injection where no query runs is guessing. On labelled data a small
+    model's unconfirmed claims were nearly all false alarms (docs/benchmarks.md)."""
     if finding.support >= _AGREEING_SAMPLES:
         return True
     if finding.cwe is None:
         return False
-    lines = source_lines(unit.text)[max(finding.start_line - 1, 0) : finding.end_line]
-    return bool(sinks.confirming_sinks(finding.cwe, lines, unit.language))
+    lines = source_lines(unit.text)
+    flagged = lines[max(finding.start_line - 1, 0) : finding.end_line]
+    return bool(
+        sinks.confirming_sinks(
+            finding.cwe, flagged + _uses_of_assigned(flagged, lines, finding.end_line), unit.language
+        )
+    )
+
+
+def _uses_of_assigned(flagged: list[str], lines: list[str], end: int) -> list[str]:
+    """The lines shortly after `end` that use a variable the flagged lines assign."""
+    names = {match.group(1) for line in flagged if (match := _ASSIGNED.search(line))}
+    if not names:
+        return []
+    used = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
+    return [line for line in lines[end : end + _VALUE_USED_WITHIN] if used.search(line)]
 
 
 def left_out_note(left_out: list[Finding], min_support: int, noun: str = "samples") -> str:

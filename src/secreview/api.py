@@ -30,6 +30,7 @@ from secreview.backends.openai_http import OpenAICompatibleBackend
 from secreview.backends.redacting import RedactingBackend
 from secreview.config import ConfigError, Settings
 from secreview.engines.bandit import BanditEngine
+from secreview.engines.budget import TokenBudget
 from secreview.engines.cached import CachedEngine
 from secreview.engines.interface import (
     CacheableEngine,
@@ -126,6 +127,7 @@ class Pipeline:
 
     engines: list[Engine]
     verifier: Verifier | None = None
+    budget: TokenBudget = field(default_factory=TokenBudget)  # the model stages' tokens, per review
 
 
 @contextmanager
@@ -137,6 +139,7 @@ def open_engines(settings: Settings) -> Iterator[Pipeline]:
     used). Backends and the log are closed afterwards; after Ctrl-C the model only at exit (see _close_model)."""
     engines: list[Engine] = []
     verifier: Verifier | None = None
+    budget = TokenBudget(settings.max_tokens_total, settings.max_tokens_unit)  # shared by every model stage
     with ExitStack() as stack:
         log = CallLog() if settings.cache else None
         if log is not None:
@@ -153,9 +156,14 @@ def open_engines(settings: Settings) -> Iterator[Pipeline]:
             backend = open_backend(settings, log)
             stack.enter_context(_close_model(backend))
             if checks:
-                identity = backend_identity(backend.inner if isinstance(backend, CachedBackend) else backend)
+                identity = backend.identity if isinstance(backend, CachedBackend) else backend_identity(backend)
                 verifier = ModelVerifier(
-                    backend, identity, threshold=settings.verify_threshold, jobs=settings.jobs, seed=settings.seed
+                    backend,
+                    identity,
+                    threshold=settings.verify_threshold,
+                    jobs=settings.jobs,
+                    seed=settings.seed,
+                    budget=budget,
                 )
             if open_ended:
                 engines.append(
@@ -169,11 +177,10 @@ def open_engines(settings: Settings) -> Iterator[Pipeline]:
                         samples=settings.samples,
                         route=settings.route == "security",
                         jobs=settings.jobs,
-                        max_tokens_total=settings.max_tokens_total,
-                        max_tokens_unit=settings.max_tokens_unit,
+                        budget=budget,
                     )
                 )
-        yield Pipeline(engines, verifier)
+        yield Pipeline(engines, verifier, budget)
 
 
 @contextmanager
@@ -311,12 +318,12 @@ def _coverage(
             for engine_name in entry.routed_out:
                 entry.skipped_by[engine_name] = f"routing sent none of it to the model ({NOT_ROUTED})"
             entry.routed_out = []
-        if checked is not None:
-            if unit.path in checked.skipped:
-                entry.skipped_by[STAGE] = checked.skipped[unit.path]
+        if checked is not None:  # a finding the model could not check stays as reported: a note, not a gap
             if unit.path in checked.notes:
                 entry.reviewed_by.append(STAGE)
                 entry.notes.extend(checked.notes[unit.path])
+            if unit.path in checked.unchecked:
+                entry.notes.append(f"{STAGE}: {checked.unchecked[unit.path]} (they are reported as found)")
         units.append(entry)
     return Coverage(units=units, skipped=collected.skipped, out_of_scope=collected.out_of_scope)
 
@@ -336,6 +343,7 @@ def run_review(
         with open_engines(settings) as opened:
             return run_review(request, settings, start, opened)
     engines = pipeline.engines
+    pipeline.budget.reset()
     voting = None
     if any(engine.wants_hints for engine in engines):
         voting = Voting(

@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from secreview.backends.interface import ChatRequest, Completion
+from secreview.backends.cached import LoggedAnswers
+from secreview.backends.interface import ChatBackend, ChatRequest, Completion
 from secreview.llm import prompts
 
 BUDGET_REASON_PREFIX = "token budget of "
@@ -63,6 +64,13 @@ class TokenBudget:
     _spent: bool = field(default=False, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
+    def reset(self) -> None:
+        """A new review: nothing used yet (the budgets are per review; the stages of one pipeline share one)."""
+        with self._lock:
+            self.used, self._reserved, self._spent = 0, 0, False
+            self._unit_used.clear()
+            self._unit_reserved.clear()
+
     @property
     def limited(self) -> bool:
         return self.total is not None or self.per_unit is not None
@@ -104,3 +112,19 @@ class TokenBudget:
                 raise BudgetSpentError(f"{BUDGET_REASON_PREFIX}{self.per_unit} {PER_UNIT} spent ({unit_used} used)")
             self._reserved += estimate
             self._unit_reserved[unit_id] = unit_reserved + estimate
+
+
+def complete_within(backend: ChatBackend, budget: TokenBudget, request: ChatRequest, unit_id: str) -> Completion:
+    """The backend's answer within the budgets (BudgetSpentError when the call does not fit). An answer the call
+    log already has costs nothing and is taken even when the budget is spent."""
+    if not budget.limited:
+        return backend.complete(request)
+    if isinstance(backend, LoggedAnswers):
+        logged = backend.logged_answer(request)
+        if logged is not None:
+            return logged
+    estimate = estimate_tokens(request)
+    with budget.spend(unit_id, estimate) as charge:
+        completion = backend.complete(request)
+        charge(call_cost(completion, estimate))
+    return completion

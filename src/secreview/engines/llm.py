@@ -28,9 +28,8 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from secreview.backends.cached import LoggedAnswers
 from secreview.backends.interface import BackendError, ChatBackend, ChatRequest, Completion
-from secreview.engines.budget import BudgetSpentError, TokenBudget, call_cost, estimate_tokens
+from secreview.engines.budget import BudgetSpentError, TokenBudget, complete_within
 from secreview.engines.interface import EngineResult, EngineStoppedError, stop_on_ctrl_c
 from secreview.llm import prompts
 from secreview.llm.freetext import parse_review
@@ -59,13 +58,11 @@ class LLMEngine:
     seed: int | None = 0
     samples: int = 1
     jobs: int = 1  # units reviewed at once
-    max_tokens_total: int | None = None  # per review (each call of `review`); None: unlimited
-    max_tokens_unit: int | None = None
+    budget: TokenBudget = field(default_factory=TokenBudget)  # shared with the review's other model stages
     name: str = "llm"
     languages: frozenset[str] = all_languages()
     wants_hints: bool = True
     route: bool = True  # review only the functions routing picks (llm.routing); False: every unit whole
-    _budget: TokenBudget = field(default_factory=TokenBudget, init=False, repr=False)  # the current review's
     _stopped: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def version(self) -> str:
@@ -85,8 +82,7 @@ class LLMEngine:
         self._stopped.set()
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
-        """One review at a time per engine: the token budgets are this review's. A Ctrl-C here stops it."""
-        self._budget = TokenBudget(self.max_tokens_total, self.max_tokens_unit)
+        """One review at a time per engine. A Ctrl-C here stops it."""
         todo = [unit for unit in units if unit.text.strip()]
         parts: list[EngineResult] = []
         if self.jobs > 1 and len(todo) > 1:
@@ -195,22 +191,11 @@ class LLMEngine:
         return completion
 
     def _complete(self, request: ChatRequest, unit: CodeUnit) -> Completion:
-        """The backend's answer within the token budgets (BudgetSpentError when the call does not fit). An
-        answer the call log already has costs nothing and is taken even when the budget is spent. Once the
+        """The backend's answer within the token budgets (budget.complete_within). Once the
         engine is stopped, no call is made (EngineStoppedError)."""
         if self._stopped.is_set():
             raise EngineStoppedError
-        if not self._budget.limited:
-            return self.backend.complete(request)
-        if isinstance(self.backend, LoggedAnswers):
-            logged = self.backend.logged_answer(request)
-            if logged is not None:
-                return logged
-        estimate = estimate_tokens(request)
-        with self._budget.spend(unit.id, estimate) as charge:
-            completion = self.backend.complete(request)
-            charge(call_cost(completion, estimate))
-        return completion
+        return complete_within(self.backend, self.budget, request, unit.id)
 
     def _read(self, completion: Completion, window: prompts.Window, result: EngineResult, sample: int) -> Answer | None:
         """The answer, or what it finished before the token limit cut it (with a note saying so)."""

@@ -9,13 +9,13 @@ from typing import Protocol
 from secreview.models import CodeUnit, Finding, ModelCall
 
 STAGE = "verify"
-"""The stage's name in coverage (skipped_by, notes)."""
+"""The stage's name in coverage (reviewed_by, notes) and in model calls (step)."""
 
 
 @dataclass
 class VerificationResult:
     findings: list[Finding] = field(default_factory=list)  # every finding given, in order, checked or not
-    skipped: dict[str, str] = field(default_factory=dict)  # unit path -> why its findings were not all checked
+    unchecked: dict[str, str] = field(default_factory=dict)  # unit path -> why some of its findings were not checked
     notes: dict[str, list[str]] = field(default_factory=dict)  # unit path -> what was checked
     calls: list[ModelCall] = field(default_factory=list)
     interrupted: bool = False
@@ -23,7 +23,8 @@ class VerificationResult:
 
 class Verifier(Protocol):
     def verify(self, findings: Sequence[Finding], units: Mapping[str, CodeUnit]) -> VerificationResult:
-        """Check each finding; a finding that could not be checked comes back unchanged (see `skipped`)."""
+        """Check each finding; a finding that could not be checked comes back unchanged (see `unchecked`): it stays
+        what the static engine said, so a failed check loses nothing and demotes nothing."""
         ...
 
     def stop(self) -> None:

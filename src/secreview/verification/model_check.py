@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secreview.backends.interface import BackendError, ChatBackend, ChatRequest, Completion
+from secreview.engines.budget import BudgetSpentError, TokenBudget, complete_within
 from secreview.engines.interface import INTERRUPTED
 from secreview.llm import prompts
 from secreview.llm.routing import Split, split_unit
@@ -26,6 +27,7 @@ from secreview.verification import calibration, questions, slices
 from secreview.verification.interface import STAGE, VerificationResult
 
 TOP_LOGPROBS = 10
+INSTRUCTIONS_TO_REVIEWERS = 506  # the prompt-injection rules' CWE: such a file could talk the model into "no"
 VOTE_TEMPERATURE = 0.7
 
 
@@ -58,6 +60,7 @@ class ModelVerifier:
     jobs: int = 1
     votes: int = 5
     seed: int = 0
+    budget: TokenBudget = field(default_factory=TokenBudget)  # shared with the review's other model stages
     _stopped: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -86,7 +89,7 @@ class ModelVerifier:
         for indices, (done, part) in zip(by_path.values(), parts, strict=True):
             for index, finding in zip(indices, done, strict=True):
                 checked[index] = finding
-            result.skipped.update(part.skipped)
+            result.unchecked.update(part.unchecked)
             for unit_path, notes in part.notes.items():
                 result.notes.setdefault(unit_path, []).extend(notes)
             result.calls += part.calls
@@ -96,19 +99,25 @@ class ModelVerifier:
 
     def _verify_file(self, unit: CodeUnit, findings: list[Finding]) -> tuple[list[Finding], VerificationResult]:
         result = VerificationResult()
+        if any(f.cwe == INSTRUCTIONS_TO_REVIEWERS for f in findings):
+            result.unchecked[unit.path] = (
+                f"the model checked none of its {len(findings)} finding(s): the file carries instructions to AI "
+                f"reviewers (CWE-{INSTRUCTIONS_TO_REVIEWERS}), so the model's judgment of it is not trusted"
+            )
+            return list(findings), result
         split = split_unit(unit)
         done = list(findings)
         order = sorted(range(len(findings)), key=lambda i: (findings[i].start_line, findings[i].end_line))
         for position, index in enumerate(order):
             if self._stopped.is_set():
                 result.interrupted = True
-                result.skipped[unit.path] = INTERRUPTED
+                result.unchecked[unit.path] = INTERRUPTED
                 break
             try:
                 done[index] = self._check(unit, findings[index], split, result)
-            except (BackendError, NoAnswerError) as error:
+            except (BackendError, NoAnswerError, BudgetSpentError) as error:
                 left = len(order) - position
-                result.skipped[unit.path] = f"the model could not check {left} finding(s): {error}"
+                result.unchecked[unit.path] = f"the model could not check {left} finding(s): {error}"
                 break
         checked = [f for f in done if f.verification is not None]
         if checked:
@@ -121,7 +130,7 @@ class ModelVerifier:
         return done, result
 
     def _ask(self, request: ChatRequest, unit: CodeUnit, result: VerificationResult, sample: int = 0) -> Completion:
-        completion = self.backend.complete(request)
+        completion = complete_within(self.backend, self.budget, request, unit.id)
         server_ms = completion.timings.get("prompt_ms", 0.0) + completion.timings.get("predicted_ms", 0.0)
         result.calls.append(
             ModelCall(
