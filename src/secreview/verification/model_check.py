@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secreview.backends.interface import BackendError, ChatBackend, ChatRequest, Completion
-from secreview.engines.budget import BudgetSpentError, TokenBudget, complete_within
+from secreview.engines.budget import BudgetSpentError, TokenBudget, call_record, complete_within
 from secreview.engines.interface import INTERRUPTED
 from secreview.llm import prompts
 from secreview.llm.routing import Split, split_unit
-from secreview.models import CodeUnit, Finding, ModelCall, Verification
+from secreview.models import CodeUnit, Finding, Verification
 from secreview.verification import calibration, questions, slices
 from secreview.verification.interface import STAGE, VerificationResult
 
@@ -130,22 +130,8 @@ class ModelVerifier:
         return done, result
 
     def _ask(self, request: ChatRequest, unit: CodeUnit, result: VerificationResult, sample: int = 0) -> Completion:
-        completion = complete_within(self.backend, self.budget, request, unit.id)
-        server_ms = completion.timings.get("prompt_ms", 0.0) + completion.timings.get("predicted_ms", 0.0)
-        result.calls.append(
-            ModelCall(
-                path=unit.path,
-                step=STAGE,
-                model=completion.model or self.backend.model,
-                prompt_tokens=completion.prompt_tokens,
-                completion_tokens=completion.completion_tokens,
-                latency_s=round(completion.latency_s, 3),
-                attempts=completion.attempts,
-                sample=sample,
-                server_ms=round(server_ms, 1),
-                cached=completion.cached,
-            )
-        )
+        completion = complete_within(self.backend, self.budget, unit.id, request)
+        result.calls.append(call_record(completion, unit.path, STAGE, self.backend.model, sample))
         return completion
 
     def _check(self, unit: CodeUnit, finding: Finding, split: Split, result: VerificationResult) -> Finding:
