@@ -286,6 +286,7 @@ def test_baseline_survives_lines_moving_and_reports_new_defects(tmp_path: Path, 
     created = run_secreview("baseline", "create", "baseline.json", "src", cwd=tmp_path)
     assert created.returncode == 0, created.stderr
     assert created.stdout.startswith("secreview: wrote baseline.json: 1 finding(s) in 1 of 1 file(s) reviewed")
+    assert created.stderr == "secreview: reviewing src with the static engine for the baseline\n"
     document = json.loads((tmp_path / "baseline.json").read_text())
     assert document["format"] == 1 and document["tool_version"]
     (entry,) = document["findings"]

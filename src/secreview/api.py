@@ -42,6 +42,8 @@ from secreview.engines.llm import LLMEngine
 from secreview.engines.semgrep import SemgrepEngine
 from secreview.llm.freetext import ParsedReview, parse_review
 from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, Review, UnitCoverage, Voting
+from secreview.progress import ProgressCallback, ProgressEvent
+from secreview.rule_selection import bandit_skipped, user_rule_paths, without_disabled
 from secreview.sources.gitdiff import GitDiffSource, StagedSource, git_toplevel
 from secreview.sources.interface import Source, SourceResult
 from secreview.sources.languages import all_languages
@@ -118,11 +120,12 @@ def open_backend(settings: Settings, log: CallLog | None = None) -> ChatBackend:
 
 
 @contextmanager
-def open_engines(settings: Settings) -> Iterator[list[Engine]]:
+def open_engines(settings: Settings, progress: ProgressCallback | None = None) -> Iterator[list[Engine]]:
     """The engines of the `engine` setting: static is Bandit and Semgrep side by side; llm is the model;
     hybrid is both, the model getting the static findings as hints. With the `cache` setting, static results
     and model answers are reused from one call log (one warning if it cannot be used). Backends and the log
-    are closed afterwards; after Ctrl-C the model only at exit (see _close_model)."""
+    are closed afterwards; after Ctrl-C the model only at exit (see _close_model). The model engine tells
+    `progress` of each file it finishes."""
     engines: list[Engine] = []
     with ExitStack() as stack:
         log = CallLog() if settings.cache else None
@@ -130,8 +133,12 @@ def open_engines(settings: Settings) -> Iterator[list[Engine]]:
             stack.callback(log.close)
         if settings.engine in ("static", "hybrid"):
             static: list[CacheableEngine] = [
-                BanditEngine(skipped_tests=settings.bandit_skip),
-                SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
+                BanditEngine(skipped_tests=bandit_skipped(settings.bandit_skip, settings.enable, settings.disable)),
+                SemgrepEngine(
+                    max_target_bytes=settings.max_file_size,
+                    timeout_s=settings.semgrep_timeout,
+                    extra_rules=user_rule_paths(settings.rules),
+                ),
             ]
             engines += [CachedEngine(engine, log) for engine in static] if log is not None else static
         if settings.engine != "static":
@@ -150,6 +157,7 @@ def open_engines(settings: Settings) -> Iterator[list[Engine]]:
                     jobs=settings.jobs,
                     max_tokens_total=settings.max_tokens_total,
                     max_tokens_unit=settings.max_tokens_unit,
+                    progress=progress,
                 )
             )
         yield engines
@@ -186,23 +194,36 @@ def _source(request: ReviewRequest, settings: Settings, root: Path, languages: f
     return PathSource(request.paths, root, languages, settings.max_file_size, settings.exclude)
 
 
-def _run_engine(engine: Engine, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]]) -> EngineResult:
+def _run_engine(
+    engine: Engine,
+    units: Sequence[CodeUnit],
+    hints: Mapping[str, list[Finding]],
+    progress: ProgressCallback | None = None,
+) -> EngineResult:
+    """One engine on the units of its languages; `progress` hears when it starts and when it is done."""
     mine = [unit for unit in units if unit.language in engine.languages]
     if not mine:
         return EngineResult()
+    if progress is not None:
+        progress(ProgressEvent(engine.name, 0, len(mine)))
     try:
         return engine.review(mine, hints if engine.wants_hints else None)
     except EngineUnavailableError as error:
         return EngineResult(skipped=dict.fromkeys((unit.id for unit in mine), str(error)))
+    finally:
+        if progress is not None:
+            progress(ProgressEvent(engine.name, len(mine), len(mine)))
 
 
-def _run_engines(engines: list[Engine], units: Sequence[CodeUnit]) -> list[EngineResult]:
+def _run_engines(
+    engines: list[Engine], units: Sequence[CodeUnit], progress: ProgressCallback | None = None
+) -> list[EngineResult]:
     """Engines without hints run side by side (they are subprocesses); then those that take the
     others' findings as hints. Results come back in the order of `engines`. Ctrl-C stops every engine
     (Engine.stop): the results hold what was finished."""
     first = [i for i, engine in enumerate(engines) if not engine.wants_hints]
     with ThreadPoolExecutor(max_workers=max(len(first), 1)) as pool:
-        futures = {i: pool.submit(_run_engine, engines[i], units, {}) for i in first}
+        futures = {i: pool.submit(_run_engine, engines[i], units, {}, progress) for i in first}
         with stop_on_ctrl_c(*engines):
             wait(futures.values())
         results = {i: future.result() for i, future in futures.items()}
@@ -213,7 +234,7 @@ def _run_engines(engines: list[Engine], units: Sequence[CodeUnit]) -> list[Engin
         hints[finding.path].append(finding)
     for i, engine in enumerate(engines):
         if engine.wants_hints:
-            results[i] = _run_engine(engine, units, hints)
+            results[i] = _run_engine(engine, units, hints, progress)
     return [results[i] for i in range(len(engines))]
 
 
@@ -270,7 +291,11 @@ def _coverage(collected: SourceResult, engines: list[Engine], results: list[Engi
 
 
 def run_review(
-    request: ReviewRequest, settings: Settings, start: Path | None = None, engines: list[Engine] | None = None
+    request: ReviewRequest,
+    settings: Settings,
+    start: Path | None = None,
+    engines: list[Engine] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Review:
     """Review what `request` names. Pass `engines` (from open_engines) to review many targets on one loaded
     model; by default the engines of `settings` are opened for this review and closed after it.
@@ -279,7 +304,9 @@ def run_review(
     secreview.aggregate): those fewer than `min-support` samples reported, and no static engine, are left out
     (each named in the coverage notes).
 
-    Ctrl-C stops the engines: ReviewInterrupted then carries the review of what was finished (see there)."""
+    Ctrl-C stops the engines: ReviewInterrupted then carries the review of what was finished (see there).
+    `progress` hears how far each engine is (secreview.progress); TargetError (before any engine runs) when what
+    the request names does not exist."""
     voting = None
     if settings.engine != "static":
         voting = Voting(
@@ -290,20 +317,20 @@ def run_review(
             seed=settings.seed,
         )
     if engines is None:
-        with open_engines(settings) as opened:
-            return run_review(request, settings, start, opened)
+        with open_engines(settings, progress) as opened:
+            return run_review(request, settings, start, opened, progress)
     began, started_at = time.perf_counter(), utc_now()
     accepted = baseline.load(settings.baseline) if settings.baseline is not None else None
     root = review_root(start or Path.cwd())
     languages = frozenset().union(*(engine.languages for engine in engines))
     collected = _source(request, settings, root, languages).collect()
     with _second_ctrl_c_exits():
-        results = _run_engines(engines, collected.units)
+        results = _run_engines(engines, collected.units, progress)
     engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
     coverage = _coverage(collected, engines, results)
     units = {u.path: u for u in collected.units}
     findings, left_out, unconfirmed = aggregate.judge_votes(
-        (finding for result in results for finding in result.findings),
+        without_disabled((finding for result in results for finding in result.findings), settings.disable),
         units,
         _samples_drawn(collected.units, results),
         voting.min_support if voting else 1,

@@ -37,6 +37,7 @@ from secreview.llm.freetext import parse_review
 from secreview.llm.routing import review_windows
 from secreview.llm.structured import Answer, defect_findings, hint_outcomes, parse_answer, salvage_truncated
 from secreview.models import CodeUnit, Finding, ModelCall
+from secreview.progress import ProgressCallback, UnitCounter
 from secreview.sources.languages import all_languages
 
 STRATEGIES = ("structured", "basic", "commit", "cwe-list", "cot")
@@ -65,6 +66,7 @@ class LLMEngine:
     languages: frozenset[str] = all_languages()
     wants_hints: bool = True
     route: bool = True  # review only the functions routing picks (llm.routing); False: every unit whole
+    progress: ProgressCallback | None = None  # told of each unit finished (secreview.progress)
     _budget: TokenBudget = field(default_factory=TokenBudget, init=False, repr=False)  # the current review's
     _stopped: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
@@ -88,17 +90,18 @@ class LLMEngine:
         """One review at a time per engine: the token budgets are this review's. A Ctrl-C here stops it."""
         self._budget = TokenBudget(self.max_tokens_total, self.max_tokens_unit)
         todo = [unit for unit in units if unit.text.strip()]
+        counter = UnitCounter(self.progress, self.name, len(units), done=len(units) - len(todo))
         parts: list[EngineResult] = []
         if self.jobs > 1 and len(todo) > 1:
             with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="secreview-llm") as pool:
-                futures = [pool.submit(self._review_unit, unit, hints) for unit in todo]
+                futures = [pool.submit(self._review_unit, unit, hints, counter) for unit in todo]
                 with stop_on_ctrl_c(self):
                     wait(futures)
                 parts = [future.result() for future in futures]
         else:
             with stop_on_ctrl_c(self):
                 for unit in todo:
-                    parts.append(self._review_unit(unit, hints))
+                    parts.append(self._review_unit(unit, hints, counter))
         result = EngineResult()
         for part in parts:  # in unit order, whatever order they finished in
             result.extend(part)
@@ -106,7 +109,9 @@ class LLMEngine:
             result.interrupt(unit.id for unit in todo[len(parts) :])
         return result
 
-    def _review_unit(self, unit: CodeUnit, hints: Mapping[str, list[Finding]] | None) -> EngineResult:
+    def _review_unit(
+        self, unit: CodeUnit, hints: Mapping[str, list[Finding]] | None, counter: UnitCounter
+    ) -> EngineResult:
         result = EngineResult(samples={unit.id: self.samples})
         done: list[prompts.Window] = []
         try:
@@ -128,6 +133,7 @@ class LLMEngine:
         except EngineStoppedError:
             result.interrupt([unit.id])
             self._note_done(result, unit, done, "the review was interrupted")
+        counter.advance()
         return result
 
     def _note_done(self, result: EngineResult, unit: CodeUnit, done: list[prompts.Window], cause: str) -> None:
