@@ -59,7 +59,7 @@ def test_nothing_staged_is_nothing_to_review_and_outside_git_is_an_error(tmp_pat
 
     outside = tmp_path / "plain"
     outside.mkdir()
-    with pytest.raises(TargetError, match="--staged: .* is not inside a git repository"):
+    with pytest.raises(TargetError, match=r"--staged: .* is not inside a git repository"):
         staged(outside)
 
 
