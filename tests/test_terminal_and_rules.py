@@ -4,12 +4,12 @@ the rules they choose (their own Semgrep rules, enable/disable by rule id, --exi
 from __future__ import annotations
 
 import io
+import json
 import os
 import pty
 import subprocess
 import sys
 import threading
-import json
 from pathlib import Path
 
 import pytest
