@@ -216,11 +216,14 @@ def _run_engine(
 
 
 def _run_engines(
-    engines: list[Engine], units: Sequence[CodeUnit], progress: ProgressCallback | None = None
+    engines: list[Engine],
+    units: Sequence[CodeUnit],
+    progress: ProgressCallback | None = None,
+    disable: Sequence[str] = (),
 ) -> list[EngineResult]:
     """Engines without hints run side by side (they are subprocesses); then those that take the
-    others' findings as hints. Results come back in the order of `engines`. Ctrl-C stops every engine
-    (Engine.stop): the results hold what was finished."""
+    others' findings as hints (not those of `disable`d rules). Results come back in the order of `engines`.
+    Ctrl-C stops every engine (Engine.stop): the results hold what was finished."""
     first = [i for i, engine in enumerate(engines) if not engine.wants_hints]
     with ThreadPoolExecutor(max_workers=max(len(first), 1)) as pool:
         futures = {i: pool.submit(_run_engine, engines[i], units, {}, progress) for i in first}
@@ -228,7 +231,8 @@ def _run_engines(
             wait(futures.values())
         results = {i: future.result() for i, future in futures.items()}
     # Hints are the findings as a report would show them: one per defect, whichever engines found it.
-    static = aggregate.judge((f for result in results.values() for f in result.findings), {u.path: u for u in units})
+    raw = without_disabled((f for result in results.values() for f in result.findings), disable)
+    static = aggregate.judge(raw, {u.path: u for u in units})
     hints: dict[str, list[Finding]] = defaultdict(list)
     for finding in static:
         hints[finding.path].append(finding)
@@ -325,7 +329,7 @@ def run_review(
     languages = frozenset().union(*(engine.languages for engine in engines))
     collected = _source(request, settings, root, languages).collect()
     with _second_ctrl_c_exits():
-        results = _run_engines(engines, collected.units, progress)
+        results = _run_engines(engines, collected.units, progress, settings.disable)
     engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
     coverage = _coverage(collected, engines, results)
     units = {u.path: u for u in collected.units}

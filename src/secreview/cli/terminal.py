@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
+from typing import TypeVar
 
 from markdown_it import MarkdownIt
 from rich.console import Console
@@ -15,6 +16,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
     TaskID,
     TextColumn,
@@ -42,26 +44,44 @@ def status_text(text: str) -> str:
     return escape(text)
 
 
-class ReviewProgress:
-    """On a terminal: one progress row per engine on stderr (files done of its total, elapsed time and an
-    estimate), removed when the review ends. Elsewhere (pipes, CI logs) it draws nothing: `callback` is None."""
+_Shown = TypeVar("_Shown", bound="TerminalProgress")
+
+
+class TerminalProgress:
+    """A rich progress display on stderr while it is a terminal, removed when done; in pipes and CI logs nothing
+    (`_bar` is None). Tested with isatty, not rich's own test, which FORCE_COLOR (set in some CI setups) turns on."""
+
+    def __init__(self, *columns: ProgressColumn) -> None:
+        self._bar = Progress(*columns, console=Console(stderr=True), transient=True) if sys.stderr.isatty() else None
+
+    def __enter__(self: _Shown) -> _Shown:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+class ReviewProgress(TerminalProgress):
+    """One row per engine: files done of its total, elapsed time and an estimate. `callback` is None off a
+    terminal, so the library has nobody to tell."""
 
     def __init__(self) -> None:
+        super().__init__(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+        )
         self._tasks: dict[str, TaskID] = {}
-        self._bar: Progress | None = None
-        if sys.stderr.isatty():  # not rich's own test, which FORCE_COLOR (set in some CI setups) turns on
-            self._bar = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("files"),
-                TimeElapsedColumn(),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
 
     @property
     def callback(self) -> ProgressCallback | None:
@@ -73,14 +93,3 @@ class ReviewProgress:
         if task is None:
             task = self._tasks[event.engine] = self._bar.add_task(status_text(event.engine), total=event.total)
         self._bar.update(task, completed=event.done, total=event.total)
-
-    def __enter__(self) -> ReviewProgress:
-        if self._bar is not None:
-            self._bar.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        if self._bar is not None:
-            self._bar.stop()
