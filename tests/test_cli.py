@@ -129,7 +129,7 @@ def test_bad_inputs_are_reported_and_the_rest_is_still_reviewed(project: Path):
     (project / "empty.py").write_text("")
     (project / "broken.py").write_text("def f(:\n    pass\n")
     (project / "huge.py").write_text("x = 1\n" * 3_500_000)  # about 21 MB
-    named = ["src/clean.py", "binary.py", "latin1.py", "empty.py", "broken.py", "huge.py", "missing.py"]
+    named = ["src/clean.py", "binary.py", "latin1.py", "empty.py", "broken.py", "huge.py"]
 
     done = run_secreview("review", *named, "--format", "json", cwd=project)
 
@@ -138,11 +138,10 @@ def test_bad_inputs_are_reported_and_the_rest_is_still_reviewed(project: Path):
     assert "secreview: not reviewed: binary.py: binary file (contains NUL bytes)" in lines
     assert any(line.startswith("secreview: not reviewed: latin1.py: not UTF-8 text") for line in lines)
     assert any(line.startswith("secreview: not reviewed: huge.py: too large (21.0 MB > 2.0 MB limit") for line in lines)
-    assert "secreview: not reviewed: missing.py: no such file or directory" in lines
     assert any(line.startswith("secreview: bandit skipped broken.py: Bandit cannot parse it") for line in lines)
     assert "secreview: note: empty.py: empty file: nothing to review" in lines
     review = json.loads(done.stdout)
-    assert {s["target"] for s in review["coverage"]["skipped"]} == {"binary.py", "latin1.py", "huge.py", "missing.py"}
+    assert {s["target"] for s in review["coverage"]["skipped"]} == {"binary.py", "latin1.py", "huge.py"}
     reviewed = {u["path"]: u for u in review["coverage"]["units"]}
     assert reviewed["src/clean.py"]["reviewed_by"] == ["bandit", "semgrep"]
     assert reviewed["broken.py"]["reviewed_by"] == ["semgrep"]
@@ -150,14 +149,31 @@ def test_bad_inputs_are_reported_and_the_rest_is_still_reviewed(project: Path):
     assert NO_DEFECTS_VERDICT not in review["verdict"]
 
 
-def test_malformed_patch_and_unknown_revision_exit_3(repo_with_change: Path):
+def test_a_malformed_patch_exits_3(repo_with_change: Path):
     bad_patch = run_secreview("review", "--patch", "-", cwd=repo_with_change, stdin="not a diff at all\n")
     assert bad_patch.returncode == 3
     assert "secreview: not reviewed: --patch -: malformed patch" in bad_patch.stderr
     assert NO_DEFECTS_VERDICT not in bad_patch.stdout
-    unknown = run_secreview("review", "--diff", "v9.9.9", cwd=repo_with_change)
-    assert unknown.returncode == 3
-    assert "secreview: not reviewed: --diff v9.9.9: unknown git revision 'v9.9.9'" in unknown.stderr
+
+
+def test_what_does_not_exist_is_a_usage_error(repo_with_change: Path, tmp_path: Path):
+    """A typo is not an incomplete review: exit 2, one line naming it, no report."""
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    cases = [
+        (repo_with_change, ["--diff", "v9.9.9"], "secreview: error: unknown git revision 'v9.9.9'"),
+        (repo_with_change, ["--diff", "main..v9"], "secreview: error: unknown git revision 'v9'"),
+        (repo_with_change, ["missing.py"], "secreview: error: missing.py: no such file or directory"),
+        (plain, ["--diff", "HEAD"], f"secreview: error: --diff HEAD: {plain} is not inside a git repository"),
+        (plain, ["--staged"], f"secreview: error: --staged: {plain} is not inside a git repository"),
+    ]
+    for cwd, arguments, message in cases:
+        done = run_secreview("review", *arguments, cwd=cwd)
+        assert (done.returncode, done.stderr, done.stdout) == (2, message + "\n", ""), arguments
+    baseline = run_secreview("baseline", "create", "b.json", "missing.py", cwd=plain)
+    assert baseline.returncode == 2 and baseline.stderr.endswith(
+        "secreview: error: missing.py: no such file or directory\n"
+    )
 
 
 def test_usage_errors_exit_2(project: Path):

@@ -442,6 +442,7 @@ def _load(browser, page_file: Path):
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_html_report_renders_in_a_real_browser_without_errors_or_network(tmp_path: Path):
     _browser_or_skip()
     from playwright.sync_api import sync_playwright

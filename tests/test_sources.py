@@ -1,7 +1,10 @@
 from pathlib import Path
 
+import pytest
+
 from conftest import commit_all, make_git_repo
 from secreview.sources.gitdiff import GitDiffSource
+from secreview.sources.interface import TargetError
 from secreview.sources.patch import HUNKS_ONLY_NOTE, PatchSource
 from secreview.sources.paths import PathSource
 
@@ -62,7 +65,7 @@ def test_bad_files_are_skipped_with_a_reason(tmp_path: Path):
     (tmp_path / "big.py").write_text("x = 1\n" * 400_000)
     (tmp_path / "empty.py").write_text("")
     (tmp_path / "README.txt").write_text("hello\n")
-    names = ["binary.py", "latin1.py", "big.py", "empty.py", "README.txt", "missing.py"]
+    names = ["binary.py", "latin1.py", "big.py", "empty.py", "README.txt"]
 
     result = paths_source(tmp_path, *(str(tmp_path / n) for n in names), max_bytes=MB).collect()
 
@@ -71,7 +74,6 @@ def test_bad_files_are_skipped_with_a_reason(tmp_path: Path):
     assert reasons["latin1.py"].startswith("not UTF-8 text (invalid byte 0xe9")
     assert reasons["big.py"].startswith("too large (2.4 MB > 1.0 MB limit")
     assert reasons["README.txt"].startswith("unknown language")
-    assert reasons[str(tmp_path / "missing.py")] == "no such file or directory"
     assert [unit.path for unit in result.units] == ["empty.py"]
     assert result.notes == {"empty.py": ["empty file: nothing to review"]}
 
@@ -164,13 +166,16 @@ def test_git_diff_of_an_older_range_reads_files_from_git(tmp_path: Path):
     assert unit.disk_path is None
 
 
-def test_unknown_revision_and_no_repository_are_skipped_with_a_reason(tmp_path: Path):
+def test_a_missing_path_an_unknown_revision_and_no_repository_are_target_errors(tmp_path: Path):
+    """Nothing the user named is there: an error in the request (the CLI exits 2), not a gap in the review."""
+    with pytest.raises(TargetError, match=r"missing.py: no such file or directory"):
+        paths_source(tmp_path, str(tmp_path / "missing.py")).collect()
     repo = make_git_repo(tmp_path / "repo")
     (repo / "a.py").write_text("x = 1\n")
     commit_all(repo, "one")
-    result = GitDiffSource("no-such-branch", repo, LANGUAGES, 2 * MB).collect()
-    assert skipped(result) == {"--diff no-such-branch": "unknown git revision 'no-such-branch'"}
+    with pytest.raises(TargetError, match=r"^unknown git revision 'no-such-branch'$"):
+        GitDiffSource("no-such-branch", repo, LANGUAGES, 2 * MB).collect()
     outside = tmp_path / "plain"
     outside.mkdir()
-    reason = skipped(GitDiffSource("HEAD", outside, LANGUAGES, 2 * MB).collect())["--diff HEAD"]
-    assert "not inside a git repository" in reason
+    with pytest.raises(TargetError, match=r"^--diff HEAD: .* is not inside a git repository$"):
+        GitDiffSource("HEAD", outside, LANGUAGES, 2 * MB).collect()

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import SQL_INJECTION, commit_all, git, make_git_repo, run_secreview
 from secreview.sources.gitdiff import StagedSource
+from secreview.sources.interface import TargetError
 
 LANGUAGES = frozenset({"python", "c", "java"})
 MB = 1_000_000
@@ -49,7 +50,7 @@ def test_the_index_is_reviewed_not_the_working_tree(tmp_path: Path):
     assert [(r.start, r.end) for r in unit.review_lines or []] == [(3, 6)]
 
 
-def test_nothing_staged_is_nothing_to_review_and_outside_git_is_skipped(tmp_path: Path):
+def test_nothing_staged_is_nothing_to_review_and_outside_git_is_an_error(tmp_path: Path):
     repo = make_git_repo(tmp_path / "repo")
     (repo / "mod.py").write_text(SAFE)
     commit_all(repo, "start")
@@ -58,9 +59,8 @@ def test_nothing_staged_is_nothing_to_review_and_outside_git_is_skipped(tmp_path
 
     outside = tmp_path / "plain"
     outside.mkdir()
-    (skip,) = staged(outside).skipped
-    assert skip.target == "--staged"
-    assert "not inside a git repository" in skip.reason
+    with pytest.raises(TargetError, match=r"--staged: .* is not inside a git repository"):
+        staged(outside)
 
 
 @pytest.mark.slow

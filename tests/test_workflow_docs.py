@@ -132,3 +132,38 @@ def test_the_readme_links_every_workflow_page():
     readme = (ROOT / "README.md").read_text()
     for page in PAGES:
         assert f"(docs/workflows/{page})" in readme
+
+
+def install_commands() -> dict[str, list[str]]:
+    """Every `pip install` / `pipx install` line of the README and the workflow pages and examples."""
+    texts = {page: (WORKFLOWS / page).read_text() for page in PAGES}
+    texts |= {"README.md": (ROOT / "README.md").read_text()}
+    texts |= {example.name: example.read_text() for example in (GITHUB_EXAMPLE, GITLAB_EXAMPLE)}
+    return {
+        where: [line.strip() for line in text.splitlines() if re.search(r"\bpipx? install\b", line)]
+        for where, text in texts.items()
+    }
+
+
+def test_secreview_is_installed_as_it_can_be_and_pinned_to_what_exists():
+    """secreview is not on PyPI and has no release tags: a checkout, a wheel or its git URL at a commit."""
+    for where, lines in install_commands().items():
+        for line in lines:
+            assert not re.search(r"pipx? install (--\S+ )*secreview\b", line), f"{where}: {line}"
+    for example in (GITHUB_EXAMPLE, GITLAB_EXAMPLE):
+        assert "SECREVIEW: git+https://github.com/OWNER/secreview@COMMIT" in example.read_text()
+        assert 'pip install "$SECREVIEW"' in example.read_text()
+    configs = [yaml.safe_load(text) for lang, text in code_blocks(WORKFLOWS / "pre-commit.md") if lang == "yaml"]
+    revs = [repo["rev"] for config in configs if "repos" in config for repo in config["repos"]]
+    assert revs == ["COMMIT", "COMMIT"]  # a placeholder for a commit SHA: there is no tag to pin
+    readme = install_commands()["README.md"]
+    for way in ("pip install .", "pipx install .", "pip install dist/secreview-", 'pip install "git+https://'):
+        assert any(line.startswith(way) for line in readme), way
+
+
+def test_the_demo_ends_by_saying_how_to_run_secreview():
+    demo = (ROOT / "scripts" / "demo").read_text()
+    review = demo.index(".venv/bin/secreview review")
+    assert "Next: review your own code with .venv/bin/secreview" in demo[review:]
+    assert "source .venv/bin/activate" in demo[review:]
+    assert "exec .venv/bin/secreview review" not in demo  # the review must not be the script's last word

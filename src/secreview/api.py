@@ -44,6 +44,8 @@ from secreview.engines.semgrep import SemgrepEngine
 from secreview.llm.freetext import ParsedReview, parse_review
 from secreview.llm.routing import NOT_ROUTED
 from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, Review, UnitCoverage, Voting
+from secreview.progress import ProgressCallback, ProgressEvent
+from secreview.rule_selection import bandit_skipped, user_rule_paths, without_disabled
 from secreview.sources.gitdiff import GitDiffSource, StagedSource, git_toplevel
 from secreview.sources.interface import Source, SourceResult
 from secreview.sources.languages import all_languages
@@ -131,12 +133,13 @@ class Pipeline:
 
 
 @contextmanager
-def open_engines(settings: Settings) -> Iterator[Pipeline]:
+def open_engines(settings: Settings, progress: ProgressCallback | None = None) -> Iterator[Pipeline]:
     """The stages of the settings. Static (Bandit, Semgrep) for `static` and `hybrid`; with a model (`hybrid`,
     `verify` on) a verifier that checks each static finding; the model's own open-ended review for `llm`, and for
     `hybrid` with `deep` (the default with a remote `base-url`), getting the static findings as hints. With the
     `cache` setting, static results and model answers are reused from one call log (one warning if it cannot be
-    used). Backends and the log are closed afterwards; after Ctrl-C the model only at exit (see _close_model)."""
+    used). Backends and the log are closed afterwards; after Ctrl-C the model only at exit (see _close_model). The
+    model engine tells `progress` of each file it finishes."""
     engines: list[Engine] = []
     verifier: Verifier | None = None
     budget = TokenBudget(settings.max_tokens_total, settings.max_tokens_unit)  # shared by every model stage
@@ -146,8 +149,12 @@ def open_engines(settings: Settings) -> Iterator[Pipeline]:
             stack.callback(log.close)
         if settings.engine in ("static", "hybrid"):
             static: list[CacheableEngine] = [
-                BanditEngine(skipped_tests=settings.bandit_skip),
-                SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
+                BanditEngine(skipped_tests=bandit_skipped(settings.bandit_skip, settings.enable, settings.disable)),
+                SemgrepEngine(
+                    max_target_bytes=settings.max_file_size,
+                    timeout_s=settings.semgrep_timeout,
+                    extra_rules=user_rule_paths(settings.rules),
+                ),
             ]
             engines += [CachedEngine(engine, log) for engine in static] if log is not None else static
         open_ended = settings.engine == "llm" or (settings.engine == "hybrid" and settings.open_ended_review)
@@ -178,6 +185,7 @@ def open_engines(settings: Settings) -> Iterator[Pipeline]:
                         route=settings.route == "security",
                         jobs=settings.jobs,
                         budget=budget,
+                        progress=progress,
                     )
                 )
         yield Pipeline(engines, verifier, budget)
@@ -214,14 +222,25 @@ def _source(request: ReviewRequest, settings: Settings, root: Path, languages: f
     return PathSource(request.paths, root, languages, settings.max_file_size, settings.exclude)
 
 
-def _run_engine(engine: Engine, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]]) -> EngineResult:
+def _run_engine(
+    engine: Engine,
+    units: Sequence[CodeUnit],
+    hints: Mapping[str, list[Finding]],
+    progress: ProgressCallback | None = None,
+) -> EngineResult:
+    """One engine on the units of its languages; `progress` hears when it starts and when it is done."""
     mine = [unit for unit in units if unit.language in engine.languages]
     if not mine:
         return EngineResult()
+    if progress is not None:
+        progress(ProgressEvent(engine.name, 0, len(mine)))
     try:
         return engine.review(mine, hints if engine.wants_hints else None)
     except EngineUnavailableError as error:
         return EngineResult(skipped=dict.fromkeys((unit.id for unit in mine), str(error)))
+    finally:
+        if progress is not None:
+            progress(ProgressEvent(engine.name, len(mine), len(mine)))
 
 
 @dataclass
@@ -235,20 +254,23 @@ class _Run:
     model_findings: list[Finding]  # raw, from the engines that took hints (the model's open-ended review)
 
 
-def _run_stages(pipeline: Pipeline, units: Sequence[CodeUnit]) -> _Run:
-    """Engines without hints run side by side (they are subprocesses); their findings are judged into one per
-    defect and checked by the verifier; then the engines that take those as hints run. Ctrl-C stops every engine
-    and the verifier (stop()): the results hold what was finished."""
+def _run_stages(
+    pipeline: Pipeline, units: Sequence[CodeUnit], progress: ProgressCallback | None, disable: Sequence[str]
+) -> _Run:
+    """Engines without hints run side by side (they are subprocesses); their findings (not those of `disable`d
+    rules) are judged into one per defect and checked by the verifier; then the engines that take those as hints
+    run. Ctrl-C stops every engine and the verifier (stop()): the results hold what was finished."""
     engines = pipeline.engines
     first = [i for i, engine in enumerate(engines) if not engine.wants_hints]
     with ThreadPoolExecutor(max_workers=max(len(first), 1)) as pool:
-        futures = {i: pool.submit(_run_engine, engines[i], units, {}) for i in first}
+        futures = {i: pool.submit(_run_engine, engines[i], units, {}, progress) for i in first}
         with stop_on_ctrl_c(*engines):
             wait(futures.values())
         results = {i: future.result() for i, future in futures.items()}
     # One finding per defect, whichever engines found it: what the verifier checks and the hints show.
     by_path = {u.path: u for u in units}
-    static = aggregate.judge((f for result in results.values() for f in result.findings), by_path)
+    raw = without_disabled((f for result in results.values() for f in result.findings), disable)
+    static = aggregate.judge(raw, by_path)
     checked = None
     if pipeline.verifier is not None and static and not any(r.interrupted for r in results.values()):
         checked = pipeline.verifier.verify(static, by_path)
@@ -259,8 +281,8 @@ def _run_stages(pipeline: Pipeline, units: Sequence[CodeUnit]) -> _Run:
     model_findings = []
     for i, engine in enumerate(engines):
         if engine.wants_hints:
-            results[i] = _run_engine(engine, units, hints)
-            model_findings += results[i].findings
+            results[i] = _run_engine(engine, units, hints, progress)
+            model_findings += without_disabled(results[i].findings, disable)
     return _Run([results[i] for i in range(len(engines))], static, checked, model_findings)
 
 
@@ -329,7 +351,11 @@ def _coverage(
 
 
 def run_review(
-    request: ReviewRequest, settings: Settings, start: Path | None = None, pipeline: Pipeline | None = None
+    request: ReviewRequest,
+    settings: Settings,
+    start: Path | None = None,
+    pipeline: Pipeline | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Review:
     """Review what `request` names. Pass `pipeline` (from open_engines) to review many targets on one loaded
     model; by default the stages of `settings` are opened for this review and closed after it.
@@ -338,10 +364,12 @@ def run_review(
     secreview.aggregate): those fewer than `min-support` samples reported, and no static engine, are left out
     (each named in the coverage notes).
 
-    Ctrl-C stops the engines: ReviewInterrupted then carries the review of what was finished (see there)."""
+    Ctrl-C stops the engines: ReviewInterrupted then carries the review of what was finished (see there).
+    `progress` hears how far each engine is (secreview.progress); TargetError (before any engine runs) when what
+    the request names does not exist."""
     if pipeline is None:
-        with open_engines(settings) as opened:
-            return run_review(request, settings, start, opened)
+        with open_engines(settings, progress) as opened:
+            return run_review(request, settings, start, opened, progress)
     engines = pipeline.engines
     pipeline.budget.reset()
     voting = None
@@ -359,7 +387,7 @@ def run_review(
     languages = frozenset().union(*(engine.languages for engine in engines))
     collected = _source(request, settings, root, languages).collect()
     with _second_ctrl_c_exits():
-        run = _run_stages(pipeline, collected.units)
+        run = _run_stages(pipeline, collected.units, progress, settings.disable)
     results = run.results
     engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
     if run.checked is not None:

@@ -155,6 +155,25 @@ class Settings(BaseModel):
         examples=["secreview-baseline.json"],
         description="A baseline file (secreview baseline create): the findings it lists are not reported.",
     )
+    rules: list[str] = Field(
+        default_factory=list,
+        description="Your own Semgrep rule files or folders (local paths only; no registry ids or URLs), run beside "
+        "secreview's rules. A rule's metadata may give cwe, title, severity, confidence and solution.",
+    )
+    enable: list[str] = Field(
+        default_factory=list,
+        description="Rule ids to run although they are off by default (see bandit-skip), e.g. B607.",
+    )
+    disable: list[str] = Field(
+        default_factory=list,
+        description="Rule ids whose findings are not reported, of any engine: Bandit test ids (B311) or names, "
+        "Semgrep rule ids (python-weak-hash, or your own).",
+    )
+    exit_zero: bool = Field(
+        default=False,
+        description="Exit 0 even with findings at or above fail-on (report-only CI jobs); an incomplete review "
+        "still exits 3.",
+    )
     verify: bool = Field(
         default=True,
         description="With the hybrid engine, the model checks each static finding and candidate (one yes/no question, "

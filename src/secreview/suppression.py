@@ -151,9 +151,13 @@ def _covers(suppression: Suppression, finding: Finding) -> bool:
 
 def _matches(suppression: Suppression, finding: Finding) -> bool:
     if suppression.kind == "nosec":
+        # Bandit's comment silences what Bandit alone reports: a defect another engine also found stays (accept
+        # it with `secreview: ignore[CWE-n]`)
         bandit_rules = [e.rule_id.lower().split(":") for e in finding.evidence if e.engine == "bandit"]
+        if not bandit_rules or len(bandit_rules) != len(finding.evidence):
+            return False
         wanted = {rule.lower() for rule in suppression.rules}
-        return bool(bandit_rules) and (not wanted or any(wanted.intersection(parts) for parts in bandit_rules))
+        return not wanted or any(wanted.intersection(parts) for parts in bandit_rules)
     if not suppression.cwes:
         return True
     return finding.cwe is not None and any(cwe.same_family(named, finding.cwe) for named in suppression.cwes)

@@ -15,6 +15,7 @@ from secreview.bench.report import write_reports
 from secreview.bench.runner import ResumeError
 from secreview.bench.suite import configurations, run_bench
 from secreview.cli.review import EXIT_USAGE, warn
+from secreview.cli.terminal import status_text
 from secreview.config import ConfigError, load_settings
 from secreview.engines.llm import STRATEGIES
 
@@ -56,7 +57,7 @@ def bench_command(
         task = bar.add_task("bench", total=None)
 
         def progress(name: str, done: int, total: int) -> None:
-            bar.update(task, description=name or "done", completed=done, total=total)
+            bar.update(task, description=status_text(name or "done"), completed=done, total=total)
 
         try:
             outcome = run_bench(

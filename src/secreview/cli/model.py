@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from types import TracebackType
 from typing import NoReturn
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
+from rich.progress import BarColumn, DownloadColumn, TaskID, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from secreview.backends import model_store
 from secreview.backends.model_store import (
@@ -28,6 +18,7 @@ from secreview.backends.model_store import (
     ModelStoreError,
     UnknownModelError,
 )
+from secreview.cli.terminal import TerminalProgress, status_text
 
 EXIT_FAILED = 1
 
@@ -50,41 +41,27 @@ def _size(size: int) -> str:
     return f"{size / 1e6:.0f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
 
 
-class _Feedback:
+class _Feedback(TerminalProgress):
     """A progress bar on stderr when it is a terminal; nothing in pipes and CI."""
 
     def __init__(self, label: str) -> None:
-        self._label = label
+        super().__init__(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+        )
+        self._label = status_text(label)
         self._task: TaskID | None = None
-        self._bar: Progress | None = None
-        if sys.stderr.isatty():
-            self._bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                DownloadColumn(),
-                TransferSpeedColumn(),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-
-    def __enter__(self) -> _Feedback:
-        if self._bar is not None:
-            self._bar.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        if self._bar is not None:
-            self._bar.stop()
 
     def notice(self, text: str) -> None:
         if self._bar is None:
             return
         if self._task is not None:
             self._bar.remove_task(self._task)
-        self._label, self._task = text, self._bar.add_task(text, total=None)
+        self._label = status_text(text)
+        self._task = self._bar.add_task(self._label, total=None)
 
     def progress(self, done: int, total: int) -> None:
         if self._bar is None:

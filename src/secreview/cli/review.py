@@ -11,17 +11,20 @@ from types import FrameType
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.markdown import Markdown
 
 from secreview.api import ReviewInterrupted, ReviewRequest, run_review
+from secreview.cli.terminal import ReviewProgress, print_markdown
 from secreview.config import ConfigError, Settings, load_settings
 from secreview.engines.budget import BUDGET_REASON_PREFIX, PER_UNIT
 from secreview.engines.llm import STRATEGIES
 from secreview.models import Review, Severity
 from secreview.reporters import REPORTERS
+from secreview.sources.interface import TargetError
 
 EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+# Errors in what the user asked for (a setting, a path, a revision): exit 2 with one line, nothing reviewed.
+USAGE_ERRORS = (ConfigError, TargetError)
 
 
 def warn(text: str) -> None:
@@ -97,7 +100,7 @@ def emit(text: str, settings: Settings) -> None:
             warn(f"error: cannot write {settings.output}: {error.strerror or error}")
             sys.exit(EXIT_USAGE)
     elif settings.format == "md" and sys.stdout.isatty():
-        Console().print(Markdown(text))
+        print_markdown(text)
     else:
         try:
             click.echo(text, nl=False)
@@ -140,6 +143,13 @@ def _read_patch(patch: str) -> str:
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), help="Report format [md].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Exit 1 at this severity [high].")
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    default=None,
+    help="Exit 0 even with findings at or above --fail-on (report-only jobs); usage errors and incomplete "
+    "reviews still exit 2 and 3.",
+)
 @click.option("--max-file-size", type=int, metavar="BYTES", help="Skip (and report) larger files.")
 @click.option("--exclude", multiple=True, metavar="PATTERN", help="gitignore-style pattern to leave out.")
 @click.option(
@@ -216,9 +226,10 @@ def review_command(
 ) -> None:
     """Review PATHS (files or directories), a git revision range, the staged changes, or a patch.
 
-    Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or
-    configuration error; 3 the review is incomplete (something asked for was not reviewed, e.g. after
-    Ctrl-C, which writes the report of what was finished; a second Ctrl-C quits at once).
+    Exit codes: 0 no finding at or above --fail-on (or --exit-zero); 1 findings at or above it; 2 usage or
+    configuration error (also a path that does not exist, an unknown revision, --diff or --staged outside a git
+    repository); 3 the review is incomplete (something asked for was not reviewed, e.g. after Ctrl-C, which
+    writes the report of what was finished; a second Ctrl-C quits at once).
     """
     if sum((bool(paths), diff is not None, staged, patch is not None)) != 1:
         raise click.UsageError("name one thing to review: PATH..., --diff REV, --staged or --patch FILE")
@@ -234,18 +245,24 @@ def review_command(
     if patch is not None:
         request.patch_text, request.patch_label = _read_patch(patch), patch
     try:
-        if sys.stderr.isatty():  # progress on a terminal only; pipes and CI stay quiet
-            with Console(stderr=True).status(f"Reviewing {request.describe()}..."):
-                review = run_review(request, settings)
-        else:
-            review = run_review(request, settings)
+        with ReviewProgress() as progress:  # on a terminal only; pipes and CI stay quiet
+            review = run_review(request, settings, progress=progress.callback)
     except ReviewInterrupted as interrupted:  # Ctrl-C: report what was finished; a re-run reuses it from the cache
         review = interrupted.review
         warn("interrupted: the report holds what was finished; the rest is marked 'interrupted'")
-    except ConfigError as error:
+    except USAGE_ERRORS as error:
         warn(f"error: {error}")
         sys.exit(EXIT_USAGE)
     report_gaps(review)
     _report_budget(review, settings)
     emit(REPORTERS[settings.format].render(review), settings)
-    sys.exit(review.exit_code(settings.fail_on))
+    if settings.output is not None and sys.stderr.isatty():  # the report went to a file: say how it ended
+        warn(f"wrote {settings.output}: {review.verdict}")
+    sys.exit(exit_code(review, settings))
+
+
+def exit_code(review: Review, settings: Settings) -> int:
+    """The review's exit code; with `exit-zero`, findings do not fail (an incomplete review still does)."""
+    if settings.exit_zero:
+        return 0 if review.complete else EXIT_INCOMPLETE
+    return review.exit_code(settings.fail_on)

@@ -11,14 +11,17 @@ from importlib import metadata
 from typing import Any
 
 from secreview import cwe
-from secreview.engines import rulebook, workspace
+from secreview.engines import rule_cwes, rulebook, workspace
 from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
+from secreview.engines.rule_cwes import rule_cwe
 from secreview.engines.rulebook import rules_digest, solution_for
 from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_text, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
 # Checks that flag an import, an assert, or every subprocess call without a shell ("check for untrusted
-# input": a prompt to look, not a defect) rather than a defect in the code: noise in a review.
+# input": a prompt to look, not a defect) rather than a defect in the code: noise in a review. B607 (a program
+# started by name, found through PATH, e.g. ["git", "--version"]) is a defect only where PATH is not the
+# program's own (setuid programs, privileged services): a reviewer would not flag it in ordinary code.
 DEFAULT_SKIPPED_TESTS = (
     "B101",
     "B401",
@@ -34,13 +37,8 @@ DEFAULT_SKIPPED_TESTS = (
     "B411",
     "B412",
     "B603",
+    "B607",
 )
-# Bandit's own CWE is too coarse for these checks; the specific weakness lets findings merge with
-# Semgrep's reports of the same defect and names it as a reviewer would.
-_MORE_SPECIFIC_CWE = {
-    "B506": 502,  # yaml.load: Bandit says CWE-20, the defect is unsafe deserialization
-    "B607": 426,  # a program started by a partial path: Bandit says CWE-78, the defect is an untrusted search path
-}
 _SEVERITY = {"HIGH": Severity.high, "MEDIUM": Severity.medium, "LOW": Severity.low}
 _CONFIDENCE = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
 
@@ -59,7 +57,8 @@ def _unparsable_reason(unit: CodeUnit, bandit_reason: str) -> str:
 
 
 def _finding(item: dict[str, Any], unit: CodeUnit) -> Finding:
-    cwe_id = _MORE_SPECIFIC_CWE.get(item["test_id"]) or item.get("issue_cwe", {}).get("id") or None
+    # The reviewed CWE (engines/rule_cwes.py); Bandit's own only for a test the table does not know yet
+    cwe_id = rule_cwe(item["test_id"]) or item.get("issue_cwe", {}).get("id") or None
     lines = item.get("line_range") or [item["line_number"]]
     title = cwe.short_name(cwe_id) if cwe_id else item["test_name"].replace("_", " ")
     solution = (solution_for(cwe_id, unit.language) if cwe_id else None) or (
@@ -113,7 +112,7 @@ class BanditEngine:
             "python": f"{sys.version_info.major}.{sys.version_info.minor}",
             "skipped_tests": sorted(self.skipped_tests),
             "rules": rules_digest(),
-            "source": source_digest(sys.modules[__name__], workspace, rulebook, cwe),
+            "source": source_digest(sys.modules[__name__], workspace, rulebook, rule_cwes, cwe),
         }
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:

@@ -36,6 +36,7 @@ from secreview.llm.freetext import parse_review
 from secreview.llm.routing import review_windows
 from secreview.llm.structured import Answer, defect_findings, hint_outcomes, parse_answer, salvage_truncated
 from secreview.models import CodeUnit, Finding
+from secreview.progress import ProgressCallback, UnitCounter
 from secreview.sources.languages import all_languages
 
 STRATEGIES = ("structured", "basic", "commit", "cwe-list", "cot")
@@ -63,6 +64,7 @@ class LLMEngine:
     languages: frozenset[str] = all_languages()
     wants_hints: bool = True
     route: bool = True  # review only the functions routing picks (llm.routing); False: every unit whole
+    progress: ProgressCallback | None = None  # told of each unit finished (secreview.progress)
     _stopped: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def version(self) -> str:
@@ -84,17 +86,18 @@ class LLMEngine:
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         """One review at a time per engine. A Ctrl-C here stops it."""
         todo = [unit for unit in units if unit.text.strip()]
+        counter = UnitCounter(self.progress, self.name, len(units), done=len(units) - len(todo))
         parts: list[EngineResult] = []
         if self.jobs > 1 and len(todo) > 1:
             with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="secreview-llm") as pool:
-                futures = [pool.submit(self._review_unit, unit, hints) for unit in todo]
+                futures = [pool.submit(self._review_unit, unit, hints, counter) for unit in todo]
                 with stop_on_ctrl_c(self):
                     wait(futures)
                 parts = [future.result() for future in futures]
         else:
             with stop_on_ctrl_c(self):
                 for unit in todo:
-                    parts.append(self._review_unit(unit, hints))
+                    parts.append(self._review_unit(unit, hints, counter))
         result = EngineResult()
         for part in parts:  # in unit order, whatever order they finished in
             result.extend(part)
@@ -102,7 +105,9 @@ class LLMEngine:
             result.interrupt(unit.id for unit in todo[len(parts) :])
         return result
 
-    def _review_unit(self, unit: CodeUnit, hints: Mapping[str, list[Finding]] | None) -> EngineResult:
+    def _review_unit(
+        self, unit: CodeUnit, hints: Mapping[str, list[Finding]] | None, counter: UnitCounter
+    ) -> EngineResult:
         result = EngineResult(samples={unit.id: self.samples})
         done: list[prompts.Window] = []
         try:
@@ -124,6 +129,7 @@ class LLMEngine:
         except EngineStoppedError:
             result.interrupt([unit.id])
             self._note_done(result, unit, done, "the review was interrupted")
+        counter.advance()
         return result
 
     def _note_done(self, result: EngineResult, unit: CodeUnit, done: list[prompts.Window], cause: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -13,14 +15,19 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from secreview.engines import rulebook, workspace
+from secreview.engines import rule_cwes, rulebook, workspace
 from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
+from secreview.engines.rule_cwes import rule_cwe
 from secreview.engines.rulebook import languages_with_rules, rule_dirs, rules_digest
 from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
 # Error types after which Semgrep's review of the file cannot be trusted to be complete.
 _FATAL_ERROR_TYPES = ("Timeout", "OutOfMemory", "Fatal", "Lexical", "Syntax error")
+# A user's rule without secreview's metadata: Semgrep's own severity and the registry's confidence words.
+_SEMGREP_SEVERITY = {"ERROR": Severity.high, "WARNING": Severity.medium, "INFO": Severity.low}
+_CONFIDENCE_WORDS = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
+_CWE_NUMBER = re.compile(r"(?:CWE-)?(\d+)", re.IGNORECASE)
 
 
 def semgrep_command() -> str:
@@ -31,20 +38,42 @@ def semgrep_command() -> str:
     return found
 
 
+def _metadata_cwe(value: Any) -> int | None:
+    """A rule's `cwe`: 89, "CWE-89", "CWE-89: Improper ..." or a list of them (the first counts)."""
+    first = value[0] if isinstance(value, list) and value else value
+    match = _CWE_NUMBER.match(str(first).strip()) if first is not None else None
+    return int(match.group(1)) if match else None
+
+
+def _confidence(meta: dict[str, Any]) -> float:
+    value = meta.get("confidence", "MEDIUM")
+    try:
+        return min(max(float(value), 0.0), 1.0)
+    except ValueError:
+        return _CONFIDENCE_WORDS.get(str(value).upper(), 0.6)
+
+
 def _finding(item: dict[str, Any], unit: CodeUnit) -> Finding:
-    meta = item["extra"]["metadata"]
-    severity = Severity(meta["severity"])
-    confidence = float(meta["confidence"])
-    message = " ".join(item["extra"]["message"].split())
+    """A finding from one result: of secreview's rules (complete metadata, CWE from the reviewed table) or of a
+    user's rule (the `rules` setting), whose metadata may hold less or nothing: Semgrep's severity stands in."""
+    meta = item["extra"].get("metadata", {})
     rule_id = item["check_id"].rsplit(".", 1)[-1]  # semgrep prefixes ids with the rule file's folder
+    severity = (
+        Severity(meta["severity"])
+        if meta.get("severity") in {level.value for level in Severity}
+        else _SEMGREP_SEVERITY.get(str(item["extra"].get("severity", "")).upper(), Severity.medium)
+    )
+    confidence = _confidence(meta)
+    message = " ".join(item["extra"]["message"].split())
+    cwe_id = rule_cwe(rule_id) or _metadata_cwe(meta.get("cwe"))
     return Finding(
         path=unit.path,
         start_line=item["start"]["line"],
         end_line=item["end"]["line"],
-        cwe=int(meta["cwe"]),
-        title=meta["title"],
+        cwe=cwe_id,
+        title=meta.get("title") or rule_id,
         description=message,
-        solution=" ".join(meta["solution"].split()),
+        solution=" ".join(str(meta.get("solution", "")).split()),
         severity=severity,
         confidence=confidence,
         evidence=[
@@ -54,10 +83,20 @@ def _finding(item: dict[str, Any], unit: CodeUnit) -> Finding:
                 message=message,
                 severity=severity,
                 confidence=confidence,
-                cwe=int(meta["cwe"]),
+                cwe=cwe_id,
             )
         ],
     )
+
+
+def _files_digest(paths: Sequence[Path]) -> str:
+    """sha256 of the user's rule files (each file under a folder), by name and content."""
+    digest = hashlib.sha256()
+    for root in paths:
+        for file in sorted([root] if root.is_file() else (p for p in root.rglob("*") if p.is_file())):
+            digest.update(f"{file}\0".encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 def _error_type(error: dict[str, Any]) -> str:
@@ -69,6 +108,7 @@ def _error_type(error: dict[str, Any]) -> str:
 class SemgrepEngine:
     max_target_bytes: int
     timeout_s: int = 30
+    extra_rules: tuple[Path, ...] = ()  # the user's own rule files and folders (the `rules` setting)
     name: str = "semgrep"
     languages: frozenset[str] = languages_with_rules()
     wants_hints: bool = False
@@ -87,14 +127,14 @@ class SemgrepEngine:
             "max_target_bytes": self.max_target_bytes,
             "timeout_s": self.timeout_s,
             "rules": rules_digest(),
-            "source": source_digest(sys.modules[__name__], workspace, rulebook),
+            "extra_rules": _files_digest(self.extra_rules),
+            "source": source_digest(sys.modules[__name__], workspace, rulebook, rule_cwes),
         }
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         result = EngineResult()
-        configs = [
-            arg for folder in rule_dirs(frozenset(u.language for u in units)) for arg in ("--config", str(folder))
-        ]
+        folders = [*rule_dirs(frozenset(u.language for u in units)), *self.extra_rules]
+        configs = [arg for folder in folders for arg in ("--config", str(folder))]
         with units_on_disk(units) as by_path:
             scanned: set[str] = set()
             batches = list(argument_batches(list(by_path)))

@@ -12,7 +12,7 @@ from unidiff.patch import PatchedFile, PatchSet
 
 from secreview.models import SkippedTarget
 from secreview.sources.diff import NewText, units_from_patch
-from secreview.sources.interface import SourceResult
+from secreview.sources.interface import SourceResult, TargetError
 from secreview.sources.reading import UnreadableSourceError, decode_source, read_source
 
 
@@ -35,7 +35,7 @@ def _verify_revision(toplevel: Path, revision: str) -> None:
     try:
         git(toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
     except GitError:
-        raise GitError(f"unknown git revision '{revision}'") from None
+        raise TargetError(f"unknown git revision '{revision}'") from None
 
 
 def git_toplevel(directory: Path) -> Path | None:
@@ -55,11 +55,12 @@ def _split_range(rev: str) -> tuple[str, str | None]:
 
 
 def _collect_in_work_tree(target: str, root: Path, collect: Callable[[Path], SourceResult]) -> SourceResult:
-    """Run `collect` at the top of root's git work tree; any git failure skips `target` with git's reason."""
+    """Run `collect` at the top of root's git work tree; any other git failure skips `target` with git's reason.
+    TargetError outside a git repository and for an unknown revision: nothing there to review."""
+    toplevel = git_toplevel(root)
+    if toplevel is None:
+        raise TargetError(f"{target}: {root} is not inside a git repository")
     try:
-        toplevel = git_toplevel(root)
-        if toplevel is None:
-            raise GitError(f"{root} is not inside a git repository")
         return collect(toplevel)
     except GitError as error:
         return SourceResult(skipped=[SkippedTarget(target=target, reason=str(error))])

@@ -8,6 +8,11 @@ from typing import Protocol
 from secreview.models import CodeUnit, SkippedTarget
 
 
+class TargetError(Exception):
+    """What the user named cannot be reviewed at all (a path that does not exist, an unknown revision, a diff
+    outside a git repository): a usage error, not an incomplete review; str(error) says which and why."""
+
+
 @dataclass
 class SourceResult:
     units: list[CodeUnit] = field(default_factory=list)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pathspec
 
 from secreview.models import CodeUnit, SkippedTarget
-from secreview.sources.interface import SourceResult
+from secreview.sources.interface import SourceResult, TargetError
 from secreview.sources.languages import language_of
 from secreview.sources.reading import UnreadableSourceError, is_inside, read_source
 
@@ -76,6 +76,7 @@ class PathSource:
     exclude: list[str] = field(default_factory=list)
 
     def collect(self) -> SourceResult:
+        """The units of every path named; TargetError when one does not exist (a typo, not a gap to report)."""
         result = SourceResult()
         excluded = pathspec.GitIgnoreSpec.from_lines(self.exclude)
         seen: set[str] = set()
@@ -103,7 +104,7 @@ class PathSource:
                         result.note(shown, f"outside the repository under review ({self.root}): reviewed as named")
                     self._add_file(path, shown, result, named=True, within=within)
             else:
-                result.skipped.append(SkippedTarget(target=name, reason="no such file or directory"))
+                raise TargetError(f"{name}: no such file or directory")
         return result
 
     def _boundary(self, folder: Path) -> Path:
