@@ -30,6 +30,7 @@ from secreview.backends.openai_http import OpenAICompatibleBackend
 from secreview.backends.redacting import RedactingBackend
 from secreview.config import ConfigError, Settings
 from secreview.engines.bandit import BanditEngine
+from secreview.engines.c_analyzers import c_analyzers
 from secreview.engines.cached import CachedEngine
 from secreview.engines.interface import (
     CacheableEngine,
@@ -119,8 +120,8 @@ def open_backend(settings: Settings, log: CallLog | None = None) -> ChatBackend:
 
 @contextmanager
 def open_engines(settings: Settings) -> Iterator[list[Engine]]:
-    """The engines of the `engine` setting: static is Bandit and Semgrep side by side; llm is the model;
-    hybrid is both, the model getting the static findings as hints. With the `cache` setting, static results
+    """The engines of the `engine` setting: static is Bandit, Semgrep and the C analyzers side by side; llm is the
+    model; hybrid is both, the model getting the static findings as hints. With the `cache` setting, static results
     and model answers are reused from one call log (one warning if it cannot be used). Backends and the log
     are closed afterwards; after Ctrl-C the model only at exit (see _close_model)."""
     engines: list[Engine] = []
@@ -132,6 +133,7 @@ def open_engines(settings: Settings) -> Iterator[list[Engine]]:
             static: list[CacheableEngine] = [
                 BanditEngine(skipped_tests=settings.bandit_skip),
                 SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
+                *c_analyzers(settings.c_analyzers),
             ]
             engines += [CachedEngine(engine, log) for engine in static] if log is not None else static
         if settings.engine != "static":
@@ -260,6 +262,8 @@ def _coverage(collected: SourceResult, engines: list[Engine], results: list[Engi
                 entry.routing[engine.name] = routing
             if unit.id in result.skipped:
                 entry.skipped_by[engine.name] = result.skipped[unit.id]
+            elif unit.id in result.not_run:  # an optional analyzer: said, not a gap
+                entry.notes.append(f"not reviewed by {result.not_run[unit.id]}")
             elif routing is not None and not routing.routed:
                 entry.routed_out.append(engine.name)  # routing's decision, not a gap: the review stays complete
             else:

@@ -48,6 +48,10 @@ class Settings(BaseModel):
         default_factory=lambda: list(DEFAULT_SKIPPED_TESTS), description="Bandit test ids to leave out."
     )
     semgrep_timeout: int = Field(default=30, gt=0, description="Seconds per rule and file.")
+    c_analyzers: list[Literal["cppcheck", "clang-tidy", "gcc-analyzer"]] = Field(
+        default_factory=lambda: ["cppcheck", "clang-tidy", "gcc-analyzer"],
+        description="The C and C++ analyzers the static engine runs (gcc-analyzer: when gcc >= 10 is on PATH).",
+    )
     strategy: Literal["structured", "basic", "commit", "cwe-list", "cot"] = Field(
         default="structured", description="How the model is asked: the project's JSON schema, or a published prompt."
     )

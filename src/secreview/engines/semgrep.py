@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 from secreview.engines import rulebook, workspace
 from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
 from secreview.engines.rulebook import languages_with_rules, rule_dirs, rules_digest
-from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, units_on_disk
+from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_path, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
 # Error types after which Semgrep's review of the file cannot be trusted to be complete.
@@ -25,7 +23,7 @@ _FATAL_ERROR_TYPES = ("Timeout", "OutOfMemory", "Fatal", "Lexical", "Syntax erro
 
 def semgrep_command() -> str:
     """The semgrep next to this Python first (our virtualenv), then the one on PATH."""
-    found = shutil.which("semgrep", path=str(Path(sys.executable).parent)) or shutil.which("semgrep")
+    found = tool_path("semgrep")
     if found is None:
         raise EngineUnavailableError("semgrep is not installed (pip install semgrep)")
     return found
