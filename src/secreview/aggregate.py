@@ -28,8 +28,8 @@ _MAX_QUOTED_LINES = 12
 _CONTEXT_LINES = 3  # shown either side of the flagged lines
 _QUOTE_SEARCH_OFFSETS = (0, -1, 1, -2, 2, -3, 3)
 _MIN_PARTIAL_QUOTE = 8  # a file line this long found inside a longer quote counts as the quote
-# Engines whose CWE comes from a hand-written rule: trusted as given. Models' ids are checked.
-_RULE_ENGINES = frozenset({"bandit", "semgrep"})
+# Engines whose CWE comes from a hand-written rule or a reviewed check table: trusted as given. Models' ids are checked.
+_RULE_ENGINES = frozenset({"bandit", "semgrep", "cppcheck", "clang-tidy", "gcc-analyzer"})
 # Phrases reviewers use for a weakness, most specific first; checked against the catalog in tests.
 _WEAKNESS_NAMES = (
     ("sql injection", 89),
@@ -210,6 +210,8 @@ def _merge(group: list[Finding], drawn: int) -> Finding:
             "start_line": start,
             "end_line": end,
             "severity": max((f.severity for f in group), key=lambda s: s.rank),
+            # the events that lead to the defect, from the report that traces them most fully (an analyzer's path)
+            "flow": max((f.flow for f in reports), key=len),
             # Unsampled engines first, then samples in order: the same whatever order the reports came in.
             "evidence": sorted(evidence, key=lambda e: (e.sample is not None, e.sample or 0, e.engine)),
         }
