@@ -78,9 +78,9 @@ def _outcome(diagnostics: list[dict[str, Any]], path: str) -> FileOutcome:
         if diagnostic.get("Level") == "Error":
             where = f"line {line}: " if line else ""
             outcome.notes.append(
-                "clang-tidy: the Clang Static Analyzer did not run on it: it does not compile without its build "
-                f"(first error: {where}{main.get('Message', '')}); give secreview the repository's "
-                "compile_commands.json"
+                "clang-tidy: the Clang Static Analyzer did not run on it: it does not compile as secreview builds it "
+                f"(first error: {where}{main.get('Message', '')}); if its build needs more, give secreview the "
+                "repository's compile_commands.json"
             )
             continue
         if line is None:

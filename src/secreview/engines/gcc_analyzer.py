@@ -78,8 +78,9 @@ def _outcome(diagnostics: list[dict[str, Any]], path: str) -> FileOutcome:
         if "error" in str(diagnostic.get("kind")):
             where = f"line {line}: " if line else ""
             outcome.not_run = outcome.not_run or (
-                f"gcc-analyzer: it does not compile without its build (first error: {where}"
-                f"{diagnostic.get('message', '')}); give secreview the repository's compile_commands.json"
+                f"gcc-analyzer: it does not compile as secreview builds it (first error: {where}"
+                f"{diagnostic.get('message', '')}); if its build needs more, give secreview the repository's "
+                "compile_commands.json"
             )
             continue
         if line is None:
