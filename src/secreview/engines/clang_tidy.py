@@ -19,7 +19,14 @@ import yaml
 
 from secreview.engines import c_checks
 from secreview.engines.cbuild import BuildArgs
-from secreview.engines.per_file import FileAnalyzer, FileByFileEngine, FileOutcome, Report, version_output
+from secreview.engines.per_file import (
+    FileAnalyzer,
+    FileByFileEngine,
+    FileOutcome,
+    Report,
+    does_not_compile,
+    version_output,
+)
 from secreview.engines.workspace import ToolProcesses, resolved, tool_path
 from secreview.models import FlowStep
 
@@ -76,23 +83,16 @@ def _outcome(diagnostics: list[dict[str, Any]], path: str) -> FileOutcome:
         main = diagnostic.get("DiagnosticMessage", {})
         line = line_of(main)
         if diagnostic.get("Level") == "Error":
-            where = f"line {line}: " if line else ""
-            outcome.notes.append(
-                "clang-tidy: the Clang Static Analyzer did not run on it: it does not compile as secreview builds it "
-                f"(first error: {where}{main.get('Message', '')}); if its build needs more, give secreview the "
-                "repository's compile_commands.json"
-            )
+            failure = does_not_compile(line, str(main.get("Message", "")))
+            outcome.notes.append(f"clang-tidy: the Clang Static Analyzer did not run on it: {failure}")
             continue
-        if line is None:
-            continue  # in a header it includes: that header's own review says it
-        flow = [
-            FlowStep(line=number, note=str(note.get("Message", "")))
-            for note in diagnostic.get("Notes") or []
-            if (number := line_of(note)) is not None
-        ]
-        outcome.reports.append(
-            Report(str(diagnostic.get("DiagnosticName", "")), str(main.get("Message", "")), line, flow=tuple(flow))
-        )
+        if line is not None:
+            notes = diagnostic.get("Notes") or []
+            steps = [(line_of(note), str(note.get("Message", ""))) for note in notes]
+            flow = [FlowStep(line=number, note=text) for number, text in steps if number is not None]
+            check = str(diagnostic.get("DiagnosticName", ""))
+            outcome.reports.append(Report(check, str(main.get("Message", "")), line, flow=tuple(flow)))
+        # else: in a header it includes, which its own review covers
     outcome.notes = outcome.notes[:1]
     return outcome
 

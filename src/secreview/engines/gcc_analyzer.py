@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from secreview.engines.cbuild import BuildArgs
-from secreview.engines.per_file import FileAnalyzer, FileByFileEngine, FileOutcome, Report, version_output
+from secreview.engines.per_file import (
+    FileAnalyzer,
+    FileByFileEngine,
+    FileOutcome,
+    Report,
+    does_not_compile,
+    version_output,
+)
 from secreview.engines.workspace import ToolProcesses, resolved, tool_path
 from secreview.models import FlowStep
 
@@ -76,12 +83,8 @@ def _outcome(diagnostics: list[dict[str, Any]], path: str) -> FileOutcome:
         caret, finish = locations[0].get("caret", {}), locations[0].get("finish", {})
         line = _line(caret, path)
         if "error" in str(diagnostic.get("kind")):
-            where = f"line {line}: " if line else ""
-            outcome.not_run = outcome.not_run or (
-                f"gcc-analyzer: it does not compile as secreview builds it (first error: {where}"
-                f"{diagnostic.get('message', '')}); if its build needs more, give secreview the repository's "
-                "compile_commands.json"
-            )
+            failure = does_not_compile(line, str(diagnostic.get("message", "")))
+            outcome.not_run = outcome.not_run or f"gcc-analyzer: {failure}"
             continue
         if line is None:
             continue  # in a header it includes: that header's own review says it

@@ -68,6 +68,15 @@ class FileAnalyzer(Protocol):
         ...
 
 
+def does_not_compile(line: int | None, message: str) -> str:
+    """Why a compiler-based analyzer did not analyse a file: its first compile error, and what would help."""
+    where = f"line {line}: " if line else ""
+    return (
+        f"it does not compile as secreview builds it (first error: {where}{message}); if its build needs more, "
+        "give secreview the repository's compile_commands.json"
+    )
+
+
 @cache
 def version_output(command: str, *arguments: str) -> str:
     """What a tool says of its version (`command --version` unless told otherwise), asked once."""
