@@ -2,11 +2,12 @@
 clang-tidy, GCC's analyzer) are given, shared by all three so they see the same code.
 
 A repository with a compile_commands.json (at its root or in build/) says it for the files it lists: their
-include folders, macros and language standard. For other files the include folders are worked out from the
-repository itself: each `#include "..."` or `<...>` of the file (and of the repository headers it reaches) is
-looked up among the repository's headers, and the folder that makes the include resolve is added, nearest
-the including file first. An angle include that the system provides (stdio.h, <sys/...>) is left to the
-compiler, so a repository header of the same name never shadows it.
+include folders, macros and language standard; a file it does not list (a header) is built like the listed
+file nearest to it. Without one, the include folders are worked out from the repository itself: each
+`#include "..."` or `<...>` of the file (and of the repository headers it reaches) is looked up among the
+repository's headers, and the folder that makes the include resolve is added, nearest the including file first.
+An angle include that the system provides (stdio.h, <sys/...>) is left to the compiler, so a repository header
+of the same name never shadows it.
 """
 
 from __future__ import annotations
@@ -97,10 +98,23 @@ class BuildContext:
         """The arguments for the unit, whose text the tools read at `path`."""
         language = language_of(unit)
         disk = str(Path(unit.disk_path).resolve()) if unit.disk_path is not None else None
-        known = self._database.get(disk or "")
+        known = self._database.get(disk or "") or self._borrowed(disk or path)
         if known is not None:
             return BuildArgs(language, *known, from_database=True)
         return BuildArgs(language, tuple(self._include_folders(Path(disk or path).parent, unit.text.encode())))
+
+    def _borrowed(self, path: str) -> _Known | None:
+        """For a file the database does not list (a header, a new file): the arguments of the listed file nearest
+        to it in the tree, as clangd does, since files side by side are built alike."""
+        if not self._database:
+            return None
+        parts = Path(path).parts
+
+        def shared(listed: str) -> int:
+            pairs = list(zip(parts, Path(listed).parts, strict=False))
+            return next((i for i, (a, b) in enumerate(pairs) if a != b), len(pairs))
+
+        return self._database[max(sorted(self._database), key=shared)]
 
     @cached_property
     def _headers(self) -> dict[str, list[PurePosixPath]]:

@@ -83,6 +83,8 @@ def _outcome(diagnostics: list[dict[str, Any]], path: str) -> FileOutcome:
         main = diagnostic.get("DiagnosticMessage", {})
         line = line_of(main)
         if diagnostic.get("Level") == "Error":
+            if str(main.get("Message", "")).startswith("too many errors"):
+                continue  # clang's closing remark, not the error that says why
             failure = does_not_compile(line, str(main.get("Message", "")))
             outcome.notes.append(f"clang-tidy: the Clang Static Analyzer did not run on it: {failure}")
             continue

@@ -149,8 +149,12 @@ def review_file_by_file(
             try:
                 return analyzer.analyse(path, build.args(path, unit), processes, timeout_s)
             except subprocess.TimeoutExpired:
-                reason = f"{analyzer.name} did not finish it in {timeout_s:g} s"
-                return FileOutcome(not_run=reason) if analyzer.optional else FileOutcome(skipped=reason)
+                reason = f"did not finish it in {timeout_s:g} s"
+                return (
+                    FileOutcome(not_run=f"{analyzer.name}: {reason}")
+                    if analyzer.optional
+                    else FileOutcome(skipped=reason)
+                )
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = {path: pool.submit(one, path) for path in by_path}
