@@ -34,8 +34,8 @@ _QUOTE_MATCH = 88.0  # rapidfuzz partial_ratio over code tokens: quote style, sp
 _MIN_QUOTE_CHARS = 6  # a shorter piece of quoted code (a bracket, a name) places nothing
 _CODE_TOKEN = re.compile(r"\w+|[^\w\s]")
 _ELISION = re.compile(r"\.\.\.|\u2026")
-# Engines whose CWE comes from a hand-written rule: trusted as given. Models' ids are checked.
-_RULE_ENGINES = frozenset({"bandit", "semgrep"})
+# Engines whose CWE comes from a hand-written rule or a reviewed check table: trusted as given. Models' ids are checked.
+_RULE_ENGINES = frozenset({"bandit", "semgrep", "cppcheck", "clang-tidy", "gcc-analyzer"})
 # Phrases reviewers use for a weakness, most specific first; checked against the catalog in tests.
 _WEAKNESS_NAMES = (
     ("sql injection", 89),
@@ -232,10 +232,11 @@ def _merge(group: list[Finding], drawn: int) -> Finding:
             # a defect any engine reports outright is no mere candidate; the model's most confident check stands
             "kind": "defect" if any(f.kind == "defect" for f in reports) else "candidate",
             "verification": checks[0] if checks else None,
-            "flow": primary.flow or next((f.flow for f in group if f.flow), []),
             "start_line": start,
             "end_line": end,
             "severity": max((f.severity for f in group), key=lambda s: s.rank),
+            # the events that lead to the defect, from the report that traces them most fully (an analyzer's path)
+            "flow": max((f.flow for f in reports), key=len),
             # Unsampled engines first, then samples in order: the same whatever order the reports came in.
             "evidence": sorted(evidence, key=lambda e: (e.sample is not None, e.sample or 0, e.engine)),
         }

@@ -31,6 +31,7 @@ from secreview.backends.redacting import RedactingBackend
 from secreview.config import ConfigError, Settings
 from secreview.engines.bandit import BanditEngine
 from secreview.engines.budget import TokenBudget
+from secreview.engines.c_analyzers import c_analyzers
 from secreview.engines.cached import CachedEngine
 from secreview.engines.interface import (
     CacheableEngine,
@@ -134,9 +135,9 @@ class Pipeline:
 
 @contextmanager
 def open_engines(settings: Settings, progress: ProgressCallback | None = None) -> Iterator[Pipeline]:
-    """The stages of the settings. Static (Bandit, Semgrep) for `static` and `hybrid`; with a model (`hybrid`,
-    `verify` on) a verifier that checks each static finding; the model's own open-ended review for `llm`, and for
-    `hybrid` with `deep` (the default with a remote `base-url`), getting the static findings as hints. With the
+    """The stages of the settings. Static (Bandit, Semgrep, the C analyzers) for `static` and `hybrid`; with a model
+    (`hybrid`, `verify` on) a verifier that checks each static finding; the model's own open-ended review for `llm`,
+    and for `hybrid` with `deep` (the default with a remote `base-url`), getting the static findings as hints. With the
     `cache` setting, static results and model answers are reused from one call log (one warning if it cannot be
     used). Backends and the log are closed afterwards; after Ctrl-C the model only at exit (see _close_model). The
     model engine tells `progress` of each file it finishes."""
@@ -155,6 +156,7 @@ def open_engines(settings: Settings, progress: ProgressCallback | None = None) -
                     timeout_s=settings.semgrep_timeout,
                     extra_rules=user_rule_paths(settings.rules),
                 ),
+                *c_analyzers(settings.c_analyzers),
             ]
             engines += [CachedEngine(engine, log) for engine in static] if log is not None else static
         open_ended = settings.engine == "llm" or (settings.engine == "hybrid" and settings.open_ended_review)
@@ -331,6 +333,8 @@ def _coverage(
                 entry.routing[engine.name] = routing
             if unit.id in result.skipped:
                 entry.skipped_by[engine.name] = result.skipped[unit.id]
+            elif unit.id in result.not_run:  # an optional analyzer: said, not a gap
+                entry.notes.append(f"not reviewed by {result.not_run[unit.id]}")
             elif routing is not None and not routing.routed:
                 entry.routed_out.append(engine.name)  # routing's decision, not a gap: the review stays complete
             else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,6 +19,9 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 ENV_PREFIX = "SECREVIEW_"
 SAMPLING_TEMPERATURE = 0.7  # the default with more than one sample
+
+
+CAnalyzer = Literal["cppcheck", "clang-tidy", "gcc-analyzer"]
 
 
 class ConfigError(Exception):
@@ -48,6 +51,10 @@ class Settings(BaseModel):
         default_factory=lambda: list(DEFAULT_SKIPPED_TESTS), description="Bandit test ids to leave out."
     )
     semgrep_timeout: int = Field(default=30, gt=0, description="Seconds per rule and file.")
+    c_analyzers: list[CAnalyzer] = Field(
+        default_factory=lambda: list(get_args(CAnalyzer)),
+        description="The C and C++ analyzers the static engine runs (gcc-analyzer: when gcc >= 10 is on PATH).",
+    )
     strategy: Literal["structured", "basic", "commit", "cwe-list", "cot"] = Field(
         default="structured", description="How the model is asked: the project's JSON schema, or a published prompt."
     )

@@ -14,7 +14,7 @@ from secreview import cwe
 from secreview.engines import rule_cwes, rulebook, workspace
 from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
 from secreview.engines.rule_cwes import rule_cwe
-from secreview.engines.rulebook import rules_digest, solution_for
+from secreview.engines.rulebook import advice_for, rules_digest
 from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_text, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
@@ -61,9 +61,7 @@ def _finding(item: dict[str, Any], unit: CodeUnit) -> Finding:
     cwe_id = rule_cwe(item["test_id"]) or item.get("issue_cwe", {}).get("id") or None
     lines = item.get("line_range") or [item["line_number"]]
     title = cwe.short_name(cwe_id) if cwe_id else item["test_name"].replace("_", " ")
-    solution = (solution_for(cwe_id, unit.language) if cwe_id else None) or (
-        cwe.lookup(cwe_id).mitigation if cwe_id and cwe.is_weakness(cwe_id) else ""
-    )
+    solution = advice_for(cwe_id, unit.language) if cwe_id else ""
     severity = _SEVERITY.get(item["issue_severity"], Severity.low)
     confidence = _CONFIDENCE.get(item["issue_confidence"], 0.3)
     rule_id = f"{item['test_id']}:{item['test_name']}"

@@ -4,9 +4,9 @@
 `cache_key` names (CacheableEngine). Each unit's result is looked up under a key of both (`result_keys`);
 only the units not found go to the wrapped engine, in one call as without the cache. Each unit it reviewed
 is stored with its findings and notes as soon as the engine returns; a unit it skipped (a parse error, a
-timeout, not finished when Ctrl-C stopped it) is not, so an error or half a result is never reused. The
-results live in the call log's file (backends/call_log.py, table static_results), under its rules: a log
-that cannot be used gives one warning and every unit goes to the engine.
+timeout, not finished when Ctrl-C stopped it) is not, nor one an optional analyzer did not run on, so an error
+or half a result is never reused. The results live in the call log's file (backends/call_log.py, table
+static_results), under its rules: a log that cannot be used gives one warning and every unit goes to the engine.
 
 The unit's lines under review (diff mode) are not part of the key: static engines read whole files and
 never look at them.
@@ -101,8 +101,9 @@ class CachedEngine:
                 continue
             findings, notes = by_path.get(unit.path, []), fresh.notes.get(unit.id, [])
             result.extend(EngineResult(findings=findings, notes={unit.id: notes} if notes else {}))
-            if unit.id not in fresh.skipped:
+            if unit.id not in fresh.skipped and unit.id not in fresh.not_run:
                 self.log.record_static(keys[unit.id], engine=self.name, path=unit.path, result=_stored(findings, notes))
         result.skipped.update(fresh.skipped)
+        result.not_run.update(fresh.not_run)
         result.interrupted = fresh.interrupted
         return result

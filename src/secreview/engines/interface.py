@@ -34,6 +34,9 @@ class EngineResult:
     samples: dict[str, int] = field(default_factory=dict)  # sampled engines: unit id -> samples drawn per window
     routing: dict[str, UnitRouting] = field(default_factory=dict)  # model engines: unit id -> what routing sent
     interrupted: bool = False  # stopped (Ctrl-C) before the end: the units it had not finished are skipped
+    # unit id -> why an optional analyzer did not review it (absent, or the file does not compile without its
+    # build): said in the coverage, not a gap in the review (a skip is)
+    not_run: dict[str, str] = field(default_factory=dict)
 
     def interrupt(self, unit_ids: Iterable[str]) -> None:
         """The engine was stopped before it finished these units (a reason already given for one stays)."""
@@ -51,6 +54,7 @@ class EngineResult:
         self.calls += other.calls
         self.samples.update(other.samples)
         self.routing.update(other.routing)
+        self.not_run.update(other.not_run)
 
 
 class Engine(Protocol):

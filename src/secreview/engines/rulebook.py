@@ -81,3 +81,8 @@ def solution_for(cwe_id: int, language: str) -> str | None:
             if matches(rule):
                 return rule.solution
     return None
+
+
+def advice_for(cwe_id: int, language: str) -> str:
+    """Fix advice for a weakness: a rule's (solution_for), else the catalog's first mitigation, else nothing."""
+    return solution_for(cwe_id, language) or (cwe.lookup(cwe_id).mitigation if cwe.is_weakness(cwe_id) else "")

@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -19,7 +18,7 @@ from secreview.engines import rule_cwes, rulebook, workspace
 from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
 from secreview.engines.rule_cwes import rule_cwe
 from secreview.engines.rulebook import languages_with_rules, rule_dirs, rules_digest
-from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, units_on_disk
+from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_path, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
 # Error types after which Semgrep's review of the file cannot be trusted to be complete.
@@ -32,7 +31,7 @@ _CWE_NUMBER = re.compile(r"(?:CWE-)?(\d+)", re.IGNORECASE)
 
 def semgrep_command() -> str:
     """The semgrep next to this Python first (our virtualenv), then the one on PATH."""
-    found = shutil.which("semgrep", path=str(Path(sys.executable).parent)) or shutil.which("semgrep")
+    found = tool_path("semgrep")
     if found is None:
         raise EngineUnavailableError("semgrep is not installed (pip install semgrep)")
     return found

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import textwrap
 import threading
@@ -68,6 +70,11 @@ def tool_text(unit: CodeUnit) -> str:
     return textwrap.dedent("".join(lines[:top])) + "".join(lines[top:])
 
 
+def tool_path(name: str) -> str | None:
+    """A command-line tool's path: the one next to this Python first (our virtualenv), then the one on PATH."""
+    return shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+
+
 def resolved(path: str) -> str:
     return str(Path(path).resolve())
 
@@ -96,18 +103,27 @@ class ToolProcesses:
         self._running: set[subprocess.Popen[str]] = set()
         self._stopped = False
 
-    def run(self, command: Sequence[str], env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, command: Sequence[str], env: Mapping[str, str] | None = None, timeout_s: float | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run a tool to its end, its output captured (OSError when it cannot start). EngineStoppedError once
-        stopped: its output, cut short by the kill, is never read."""
+        stopped: its output, cut short by the kill, is never read. subprocess.TimeoutExpired when it ran longer
+        than `timeout_s` (it is killed, with its children)."""
         with self._lock:
             if self._stopped:
                 raise EngineStoppedError
             process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+                env=env,
+                start_new_session=True,
             )
             self._running.add(process)
         try:
-            stdout, stderr = process.communicate()
+            stdout, stderr = process.communicate(timeout=timeout_s)
         finally:
             with self._lock:
                 self._running.discard(process)

@@ -79,6 +79,20 @@ int process(char *buf, int n)
     return 0;
 }
 
+int new_buffer(char **out, size_t n);
+
+int refill(char *buf, size_t n)
+{
+    free(buf);
+    if (new_buffer(&buf, n) != 0)
+        return -1;
+    // ok: c-use-after-free
+    buf[0] = 'x';
+    // ok: c-double-free
+    free(buf);
+    return 0;
+}
+
 /* ---------------- double free ---------------- */
 
 int load_config(const char *path)

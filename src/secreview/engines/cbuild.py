@@ -1,0 +1,261 @@
+"""How to compile one C or C++ file without its build system: the arguments the C analyzers (cppcheck,
+clang-tidy, GCC's analyzer) are given, shared by all three so they see the same code.
+
+A repository with a compile_commands.json (at its root or in build/) says it for the files it lists: their
+include folders, macros and language standard; a file it does not list (a header) is built like the listed
+file nearest to it. Without one, the include folders are worked out from the repository itself: each
+`#include "..."` or `<...>` of the file (and of the repository headers it reaches) is looked up among the
+repository's headers, and the folder that makes the include resolve is added, nearest the including file first.
+An angle include that the system provides (stdio.h, <sys/...>) is left to the compiler, so a repository header
+of the same name never shadows it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from secreview.models import CodeUnit
+
+HEADER_SUFFIXES = frozenset({".h", ".hh", ".hpp", ".hxx", ".h++", ".inc"})
+_DATABASE_PLACES = ("compile_commands.json", "build/compile_commands.json")
+_SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "venv", ".venv", "site-packages"})
+_MAX_FILES_INDEXED = 50_000  # a repository bigger than this gets the include folders of the headers seen so far
+_MAX_HEADERS_FOLLOWED = 400  # per file: how many repository headers its includes are followed through
+_SYSTEM_INCLUDE_DIRS = ("/usr/local/include", "/usr/include")
+_INCLUDE = re.compile(rb'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.MULTILINE)
+_CPP_MARKERS = re.compile(
+    r"^\s*(?:class\s+\w+\s*[:{]|namespace\s+\w*\s*\{|template\s*<|(?:public|private|protected):)|std::", re.M
+)
+
+_Known = tuple[tuple[str, ...], tuple[str, ...], str | None]  # a compile command's includes, defines, standard
+
+
+@dataclass(frozen=True)
+class BuildArgs:
+    """The compiler's view of one file."""
+
+    language: Literal["c", "c++"]
+    includes: tuple[str, ...] = ()  # -I folders, in search order
+    defines: tuple[str, ...] = ()  # NAME or NAME=VALUE (-D)
+    std: str | None = None  # c11, gnu++17, ... (-std=); None: the tool's default
+    from_database: bool = False  # True: taken from compile_commands.json
+
+    def compiler_flags(self) -> list[str]:
+        """The flags as gcc and clang read them (the language, then -std, -D, -I)."""
+        flags = ["-x", self.language]
+        if self.std:
+            flags.append(f"-std={self.std}")
+        flags += [f"-D{define}" for define in self.defines]
+        flags += [f"-I{folder}" for folder in self.includes]
+        return flags
+
+
+def language_of(unit: CodeUnit) -> Literal["c", "c++"]:
+    """C++ for C++ sources, and for a .h header that reads as C++ (classes, namespaces, templates, std::)."""
+    if unit.language == "cpp":
+        return "c++"
+    if PurePosixPath(unit.path).suffix.lower() == ".h" and _CPP_MARKERS.search(unit.text):
+        return "c++"
+    return "c"
+
+
+def repository_root(unit: CodeUnit) -> Path | None:
+    """The folder the unit's path is relative to (the review root), when the unit is a file on disk."""
+    if unit.disk_path is None:
+        return None
+    disk = Path(unit.disk_path).resolve()
+    depth = len(PurePosixPath(unit.path.lstrip("/")).parts)
+    if depth == 0 or not disk.as_posix().endswith(PurePosixPath(unit.path.lstrip("/")).as_posix()):
+        return disk.parent
+    return disk.parents[depth - 1]
+
+
+@dataclass
+class BuildContext:
+    """The build arguments of the files of one review; the repository is read once."""
+
+    root: Path | None
+    _database: dict[str, _Known] = field(default_factory=dict, init=False)
+
+    @classmethod
+    def for_units(cls, units: Iterable[CodeUnit]) -> BuildContext:
+        root = next((r for r in map(repository_root, units) if r is not None), None)
+        context = cls(root)
+        if root is not None:
+            context._database = _read_database(root)
+        return context
+
+    def args(self, path: str, unit: CodeUnit) -> BuildArgs:
+        """The arguments for the unit, whose text the tools read at `path`."""
+        language = language_of(unit)
+        disk = str(Path(unit.disk_path).resolve()) if unit.disk_path is not None else None
+        known = self._database.get(disk or "") or self._borrowed(disk or path)
+        if known is not None:
+            return BuildArgs(language, *known, from_database=True)
+        return BuildArgs(language, tuple(self._include_folders(Path(disk or path).parent, unit.text.encode())))
+
+    def _borrowed(self, path: str) -> _Known | None:
+        """For a file the database does not list (a header, a new file): the arguments of the listed file nearest
+        to it in the tree, as clangd does, since files side by side are built alike."""
+        if not self._database:
+            return None
+        parts = Path(path).parts
+
+        def shared(listed: str) -> int:
+            pairs = list(zip(parts, Path(listed).parts, strict=False))
+            return next((i for i, (a, b) in enumerate(pairs) if a != b), len(pairs))
+
+        return self._database[max(sorted(self._database), key=shared)]
+
+    @cached_property
+    def _headers(self) -> dict[str, list[PurePosixPath]]:
+        """File name -> the repository's headers of that name (paths relative to the root)."""
+        found: dict[str, list[PurePosixPath]] = {}
+        if self.root is None:
+            return found
+        seen = 0
+        for folder, folders, files in os.walk(self.root):
+            folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in _SKIPPED_FOLDERS)
+            for name in files:
+                seen += 1
+                if PurePosixPath(name).suffix.lower() in HEADER_SUFFIXES:
+                    relative = PurePosixPath(Path(folder, name).relative_to(self.root).as_posix())
+                    found.setdefault(name, []).append(relative)
+            if seen > _MAX_FILES_INDEXED:
+                break
+        return found
+
+    def _include_folders(self, folder: Path, text: bytes) -> list[str]:
+        """The -I folders that make the includes of a file (in `folder`) and of the headers they reach resolve."""
+        if self.root is None:
+            return []
+        root = self.root
+        folders: list[str] = []
+        queue: deque[tuple[Path, bytes]] = deque([(folder, text)])
+        followed: set[PurePosixPath] = set()
+        while queue and len(followed) < _MAX_HEADERS_FOLLOWED:
+            here, content = queue.popleft()
+            for quote, spec in _includes(content):
+                if quote == "<" and _is_system_header(spec):
+                    continue
+                if (here / spec).is_file():
+                    header = _relative(here / spec, root)
+                    prefix = None
+                else:
+                    header = self._nearest(spec, _relative(here, root))
+                    prefix = header and _prefix(header, spec)
+                if header is None or header in followed:
+                    continue
+                followed.add(header)
+                if prefix is not None:
+                    include = str(root / prefix) if prefix.parts else str(root)
+                    if include not in folders:
+                        folders.append(include)
+                try:
+                    queue.append(((root / header).parent, (root / header).read_bytes()))
+                except OSError:
+                    continue
+        return folders
+
+    def _nearest(self, spec: str, near: PurePosixPath | None) -> PurePosixPath | None:
+        """The repository header that `#include spec` names, the one nearest the including folder first."""
+        wanted = PurePosixPath(spec)
+        candidates = [
+            path
+            for path in self._headers.get(wanted.name, [])
+            if path.parts[-len(wanted.parts) :] == wanted.parts and len(path.parts) >= len(wanted.parts)
+        ]
+        if not candidates:
+            return None
+
+        def shared(path: PurePosixPath) -> int:
+            here = near.parts if near is not None else ()
+            return next((i for i, (a, b) in enumerate(zip(here, path.parts, strict=False)) if a != b), len(here))
+
+        return max(candidates, key=lambda path: (shared(path), -len(path.parts), str(path)))
+
+
+def _includes(content: bytes) -> Iterable[tuple[str, str]]:
+    for match in _INCLUDE.finditer(content):
+        spec = match.group(2).decode("utf-8", "replace").strip()
+        if spec and ".." not in PurePosixPath(spec).parts:
+            yield match.group(1).decode(), spec
+
+
+def _relative(path: Path, root: Path) -> PurePosixPath | None:
+    try:
+        return PurePosixPath(path.resolve().relative_to(root).as_posix())
+    except ValueError:
+        return None
+
+
+def _prefix(header: PurePosixPath, spec: str) -> PurePosixPath:
+    """The folder under which `spec` names `header` (header include/foo/bar.h, spec foo/bar.h: include)."""
+    return PurePosixPath(*header.parts[: len(header.parts) - len(PurePosixPath(spec).parts)])
+
+
+def _is_system_header(spec: str) -> bool:
+    """Whether the system provides the header (C and POSIX headers, C++ standard headers without a suffix)."""
+    if "." not in PurePosixPath(spec).name:
+        return True
+    return any(Path(folder, spec).is_file() for folder in _SYSTEM_INCLUDE_DIRS) or any(
+        Path(folder, spec).is_file() for folder in Path("/usr/include").glob("*-linux-gnu*")
+    )
+
+
+def _read_database(root: Path) -> dict[str, _Known]:
+    """Resolved source path -> its arguments, from the repository's compile_commands.json (empty if none or
+    unreadable: the files are then compiled as if there were none)."""
+    for place in _DATABASE_PLACES:
+        path = root / place
+        if not path.is_file():
+            continue
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {
+            str((Path(entry["directory"]) / entry["file"]).resolve()): _arguments(entry)
+            for entry in entries
+            if isinstance(entry, Mapping) and "file" in entry and "directory" in entry
+        }
+    return {}
+
+
+def _arguments(entry: Mapping[str, object]) -> _Known:
+    """The include folders, macros and standard of one compile command (everything else is the build's own)."""
+    raw = entry.get("arguments")
+    words = [str(word) for word in raw] if isinstance(raw, list) else shlex.split(str(entry.get("command", "")))
+    directory = Path(str(entry["directory"]))
+    includes: list[str] = []
+    defines: list[str] = []
+    std = None
+    index = 0
+    while index < len(words):
+        word = words[index]
+        for flag in ("-I", "-isystem", "-iquote", "-D"):
+            if word == flag and index + 1 < len(words):
+                index += 1
+                value = words[index]
+            elif word.startswith(flag) and len(word) > len(flag):
+                value = word[len(flag) :]
+            else:
+                continue
+            if flag == "-D":
+                defines.append(value)
+            else:
+                includes.append(str((directory / value).resolve()))
+            break
+        if word.startswith("-std="):
+            std = word.removeprefix("-std=")
+        index += 1
+    return tuple(includes), tuple(defines), std

@@ -1,0 +1,212 @@
+"""Running a C analyzer file by file: each file compiled on its own with the arguments cbuild.py works out,
+several files at once, stoppable (Ctrl-C) like the other tools, and the analyzer's report turned into findings
+with the path that leads to each defect (its notes) as the finding's flow.
+
+The three C analyzers differ only in their command line and in how their report reads; `FileAnalyzer` is that
+difference, `review_file_by_file` the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Protocol
+
+from secreview import cwe
+from secreview.engines import c_checks, cbuild, workspace
+from secreview.engines.cbuild import BuildArgs, BuildContext
+from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
+from secreview.engines.rulebook import advice_for, rules_digest
+from secreview.engines.workspace import ToolProcesses, units_on_disk
+from secreview.models import CodeUnit, Evidence, Finding, FlowStep
+
+DEFAULT_TIMEOUT_S = 120  # per file; a file the analyzer cannot finish in this time is reported, not waited for
+
+
+@dataclass(frozen=True)
+class Report:
+    """One analyzer report on the file under review, before it is judged: its check, message and place."""
+
+    check: str
+    message: str
+    line: int
+    end_line: int | None = None
+    flow: tuple[FlowStep, ...] = ()
+
+
+@dataclass
+class FileOutcome:
+    """What an analyzer made of one file: its reports, and remarks (a note) or why it did not review it."""
+
+    reports: list[Report] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped: str | None = None  # a gap: the analyzer failed on the file
+    not_run: str | None = None  # not a gap: the optional analysis could not run on it (see EngineResult.not_run)
+
+
+class FileAnalyzer(Protocol):
+    name: str
+    languages: frozenset[str]
+    optional: bool  # True: its absence or a failure on a file is said in the coverage (not_run), not a gap
+
+    def version(self) -> str:
+        """The tool's version; EngineUnavailableError when it is not installed (an optional one: see `missing`)."""
+        ...
+
+    def missing(self) -> str | None:
+        """Why the tool cannot run here (not installed, too old), or None."""
+        ...
+
+    def analyse(self, path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> FileOutcome:
+        """Run the tool on the file at `path`; raises EngineStoppedError once stopped, TimeoutExpired past the
+        time limit."""
+        ...
+
+
+def does_not_compile(line: int | None, message: str) -> str:
+    """Why a compiler-based analyzer did not analyse a file: its first compile error, and what would help."""
+    where = f"line {line}: " if line else ""
+    return (
+        f"it does not compile as secreview builds it (first error: {where}{message}); if its build needs more, "
+        "give secreview the repository's compile_commands.json"
+    )
+
+
+@cache
+def version_output(command: str, *arguments: str) -> str:
+    """What a tool says of its version (`command --version` unless told otherwise), asked once."""
+    try:
+        return ToolProcesses().run([command, *(arguments or ("--version",))], timeout_s=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise EngineUnavailableError(f"cannot run {command}: {error}") from None
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+@dataclass
+class FileByFileEngine:
+    """A C analyzer as an engine (CacheableEngine): the analyzer's module says how to run it and read it."""
+
+    analyzer: FileAnalyzer
+    jobs: int = field(default_factory=default_jobs)
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    name: str = field(init=False)
+    languages: frozenset[str] = field(init=False)
+    wants_hints: bool = False
+    _processes: ToolProcesses = field(default_factory=ToolProcesses, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.name, self.languages = self.analyzer.name, self.analyzer.languages
+
+    def version(self) -> str:
+        missing = self.analyzer.missing()
+        return f"not run: {missing}" if missing else self.analyzer.version()
+
+    def stop(self) -> None:
+        self._processes.stop()
+
+    def cache_key(self) -> dict[str, Any]:
+        """The tool's version, the time limit, the check table, and the code that runs the tool and reads it."""
+        return {
+            "tool": self.version(),
+            "timeout_s": self.timeout_s,
+            "rules": rules_digest(),
+            "source": source_digest(
+                sys.modules[type(self.analyzer).__module__], sys.modules[__name__], cbuild, c_checks, workspace, cwe
+            ),
+        }
+
+    def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
+        missing = self.analyzer.missing()
+        if missing is not None:
+            if not self.analyzer.optional:
+                raise EngineUnavailableError(f"{self.name} cannot run: {missing}")
+            return EngineResult(not_run=dict.fromkeys((unit.id for unit in units), f"{self.name}: {missing}"))
+        return review_file_by_file(self.analyzer, units, self._processes, self.jobs, self.timeout_s)
+
+
+def review_file_by_file(
+    analyzer: FileAnalyzer,
+    units: Sequence[CodeUnit],
+    processes: ToolProcesses,
+    jobs: int,
+    timeout_s: float,
+) -> EngineResult:
+    """Each unit analysed on its own, `jobs` at once; results in the order of `units`, whatever finished first."""
+    result = EngineResult()
+    with units_on_disk(units) as by_path:
+        build = BuildContext.for_units(by_path.values())
+
+        def one(path: str) -> FileOutcome:
+            unit = by_path[path]
+            try:
+                return analyzer.analyse(path, build.args(path, unit), processes, timeout_s)
+            except subprocess.TimeoutExpired:
+                reason = f"did not finish it in {timeout_s:g} s"
+                return (
+                    FileOutcome(not_run=f"{analyzer.name}: {reason}")
+                    if analyzer.optional
+                    else FileOutcome(skipped=reason)
+                )
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {path: pool.submit(one, path) for path in by_path}
+            for path, future in futures.items():
+                unit = by_path[path]
+                try:
+                    outcome = future.result()
+                except EngineStoppedError:
+                    result.interrupt([unit.id])
+                    continue
+                result.extend(_judged(analyzer.name, unit, outcome))
+    return result
+
+
+def _judged(engine: str, unit: CodeUnit, outcome: FileOutcome) -> EngineResult:
+    result = EngineResult()
+    if outcome.skipped is not None:
+        result.skipped[unit.id] = outcome.skipped
+    if outcome.not_run is not None:
+        result.not_run[unit.id] = outcome.not_run
+    if outcome.notes:
+        result.notes[unit.id] = list(dict.fromkeys(outcome.notes))
+    table = c_checks.TABLES[engine]
+    for report in outcome.reports:
+        weakness = c_checks.weakness(table, report.check, report.message)
+        if weakness is not None:
+            result.findings.append(_finding(engine, unit, report, weakness))
+    return result
+
+
+def _finding(engine: str, unit: CodeUnit, report: Report, weakness: c_checks.Weakness) -> Finding:
+    severity = c_checks.severity(weakness.cwe)
+    message = " ".join(report.message.split())
+    return Finding(
+        path=unit.path,
+        start_line=report.line,
+        end_line=max(report.end_line or report.line, report.line),
+        cwe=weakness.cwe,
+        title=cwe.short_name(weakness.cwe),
+        description=message,
+        solution=advice_for(weakness.cwe, unit.language),
+        severity=severity,
+        confidence=weakness.confidence,
+        flow=list(report.flow),
+        evidence=[
+            Evidence(
+                engine=engine,
+                rule_id=report.check,
+                message=message,
+                severity=severity,
+                confidence=weakness.confidence,
+                cwe=weakness.cwe,
+            )
+        ],
+    )

@@ -1,0 +1,258 @@
+"""The C and C++ analyzers: real cppcheck, clang-tidy and gcc on annotated samples (tests/data/c_analyzers: `ruleid:
+CHECK` on the line before one where the check must report, `ok: CHECK` before one where it must not), the CWE
+table against the MITRE catalog, include folders and compile_commands.json, a missing gcc, the merge of their
+reports, and Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from conftest import run_secreview
+from secreview import cwe
+from secreview.api import ReviewRequest, run_review
+from secreview.backends.call_log import CallLog
+from secreview.config import Settings
+from secreview.engines import c_checks
+from secreview.engines.c_analyzers import ANALYZERS, c_analyzers
+from secreview.engines.cbuild import BuildContext
+from secreview.engines.interface import EngineResult
+from secreview.engines.workspace import tool_path
+from secreview.models import CodeUnit
+from secreview.sources.languages import language_of
+from test_interrupt import interrupt_when, processes, start, units
+
+SAMPLES = Path(__file__).parent / "data" / "c_analyzers"
+ANNOTATION = re.compile(r"//\s*(ruleid|ok):\s*([\w\-.=, ]+)")
+Expectations = dict[tuple[str, int], set[str]]
+
+
+def unit_of(path: Path, root: Path) -> CodeUnit:
+    relative = path.relative_to(root).as_posix()
+    return CodeUnit(id=relative, path=relative, language=language_of(path) or "", text=path.read_text(), disk_path=path)
+
+
+def annotations() -> tuple[Expectations, Expectations]:
+    fire: Expectations = defaultdict(set)
+    quiet: Expectations = defaultdict(set)
+    for path in sorted(SAMPLES.iterdir()):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            match = ANNOTATION.search(line)
+            if match:
+                ids = {check.strip() for check in match.group(2).split(",") if check.strip()}
+                (fire if match.group(1) == "ruleid" else quiet)[(path.name, number + 1)] |= ids
+    return fire, quiet
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, EngineResult]:
+    """Each analyzer's result on the samples."""
+    samples = [unit_of(path, SAMPLES) for path in sorted(SAMPLES.iterdir())]
+    return {
+        engine.name: engine.review([unit for unit in samples if unit.language in engine.languages])
+        for engine in c_analyzers(list(ANALYZERS))
+    }
+
+
+def test_every_check_names_a_weakness_of_the_catalog_that_says_what_it_finds():
+    for tool, table in c_checks.TABLES.items():
+        assert len(table) >= 20, tool
+        for check_id, check in table.items():
+            named = [(check.cwe, check.words)] if check.cwe is not None else []
+            named += [(cwe_id, words) for _, cwe_id, words in check.by_message]
+            assert named, f"{tool} {check_id} reports nothing"
+            for cwe_id, words in named:
+                assert cwe.is_weakness(cwe_id), f"{tool} {check_id}: CWE-{cwe_id} is not a weakness"
+                name = cwe.lookup(cwe_id).name
+                assert words and words.lower() in name.lower(), f"{tool} {check_id}: {words!r} not in {name!r}"
+            assert 0 < check.confidence <= 1
+
+
+def test_the_table_corrects_the_ids_the_tools_give():
+    def named(table: dict[str, c_checks.Check], check: str, message: str = "") -> int | None:
+        found = c_checks.weakness(table, check, message)
+        return found.cwe if found else None
+
+    # cppcheck: 788 for any out-of-bounds index, 477 (obsolete) for gets and mktemp
+    assert named(c_checks.CPPCHECK, "arrayIndexOutOfBounds") == 119
+    assert named(c_checks.CPPCHECK, "getsCalled") == 242
+    assert named(c_checks.CPPCHECK, "mktempCalled") == 377
+    assert named(c_checks.CPPCHECK, "invalidPrintfArgType_sint") == 686  # a family of ids by prefix
+    assert named(c_checks.CPPCHECK, "constVariablePointer") is None  # style: not used
+    malloc = "clang-analyzer-unix.Malloc"
+    assert named(c_checks.CLANG_TIDY, malloc, "Use of memory after it is released") == 416
+    assert named(c_checks.CLANG_TIDY, malloc, "Attempt to free released memory") == 415
+    assert named(c_checks.CLANG_TIDY, malloc, "Potential leak of memory pointed to by 'p'") == 401
+    assert (
+        named(c_checks.CLANG_TIDY, "clang-analyzer-unix.Stream", "Read function called when stream is in EOF") is None
+    )
+    assert named(c_checks.GCC, "-Wstringop-overflow=", "writing 9 bytes into a region of size 8") == 787
+
+
+def test_every_clang_tidy_check_of_the_table_exists():
+    listed = subprocess.run(
+        [tool_path("clang-tidy") or "clang-tidy", "--list-checks", f"--checks=-*,{','.join(c_checks.CLANG_TIDY)}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert sorted(set(c_checks.CLANG_TIDY) - set(listed)) == []
+
+
+def test_analyzers_report_exactly_where_annotated(results: dict[str, EngineResult]):
+    fired: Expectations = defaultdict(set)
+    for result in results.values():
+        assert not result.skipped and not result.not_run and not result.notes
+        for finding in result.findings:
+            fired[(finding.path, finding.start_line)] |= {e.rule_id for e in finding.evidence}
+    fire, quiet = annotations()
+    missed = [f"{path}:{line} {check}" for (path, line), ids in fire.items() for check in ids - fired[(path, line)]]
+    wrong = [f"{path}:{line} {check}" for (path, line), ids in quiet.items() for check in ids & fired[(path, line)]]
+    extra = [f"{path}:{line} {c}" for (path, line), ids in fired.items() for c in ids - fire.get((path, line), set())]
+    assert not missed, f"checks that did not report where annotated: {missed}"
+    assert not wrong, f"checks that reported on ok: lines: {wrong}"
+    assert not extra, f"reports on lines without a ruleid: annotation: {extra}"
+    # each analyzer earns its place on the samples
+    assert all(result.findings for result in results.values())
+
+
+def test_findings_carry_the_cwe_the_lines_and_the_path_to_the_defect(results: dict[str, EngineResult]):
+    (double_free,) = [f for f in results["gcc-analyzer"].findings if f.cwe == 415]
+    assert double_free.title == "Double Free" and double_free.severity.value == "high"
+    notes = {step.note for step in double_free.flow}
+    assert any("first" in note and "free" in note for note in notes), double_free.flow
+    assert [step.line for step in double_free.flow] == sorted(step.line for step in double_free.flow)
+    newdelete = "clang-analyzer-cplusplus.NewDelete"
+    (after_delete,) = [f for f in results["clang-tidy"].findings if f.evidence[0].rule_id == newdelete]
+    assert any("released" in step.note for step in after_delete.flow), after_delete.flow
+    assert after_delete.solution  # fix advice from the rules or the catalog
+
+
+def test_reports_of_one_defect_merge_and_name_every_analyzer_that_agreed(tmp_path: Path):
+    shutil.copy(SAMPLES / "defects.c", tmp_path / "defects.c")
+    review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path)
+    assert review.complete
+    by_line = {(f.start_line, f.cwe): f for f in review.findings}
+    text = (tmp_path / "defects.c").read_text().splitlines()
+    null_line = next(n for n, line in enumerate(text, 1) if line.strip() == "return *target;")
+    null = by_line[(null_line, 476)]
+    assert null.engines == ["clang-tidy", "cppcheck", "gcc-analyzer"]
+    assert null.flow and null.confidence > max(e.confidence for e in null.evidence)
+    assert len([f for f in review.findings if f.start_line == null_line]) == 1
+    unit = review.coverage.units[0]
+    assert unit.reviewed_by == ["semgrep", "cppcheck", "clang-tidy", "gcc-analyzer"]
+
+
+def test_include_folders_come_from_the_repository_and_compile_commands_wins(tmp_path: Path):
+    (tmp_path / "include" / "app").mkdir(parents=True)
+    (tmp_path / "include" / "app" / "limits.h").write_text("#define SLOTS 8\n")
+    (tmp_path / "src").mkdir()
+    main = tmp_path / "src" / "main.c"
+    main.write_text(
+        '#include <string.h>\n#include "app/limits.h"\n\n'
+        "#ifndef CONFIGURED\n#define CONFIGURED 0\n#endif\n\n"
+        "int last(void)\n{\n    int slots[SLOTS];\n    memset(slots, 0, sizeof(slots));\n"
+        "    slots[SLOTS] = CONFIGURED;\n    return slots[0];\n}\n"
+    )
+    unit = unit_of(main, tmp_path)
+    args = BuildContext.for_units([unit]).args(str(main), unit)
+    assert args.includes == (str(tmp_path / "include"),) and not args.from_database
+    review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path)
+    covered = next(unit for unit in review.coverage.units if unit.path == "src/main.c")
+    assert covered.notes == [] and covered.reviewed_by[-2:] == ["clang-tidy", "gcc-analyzer"]
+    assert {"clang-tidy", "cppcheck"} <= {e for f in review.findings if f.start_line == 12 for e in f.engines}
+
+    database = [{"directory": str(tmp_path), "file": "src/main.c", "arguments": ["cc", "-DCONFIGURED=1", "-Ivendor"]}]
+    (tmp_path / "compile_commands.json").write_text(json.dumps(database))
+    args = BuildContext.for_units([unit]).args(str(main), unit)
+    assert (args.includes, args.defines, args.from_database) == ((str(tmp_path / "vendor"),), ("CONFIGURED=1",), True)
+    review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static", cache=False), start=tmp_path)
+    # its include folders replace the guessed ones: app/limits.h is no longer found, and the coverage says so
+    covered = next(unit for unit in review.coverage.units if unit.path == "src/main.c")
+    assert any("does not compile as secreview builds it" in note and "limits.h" in note for note in covered.notes)
+    assert "gcc-analyzer" not in covered.reviewed_by and review.complete
+
+
+def test_without_gcc_the_coverage_says_so_and_the_review_stays_complete(tmp_path: Path):
+    shutil.copy(SAMPLES / "defects.c", tmp_path / "defects.c")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "git").symlink_to(shutil.which("git") or "/usr/bin/git")
+    done = run_secreview("review", "defects.c", "--format", "json", cwd=tmp_path, env={"PATH": str(tools)})
+    assert done.returncode == 1, done.stderr  # findings, and complete: not 3
+    review = json.loads(done.stdout)
+    (unit,) = review["coverage"]["units"]
+    assert unit["reviewed_by"] == ["semgrep", "cppcheck", "clang-tidy"] and review["complete"]
+    assert any(note.startswith("not reviewed by gcc-analyzer: no gcc on PATH") for note in unit["notes"])
+    assert {
+        "name": "gcc-analyzer",
+        "version": "not run: no gcc on PATH (GCC's analyzer needs gcc 10 or later; optional)",
+    } in review["engines"]
+
+
+def test_one_analyzer_alone_through_the_setting(tmp_path: Path):
+    shutil.copy(SAMPLES / "defects.c", tmp_path / "defects.c")
+    done = run_secreview(
+        "review", "defects.c", "--format", "json", cwd=tmp_path, env={"SECREVIEW_C_ANALYZERS": "cppcheck"}
+    )
+    review = json.loads(done.stdout)
+    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "cppcheck"]
+    assert {e["engine"] for f in review["findings"] for e in f["evidence"]} == {"cppcheck", "semgrep"}
+
+
+def test_the_cache_key_names_the_tool_version_and_the_check_table():
+    keys = [engine.cache_key() for engine in c_analyzers(list(ANALYZERS))]
+    assert [key["tool"] for key in keys][:2] == [engine.version() for engine in c_analyzers(["cppcheck", "clang-tidy"])]
+    assert len({key["source"] for key in keys}) == 3  # each analyzer's own module is in its key
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)")
+def test_ctrl_c_stops_the_c_analyzers_and_stores_only_finished_results(tmp_path: Path):
+    code, cache, report = tmp_path / "code", tmp_path / "cache", tmp_path / "report.json"
+    code.mkdir()
+    for index in range(60):
+        shutil.copy(SAMPLES / "defects.c", code / f"m{index:02}.c")
+    first = start(tmp_path, cache, "code", "--engine", "static", "-o", str(report))
+    analyzers = {"cppcheck", "clang-tidy", "cc1", "gcc"}
+
+    def analyzing() -> bool:
+        for pid in processes():
+            try:
+                if Path(f"/proc/{pid}/comm").read_text().strip() in analyzers:
+                    return True
+            except OSError:
+                continue
+        return False
+
+    groups: set[int] = set()
+
+    def analyzer_groups() -> bool:
+        busy = analyzing()
+        table = processes()
+        groups.update(group for pid, (parent, group, _) in table.items() if parent == first.pid)
+        return busy and len(groups) > 0
+
+    took = interrupt_when(first, analyzer_groups)
+    stderr = first.stderr.read() if first.stderr else ""
+    assert first.returncode == 3, stderr
+    assert took < 10 and "Traceback" not in stderr
+    time.sleep(0.5)
+    left = [pid for pid, (_, group, state) in processes().items() if group in groups and state not in "ZX"]
+    assert left == []  # no analyzer outlives the review
+    seen = units(report)
+    assert any("interrupted" in unit["skipped_by"].values() for unit in seen.values())
+    reviewed = sum(len(unit["reviewed_by"]) for unit in seen.values())
+    assert CallLog(cache / "calls.sqlite").stats()["static_results"] == reviewed
+
+    second = start(tmp_path, cache, "code", "--engine", "static", "-o", str(report))
+    assert second.wait(timeout=600) in (0, 1), second.stderr.read() if second.stderr else ""
+    assert CallLog(cache / "calls.sqlite").stats()["static_hits"] == reviewed
+    assert json.loads(report.read_text())["complete"] is True
