@@ -30,6 +30,7 @@ from secreview.backends.openai_http import OpenAICompatibleBackend
 from secreview.backends.redacting import RedactingBackend
 from secreview.config import ConfigError, Settings
 from secreview.engines.bandit import BanditEngine
+from secreview.engines.budget import TokenBudget
 from secreview.engines.cached import CachedEngine
 from secreview.engines.interface import (
     CacheableEngine,
@@ -40,8 +41,11 @@ from secreview.engines.interface import (
 )
 from secreview.engines.llm import LLMEngine
 from secreview.engines.semgrep import SemgrepEngine
+from secreview.fixes.interface import Recheck, RecheckError
+from secreview.fixes.model import ModelProposer
+from secreview.fixes.stage import fix_findings
 from secreview.llm.freetext import ParsedReview, parse_review
-from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, Review, UnitCoverage, Voting
+from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, ModelCall, Review, UnitCoverage, Voting
 from secreview.sources.gitdiff import GitDiffSource, StagedSource, git_toplevel
 from secreview.sources.interface import Source, SourceResult
 from secreview.sources.languages import all_languages
@@ -321,6 +325,9 @@ def run_review(
     baseline_use = None
     if accepted is not None:
         findings, baseline_use = baseline.apply(findings, accepted)
+    calls = [call for result in results for call in result.calls]
+    if settings.fixes_on:
+        findings = _fix(findings, units, engines, settings, calls, coverage)
     review = Review(
         tool_version=metadata.version("secreview"),
         target=request.describe(),
@@ -331,7 +338,7 @@ def run_review(
         verdict=aggregate.verdict(findings, coverage.complete),
         complete=coverage.complete,
         coverage=coverage,
-        model_calls=[call for result in results for call in result.calls],
+        model_calls=calls,
         voting=voting,
         suppressed=suppressed,
         baseline=baseline_use,
@@ -341,6 +348,56 @@ def run_review(
     if any(result.interrupted for result in results):
         raise ReviewInterrupted(review)
     return review
+
+
+def _fix(
+    findings: list[Finding],
+    units: Mapping[str, CodeUnit],
+    engines: list[Engine],
+    settings: Settings,
+    calls: list[ModelCall],
+    coverage: Coverage,
+) -> list[Finding]:
+    """Fixes for the reported findings (secreview.fixes), by the review's model, within what is left of the token
+    budget; what was tried goes to the coverage notes and the calls to `calls`. No model engine: no fixes."""
+    model = next((engine for engine in engines if isinstance(engine, LLMEngine)), None)
+    if model is None or not findings:
+        return findings
+    used = sum(call.prompt_tokens + call.completion_tokens for call in calls if not call.cached)
+    left = None if settings.max_tokens_total is None else max(settings.max_tokens_total - used, 0)
+    proposer = ModelProposer(model.backend, TokenBudget(left, settings.max_tokens_unit), settings.answer_tokens)
+    outcome = fix_findings(findings, units, proposer, static_recheck(engines, settings))
+    calls += proposer.calls
+    for unit in coverage.units:
+        unit.notes.extend(outcome.notes.get(unit.path, []))
+    return outcome.findings
+
+
+def static_recheck(engines: Sequence[Engine], settings: Settings) -> Recheck:
+    """The static engines run again on one unit, judged as a review judges them: how fixes are verified. The
+    review's own static engines (cached, so the file as it is costs nothing), else Bandit and Semgrep."""
+    static: list[Engine] = [engine for engine in engines if not engine.wants_hints]
+    if not static:
+        static = [
+            BanditEngine(skipped_tests=settings.bandit_skip),
+            SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
+        ]
+
+    def recheck(unit: CodeUnit) -> list[Finding]:
+        raw: list[Finding] = []
+        for engine in static:
+            if unit.language not in engine.languages:
+                continue
+            try:
+                result = engine.review([unit])
+            except EngineUnavailableError as error:
+                raise RecheckError(f"{engine.name} cannot run: {error}") from None
+            if unit.id in result.skipped:
+                raise RecheckError(f"{engine.name} could not check it: {result.skipped[unit.id]}")
+            raw += result.findings
+        return aggregate.judge(raw, {unit.path: unit})
+
+    return recheck
 
 
 def utc_now() -> str:

@@ -155,6 +155,12 @@ class Settings(BaseModel):
         examples=["secreview-baseline.json"],
         description="A baseline file (secreview baseline create): the findings it lists are not reported.",
     )
+    fix: bool | None = Field(
+        default=None,
+        examples=[False],
+        description="Ask the model to fix each reported defect; show the fixes the analyzers verify (secreview.fixes). "
+        "None: on whenever a model reviews (engine hybrid or llm).",
+    )
 
     @property
     def sampling_temperature(self) -> float:
@@ -162,6 +168,11 @@ class Settings(BaseModel):
         if self.temperature is not None:
             return self.temperature
         return 0.0 if self.samples == 1 else SAMPLING_TEMPERATURE
+
+    @property
+    def fixes_on(self) -> bool:
+        """The `fix` setting as set, else on when a model is in use."""
+        return self.fix if self.fix is not None else self.engine != "static"
 
     def required_support(self, samples: int, default: int | None = None) -> int:
         """The min-support for `samples` samples: the setting, else `default`, else more than half of them."""

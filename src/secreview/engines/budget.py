@@ -20,8 +20,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from secreview.backends.interface import ChatRequest, Completion
+from secreview.backends.cached import LoggedAnswers
+from secreview.backends.interface import ChatBackend, ChatRequest, Completion
 from secreview.llm import prompts
+from secreview.models import ModelCall
 
 BUDGET_REASON_PREFIX = "token budget of "
 """How every skip reason of a budget begins (the CLI counts the units it left unreviewed by it)."""
@@ -104,3 +106,36 @@ class TokenBudget:
                 raise BudgetSpentError(f"{BUDGET_REASON_PREFIX}{self.per_unit} {PER_UNIT} spent ({unit_used} used)")
             self._reserved += estimate
             self._unit_reserved[unit_id] = unit_reserved + estimate
+
+
+def complete_within(backend: ChatBackend, budget: TokenBudget, unit_id: str, request: ChatRequest) -> Completion:
+    """The backend's answer within the budget (BudgetSpentError when the call does not fit). An answer the call
+    log already has costs nothing and is taken even when the budget is spent."""
+    if not budget.limited:
+        return backend.complete(request)
+    if isinstance(backend, LoggedAnswers):
+        logged = backend.logged_answer(request)
+        if logged is not None:
+            return logged
+    estimate = estimate_tokens(request)
+    with budget.spend(unit_id, estimate) as charge:
+        completion = backend.complete(request)
+        charge(call_cost(completion, estimate))
+    return completion
+
+
+def call_record(completion: Completion, path: str, step: str, model: str, sample: int = 0) -> ModelCall:
+    """What a report says of one call: its tokens, time and whether the call log answered it."""
+    server_ms = completion.timings.get("prompt_ms", 0.0) + completion.timings.get("predicted_ms", 0.0)
+    return ModelCall(
+        path=path,
+        step=step,
+        model=completion.model or model,
+        prompt_tokens=completion.prompt_tokens,
+        completion_tokens=completion.completion_tokens,
+        latency_s=round(completion.latency_s, 3),
+        attempts=completion.attempts,
+        sample=sample,
+        server_ms=round(server_ms, 1),
+        cached=completion.cached,
+    )

@@ -28,15 +28,14 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from secreview.backends.cached import LoggedAnswers
 from secreview.backends.interface import BackendError, ChatBackend, ChatRequest, Completion
-from secreview.engines.budget import BudgetSpentError, TokenBudget, call_cost, estimate_tokens
+from secreview.engines.budget import BudgetSpentError, TokenBudget, call_record, complete_within
 from secreview.engines.interface import EngineResult, EngineStoppedError, stop_on_ctrl_c
 from secreview.llm import prompts
 from secreview.llm.freetext import parse_review
 from secreview.llm.routing import review_windows
 from secreview.llm.structured import Answer, defect_findings, hint_outcomes, parse_answer, salvage_truncated
-from secreview.models import CodeUnit, Finding, ModelCall
+from secreview.models import CodeUnit, Finding
 from secreview.sources.languages import all_languages
 
 STRATEGIES = ("structured", "basic", "commit", "cwe-list", "cot")
@@ -177,40 +176,15 @@ class LLMEngine:
             json_schema=schema,
         )
         completion = self._complete(request, unit)
-        server_ms = completion.timings.get("prompt_ms", 0.0) + completion.timings.get("predicted_ms", 0.0)
-        result.calls.append(
-            ModelCall(
-                path=unit.path,
-                step=step,
-                model=completion.model or self.backend.model,
-                prompt_tokens=completion.prompt_tokens,
-                completion_tokens=completion.completion_tokens,
-                latency_s=round(completion.latency_s, 3),
-                attempts=completion.attempts,
-                sample=sample,
-                server_ms=round(server_ms, 1),
-                cached=completion.cached,
-            )
-        )
+        result.calls.append(call_record(completion, unit.path, step, self.backend.model, sample))
         return completion
 
     def _complete(self, request: ChatRequest, unit: CodeUnit) -> Completion:
-        """The backend's answer within the token budgets (BudgetSpentError when the call does not fit). An
-        answer the call log already has costs nothing and is taken even when the budget is spent. Once the
-        engine is stopped, no call is made (EngineStoppedError)."""
+        """The backend's answer within the token budgets (see budget.complete_within). Once the engine is
+        stopped, no call is made (EngineStoppedError)."""
         if self._stopped.is_set():
             raise EngineStoppedError
-        if not self._budget.limited:
-            return self.backend.complete(request)
-        if isinstance(self.backend, LoggedAnswers):
-            logged = self.backend.logged_answer(request)
-            if logged is not None:
-                return logged
-        estimate = estimate_tokens(request)
-        with self._budget.spend(unit.id, estimate) as charge:
-            completion = self.backend.complete(request)
-            charge(call_cost(completion, estimate))
-        return completion
+        return complete_within(self.backend, self._budget, unit.id, request)
 
     def _read(self, completion: Completion, window: prompts.Window, result: EngineResult, sample: int) -> Answer | None:
         """The answer, or what it finished before the token limit cut it (with a note saying so)."""
