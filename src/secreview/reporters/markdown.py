@@ -6,7 +6,15 @@ same on a re-run."""
 from __future__ import annotations
 
 from secreview.models import BaselineUse, Finding, Review, UnitCoverage, Voting
-from secreview.reporters.wording import agreement, cwe_label, line_label, review_scope, sample_noun, voting_sentence
+from secreview.reporters.wording import (
+    agreement,
+    cwe_label,
+    fix_heading,
+    line_label,
+    review_scope,
+    sample_noun,
+    voting_sentence,
+)
 from secreview.suppression import describe
 
 _LIST_ALL_UNITS_UP_TO = 20
@@ -41,6 +49,8 @@ def _finding_section(number: int, finding: Finding, language: str, noun: str = "
             f"{finding.start_line + i:>5} | {text}" for i, text in enumerate(finding.code.splitlines())
         )
         out += ["", f"```{_FENCE_LANGUAGE.get(language, '')}", numbered, "```"]
+    if finding.fix is not None:
+        out += ["", f"**{fix_heading(finding)}**:", "", "```diff", finding.fix.diff.rstrip("\n"), "```"]
     return [*out, ""]
 
 
