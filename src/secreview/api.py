@@ -190,6 +190,11 @@ def _source(request: ReviewRequest, settings: Settings, root: Path, languages: f
     return PathSource(request.paths, root, languages, settings.max_file_size, settings.exclude)
 
 
+def collect_units(request: ReviewRequest, settings: Settings, start: Path | None = None) -> list[CodeUnit]:
+    """The code units `request` names, as a review would read them (for `secreview fix`, before it reviews)."""
+    return _source(request, settings, review_root(start or Path.cwd()), all_languages()).collect().units
+
+
 def _run_engine(engine: Engine, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]]) -> EngineResult:
     mine = [unit for unit in units if unit.language in engine.languages]
     if not mine:

@@ -55,6 +55,38 @@ def plan(unit: CodeUnit, findings: Sequence[Finding]) -> FilePlan:
     return out
 
 
+@dataclass
+class FileOutcome:
+    """What became of one file's fixes: the plan, and whether it was written (its backup) or why not."""
+
+    plan: FilePlan
+    written: bool = False
+    backup: Path | None = None
+    refused: str = ""
+
+
+def apply_fixes(
+    findings: Sequence[Finding], units: Sequence[CodeUnit], write_files: bool, force: bool = False
+) -> list[FileOutcome]:
+    """Plan each file's fixes and, with `write_files`, write the files whose plan changes them (see `write`);
+    `units` are the files as read before the review, so a file changed since then is refused."""
+    outcomes = []
+    for unit in units:
+        mine = [finding for finding in findings if finding.path == unit.path]
+        outcome = FileOutcome(plan(unit, mine))
+        if write_files and outcome.plan.applied:
+            if unit.disk_path is None:
+                outcome.refused = "it is not a file on disk"
+            else:
+                try:
+                    outcome.backup = write(unit.disk_path, unit.sha256, outcome.plan.text, force)
+                    outcome.written = True
+                except (WriteRefusedError, OSError) as error:
+                    outcome.refused = str(error)
+        outcomes.append(outcome)
+    return outcomes
+
+
 class WriteRefusedError(Exception):
     """The file was not written; str(error) says why (changed since the review, uncommitted changes, I/O)."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import os
 import re
 import shutil
 import subprocess
@@ -199,6 +200,7 @@ def compiler_errors(text: str, language: str) -> Counter[str] | None:
             capture_output=True,
             text=True,
             timeout=_COMPILE_TIMEOUT_S,
+            env={**os.environ, "LC_ALL": "C"},  # plain quotes in the messages, whatever the user's locale
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
