@@ -35,12 +35,15 @@ def _request_text(unit: CodeUnit, finding: Finding, lines: LineRange) -> str:
     shown = shown_lines(unit, lines)
     weakness = f"CWE-{finding.cwe} {finding.cwe_name or finding.title}" if finding.cwe else finding.title
     where = f"line {lines.start}" if lines.start == lines.end else f"lines {lines.start}-{lines.end}"
+    fence = _FENCE_LANGUAGE.get(unit.language, "")
+    current = "\n".join(source_lines(unit.text)[lines.start - 1 : lines.end])
     return (
         f"{prompts.fenced_code(prompts.Window(unit, shown))}\n\n"
         f"Defect at line {finding.start_line}: {weakness}. {finding.description}\n"
         f"How to fix it: {finding.solution}\n\n"
-        f"Rewrite {where} so that the defect is gone. Answer with the new text of {where} only, in one "
-        f"```{_FENCE_LANGUAGE.get(unit.language, '')} code block."
+        f"{where.capitalize()} {'reads' if lines.start == lines.end else 'read'} now:\n```{fence}\n{current}\n```\n"
+        f"Rewrite {where} so that the defect is gone. Answer with the new text of all of {where} (changed or "
+        f"not) only, in one ```{fence} code block."
     )
 
 
