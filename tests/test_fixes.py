@@ -152,8 +152,9 @@ def test_real_answers_of_the_default_model_give_one_verified_fix_and_one_rejecte
     assert "+    cursor.execute(query, (name,))\n" in sql.fix.diff
     (note,) = outcome.notes["app.py"]
     assert note == (
-        "fixes: 1 of 2 finding(s) got a verified fix (3 attempt(s)); line 12 CWE-78: attempt 1: it drops a "
-        "`return` statement the lines had, attempt 2: the engines report a new finding: CWE-426 at line 12 (bandit)"
+        "fixes: 1 of 2 finding(s) got a verified fix (3 attempt(s)); line 12 CWE-78: attempt 1: the engines report a "
+        "new finding: CWE-426 at line 12 (bandit), attempt 2: the engines report a new finding: CWE-426 at line 12 "
+        "(bandit)"
     )
     assert [call.step for call in proposer.calls] == ["fix", "fix", "fix-retry"]
     assert all(call.cached for call in proposer.calls)

@@ -331,7 +331,7 @@ def run_review(
     if accepted is not None:
         findings, baseline_use = baseline.apply(findings, accepted)
     calls = [call for result in results for call in result.calls]
-    if settings.fixes_on:
+    if settings.fixes_on and not any(result.interrupted for result in results):
         findings = _fix(findings, units, engines, settings, calls, coverage)
     review = Review(
         tool_version=metadata.version("secreview"),

@@ -74,7 +74,8 @@ def _fix_one(
 def fix_findings(
     findings: Sequence[Finding], units: Mapping[str, CodeUnit], proposer: Proposer, recheck: Recheck
 ) -> FixOutcome:
-    """Try to fix each finding in a language the checks cover; stop asking once the token budget is spent."""
+    """Try to fix each finding in a language the checks cover; stop asking once the token budget is spent or
+    Ctrl-C is pressed (the fixes verified until then are kept)."""
     out: list[Finding] = []
     tallies: dict[str, _Tally] = {}
     before: dict[str, list[Finding]] = {}
@@ -98,6 +99,9 @@ def fix_findings(
         except BudgetSpentError as error:
             spent = str(error)
             tally.failures.append(f"{_label(finding)}: not tried ({spent})")
+        except KeyboardInterrupt:  # Ctrl-C: the review is reported with the fixes verified so far
+            spent = "interrupted"
+            tally.failures.append(f"{_label(finding)}: {spent}")
         if fix is not None:
             tally.fixed += 1
         out.append(finding.model_copy(update={"fix": fix}) if fix is not None else finding)
