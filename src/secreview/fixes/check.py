@@ -26,6 +26,7 @@ from secreview.models import CodeUnit, Finding, LineRange, source_lines
 
 CHECKED_LANGUAGES = frozenset({"python", "c", "cpp"})
 MAX_ADDED_LINES = 8  # a replacement may be this many lines longer than what it replaces
+BUILDERS = 2  # assignments right above the flagged statements that the region takes in
 NEAR = 3  # lines either side of the rewritten ones where the same weakness still counts as the defect
 _AROUND_WITHOUT_FUNCTION = 10
 _MAX_SHOWN = 120  # a longer function is shown around the lines to rewrite only
@@ -57,18 +58,53 @@ def _compound(node: ast.stmt) -> bool:
     return isinstance(getattr(node, "body", None), list)
 
 
+def _read_names(statements: list[ast.stmt], lines: LineRange) -> set[str]:
+    return {
+        node.id
+        for statement in statements
+        if lines.start <= statement.lineno <= lines.end
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+
+
+def _builders(statements: list[ast.stmt], first: ast.stmt, start: int, end: int) -> int:
+    """Where the region starts once the assignments right before it that build what it reads are in (a query
+    built on the lines before the one that runs it): up to BUILDERS statements, each directly above the last."""
+    read = _read_names(statements, LineRange(start=start, end=end))
+    for _ in range(BUILDERS):
+        above = [
+            s
+            for s in statements
+            if isinstance(s, ast.Assign | ast.AugAssign | ast.AnnAssign)
+            and s.col_offset == first.col_offset
+            and start - 2 <= (s.end_lineno or s.lineno) < start
+        ]
+        if not above:
+            break
+        builder = max(above, key=lambda s: s.lineno)
+        targets = builder.targets if isinstance(builder, ast.Assign) else [builder.target]
+        if not any(isinstance(t, ast.Name) and t.id in read for t in targets):
+            break
+        start, first = builder.lineno, builder
+        read |= _read_names([builder], LineRange(start=builder.lineno, end=builder.lineno))
+    return start
+
+
 def _python_region(lines: list[str], wanted: LineRange) -> LineRange | None:
     try:
         statements = _python_statements(ast.parse("\n".join(lines)))
     except (SyntaxError, ValueError):
         return None
-    start, end, last = wanted.start, wanted.end, None
+    start, end, first, last = wanted.start, wanted.end, None, None
     for number in range(wanted.start, wanted.end + 1):
         around = [s for s in statements if s.lineno <= number <= _header_end(s)]
         if around:
             innermost = max(around, key=lambda s: s.lineno)
             start, end = min(start, innermost.lineno), max(end, _header_end(innermost))
-            last = innermost
+            first, last = first or innermost, innermost
+    if first is not None:
+        start = _builders(statements, first, start, end)
     following = []
     if last is not None and wanted.start == wanted.end:  # one flagged statement: the one after may complete it
         following = [
