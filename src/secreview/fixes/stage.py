@@ -92,7 +92,7 @@ def fix_findings(
         fix = None
         try:
             if finding.path not in before:
-                before[finding.path] = recheck(unit)
+                before[finding.path] = recheck(check.with_text(unit, unit.text))  # whole, as patched files are
             fix = _fix_one(unit, finding, proposer, recheck, before[finding.path], tally)
         except RecheckError as error:
             tally.failures.append(f"{_label(finding)}: {error}")
