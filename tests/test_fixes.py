@@ -67,6 +67,7 @@ def test_the_checks_reject_what_is_not_a_fix_and_accept_a_real_one(reviewed):
     )
     assert "silences the analyzers" in str(problem("    cursor.execute(query)  # nosec"))
     assert problem("    # fixed") == "it deletes the code instead of fixing it"
+    assert problem("    rows = []") == "it removes the calls the lines made instead of fixing them"
     assert problem("    query = ''\n    cursor.execute(query)\n" + "    pass\n" * 9) == (
         "it adds 9 lines; a fix here should be a small edit"
     )
@@ -249,7 +250,7 @@ def test_the_review_asks_the_real_model_for_fixes_unless_told_not_to(tmp_path: P
     """SmolLM2 writes no useful fix: what matters is the wiring (calls, notes, nothing unverified shown)."""
     shutil.copy(FIXES / "app.py", tmp_path / "app.py")
     args = ["review", "app.py", "--engine", "hybrid", "--format", "json", *([] if fix else ["--no-fix"])]
-    done = run_secreview(*args, cwd=tmp_path, env=smollm2_env(), static=False)
+    done = run_secreview(*args, cwd=tmp_path, env=smollm2_env(SECREVIEW_FIX="true"), static=False)
     assert done.returncode in (0, 1, 3), done.stderr
     review = json.loads(done.stdout)
     steps = {call["step"] for call in review["model_calls"]}
@@ -272,7 +273,7 @@ def test_secreview_fix_in_a_git_repo_leaves_the_file_alone_when_nothing_is_verif
     shutil.copy(FIXES / "app.py", repo / "app.py")
     (repo / "clean.py").write_text("def add(a, b):\n    return a + b\n")
     commit_all(repo, "app")
-    env = smollm2_env()
+    env = smollm2_env(SECREVIEW_FIX="true")  # `secreview fix` turns fixes on anyway
     done = run_secreview("fix", "app.py", "--apply", cwd=repo, env=env, static=False)
     counted = re.search(r"(\d+) of (\d+) finding\(s\) fixed", done.stderr)
     assert counted is not None, done.stderr

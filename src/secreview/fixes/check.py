@@ -34,6 +34,7 @@ _COMPILERS = {"c": ("gcc", "c"), "cpp": ("g++", "c++")}
 _GCC_ERROR = re.compile(r"^<stdin>:\d+:\d+: (?:fatal )?error: (.*)$", re.MULTILINE)
 _LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s*"')
 _COMPILE_TIMEOUT_S = 60
+_CALL = re.compile(r"\w\s*\(")
 _EXITS = re.compile(r"\b(return|raise|yield|throw|break|continue|goto|exit)\b")
 _SILENCER = re.compile(r"\bnosec\b|nosemgrep|secreview:\s*ignore|NOLINT|cppcheck-suppress", re.IGNORECASE)
 
@@ -309,6 +310,8 @@ def problem(
         return "it silences the analyzers (a suppression comment) instead of fixing the defect"
     if not _has_code(proposal.replacement, unit.language):
         return "it deletes the code instead of fixing it"
+    if _CALL.search(old) and not _CALL.search(proposal.replacement):
+        return "it removes the calls the lines made instead of fixing them"
     exits = Counter(_EXITS.findall(proposal.replacement))
     lost = Counter(_EXITS.findall(old)) - exits
     if lost:
