@@ -59,7 +59,8 @@ def run(dataset: Path, limit: int, scan: int, seed: int, out: Path, threads: int
     done = set()
     if out.exists():
         done = {json.loads(line)["case"] for line in out.read_text().splitlines() if line.strip()}
-    settings = Settings(engine="static", threads=threads)
+    # A loaded shared machine answers slowly: a long timeout, so that a slow answer is not asked for again.
+    settings = Settings(engine="static", threads=threads, request_timeout=3600)
     with open_engines(settings) as engines:
         recheck = static_recheck(engines, settings)
         scanned = vulnerable[:scan]  # one review of them all: Bandit and Semgrep start once
