@@ -20,10 +20,12 @@ from collections import Counter
 from collections.abc import Sequence
 
 from secreview import cwe
+from secreview.engines.workspace import tool_text  # what the analyzers read: a method cut out of its class parses
 from secreview.fixes.interface import Proposal, Recheck
 from secreview.llm.routing import split_unit
 from secreview.models import CodeUnit, Finding, LineRange, source_lines
 
+UNCHECKABLE = "the file as it is does not parse (under this Python), so no change to it can be checked"
 CHECKED_LANGUAGES = frozenset({"python", "c", "cpp"})
 MAX_ADDED_LINES = 8  # a replacement may be this many lines longer than what it replaces
 BUILDERS = 2  # assignments right above the flagged statements that the region takes in
@@ -143,7 +145,10 @@ def region(unit: CodeUnit, finding: Finding) -> LineRange:
     """The lines the model is asked to rewrite for this finding (see the module's docstring)."""
     lines = source_lines(unit.text)
     wanted = LineRange(start=min(finding.start_line, len(lines)), end=min(finding.end_line, len(lines)))
-    found = _python_region(lines, wanted) if unit.language == "python" else _c_region(lines, wanted)
+    if unit.language == "python":
+        found = _python_region(source_lines(tool_text(unit)), wanted)
+    else:
+        found = _c_region(lines, wanted)
     found = found or wanted
     function = enclosing_function(unit, wanted)
     if function is not None:  # never into the next function, never the signature line itself
@@ -246,10 +251,10 @@ def compiler_errors(text: str, language: str) -> Counter[str] | None:
 
 def _syntax_problem(unit: CodeUnit, new_text: str) -> str | None:
     if unit.language == "python":
-        before = _python_signatures(unit.text)
+        before = _python_signatures(tool_text(unit))
         if isinstance(before, str):
-            return "the file as it is does not parse (under this Python), so no change to it can be checked"
-        signatures = _python_signatures(new_text)
+            return UNCHECKABLE
+        signatures = _python_signatures(tool_text(with_text(unit, new_text)))
         if isinstance(signatures, str):
             return signatures
         if before != signatures:
@@ -279,12 +284,19 @@ def _unset_names(unit: CodeUnit, new_text: str, proposal: Proposal) -> list[str]
     function = enclosing_function(unit, proposal.lines)
     if function is None or function.end <= proposal.lines.end:
         return []
-    before, after = ast.parse(unit.text), ast.parse(new_text)
+    before, after = ast.parse(tool_text(unit)), ast.parse(tool_text(with_text(unit, new_text)))
     needed = _names(before, proposal.lines, ast.Store) & _names(
         before, LineRange(start=proposal.lines.end + 1, end=function.end), ast.Load
     )
     new_last = proposal.lines.start + max(len(source_lines(proposal.replacement)), 1) - 1
     return sorted(needed - _names(after, LineRange(start=proposal.lines.start, end=new_last), ast.Store))
+
+
+def uncheckable(unit: CodeUnit) -> str | None:
+    """Why no change to the file could be checked (then the model is not asked), or None."""
+    if unit.language == "python" and isinstance(_python_signatures(tool_text(unit)), str):
+        return UNCHECKABLE
+    return None
 
 
 def _has_code(text: str, language: str) -> bool:

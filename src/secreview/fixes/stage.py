@@ -48,6 +48,10 @@ def _fix_one(
     lines = check.region(unit, finding)
     rejected: tuple[str, str] | None = None
     reasons: list[str] = []
+    cannot = check.uncheckable(unit)
+    if cannot is not None:
+        tally.failures.append(f"{_label(finding)}: not tried ({cannot})")
+        return None
     for attempt in range(1, ATTEMPTS + 1):
         tally.attempts += 1
         try:
