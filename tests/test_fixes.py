@@ -82,7 +82,7 @@ def test_a_fix_must_keep_the_signature_every_return_and_what_later_lines_read():
     code = Finding(path="m.py", start_line=3, end_line=3, cwe=95, title="eval", description="d", solution="s",
                    severity="high", confidence=0.9)  # fmt: skip
     lines = check.region(unit, code)
-    assert lines == LineRange(start=3, end=3)  # never the def line
+    assert lines == LineRange(start=2, end=3)  # what builds `data` too, never the def line
     unused = _never_called
     assert check.problem(unit, code, Proposal(lines, "    data.strip()"), unused, []) == (
         "it drops a `return` statement the lines had"
