@@ -68,8 +68,9 @@ def run_secreview(
     """Run the real command line in a subprocess, as a user would.
 
     Most CLI tests are about the pipeline, not the model, so `static` sets SECREVIEW_ENGINE=static (an
-    `--engine` argument still wins); the default engine, hybrid, is tested with static=False."""
-    default_engine = {"SECREVIEW_ENGINE": "static"} if static else {}
+    `--engine` argument still wins); the default engine, hybrid, is tested with static=False. Fixes (a model
+    call and the analyzers' re-run per finding) are off unless the test sets SECREVIEW_FIX or --fix."""
+    default_engine = {"SECREVIEW_ENGINE": "static", "SECREVIEW_FIX": "false"} if static else {"SECREVIEW_FIX": "false"}
     return subprocess.run(
         [sys.executable, "-m", "secreview", *args],
         cwd=cwd,

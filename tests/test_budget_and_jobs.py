@@ -106,6 +106,7 @@ def test_the_per_unit_budget_stops_only_its_unit(fault_server: FaultServer, tmp_
         context_tokens=1024,
         answer_tokens=64,
         max_tokens_unit=3000,
+        fix=False,
     )
     review = run_review(ReviewRequest(paths=[str(tmp_path)]), settings, start=tmp_path)
     assert [call.path for call in review.model_calls] == ["a.py", "b.py", "c.py"]  # one window each fitted

@@ -65,7 +65,8 @@ def model_engine(server: FaultServer, samples: int, seed: int = 0, temperature: 
 
 def review_with(engines: list[Engine], folder: Path, **settings: Any) -> Review:
     path = write_code(folder)
-    return run_review(ReviewRequest(paths=[str(path)]), Settings(**settings), start=folder, pipeline=Pipeline(engines))
+    settings = Settings(**{"fix": False, **settings})
+    return run_review(ReviewRequest(paths=[str(path)]), settings, start=folder, pipeline=Pipeline(engines))
 
 
 def by_cwe(review: Review) -> dict[int | None, Finding]:
@@ -379,7 +380,7 @@ def test_a_suppression_comment_also_quiets_an_unconfirmed_observation(fault_serv
     (tmp_path / "db.py").write_text("\n".join(lines) + "\n")
     xss = {**XSS_11, "start_line": 12, "end_line": 12}
     fault_server.script = [answer(sql_defect(**SQL_5_6), sql_defect(**xss)), answer(sql_defect(**SQL_6)), answer()]
-    settings = Settings(engine="llm", samples=3, min_support=1)
+    settings = Settings(engine="llm", samples=3, min_support=1, fix=False)
     review = run_review(
         ReviewRequest(paths=[str(tmp_path / "db.py")]),
         settings,

@@ -239,7 +239,7 @@ def test_a_log_locked_during_a_review_gives_one_warning_and_loses_nothing(
         locking = LocksTheLogAt(OpenAICompatibleBackend(url, "m", max_retries=0), log.path, FAULTY)
         engine = LLMEngine(CachedBackend(locking, log), context_tokens=4096, answer_tokens=256)
         try:
-            review = run_review(request, Settings(engine="llm"), start=tmp_path, pipeline=Pipeline([engine]))
+            review = run_review(request, Settings(engine="llm", fix=False), start=tmp_path, pipeline=Pipeline([engine]))
         finally:
             engine.backend.close()
     assert review.complete and sorted(f.path for f in review.findings) == sorted(FILES)

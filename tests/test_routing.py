@@ -419,7 +419,7 @@ def test_prompt_cost_compares_tokens_per_reviewed_line_with_and_without_routing(
 @pytest.mark.parametrize("fault_server", [([(200, {}, NO_DEFECTS)] * 4,)], indirect=True)
 def test_the_model_is_shown_only_the_routed_functions(fault_server: FaultServer, tmp_path: Path):
     (tmp_path / "app.py").write_text(PYTHON)
-    settings = Settings(engine="llm", base_url=url(fault_server), cache=False)
+    settings = Settings(engine="llm", base_url=url(fault_server), cache=False, fix=False)
     review = run_review(ReviewRequest(paths=[str(tmp_path / "app.py")]), settings, start=tmp_path)
     (prompt,) = prompts_of(fault_server)
     assert "Only the parts of the file to review are shown" in prompt

@@ -42,9 +42,12 @@ from secreview.engines.interface import (
 )
 from secreview.engines.llm import LLMEngine
 from secreview.engines.semgrep import SemgrepEngine
+from secreview.fixes.interface import Recheck, RecheckError
+from secreview.fixes.model import ModelProposer
+from secreview.fixes.stage import fix_findings
 from secreview.llm.freetext import ParsedReview, parse_review
 from secreview.llm.routing import NOT_ROUTED
-from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, Review, UnitCoverage, Voting
+from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, ModelCall, Review, UnitCoverage, Voting
 from secreview.progress import ProgressCallback, ProgressEvent
 from secreview.rule_selection import bandit_skipped, user_rule_paths, without_disabled
 from secreview.sources.gitdiff import GitDiffSource, StagedSource, git_toplevel
@@ -131,6 +134,7 @@ class Pipeline:
     engines: list[Engine]
     verifier: Verifier | None = None
     budget: TokenBudget = field(default_factory=TokenBudget)  # the model stages' tokens, per review
+    model: ChatBackend | None = None  # the model the stages ask (it also writes the fixes); None: no model
 
 
 @contextmanager
@@ -143,6 +147,7 @@ def open_engines(settings: Settings, progress: ProgressCallback | None = None) -
     model engine tells `progress` of each file it finishes."""
     engines: list[Engine] = []
     verifier: Verifier | None = None
+    backend: ChatBackend | None = None
     budget = TokenBudget(settings.max_tokens_total, settings.max_tokens_unit)  # shared by every model stage
     with ExitStack() as stack:
         log = CallLog() if settings.cache else None
@@ -161,7 +166,7 @@ def open_engines(settings: Settings, progress: ProgressCallback | None = None) -
             engines += [CachedEngine(engine, log) for engine in static] if log is not None else static
         open_ended = settings.engine == "llm" or (settings.engine == "hybrid" and settings.open_ended_review)
         checks = settings.engine == "hybrid" and settings.verify
-        if open_ended or checks:
+        if open_ended or checks or (settings.engine == "hybrid" and settings.fixes_on):
             backend = open_backend(settings, log)
             stack.enter_context(_close_model(backend))
             if checks:
@@ -190,7 +195,7 @@ def open_engines(settings: Settings, progress: ProgressCallback | None = None) -
                         progress=progress,
                     )
                 )
-        yield Pipeline(engines, verifier, budget)
+        yield Pipeline(engines, verifier, budget, backend)
 
 
 @contextmanager
@@ -222,6 +227,11 @@ def _source(request: ReviewRequest, settings: Settings, root: Path, languages: f
     if request.patch_text is not None:
         return PatchSource(request.patch_text, request.patch_label, root, languages, settings.max_file_size)
     return PathSource(request.paths, root, languages, settings.max_file_size, settings.exclude)
+
+
+def collect_units(request: ReviewRequest, settings: Settings, start: Path | None = None) -> list[CodeUnit]:
+    """The code units `request` names, as a review would read them (for `secreview fix`, before it reviews)."""
+    return _source(request, settings, review_root(start or Path.cwd()), all_languages()).collect().units
 
 
 def _run_engine(
@@ -425,6 +435,9 @@ def run_review(
     if accepted is not None:
         findings, baseline_use = baseline.apply(findings, accepted)
     calls = [call for result in results for call in result.calls] + (run.checked.calls if run.checked else [])
+    interrupted = any(result.interrupted for result in results) or (run.checked is not None and run.checked.interrupted)
+    if settings.fixes_on and pipeline.model is not None and not interrupted:
+        findings = _fix(findings, units, pipeline, settings, calls, coverage)
     review = Review(
         tool_version=metadata.version("secreview"),
         target=request.describe(),
@@ -444,9 +457,56 @@ def run_review(
         started_at=started_at,
         duration_s=round(time.perf_counter() - began, 3),
     )
-    if any(result.interrupted for result in results) or (run.checked is not None and run.checked.interrupted):
+    if interrupted:
         raise ReviewInterrupted(review)
     return review
+
+
+def _fix(
+    findings: list[Finding],
+    units: Mapping[str, CodeUnit],
+    pipeline: Pipeline,
+    settings: Settings,
+    calls: list[ModelCall],
+    coverage: Coverage,
+) -> list[Finding]:
+    """Fixes for the reported findings (secreview.fixes), by the review's model, within what is left of the token
+    budget; what was tried goes to the coverage notes and the calls to `calls`."""
+    if pipeline.model is None or not findings:
+        return findings
+    proposer = ModelProposer(pipeline.model, pipeline.budget, settings.answer_tokens)
+    outcome = fix_findings(findings, units, proposer, static_recheck(pipeline.engines, settings))
+    calls += proposer.calls
+    for unit in coverage.units:
+        unit.notes.extend(outcome.notes.get(unit.path, []))
+    return outcome.findings
+
+
+def static_recheck(engines: Sequence[Engine], settings: Settings) -> Recheck:
+    """The static engines run again on one unit, judged as a review judges them: how fixes are verified. The
+    review's own static engines (cached, so the file as it is costs nothing), else Bandit and Semgrep."""
+    static: list[Engine] = [engine for engine in engines if not engine.wants_hints]
+    if not static:
+        static = [
+            BanditEngine(skipped_tests=bandit_skipped(settings.bandit_skip, settings.enable, settings.disable)),
+            SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
+        ]
+
+    def recheck(unit: CodeUnit) -> list[Finding]:
+        raw: list[Finding] = []
+        for engine in static:
+            if unit.language not in engine.languages:
+                continue
+            try:
+                result = engine.review([unit])
+            except EngineUnavailableError as error:
+                raise RecheckError(f"{engine.name} cannot run: {error}") from None
+            if unit.id in result.skipped:
+                raise RecheckError(f"{engine.name} could not check it: {result.skipped[unit.id]}")
+            raw += result.findings
+        return aggregate.judge(raw, {unit.path: unit})
+
+    return recheck
 
 
 def utc_now() -> str:

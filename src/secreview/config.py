@@ -201,6 +201,13 @@ class Settings(BaseModel):
         "costs minutes per file on a laptop CPU); None: on with a remote base-url, off with the embedded model.",
     )
 
+    fix: bool | None = Field(
+        default=None,
+        examples=[False],
+        description="Ask the model to fix each reported defect; show the fixes the analyzers verify (secreview.fixes). "
+        "None: on whenever a model reviews (engine hybrid or llm).",
+    )
+
     @property
     def open_ended_review(self) -> bool:
         """Whether the hybrid engine's model reviews the code open-ended besides checking the static findings."""
@@ -212,6 +219,11 @@ class Settings(BaseModel):
         if self.temperature is not None:
             return self.temperature
         return 0.0 if self.samples == 1 else SAMPLING_TEMPERATURE
+
+    @property
+    def fixes_on(self) -> bool:
+        """The `fix` setting as set, else on when a model is in use."""
+        return self.fix if self.fix is not None else self.engine != "static"
 
     def required_support(self, samples: int, default: int | None = None) -> int:
         """The min-support for `samples` samples: the setting, else `default`, else more than half of them."""

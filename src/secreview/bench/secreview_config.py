@@ -32,11 +32,12 @@ class SecreviewReviewer:
     small batches so an interrupted run loses little. The model is loaded once, on first use."""
 
     def __init__(self, settings: Settings, name: str | None = None) -> None:
-        self.settings = settings
+        # The benchmark scores detection; fixes have their own (benchmarks/fixes.py), so off unless set.
+        self.settings = settings if settings.fix is not None else settings.model_copy(update={"fix": False})
         self.name = name or configuration_name(settings)
         self.batch_size = 100 if settings.engine == "static" else 4
         self._stack = contextlib.ExitStack()
-        self._pipeline = self._stack.enter_context(open_engines(settings))
+        self._pipeline = self._stack.enter_context(open_engines(self.settings))
 
     def review(self, dataset: Dataset, cases: Sequence[Case]) -> Iterator[CaseResult]:
         root = review_root(dataset.root)

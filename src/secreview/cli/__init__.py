@@ -8,6 +8,7 @@ from secreview.cli.baseline import baseline_group
 from secreview.cli.bench import bench_command
 from secreview.cli.cache import cache_group
 from secreview.cli.cwe import cwe_command
+from secreview.cli.fix import fix_command
 from secreview.cli.init import init_command
 from secreview.cli.model import model_group
 from secreview.cli.parse import parse_command
@@ -28,3 +29,4 @@ main.add_command(bench_command)
 main.add_command(cache_group)
 main.add_command(init_command)
 main.add_command(baseline_group)
+main.add_command(fix_command)

@@ -195,6 +195,11 @@ def _read_patch(patch: str) -> str:
     help="Honour `secreview: ignore[CWE-n]` and `# nosec` comments [suppress]; --no-suppress: report all (audit).",
 )
 @click.option(
+    "--fix/--no-fix",
+    default=None,
+    help="Ask the model to fix each defect; show the fixes the analyzers verify [on with a model].",
+)
+@click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",

@@ -16,6 +16,7 @@ from secreview.reporters.wording import (
     UNCOUNTED_SECTIONS,
     agreed_by,
     cwe_url,
+    fix_heading,
     line_label,
     model_check,
     not_reviewed,
@@ -67,6 +68,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .code td { border: 0; padding: 0 .75rem; white-space: pre; tab-size: 4; }
 .code td.ln { width: 1%; color: var(--muted); text-align: right; user-select: none;
   border-right: 1px solid var(--line); }
+.diff tr.add td { background: #e6ffec; } .diff tr.del td { background: #ffebe9; }
+.diff tr.hunk td { color: var(--muted); }
 .code tr.hit td { background: #fff1c2; } .code tr.hit td.ln { color: var(--fg); font-weight: 600; }
 .evidence td, .evidence th { font-size: .9rem; }
 tr.dispute td { background: #fff8c5; }
@@ -105,6 +108,17 @@ def _code(finding: Finding) -> str:
         hit = ' class="hit"' if finding.start_line <= number <= finding.end_line else ""
         rows.append(f'<tr{hit}><td class="ln">{number}</td><td>{escape(line)}</td></tr>')
     return f'<div class="code"><table>{"".join(rows)}</table></div>'
+
+
+def _fix(finding: Finding) -> str:
+    """The verified fix as a diff, removed and added lines marked."""
+    if finding.fix is None:
+        return ""
+    rows = []
+    for line in finding.fix.diff.splitlines():
+        kind = {"+": ' class="add"', "-": ' class="del"', "@": ' class="hunk"'}.get(line[:1], "")
+        rows.append(f"<tr{kind}><td>{escape(line)}</td></tr>")
+    return f'<h4>{escape(fix_heading(finding))}</h4><div class="code diff"><table>{"".join(rows)}</table></div>'
 
 
 def _evidence(finding: Finding) -> str:
@@ -161,6 +175,7 @@ def _finding(number: int, finding: Finding, review: Review, prefix: str) -> str:
             _text(finding.description),
             "<h4>Fix</h4>",
             _text(finding.solution),
+            _fix(finding),
             _evidence(finding),
             _untrusted(finding.suppression),
             "</article>",

@@ -10,6 +10,7 @@ from secreview.reporters.wording import (
     UNCOUNTED_SECTIONS,
     agreement,
     cwe_label,
+    fix_heading,
     line_label,
     model_check,
     review_scope,
@@ -52,6 +53,8 @@ def _finding_section(number: int, finding: Finding, language: str, noun: str = "
             f"{finding.start_line + i:>5} | {text}" for i, text in enumerate(finding.code.splitlines())
         )
         out += ["", f"```{_FENCE_LANGUAGE.get(language, '')}", numbered, "```"]
+    if finding.fix is not None:
+        out += ["", f"**{fix_heading(finding)}**:", "", "```diff", finding.fix.diff.rstrip("\n"), "```"]
     return [*out, ""]
 
 

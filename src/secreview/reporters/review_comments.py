@@ -12,12 +12,28 @@ import json
 from typing import Any
 
 from secreview.models import Finding, LineRange, Review
-from secreview.reporters.wording import SEVERITY_NAME, agreed_by, cwe_url, line_label
+from secreview.reporters.wording import SEVERITY_NAME, agreed_by, cwe_url, fix_heading, line_label
+
+
+def _suggested(finding: Finding, changed: list[LineRange] | None) -> LineRange | None:
+    """The lines a verified fix replaces, when a suggestion can be put on them: a fix that replaces lines (not one
+    that only inserts), inside one run of changed lines in diff mode."""
+    fix = finding.fix
+    if fix is None or fix.end_line < fix.start_line:
+        return None
+    lines = LineRange(start=fix.start_line, end=fix.end_line)
+    if changed is None or any(run.start <= lines.start and lines.end <= run.end for run in changed):
+        return lines
+    return None
 
 
 def _anchor(finding: Finding, changed: list[LineRange] | None) -> LineRange | None:
-    """The lines to comment on: the finding's own, or their first overlap with the changed lines; None: none."""
+    """The lines to comment on: those a suggested fix replaces, else the finding's own, or their first overlap with
+    the changed lines; None: none."""
     own = LineRange(start=finding.start_line, end=finding.end_line)
+    suggested = _suggested(finding, changed)
+    if suggested is not None:
+        return suggested
     if changed is None:
         return own
     for lines in sorted(changed, key=lambda r: r.start):
@@ -45,6 +61,13 @@ def _body(finding: Finding, review: Review, anchor: LineRange) -> str:
         f"**Fix**: {finding.solution}",
     ]
     out += [f"\n> **Disputed by {e.engine}**: {e.message}" for e in finding.disputes]
+    if finding.fix is not None:
+        suggestion = finding.fix.end_line >= finding.fix.start_line and (anchor.start, anchor.end) == (
+            finding.fix.start_line,
+            finding.fix.end_line,
+        )
+        body = finding.fix.replacement if suggestion else finding.fix.diff.rstrip("\n")
+        out += ["", f"**{fix_heading(finding)}**:", "", "```suggestion" if suggestion else "```diff", body, "```"]
     return "\n".join(out)
 
 

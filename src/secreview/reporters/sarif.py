@@ -11,7 +11,7 @@ from typing import Any
 
 from secreview import cwe
 from secreview.models import Finding, Review, Severity
-from secreview.reporters.wording import cwe_url, not_reviewed
+from secreview.reporters.wording import cwe_url, fix_heading, not_reviewed
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub reads 9.0+ as critical, 7.0-8.9 high, 4.0-6.9 medium, below that low.
@@ -50,12 +50,34 @@ def _rule(identifier: str, findings: list[Finding]) -> dict[str, Any]:
     return rule
 
 
-def _location(finding: Finding) -> dict[str, Any]:
-    artifact: dict[str, Any] = {"uri": finding.path}
+def _artifact(finding: Finding) -> dict[str, Any]:
     if finding.path.startswith("/"):
-        artifact = {"uri": f"file://{finding.path}"}
+        return {"uri": f"file://{finding.path}"}
+    return {"uri": finding.path, "uriBaseId": "%SRCROOT%"}
+
+
+def _fixes(finding: Finding) -> dict[str, Any]:
+    """A verified fix as SARIF's `fixes`: whole lines replaced (a region of lines without columns covers their
+    text, not their final line break), or, for an insertion, new lines put before a line."""
+    fix = finding.fix
+    if fix is None:
+        return {}
+    if fix.end_line < fix.start_line:
+        replacement = {
+            "deletedRegion": {"startLine": fix.start_line, "startColumn": 1, "endColumn": 1},
+            "insertedContent": {"text": fix.replacement + "\n"},
+        }
     else:
-        artifact["uriBaseId"] = "%SRCROOT%"
+        replacement = {
+            "deletedRegion": {"startLine": fix.start_line, "endLine": fix.end_line},
+            "insertedContent": {"text": fix.replacement},
+        }
+    change = {"artifactLocation": _artifact(finding), "replacements": [replacement]}
+    return {"fixes": [{"description": {"text": fix_heading(finding)}, "artifactChanges": [change]}]}
+
+
+def _location(finding: Finding) -> dict[str, Any]:
+    artifact = _artifact(finding)
     region: dict[str, Any] = {"startLine": finding.start_line, "endLine": finding.end_line}
     if finding.code:
         region["snippet"] = {"text": finding.code}
@@ -85,6 +107,7 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
         "locations": [_location(finding)],
         "partialFingerprints": {"secreview/v1": finding.fingerprint},
         "properties": properties,
+        **_fixes(finding),
     }
 
 

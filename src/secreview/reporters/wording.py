@@ -97,3 +97,18 @@ def not_reviewed(review: Review) -> list[str]:
         for unit in review.coverage.units
         for engine, reason in unit.skipped_by.items()
     ]
+
+
+def fix_heading(finding: Finding) -> str:
+    """What a verified fix is, said the same way in every format ('' without one)."""
+    fix = finding.fix
+    if fix is None:
+        return ""
+    lines = f"line {fix.start_line}" if fix.start_line == fix.end_line else f"lines {fix.start_line}-{fix.end_line}"
+    if fix.end_line < fix.start_line:
+        lines = f"before line {fix.start_line}"
+    by = f" by {fix.model}" if fix.model else ""
+    return (
+        f"Verified fix ({lines}; written{by}, checked by secreview: the file parses, the analyzers no longer "
+        "report the defect and report nothing new)"
+    )
