@@ -31,6 +31,7 @@ from secreview.backends.redacting import RedactingBackend
 from secreview.config import ConfigError, Settings
 from secreview.engines.bandit import BanditEngine
 from secreview.engines.cached import CachedEngine
+from secreview.engines.flows import FlowEngine
 from secreview.engines.interface import (
     CacheableEngine,
     Engine,
@@ -119,10 +120,10 @@ def open_backend(settings: Settings, log: CallLog | None = None) -> ChatBackend:
 
 @contextmanager
 def open_engines(settings: Settings) -> Iterator[list[Engine]]:
-    """The engines of the `engine` setting: static is Bandit and Semgrep side by side; llm is the model;
-    hybrid is both, the model getting the static findings as hints. With the `cache` setting, static results
-    and model answers are reused from one call log (one warning if it cannot be used). Backends and the log
-    are closed afterwards; after Ctrl-C the model only at exit (see _close_model)."""
+    """The engines of the `engine` setting: static is Bandit, Semgrep and the flow candidates side by side; llm
+    is the model; hybrid is both, the model getting the static findings as hints. With the `cache` setting,
+    static results and model answers are reused from one call log (one warning if it cannot be used). Backends
+    and the log are closed afterwards; after Ctrl-C the model only at exit (see _close_model)."""
     engines: list[Engine] = []
     with ExitStack() as stack:
         log = CallLog() if settings.cache else None
@@ -134,6 +135,7 @@ def open_engines(settings: Settings) -> Iterator[list[Engine]]:
                 SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
             ]
             engines += [CachedEngine(engine, log) for engine in static] if log is not None else static
+            engines.append(FlowEngine(log))  # caches its two passes itself (its results span files)
         if settings.engine != "static":
             backend = open_backend(settings, log)
             stack.enter_context(_close_model(backend))

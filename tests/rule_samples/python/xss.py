@@ -107,7 +107,7 @@ def django_signature(request):
 
 
 def django_profile(request, username):
-    # ruleid: python-reflected-xss
+    # ruleid: python-reflected-xss, python-flow-xss
     return HttpResponse("<h2>Profile of " + username + "</h2>")
 
 
