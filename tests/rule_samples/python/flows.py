@@ -78,7 +78,7 @@ def unpack(archive, dest):
         bundle.extractall(dest)
     # ok: python-flow-path-traversal
     tarfile.open(archive).extractall(dest, filter="data")
-    # ruleid: python-flow-path-traversal
+    # ruleid: python-flow-path-traversal, python-zipfile-extractall-traversal
     zipfile.ZipFile(archive).extractall(dest)
 
 
