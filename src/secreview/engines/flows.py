@@ -171,7 +171,7 @@ def candidates(unit: CodeUnit, index: Mapping[str, list[Summary]]) -> list[Findi
     found: dict[tuple[int, int], Finding] = {}
     modules = pyflow.imported_names(tree)
     for function in pyflow.functions(tree):
-        for hit in pyflow.walk(function, dict(index), modules, parameters=pyflow.is_public(function)):
+        for hit in pyflow.walk(function, dict(index), modules):
             found.setdefault((hit.line, hit.cwe), _finding(unit, function.name, hit))
     return [found[key] for key in sorted(found)]
 

@@ -185,7 +185,10 @@ _READS = re.compile(r"^(io\.|codecs\.)?open$|\.(read|read_text|read_bytes|readli
 _FORMATTERS = re.compile(r"\.(format|format_map)$|^format$")
 # Project wrappers that no summary covers, recognised by name (`self._run_ssh(cmd)`, `run_cmd(...)`): a
 # string built from a parameter and handed to one of them is a candidate for command or SQL injection.
-_COMMAND_WRAPPER = re.compile(r"(?i)(^|_)(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn|cli)(_|$)")
+_COMMAND_WRAPPER = re.compile(
+    r"(?i)^_*(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn|cli)(_|$)|"
+    r"(^|_)(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn)$"
+)
 _SQL_TEXT = re.compile(r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with)\b")
 _REQUEST_DATA = re.compile(
     r"^(flask\.)?(self\.)?request\.(args|form|values|cookies|headers|json|data|files|GET|POST|COOKIES|META|body|"
@@ -194,6 +197,8 @@ _REQUEST_DATA = re.compile(
 REQUEST_SOURCE = "request data"
 # Parameters that are not a caller's data (the framework's request object is read through its attributes).
 _NOT_DATA = frozenset({"self", "cls", "request", "req"})
+# Standard modules count as imported (a function cut out of its module has no imports): os.path.join(...).
+_STANDARD_MODULES = frozenset(getattr(sys, "stdlib_module_names", ()))  # Python 3.10+
 _TRY: tuple[type[ast.stmt], ...] = (ast.Try, *([ast.TryStar] if sys.version_info >= (3, 11) else []))
 _NUMERIC = re.compile(r"^(int|float|bool|complex|Decimal|datetime|date|UUID)\b")
 
@@ -309,6 +314,7 @@ class _Walker:
     request_sources: bool  # request data counts as a source (for wrapper sinks only: Semgrep covers the rest)
     modules: frozenset[str]  # names the module imports: calls through them pass data on (os.path.join)
     built_only: bool  # direct sinks count only a value built into a query, command or path (see walk)
+    private: bool  # a private function: every sink counts only a value built from a parameter (see walk)
     env: dict[str, Taint] = field(default_factory=dict)
     hits: list[Hit] = field(default_factory=list)
     joins: dict[ast.expr, Hit] = field(default_factory=dict)  # candidates at path joins, unless checked later
@@ -336,7 +342,7 @@ class _Walker:
             return None
         if isinstance(node, ast.BinOp):
             found = self.taint(node.left) or self.taint(node.right)
-            if found is not None and isinstance(node.op, (ast.Mod, ast.Add)):
+            if found is not None and (isinstance(node.op, ast.Mod) or (isinstance(node.op, ast.Add) and _text(node))):
                 return self._formatted(found, node.left, node.lineno)
             if found is not None and isinstance(node.op, ast.Div):
                 return self._path_join(node, "/", [node.left], [node.right]) or found
@@ -384,12 +390,16 @@ class _Walker:
 
     def _passes_on(self, receiver: ast.expr) -> bool:
         """Whether a method called with a tainted argument returns data made from it: a function of an imported
-        module or a string method does; another object's method (`db.get(key)`, `cache.fetch(name)`) returns
-        what that object holds."""
+        module, a string method or the class's own method does; another object's method (`db.get(key)`,
+        `self.cache.fetch(name)`) returns what that object holds."""
         root = receiver
         while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
             root = root.func if isinstance(root, ast.Call) else root.value
-        return isinstance(root, ast.Constant) or (isinstance(root, ast.Name) and root.id in self.modules)
+        if isinstance(receiver, ast.Name) and receiver.id in ("self", "cls"):
+            return True  # the class's own helper (self._format(value))
+        return isinstance(root, ast.Constant) or (
+            isinstance(root, ast.Name) and (root.id in self.modules or root.id in _STANDARD_MODULES)
+        )
 
     @staticmethod
     def _formatted(found: Taint, template: ast.AST, line: int) -> Taint:
@@ -459,6 +469,8 @@ class _Walker:
         found = self.taint(value)
         if found is None or found.safe(rule.cwe) or found.source == REQUEST_SOURCE:
             return
+        if self.private and rule.argument is not None and not (found.formatted or found.joined):
+            return
         if (
             self.built_only
             and rule.cwe in _BUILT
@@ -479,12 +491,14 @@ class _Walker:
             if value is None or isinstance(value, ast.Constant) or (method_call and summary.position is None):
                 continue
             found = self.taint(value)
-            if found is not None and not found.safe(summary.cwe):
+            if found is not None and not found.safe(summary.cwe) and not (self.private and not found.formatted):
                 what = f"passes it to {summary.function}(), which {summary.what} ({summary.path}:{summary.line})"
                 self._hit(summary.cwe, call, callee, what, found, via=summary)
 
     def _by_name(self, call: ast.Call, callee: str) -> None:
         for value in [*call.args, *(keyword.value for keyword in call.keywords)]:
+            if isinstance(value, (ast.List, ast.Tuple, ast.ListComp)) or _text(value) is False:
+                continue  # an argument vector: no shell splits it
             found = self.taint(value)
             if found is None or not found.formatted:
                 continue
@@ -625,6 +639,29 @@ class _Walker:
 # expression evaluator, a file reader): there only a value built from a parameter is a candidate.
 # Deserialising, rendering, marking safe, redirecting to or requesting a caller's value is one by itself.
 _BUILT = frozenset({89, 78, 95, 22, 90, 643})
+
+
+def _text(node: ast.expr) -> bool | None:
+    """Whether `a + b` is string concatenation: True when a side is a string literal or f-string, False when
+    a side is a list, None when it cannot be told without types."""
+    sides: list[ast.expr] = []
+    pending = [node]
+    while pending:  # the operands of a chain a + b + c
+        current = pending.pop()
+        if isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add):
+            pending += [current.left, current.right]
+        else:
+            sides.append(current)
+    if any(isinstance(side, (ast.List, ast.ListComp, ast.Tuple)) for side in sides):
+        return False
+    if any(
+        isinstance(side, ast.JoinedStr) or (isinstance(side, ast.Constant) and isinstance(side.value, str))
+        for side in sides
+    ):
+        return True
+    return None
+
+
 _FIXED_START = re.compile(r"^(/(?!/)|[a-z][a-z0-9+.-]*://[^/]+/)", re.IGNORECASE)
 
 
@@ -704,24 +741,24 @@ def walk(
     summaries: dict[str, list[Summary]],
     modules: frozenset[str],
     *,
-    parameters: bool = True,
     all_parameters: bool = False,
     request_sources: bool = True,
 ) -> list[Hit]:
-    """The sinks that data reaches in the function's body: from its parameters (with `parameters`: those
-    that carry a caller's data, or all of them with `all_parameters`), and from request data (with
+    """The sinks that data reaches in the function's body: from its parameters (those that carry a caller's
+    data, or all of them with `all_parameters`, for summaries), and from request data (with
     `request_sources`, at wrapper sinks only).
 
-    With `parameters` (candidates), a parameter used whole as a query, command or path at a direct sink
-    (`def run(sql): cur.execute(sql)`) is the function's contract, not a finding: its callers are checked
-    through its summary. A value built into one from it is a candidate; in a route or view handler any use
-    is (see _BUILT)."""
-    built_only = parameters and not all_parameters and not is_handler(function)
-    walker = _Walker(summaries, request_sources, modules, built_only)
+    For candidates, a parameter used whole as a query, command or path at a direct sink (`def run(sql):
+    cur.execute(sql)`) is the function's contract, not a finding: its callers are checked through its
+    summary (see _BUILT). A value built into one from it is a candidate; in a route or view handler any use
+    is. In a private function (`_name`), whose callers are in its module, only built values count."""
+    handler = is_handler(function)
+    private = not all_parameters and not handler and not is_public(function)
+    walker = _Walker(summaries, request_sources, modules, not all_parameters and not handler, private)
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     else:
-        params = [name for name, _ in data_parameters(function)] if parameters else []
+        params = [name for name, _ in data_parameters(function)]
     for name in params:
         walker.env[name] = Taint(name, (FlowStep(line=function.lineno, note=f"parameter {name} of {function.name}()"),))
     walker.block(function.body)
