@@ -8,9 +8,10 @@ there like any finding; this script scores the same run twice, so one run gives 
   today       findings that some engine other than `flows` reports (Bandit and Semgrep, as before)
   candidates  every finding, candidates included (what the static engine reports without a model)
 
-and, with --also NAME=FILE.jsonl (CaseResult lines, e.g. from benchmarks/pysa_compare.py), NAME's findings
-added to today's. Columns: pairs ok, TPR per CWE (family match), FPR any (not-vulnerable cases with any
-finding: for sven-python-dev the fixed functions), line hit, OWASP score (family).
+and the flow engine's findings alone; with --also NAME=FILE.jsonl (CaseResult lines, e.g. from
+benchmarks/pysa_compare.py), NAME's findings added to today's, and alone. Columns: pairs ok, TPR per CWE
+(family match), FPR any (not-vulnerable cases with any finding: for sven-python-dev the fixed functions),
+line hit, OWASP score (family).
 
     python benchmarks/flow_candidates.py ../shared/bench/sven-python-dev DIR/results/static.jsonl
 """
@@ -73,10 +74,16 @@ def main() -> None:
     results = load_results(args.results)
     cases = [case for case in dataset.cases if case.id in results]
     today = _filtered(results, lambda finding: finding.engines != [ENGINE])
-    variants = {"today (Bandit + Semgrep)": today, "with candidates": results}
+    variants = {
+        "today (Bandit + Semgrep)": today,
+        "with candidates": results,
+        "flows alone": _filtered(results, lambda finding: ENGINE in finding.engines),
+    }
     for spec in args.also:
         name, _, path = spec.partition("=")
-        variants[f"today + {name}"] = _added(today, load_results(Path(path)))
+        other = load_results(Path(path))
+        variants[f"today + {name}"] = _added(today, other)
+        variants[f"{name} alone"] = _added(_filtered(results, lambda finding: False), other)
     header = ["variant", "pairs ok", "TPR fam", *(f"TPR CWE-{c}" for c in CWES), "FPR any", "line hit", "OWASP"]
     print(f"{dataset.name}: {len(cases)} cases")
     print("| " + " | ".join(header) + " |")

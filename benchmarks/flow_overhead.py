@@ -66,7 +66,8 @@ print(json.dumps({"files": len(units), "candidates": len(found), "cold_s": round
 """
 
 
-def _tree_rss_kib(pid: int) -> int:
+def tree_rss_kib(pid: int) -> int:
+    """The summed RSS (KiB) of a process and all its descendants now."""
     rows = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,rss="], capture_output=True, text=True).stdout.splitlines()
     table = [tuple(int(x) for x in row.split()) for row in rows if row.strip()]
     family, grown = {pid}, True
@@ -84,9 +85,9 @@ def run(variant: str, target: Path, cache: Path, report: Path) -> dict[str, obje
     command += ["--format", "json", "-o", str(report)]
     env = {"SECREVIEW_CACHE_DIR": str(cache), "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
     began, peak = time.perf_counter(), 0
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # no pipe to fill
     while process.poll() is None:
-        peak = max(peak, _tree_rss_kib(process.pid))
+        peak = max(peak, tree_rss_kib(process.pid))
         time.sleep(0.2)
     wall = time.perf_counter() - began
     review = json.loads(report.read_text())

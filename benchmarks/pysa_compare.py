@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+from flow_overhead import tree_rss_kib  # benchmarks/ is on the path of a script run from it
+
 from secreview.bench.dataset import load_dataset
 from secreview.bench.interface import CaseResult, ReportedFinding
 from secreview.engines.workspace import tool_text
@@ -69,19 +71,6 @@ def _cwe(message: str) -> int | None:
     return next((cwe for kind, cwe in SINK_CWES.items() if kind in sinks), None)
 
 
-def _tree_rss_kib(pid: int) -> int:
-    rows = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,rss="], capture_output=True, text=True).stdout.splitlines()
-    table = [tuple(int(x) for x in row.split()) for row in rows if row.strip()]
-    family, grown = {pid}, True
-    while grown:
-        grown = False
-        for child, parent, _ in table:
-            if parent in family and child not in family:
-                family.add(child)
-                grown = True
-    return sum(rss for child, _, rss in table if child in family)
-
-
 def run_pysa(pysa: Path, project: Path) -> dict[str, object]:
     lib = pysa / "lib" / "pyre_check"  # where the wheel puts its typeshed and taint models
     (project / "models").mkdir(exist_ok=True)
@@ -98,7 +87,7 @@ def run_pysa(pysa: Path, project: Path) -> dict[str, object]:
     with open(project / "pysa.log", "w") as log:
         process = subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
         while process.poll() is None:
-            peak = max(peak, _tree_rss_kib(process.pid))
+            peak = max(peak, tree_rss_kib(process.pid))
             time.sleep(0.2)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {

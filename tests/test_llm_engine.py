@@ -222,7 +222,7 @@ def test_cli_hybrid_review_against_a_real_llama_cpp_server(llama_server: Embedde
     )
     assert done.returncode in (1, 3), done.stderr
     review = json.loads(done.stdout)
-    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "llm"]
+    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "flows", "llm"]
     assert review["model_calls"] and review["model_calls"][0]["path"] == "db.py"
     assert 89 in {f["cwe"] for f in review["findings"]}  # the static evidence is never lost
     unit = review["coverage"]["units"][0]
@@ -242,7 +242,7 @@ def test_the_default_engine_is_hybrid_on_the_embedded_model(tmp_path: Path):
         env=smollm2_env(),
     )
     review = json.loads(done.stdout)
-    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "llm"], done.stderr
+    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "flows", "llm"], done.stderr
     assert review["model_calls"] and 89 in {f["cwe"] for f in review["findings"]}
 
 

@@ -18,13 +18,15 @@ from secreview.backends.interface import ChatRequest, Completion
 from secreview.config import Settings
 from secreview.engines.bandit import BanditEngine
 from secreview.engines.cached import CachedEngine, result_keys
+from secreview.engines.flows import FlowEngine
 from secreview.engines.semgrep import SemgrepEngine
 from secreview.models import CodeUnit, Review
 from secreview.reporters.markdown import MarkdownReporter
 
 LOGGER = "secreview.backends.call_log"
 STATIC = Settings(engine="static")
-STORED_PER_RUN = 5  # app.py and clean.py by Bandit and Semgrep, greet.c by Semgrep
+# app.py and clean.py by Bandit, Semgrep and the flow engine (a summary and a result each), greet.c by Semgrep
+STORED_PER_RUN = 9
 
 
 def review(project: Path, settings: Settings = STATIC) -> Review:
@@ -66,14 +68,16 @@ def test_only_a_changed_file_is_reviewed_again(project: Path):
 
     again = review(project)
     assert 328 not in {f.cwe for f in again.findings}  # the new content was reviewed, not the old result reused
-    assert stats()["static_hits"] == STORED_PER_RUN - 2  # clean.py twice, greet.c once
+    # clean.py by Bandit and Semgrep, greet.c once, clean.py's summary and flow result (app.py's summary is unchanged)
+    assert stats()["static_hits"] == 5
     assert [row[:2] for row in stored()].count(("bandit", "src/app.py")) == 2  # the old content's result stays
 
 
 def test_a_changed_setting_misses_for_that_engine_only(project: Path):
     review(project)
     review(project, Settings(engine="static", bandit_skip=["B101"]))
-    assert stats()["static_hits"] == 3  # Semgrep's three files; Bandit's key changed with its skip list
+    # Semgrep's three files and the flow engine's four rows; Bandit's key changed with its skip list
+    assert stats()["static_hits"] == 7
     assert len(stored()) == STORED_PER_RUN + 2
 
 
@@ -112,10 +116,10 @@ def test_the_key_changes_with_the_file_and_what_the_engine_depends_on():
 
 def test_the_engines_are_wrapped_only_with_the_cache_setting():
     with open_engines(STATIC) as engines:
-        assert [type(engine) for engine in engines] == [CachedEngine, CachedEngine]
-        assert [engine.name for engine in engines] == ["bandit", "semgrep"]
+        assert [type(engine) for engine in engines] == [CachedEngine, CachedEngine, FlowEngine]
+        assert [engine.name for engine in engines] == ["bandit", "semgrep", "flows"]
     with open_engines(Settings(engine="static", cache=False)) as engines:
-        assert [type(engine) for engine in engines] == [BanditEngine, SemgrepEngine]
+        assert [type(engine) for engine in engines] == [BanditEngine, SemgrepEngine, FlowEngine]
 
 
 def test_no_cache_neither_reads_nor_writes(project: Path):

@@ -76,15 +76,17 @@ def _code_digest() -> str:
     return source_digest(sys.modules[__name__], pyflow, sinks, models, rulebook)
 
 
-def parse(unit: CodeUnit) -> ast.Module | None:
-    """The unit's syntax tree as the static tools read it (fragments re-indented, lines kept); None when it
-    does not parse (Python 2, a cut snippet): other engines report that."""
+def parse(unit: CodeUnit) -> ast.Module | str:
+    """The unit's syntax tree as the static tools read it (fragments re-indented, lines kept), or why Python
+    cannot parse it (Python 2, a cut snippet)."""
     try:
         with warnings.catch_warnings():  # invalid escapes and the like: not this engine's to report
             warnings.simplefilter("ignore")
             return ast.parse(tool_text(unit))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    except SyntaxError as error:
+        return f"Python cannot parse it: {error.msg} (line {error.lineno})"
+    except (ValueError, RecursionError, MemoryError) as error:
+        return f"Python cannot parse it: {type(error).__name__}"
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ class FileSummary:
 
 def summarise_file(unit: CodeUnit) -> FileSummary:
     tree = parse(unit)
-    if tree is None:
+    if isinstance(tree, str):
         return FileSummary((), ())
     return FileSummary(tuple(f.name for f in pyflow.functions(tree)), tuple(pyflow.summarise(tree, unit.path)))
 
@@ -163,11 +165,12 @@ def _finding(unit: CodeUnit, function: str, hit: Hit) -> Finding:
     )
 
 
-def candidates(unit: CodeUnit, index: Mapping[str, list[Summary]]) -> list[Finding]:
-    """The unit's candidates: one per sink line and weakness (the first flow found to it)."""
+def candidates(unit: CodeUnit, index: Mapping[str, list[Summary]]) -> list[Finding] | str:
+    """The unit's candidates, one per sink line and weakness (the first flow found to it); or why it could not
+    be read."""
     tree = parse(unit)
-    if tree is None:
-        return []
+    if isinstance(tree, str):
+        return tree
     found: dict[tuple[int, int], Finding] = {}
     modules = pyflow.imported_names(tree)
     for function in pyflow.functions(tree):
@@ -198,7 +201,14 @@ class _CandidateEngine:
         }
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
-        return EngineResult(findings=[finding for unit in units for finding in candidates(unit, self.index)])
+        result = EngineResult()
+        for unit in units:
+            found = candidates(unit, self.index)
+            if isinstance(found, str):
+                result.skipped[unit.id] = found
+            else:
+                result.findings += found
+        return result
 
 
 @dataclass
