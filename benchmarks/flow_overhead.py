@@ -85,7 +85,9 @@ def run(variant: str, target: Path, cache: Path, report: Path) -> dict[str, obje
     command += ["--format", "json", "-o", str(report)]
     env = {"SECREVIEW_CACHE_DIR": str(cache), "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
     began, peak = time.perf_counter(), 0
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # no pipe to fill
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )  # no pipe to fill
     while process.poll() is None:
         peak = max(peak, tree_rss_kib(process.pid))
         time.sleep(0.2)
