@@ -285,19 +285,22 @@ def is_public(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return not name.startswith("_") or (name.startswith("__") and name.endswith("__")) or bool(function.decorator_list)
 
 
-def data_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, int | None]]:
-    """(name, position among a caller's positional arguments) of the parameters that can carry a caller's
-    data: not self/cls/request, not annotated as a number or date."""
-    args = function.args
-    positional = [*args.posonlyargs, *args.args]
+def _positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
+    """Parameter name -> its position among a caller's positional arguments (self/cls not counted)."""
+    positional = [*function.args.posonlyargs, *function.args.args]
     offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
-    found: list[tuple[str, int | None]] = []
-    for index, arg in enumerate(positional):
-        if arg.arg not in _NOT_DATA and not (arg.annotation and _NUMERIC.match(_name(arg.annotation))):
-            found.append((arg.arg, index - offset))
-    found += [(arg.arg, None) for arg in args.kwonlyargs if arg.arg not in _NOT_DATA]
-    found += [(arg.arg, None) for arg in (args.vararg, args.kwarg) if arg is not None]
-    return found
+    return {arg.arg: index - offset for index, arg in enumerate(positional)}
+
+
+def data_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The parameters that can carry a caller's data: not self/cls/request, not annotated as a number or date."""
+    args = function.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, *(a for a in (args.vararg, args.kwarg) if a is not None)]
+    return [
+        arg.arg
+        for arg in every
+        if arg.arg not in _NOT_DATA and not (arg.annotation and _NUMERIC.match(_name(arg.annotation)))
+    ]
 
 
 def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -758,7 +761,7 @@ def walk(
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     else:
-        params = [name for name, _ in data_parameters(function)]
+        params = data_parameters(function)
     for name in params:
         walker.env[name] = Taint(name, (FlowStep(line=function.lineno, note=f"parameter {name} of {function.name}()"),))
     walker.block(function.body)
@@ -772,10 +775,7 @@ def summarise(tree: ast.AST, path: str) -> list[Summary]:
     found: list[Summary] = []
     modules = imported_names(tree)
     for function in functions(tree):
-        args = function.args
-        positional = [*args.posonlyargs, *args.args]
-        offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
-        positions = {arg.arg: index - offset for index, arg in enumerate(positional)}
+        positions = _positions(function)
         for hit in walk(function, {}, modules, request_sources=False, all_parameters=True):
             param = hit.taint.source
             if param in ("self", "cls") or hit.by_name:
