@@ -444,6 +444,8 @@ class _Walker:
         """Record every call in `node` (not in nested functions) that passes a tainted value to a sink."""
         for call in _calls(node):
             callee = _callee(call)
+            if _JOINS.search(callee):
+                self._call_taint(call)  # a caller's value joined onto a directory is a candidate wherever it goes
             rule = sink_rule(callee)
             if rule is not None:
                 self._direct(call, callee, rule)
@@ -560,7 +562,6 @@ class _Walker:
                 self.env[key] = self._formatted(found, node.value, node.lineno).then(node.lineno, f"added to {key}")
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             self._mutation(node.value)
-            self.taint(node.value)  # a path joined here is a candidate too
         elif isinstance(node, ast.Return):
             self.taint(node.value)
         return isinstance(node, (ast.Return, ast.Raise, ast.Continue, ast.Break)) or (
