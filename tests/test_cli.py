@@ -143,7 +143,7 @@ def test_bad_inputs_are_reported_and_the_rest_is_still_reviewed(project: Path):
     review = json.loads(done.stdout)
     assert {s["target"] for s in review["coverage"]["skipped"]} == {"binary.py", "latin1.py", "huge.py"}
     reviewed = {u["path"]: u for u in review["coverage"]["units"]}
-    assert reviewed["src/clean.py"]["reviewed_by"] == ["bandit", "semgrep"]
+    assert reviewed["src/clean.py"]["reviewed_by"] == ["bandit", "semgrep", "flows"]
     assert reviewed["broken.py"]["reviewed_by"] == ["semgrep"]
     assert review["complete"] is False
     assert NO_DEFECTS_VERDICT not in review["verdict"]

@@ -143,15 +143,17 @@ def test_ctrl_c_stops_bandit_and_semgrep_and_stores_only_finished_results(tmp_pa
     seen = units(report)
     assert len(seen) == 120
     assert all(unit["skipped_by"].get("semgrep") == "interrupted" for unit in seen.values())
-    # The cache holds exactly the results that came back whole (Bandit's, if it had finished).
+    # The cache holds exactly the results that came back whole (Bandit's and the flow engine's, if they had
+    # finished; the flow engine stores each file's summary beside its result).
     reviewed = sum(len(unit["reviewed_by"]) for unit in seen.values())
-    assert CallLog(cache / "calls.sqlite").stats()["static_results"] == reviewed
+    summarised = sum("flows" in unit["reviewed_by"] for unit in seen.values())
+    assert CallLog(cache / "calls.sqlite").stats()["static_results"] == reviewed + summarised
 
     second = start(tmp_path, cache, "code", "--engine", "static", "-o", str(report))
     assert second.wait(timeout=300) == 0, second.stderr.read() if second.stderr else ""
     stats = CallLog(cache / "calls.sqlite").stats()
-    assert stats["static_hits"] == reviewed  # what the first run stored was reused
-    assert stats["static_results"] == 240  # and the rest stored now
+    assert stats["static_hits"] == reviewed + summarised  # what the first run stored was reused
+    assert stats["static_results"] == 480  # and the rest stored now (Bandit, Semgrep, flows with summaries)
     rerun = json.loads(report.read_text())
     assert rerun["complete"] is True
     assert {f["path"] for f in rerun["findings"]} == set(seen)

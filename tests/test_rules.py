@@ -1,5 +1,6 @@
-"""Every Semgrep rule carries its CWE and is proven by an annotated sample (Semgrep's convention):
-`ruleid: ID` on the line before a line where the rule must fire, `ok: ID` before one where it must not."""
+"""Every Semgrep rule (and every rule of the flow engine, engines/flows.py) carries its CWE and is proven by an
+annotated sample (Semgrep's convention): `ruleid: ID` on the line before a line where the rule must fire,
+`ok: ID` before one where it must not."""
 
 import re
 from collections import defaultdict
@@ -8,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from secreview import cwe
+from secreview.engines.flows import RULES as FLOW_RULES
+from secreview.engines.flows import FlowEngine
 from secreview.engines.rulebook import load_rules
 from secreview.engines.semgrep import SemgrepEngine
 from secreview.models import CodeUnit
@@ -38,15 +41,16 @@ def annotations() -> tuple[Expectations, Expectations]:
 
 @pytest.fixture(scope="module")
 def fired() -> Expectations:
-    """What the real Semgrep engine reports on the samples: (path, start line) -> rule ids."""
+    """What the real Semgrep engine and the flow engine report on the samples: (path, start line) -> rule ids."""
     units = [
         CodeUnit(id=p.as_posix(), path=p.as_posix(), language=language_of(p) or "", text=p.read_text(), disk_path=p)
         for p in sample_files()
     ]
     result = SemgrepEngine(max_target_bytes=2_000_000).review(units)
     assert not result.skipped, result.skipped
+    flows = FlowEngine().review([unit for unit in units if unit.language == "python"])
     seen: Expectations = defaultdict(set)
-    for finding in result.findings:
+    for finding in result.findings + flows.findings:
         for evidence in finding.evidence:
             seen[(finding.path, finding.start_line)].add(evidence.rule_id)
     return seen
@@ -63,11 +67,17 @@ def test_every_rule_has_complete_metadata_and_a_real_cwe():
         assert 0 < rule.confidence <= 1, rule.id
 
 
+def test_every_flow_rule_has_a_real_cwe():
+    for cwe_id, (rule_id, title) in FLOW_RULES.items():
+        assert rule_id.startswith("python-flow-") and title, rule_id
+        assert cwe.is_weakness(cwe_id), f"{rule_id}: CWE-{cwe_id} is not a weakness in the catalog"
+
+
 def test_every_rule_is_annotated_where_it_must_and_must_not_fire():
     fire, quiet = annotations()
-    for rule in load_rules():
-        assert any(rule.id in ids for ids in fire.values()), f"{rule.id} has no ruleid: sample"
-        assert any(rule.id in ids for ids in quiet.values()), f"{rule.id} has no ok: sample"
+    for rule_id in [rule.id for rule in load_rules()] + [rule_id for rule_id, _ in FLOW_RULES.values()]:
+        assert any(rule_id in ids for ids in fire.values()), f"{rule_id} has no ruleid: sample"
+        assert any(rule_id in ids for ids in quiet.values()), f"{rule_id} has no ok: sample"
 
 
 def test_rules_fire_exactly_where_annotated(fired: Expectations):

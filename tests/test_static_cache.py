@@ -18,6 +18,7 @@ from secreview.backends.interface import ChatRequest, Completion
 from secreview.config import Settings
 from secreview.engines.bandit import BanditEngine
 from secreview.engines.cached import CachedEngine, result_keys
+from secreview.engines.flows import FlowEngine
 from secreview.engines.per_file import FileByFileEngine
 from secreview.engines.semgrep import SemgrepEngine
 from secreview.models import CodeUnit, Review
@@ -25,7 +26,9 @@ from secreview.reporters.markdown import MarkdownReporter
 
 LOGGER = "secreview.backends.call_log"
 STATIC = Settings(engine="static")
-STORED_PER_RUN = 8  # app.py and clean.py by Bandit and Semgrep, greet.c by Semgrep and the three C analyzers
+# app.py and clean.py by Bandit, Semgrep and the flow engine (a summary and a result each), greet.c by Semgrep
+# and the three C analyzers
+STORED_PER_RUN = 12
 
 
 def review(project: Path, settings: Settings = STATIC) -> Review:
@@ -67,15 +70,16 @@ def test_only_a_changed_file_is_reviewed_again(project: Path):
 
     again = review(project)
     assert 328 not in {f.cwe for f in again.findings}  # the new content was reviewed, not the old result reused
-    assert stats()["static_hits"] == STORED_PER_RUN - 2  # clean.py twice, greet.c four times
+    # clean.py by Bandit and Semgrep, its flow summary and result; greet.c four times (app.py's summary is unchanged)
+    assert stats()["static_hits"] == 8
     assert [row[:2] for row in stored()].count(("bandit", "src/app.py")) == 2  # the old content's result stays
 
 
 def test_a_changed_setting_misses_for_that_engine_only(project: Path):
     review(project)
     review(project, Settings(engine="static", bandit_skip=["B101"]))
-    # Semgrep's three files and the C analyzers' greet.c; Bandit's key changed with its skip list
-    assert stats()["static_hits"] == 6
+    # Semgrep's three files, the C analyzers' greet.c and the flow engine's four rows; Bandit's key changed
+    assert stats()["static_hits"] == 10
     assert len(stored()) == STORED_PER_RUN + 2
 
 
@@ -114,12 +118,13 @@ def test_the_key_changes_with_the_file_and_what_the_engine_depends_on():
 
 def test_the_engines_are_wrapped_only_with_the_cache_setting():
     with open_engines(STATIC) as pipeline:
-        assert {type(engine) for engine in pipeline.engines} == {CachedEngine}
         names = [engine.name for engine in pipeline.engines]
-        assert names == ["bandit", "semgrep", "cppcheck", "clang-tidy", "gcc-analyzer"]
+        assert names == ["bandit", "semgrep", "cppcheck", "clang-tidy", "gcc-analyzer", "flows"]
+        assert [type(engine) for engine in pipeline.engines] == [*[CachedEngine] * 5, FlowEngine]
         assert pipeline.verifier is None
     with open_engines(Settings(engine="static", cache=False)) as pipeline:
-        assert [type(engine) for engine in pipeline.engines] == [BanditEngine, SemgrepEngine, *[FileByFileEngine] * 3]
+        expected = [BanditEngine, SemgrepEngine, *[FileByFileEngine] * 3, FlowEngine]
+        assert [type(engine) for engine in pipeline.engines] == expected
 
 
 def test_no_cache_neither_reads_nor_writes(project: Path):

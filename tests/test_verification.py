@@ -293,3 +293,25 @@ def test_a_file_with_instructions_to_ai_reviewers_gets_no_model_check(tmp_path: 
     assert {89, 506} <= {f["cwe"] for f in review["findings"]} and review["likely_false_alarms"] == []
     assert review["model_calls"] == []
     assert "instructions to AI reviewers" in " ".join(review["coverage"]["units"][0]["notes"])
+
+
+WRAPPER = "import subprocess\n\n\ndef run_cmd(command):\n    return subprocess.check_output(command, shell=True)\n"
+CALLER = (
+    "from tools.shell import run_cmd\n\n\ndef archive(folder):\n"
+    '    target = "/backups/" + folder.strip()\n    return run_cmd(target)\n'
+)
+
+
+@pytest.mark.parametrize(("answer", "listed"), [("Yes", "findings"), ("No", "likely_false_alarms")])
+def test_a_candidate_is_a_defect_only_when_the_model_finds_it_likely(tmp_path: Path, answer: str, listed: str):
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "shell.py").write_text(WRAPPER)
+    (tmp_path / "jobs.py").write_text(CALLER)
+    with serving(FaultServer([(200, {}, chat_answer(answer))] * 12)) as url:
+        done = run_secreview("review", ".", "--base-url", url, "--no-deep", "--format", "json", cwd=tmp_path,
+                             static=False)  # fmt: skip
+    review = json.loads(done.stdout)
+    (candidate,) = [f for f in review[listed] if f["kind"] == "candidate"]
+    assert (candidate["path"], candidate["start_line"], candidate["cwe"]) == ("jobs.py", 6, 78), done.stderr
+    assert candidate["flow"] and candidate["verification"]["method"] == "vote"
+    assert review["candidates"] == []  # the model checked it: no longer waiting for a person

@@ -33,6 +33,7 @@ from secreview.engines.bandit import BanditEngine
 from secreview.engines.budget import TokenBudget
 from secreview.engines.c_analyzers import c_analyzers
 from secreview.engines.cached import CachedEngine
+from secreview.engines.flows import FlowEngine
 from secreview.engines.interface import (
     CacheableEngine,
     Engine,
@@ -139,7 +140,8 @@ class Pipeline:
 
 @contextmanager
 def open_engines(settings: Settings, progress: ProgressCallback | None = None) -> Iterator[Pipeline]:
-    """The stages of the settings. Static (Bandit, Semgrep, the C analyzers) for `static` and `hybrid`; with a model
+    """The stages of the settings. Static (Bandit, Semgrep, the C analyzers, the
+    Python flow candidates) for `static` and `hybrid`; with a model
     (`hybrid`, `verify` on) a verifier that checks each static finding; the model's own open-ended review for `llm`,
     and for `hybrid` with `deep` (the default with a remote `base-url`), getting the static findings as hints. With the
     `cache` setting, static results and model answers are reused from one call log (one warning if it cannot be
@@ -164,6 +166,7 @@ def open_engines(settings: Settings, progress: ProgressCallback | None = None) -
                 *c_analyzers(settings.c_analyzers),
             ]
             engines += [CachedEngine(engine, log) for engine in static] if log is not None else static
+            engines.append(FlowEngine(log))  # caches its two passes itself (its results span files)
         open_ended = settings.engine == "llm" or (settings.engine == "hybrid" and settings.open_ended_review)
         checks = settings.engine == "hybrid" and settings.verify
         if open_ended or checks or (settings.engine == "hybrid" and settings.fixes_on):
@@ -282,7 +285,8 @@ def _run_stages(
     # One finding per defect, whichever engines found it: what the verifier checks and the hints show.
     by_path = {u.path: u for u in units}
     raw = without_disabled((f for result in results.values() for f in result.findings), disable)
-    static = aggregate.judge(raw, by_path)
+    judged = aggregate.judge_votes(raw, by_path)
+    static = judged.findings + judged.candidates  # the candidates are what the checks are most for
     checked = None
     if pipeline.verifier is not None and static and not any(r.interrupted for r in results.values()):
         checked = pipeline.verifier.verify(static, by_path)

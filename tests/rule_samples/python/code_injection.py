@@ -75,7 +75,7 @@ def evaluate_formula(formula):
 
 
 def apply_filter(field, value):
-    # ruleid: python-code-injection-function-param
+    # ruleid: python-code-injection-function-param, python-flow-code-injection
     exec("result = records.filter(" + field + "=" + repr(value) + ")")
 
 

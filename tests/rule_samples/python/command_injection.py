@@ -63,21 +63,21 @@ def backup_cli():
 
 async def archive(request):
     folder = (await request.json())["folder"]
-    # ruleid: python-command-injection
+    # ruleid: python-command-injection, python-flow-command-injection
     await asyncio.create_subprocess_shell("zip -r out.zip " + request.headers["X-Folder"])
     # ok: python-command-injection
     await asyncio.create_subprocess_exec("zip", "-r", "out.zip", folder)
 
 
 def make_thumbnail(src_path, size):
-    # ruleid: python-command-injection-function-param
+    # ruleid: python-command-injection-function-param, python-flow-command-injection
     os.system("convert %s -resize %s /tmp/thumb.png" % (src_path, size))
     # ok: python-command-injection-function-param
     subprocess.run(["convert", src_path, "-resize", size, "/tmp/thumb.png"], check=True)
 
 
 def git_checkout(branch):
-    # ruleid: python-command-injection-function-param
+    # ruleid: python-command-injection-function-param, python-flow-command-injection
     return subprocess.check_output(f"git checkout {branch}", shell=True)
 
 

@@ -36,7 +36,7 @@ def cart():
 
 @app.route("/profile/<store>")
 def profile(store):
-    # ruleid: python-deserialization-untrusted-input
+    # ruleid: python-deserialization-untrusted-input, python-flow-deserialization
     with shelve.open("/srv/app/profiles/" + store) as db:
         return dict(db)
 
@@ -63,7 +63,7 @@ def read_settings(path):
 
 def worker(sock: socket.socket):
     header = sock.recv(4)
-    # ruleid: python-deserialization-untrusted-input
+    # ruleid: python-deserialization-untrusted-input, python-flow-deserialization
     job = marshal.loads(sock.recv(int.from_bytes(header, "big")))
     return job
 
@@ -95,5 +95,5 @@ class ResultCache:
 def rpc_server(conn):
     size = int(conn.recv(8))
     payload = conn.recv(size)
-    # ruleid: python-deserialization-untrusted-input
+    # ruleid: python-deserialization-untrusted-input, python-flow-deserialization
     return pickle.loads(payload)

@@ -44,7 +44,7 @@ def group_members():
 
 
 def find_user_dn(conn, username):
-    # ruleid: python-ldap-injection-function-param
+    # ruleid: python-ldap-injection-function-param, python-flow-ldap-injection
     results = conn.search_s(BASE_DN, ldap.SCOPE_SUBTREE, "(&(objectClass=person)(uid=%s))" % username)
     return results[0][0] if results else None
 

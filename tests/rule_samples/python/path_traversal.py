@@ -39,7 +39,7 @@ def upload():
 
 @app.route("/notes/<name>")
 def read_note(name):
-    # ruleid: python-path-traversal
+    # ruleid: python-path-traversal, python-flow-path-traversal
     with open("/srv/app/notes/" + name) as fh:
         text = fh.read()
     # ok: python-path-traversal
@@ -50,7 +50,7 @@ def read_note(name):
 
 @app.route("/reports/<report>")
 def read_report(report):
-    # ruleid: python-path-traversal
+    # ruleid: python-path-traversal, python-flow-path-traversal
     return (REPORT_DIR / report).read_text()
 
 
@@ -97,9 +97,9 @@ def restore_backup(archive_path, dest="/srv/app/restore"):
     import tarfile
 
     with tarfile.open(archive_path, "r:gz") as tar:
-        # ruleid: python-tarfile-extractall-traversal
+        # ruleid: python-tarfile-extractall-traversal, python-flow-path-traversal
         tar.extractall(dest)
-    # ruleid: python-tarfile-extractall-traversal
+    # ruleid: python-tarfile-extractall-traversal, python-flow-path-traversal
     tarfile.open(archive_path).extractall(path=dest, filter="fully_trusted")
     bundle = tarfile.open(archive_path)
     # ok: python-tarfile-extractall-traversal

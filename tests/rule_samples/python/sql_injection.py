@@ -44,7 +44,7 @@ def orders():
 
 @app.route("/items/<category>")
 def items(category):
-    # ruleid: python-sql-injection
+    # ruleid: python-sql-injection, python-flow-sql-injection
     rows = db.session.execute(text(f"SELECT * FROM items WHERE category = '{category}'"))
     # ok: python-sql-injection
     rows = db.session.execute(text("SELECT * FROM items WHERE category = :c"), {"c": category})
@@ -90,14 +90,14 @@ class UserRepository:
 
     def find_by_email(self, email):
         cur = self.conn.cursor()
-        # ruleid: python-sql-injection-function-param
+        # ruleid: python-sql-injection-function-param, python-flow-sql-injection
         cur.execute("SELECT id, name FROM users WHERE email = '%s'" % email)
         return cur.fetchone()
 
     def search(self, name, order_by):
         sql = f"SELECT id, name FROM users WHERE name LIKE '%{name}%' ORDER BY {order_by}"
         cur = self.conn.cursor()
-        # ruleid: python-sql-injection-function-param
+        # ruleid: python-sql-injection-function-param, python-flow-sql-injection
         cur.execute(sql)
         return cur.fetchall()
 

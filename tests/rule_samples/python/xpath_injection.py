@@ -48,7 +48,7 @@ def by_author(author):
 
 
 def find_account(tree, username):
-    # ruleid: python-xpath-injection-function-param
+    # ruleid: python-xpath-injection-function-param, python-flow-xpath-injection
     return tree.xpath("//account[@name='%s']" % username)
 
 

@@ -107,10 +107,28 @@ def django_signature(request):
 
 
 def django_profile(request, username):
-    # ruleid: python-reflected-xss
+    # ruleid: python-reflected-xss, python-flow-xss
     return HttpResponse("<h2>Profile of " + username + "</h2>")
 
 
 def django_profile_safe(request, username):
     # ok: python-reflected-xss
     return HttpResponse("<h2>Profile of %s</h2>" % escape(username))
+
+
+def escape_for_html(text):
+    return "".join(c if c.isalnum() or c in " .,-_" else f"&#x{ord(c):x};" for c in text)
+
+
+@app.route("/echo")
+def echo():
+    word = request.args.get("word", "")
+    # ok: python-reflected-xss
+    return f"<p>You said: {escape_for_html(word)}</p>"
+
+
+@app.route("/echo-raw")
+def echo_raw():
+    word = request.args.get("word", "")
+    # ruleid: python-reflected-xss
+    return f"<p>You said: {html.unescape(word)}</p>"

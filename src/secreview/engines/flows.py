@@ -1,0 +1,258 @@
+"""Candidates from parameters and wrappers: Python values a caller controls that reach a dangerous sink.
+
+Taint rules that start at `request.args` or `sys.argv` miss the commonest shape of real code: the value
+arrives as a parameter of a public function or method, or goes through the project's own wrapper
+(`run_cmd(cmd)` two files away). A careful reviewer asks of each such parameter whether anything checks it.
+This engine asks the same, in two passes over the Python units under review (secreview.engines.pyflow):
+
+1. summaries: which functions pass their own parameter to a sink. They depend on one file only, so each
+   file's summaries are stored in the call log under its content (like engines/cached.py); a function name
+   defined once in the units reviewed makes its calls sinks (a name defined twice is ambiguous and dropped);
+2. candidates: in each function, a value from a public function's parameter reaching a sink directly, or
+   any caller data (a parameter, request data) reaching a wrapper's sink through a summary, or a command
+   line or query built from it going to a function named like a command runner.
+
+What it reports are candidates (`Finding.kind = "candidate"`, low confidence, with the flow from the
+parameter to the sink): whether a caller can pass attacker-controlled data is for the verification stage
+(the model) or a person to decide. The second pass is cached per unit through CachedEngine, its key naming
+a digest of every summary, so a warm re-run parses nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import sys
+import warnings
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import metadata
+from typing import Any
+
+from secreview import models, sinks
+from secreview.backends.call_log import CallLog
+from secreview.engines import pyflow, rulebook
+from secreview.engines.cached import CachedEngine
+from secreview.engines.interface import EngineResult, source_digest
+from secreview.engines.pyflow import Hit, Summary
+from secreview.engines.workspace import tool_text
+from secreview.models import CodeUnit, Evidence, Finding, Severity
+
+ENGINE = "flows"
+KEY_VERSION = 1
+CONFIDENCE = 0.3  # below every rule's: a candidate is a question, not a confirmed defect
+_SEVERITY = {89: Severity.high, 78: Severity.high, 95: Severity.high, 502: Severity.high, 1336: Severity.high}
+
+# Rule id and title per weakness: one per CWE, whichever way (direct, wrapper, name) the value got there.
+RULES: dict[int, tuple[str, str]] = {
+    89: ("python-flow-sql-injection", "SQL built from a caller's value"),
+    78: ("python-flow-command-injection", "Shell command built from a caller's value"),
+    95: ("python-flow-code-injection", "A caller's value evaluated as code"),
+    502: ("python-flow-deserialization", "A caller's value deserialised"),
+    22: ("python-flow-path-traversal", "A caller's value used as a file path"),
+    601: ("python-flow-open-redirect", "Redirect to a caller's value"),
+    1336: ("python-flow-template-injection", "A caller's value rendered as a template"),
+    79: ("python-flow-xss", "A caller's value marked safe as HTML"),
+    918: ("python-flow-ssrf", "Request to a URL from a caller's value"),
+    90: ("python-flow-ldap-injection", "LDAP filter built from a caller's value"),
+    643: ("python-flow-xpath-injection", "XPath built from a caller's value"),
+}
+_GENERIC_SOLUTION = (
+    "Find out whether callers can pass untrusted data here; if they can, validate the value against what is "
+    "allowed (an allow-list, a containment check) or pass it in a form the sink cannot misread."
+)
+
+
+def _digest(payload: object) -> str:
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@cache
+def _code_digest() -> str:
+    return source_digest(sys.modules[__name__], pyflow, sinks, models, rulebook)
+
+
+def parse(unit: CodeUnit) -> ast.Module | str:
+    """The unit's syntax tree as the static tools read it (fragments re-indented, lines kept), or why Python
+    cannot parse it (Python 2, a cut snippet)."""
+    try:
+        with warnings.catch_warnings():  # invalid escapes and the like: not this engine's to report
+            warnings.simplefilter("ignore")
+            return ast.parse(tool_text(unit))
+    except SyntaxError as error:
+        return f"Python cannot parse it: {error.msg} (line {error.lineno})"
+    except (ValueError, RecursionError, MemoryError) as error:
+        return f"Python cannot parse it: {type(error).__name__}"
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """What one file contributes to the repository's summaries: the functions it defines, and those of them
+    that pass a parameter to a sink."""
+
+    defined: tuple[str, ...]
+    summaries: tuple[Summary, ...]
+
+    def dumps(self) -> str:
+        return json.dumps({"defined": list(self.defined), "summaries": [asdict(s) for s in self.summaries]})
+
+    @classmethod
+    def loads(cls, text: str) -> FileSummary | None:
+        try:
+            data = json.loads(text)
+            return cls(tuple(data["defined"]), tuple(Summary(**item) for item in data["summaries"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def summarise_file(unit: CodeUnit) -> FileSummary:
+    tree = parse(unit)
+    if isinstance(tree, str):
+        return FileSummary((), ())
+    return FileSummary(tuple(f.name for f in pyflow.functions(tree)), tuple(pyflow.summarise(tree, unit.path)))
+
+
+def wrappers(files: Sequence[FileSummary]) -> dict[str, list[Summary]]:
+    """Function name -> what its parameters reach, for names defined exactly once among the files (a call
+    of a name defined twice cannot be told apart without types)."""
+    defined = Counter(name for file in files for name in file.defined)
+    index: dict[str, list[Summary]] = {}
+    for file in files:
+        for summary in file.summaries:
+            if defined[summary.function] == 1:
+                index.setdefault(summary.function, []).append(summary)
+    return index
+
+
+def _finding(unit: CodeUnit, function: str, hit: Hit) -> Finding:
+    rule_id, title = RULES[hit.cwe]
+    source = hit.taint.source
+    origin = "request data" if source == pyflow.REQUEST_SOURCE else f"parameter `{source}` of `{function}()`"
+    how = (
+        f"through the project's wrapper `{hit.via.function}()`"
+        if hit.via is not None
+        else "to a function whose name says it runs commands or queries"
+        if hit.by_name
+        else "directly"
+    )
+    message = (
+        f"The value of {origin} reaches `{hit.callee}()` at line {hit.line} {how}, which {hit.what}, with no "
+        "recognised check on the way. If a caller can pass attacker-controlled data, this is a "
+        f"{title.lower()}; whether one can is not visible here, so this is a candidate to check."
+    )
+    severity = _SEVERITY.get(hit.cwe, Severity.medium)
+    return Finding(
+        path=unit.path,
+        start_line=hit.line,
+        end_line=hit.end_line,
+        cwe=hit.cwe,
+        title=f"{title} (candidate)",
+        description=message,
+        solution=rulebook.solution_for(hit.cwe, "python") or _GENERIC_SOLUTION,
+        severity=severity,
+        confidence=CONFIDENCE,
+        evidence=[
+            Evidence(
+                engine=ENGINE, rule_id=rule_id, message=message, severity=severity, confidence=CONFIDENCE, cwe=hit.cwe
+            )
+        ],
+        kind="candidate",
+        flow=list(hit.taint.steps),
+    )
+
+
+def candidates(unit: CodeUnit, index: Mapping[str, list[Summary]]) -> list[Finding] | str:
+    """The unit's candidates, one per sink line and weakness (the first flow found to it); or why it could not
+    be read."""
+    tree = parse(unit)
+    if isinstance(tree, str):
+        return tree
+    found: dict[tuple[int, int], Finding] = {}
+    modules = pyflow.imported_names(tree)
+    for function in pyflow.functions(tree):
+        for hit in pyflow.walk(function, dict(index), modules):
+            found.setdefault((hit.line, hit.cwe), _finding(unit, function.name, hit))
+    return [found[key] for key in sorted(found)]
+
+
+@dataclass
+class _CandidateEngine:
+    """The second pass over units, with the repository's wrappers fixed: cacheable per unit."""
+
+    index: dict[str, list[Summary]]
+    name: str = ENGINE
+    languages: frozenset[str] = frozenset({"python"})
+    wants_hints: bool = False
+
+    def version(self) -> str:
+        return metadata.version("secreview")
+
+    def stop(self) -> None:
+        """Nothing runs outside this thread; a unit takes milliseconds."""
+
+    def cache_key(self) -> dict[str, Any]:
+        return {
+            "source": _code_digest(),
+            "wrappers": _digest({name: [asdict(s) for s in items] for name, items in sorted(self.index.items())}),
+        }
+
+    def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
+        result = EngineResult()
+        for unit in units:
+            found = candidates(unit, self.index)
+            if isinstance(found, str):
+                result.skipped[unit.id] = found
+            else:
+                result.findings += found
+        return result
+
+
+@dataclass
+class FlowEngine:
+    """Candidates from parameters and wrappers (see the module's docstring); `log` caches both passes."""
+
+    log: CallLog | None = None
+    name: str = ENGINE
+    languages: frozenset[str] = frozenset({"python"})
+    wants_hints: bool = False
+    _stopped: bool = field(default=False, init=False, repr=False)
+
+    def version(self) -> str:
+        return metadata.version("secreview")
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
+        if self._stopped:
+            result = EngineResult()
+            result.interrupt(unit.id for unit in units)
+            return result
+        index = wrappers([self._summary(unit) for unit in units])
+        inner = _CandidateEngine(index)
+        return (CachedEngine(inner, self.log) if self.log is not None else inner).review(units)
+
+    def _summary(self, unit: CodeUnit) -> FileSummary:
+        """The file's summary, from the call log when its content was summarised before by this code."""
+        if self.log is None:
+            return summarise_file(unit)
+        key = _digest(
+            {
+                "key_version": KEY_VERSION,
+                "engine": f"{ENGINE}-summaries",
+                "source": _code_digest(),
+                "path": unit.path,
+                "sha256": unit.sha256,
+            }
+        )
+        stored = self.log.lookup_static(key)
+        restored = FileSummary.loads(stored) if stored is not None else None
+        if restored is not None:
+            return restored
+        summary = summarise_file(unit)
+        self.log.record_static(key, engine=f"{ENGINE}-summaries", path=unit.path, result=summary.dumps())
+        return summary

@@ -1,0 +1,787 @@
+"""Where a function's parameters go: a small intra-procedural taint walk over Python's `ast`.
+
+The walk follows each parameter of a function (and request data, see REQUEST_SOURCE) through assignments,
+string building and calls, statement by statement, until it reaches a dangerous sink. It answers two
+questions for engines/flows.py:
+
+- `summarise`: which of a function's own parameters reach which sink (the project's wrappers such as
+  `run_cmd(cmd)`; these summaries are computed per file, so they can be cached by the file's content);
+- `walk`: in a function, which values from a parameter (or request data) reach a sink, either directly or
+  through a wrapper whose summary says it passes that argument to a sink.
+
+Sinks are found with the category patterns of secreview.sinks (the table routing and confirmation read), on
+the called name; `SINK_RULES` says which of their calls are dangerous with which argument, and which
+weakness they cause. Recognised sanitisers (secure_filename, basename, shlex.quote, escaping, numeric
+conversion, project helpers named like them) and guards (a containment, allow-list or pattern check whose
+failing branch leaves the function) stop a flow. The walk is deliberately simple: no types, no aliasing,
+branches merged (a value tainted on either branch stays tainted), one level of wrappers.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import cast
+
+from secreview.models import FlowStep
+from secreview.sinks import PYTHON_SINKS, PYTHON_SOURCES
+
+ALL = "*"  # a sanitiser that makes a value safe for every sink (int(), len(), a failed allow-list check exits)
+
+
+@dataclass(frozen=True)
+class SinkRule:
+    """A dangerous use of a sink category: the weakness it causes and the argument that must not carry input."""
+
+    category: str  # a category of secreview.sinks.PYTHON_SINKS
+    cwe: int
+    what: str  # "runs it as a shell command", for the finding's text
+    name: re.Pattern[str]  # the called name (ast.unparse of the callee) this rule is for
+    argument: int | None = 0  # the positional argument that matters (None: the receiver, e.g. tar.extractall)
+    keywords: tuple[str, ...] = ()  # keyword names of that argument
+    needs_shell: bool = False  # subprocess.*: only with shell=True (an argument list runs no shell)
+    safe_keywords: tuple[str, ...] = ()  # keywords that make the call safe when given (members=, Loader=Safe...)
+
+
+def _rule(category: str, cwe: int, what: str, name: str, **options: object) -> SinkRule:
+    return SinkRule(category, cwe, what, re.compile(name), **options)  # type: ignore[arg-type]
+
+
+# Which calls of each sink category are dangerous with input, in order (the first rule whose name matches is
+# taken). Calls a category matches but no rule names (os.path.join, Path(), render_template) carry input on
+# without harm by themselves.
+SINK_RULES: tuple[SinkRule, ...] = (
+    _rule(
+        "SQL execution",
+        89,
+        "runs it as SQL",
+        r"\.(execute|executemany|executescript|raw|extra|mogrify)$",
+        keywords=("sql", "query", "operation"),
+    ),
+    _rule(
+        "shell or process execution",
+        78,
+        "runs it as a shell command",
+        r"(^|\.)(system|popen\d?|getoutput|getstatusoutput)$|^commands\.|^pexpect\.(spawn|run)$",
+    ),
+    _rule(
+        "shell or process execution",
+        78,
+        "runs it as a shell command",
+        r"^subprocess\.|(^|\.)(Popen|check_output|check_call|call|run)$",
+        needs_shell=True,
+        keywords=("args",),
+    ),
+    _rule("code evaluation", 95, "evaluates it as Python code", r"^(eval|exec)$", keywords=("source",)),
+    _rule(
+        "deserialization",
+        502,
+        "deserialises it",
+        r"(^|\.)yaml\.(load|load_all|unsafe_load|full_load)$",
+        safe_keywords=("SafeLoader", "CSafeLoader", "BaseLoader"),
+    ),
+    _rule(
+        "deserialization",
+        502,
+        "deserialises it",
+        r"(c?[Pp]ickle|marshal|shelve|dill|jsonpickle|joblib)\.(loads?|Unpickler|open)$|^Unpickler$|torch\.load$",
+    ),
+    _rule(
+        "file path",
+        22,
+        "extracts the archive without checking its members",
+        r"\.extractall$",
+        argument=None,
+        safe_keywords=("members", "filter"),
+    ),
+    _rule(
+        "file path",
+        22,
+        "uses it as a file path",
+        r"(^|\.)(open|send_file|FileResponse)$|^(os\.(remove|unlink|rename|replace|makedirs|mkdir|rmdir|chmod|"
+        r"chown|listdir|scandir)|shutil\.\w+|(tarfile|zipfile)\.(open|TarFile|ZipFile))$",
+        keywords=("file", "path", "filename", "path_or_file", "name", "filename_or_fp"),
+    ),
+    _rule(
+        "file path",
+        22,
+        "uses it as the directory to serve files from",
+        r"(^|\.)send_from_directory$",
+        keywords=("directory",),
+    ),
+    _rule(
+        "redirect",
+        601,
+        "redirects the user to it",
+        r"(^|\.)(redirect|HttpResponseRedirect|RedirectResponse)$",
+        keywords=("location", "redirect_to", "url"),
+    ),
+    _rule(
+        "template or markup",
+        1336,
+        "renders it as a template",
+        r"(^|\.)(render_template_string|Template)$",
+        keywords=("source",),
+    ),
+    _rule(
+        "template or markup",
+        79,
+        "marks it as safe HTML",
+        r"(^|\.)(Markup|SafeString|mark_safe|format_html|make_response|HttpResponse)$",
+        keywords=("content",),
+    ),
+    _rule(
+        "network request",
+        918,
+        "sends a request to it",
+        r"(^|\.)(urlopen|Request)$|^(requests|httpx)\.(get|post|put|patch|delete|head|options|request|stream)$|"
+        r"(^|\.)HTTPS?Connection$",
+        keywords=("url",),
+    ),
+    _rule(
+        "LDAP or XPath query",
+        90,
+        "runs it as an LDAP filter",
+        r"\.search(_s|_st|_ext|_ext_s)?$",
+        argument=2,
+        keywords=("filterstr", "search_filter"),
+    ),
+    _rule("LDAP or XPath query", 643, "evaluates it as an XPath expression", r"\.xpath$", keywords=("_path",)),
+)
+_SINK_PATTERNS = {category: pattern for _, category, pattern in PYTHON_SINKS}
+
+# Calls whose result is safe for the listed weaknesses (ALL: for every one); matched on the called name.
+_SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
+    (
+        re.compile(
+            r"^(int|float|bool|len|abs|round|ord|hash|id|isinstance|hasattr|callable|uuid\.UUID|UUID|"
+            r"(os\.path\.)?(exists|isfile|isdir|islink|getsize)|type|range)$"
+        ),
+        frozenset({ALL}),
+    ),
+    (re.compile(r"(^|\.)(basename|secure_filename|safe_join)$"), frozenset({22})),
+    (re.compile(r"(^|\.)(shlex\.quote|pipes\.quote|quote_plus)$|^shlex\.join$"), frozenset({78, 22, 918})),
+    (
+        re.compile(r"(?i)(^|\.)\w*(escape|sanitiz|sanitis|bleach\.clean|strip_tags)\w*$"),
+        frozenset({79, 1336, 89, 90, 643}),
+    ),
+    (re.compile(r"(^|\.)(sql\.Identifier|sql\.Literal|quote_ident|escape_string|literal)$"), frozenset({89})),
+    (re.compile(r"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse)$"), frozenset({601})),
+    (re.compile(r"^(json\.dumps|json\.loads|ast\.literal_eval)$"), frozenset({95, 78, 89})),
+)
+# Calls in an `if` test that check a value (containment, allow-list, pattern): when the branch for a failed
+# check leaves the function, the value is checked afterwards.
+_CHECKS = re.compile(
+    r"(?i)(^|\.)(startswith|endswith|commonpath|commonprefix|is_relative_to|relative_to|realpath|abspath|match|"
+    r"fullmatch|search|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|\w*valid\w*|\w*allowed\w*|"
+    r"\w*safe\w*|\w*check\w*|url_has_allowed_host_and_scheme)$"
+)
+_EXITS = re.compile(r"(^|\.)(abort|exit|_exit)$")
+_JOINS = re.compile(r"^((os\.|posix)?path\.join|join|\w*\.joinpath|(pathlib\.)?(Pure|Posix)?Path)$")
+_READS = re.compile(r"^(io\.|codecs\.)?open$|\.(read|read_text|read_bytes|readlines|readline)$")
+_FORMATTERS = re.compile(r"\.(format|format_map)$|^format$")
+# Project wrappers that no summary covers, recognised by name (`self._run_ssh(cmd)`, `run_cmd(...)`): a
+# string built from a parameter and handed to one of them is a candidate for command or SQL injection.
+_COMMAND_WRAPPER = re.compile(
+    r"(?i)^_*(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn|cli)(_|$)|"
+    r"(^|_)(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn)$"
+)
+_SQL_TEXT = re.compile(r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with)\b")
+_REQUEST_DATA = re.compile(
+    r"^(flask\.)?(self\.)?request\.(args|form|values|cookies|headers|json|data|files|GET|POST|COOKIES|META|body|"
+    r"FILES|query_params|query_string|get_json|get_data)\b"
+)
+REQUEST_SOURCE = "request data"
+# Parameters that are not a caller's data (the framework's request object is read through its attributes).
+_NOT_DATA = frozenset({"self", "cls", "request", "req"})
+# Standard modules count as imported (a function cut out of its module has no imports): os.path.join(...).
+_STANDARD_MODULES = frozenset(getattr(sys, "stdlib_module_names", ()))  # Python 3.10+
+_TRY: tuple[type[ast.stmt], ...] = (ast.Try, *([ast.TryStar] if sys.version_info >= (3, 11) else []))
+_NUMERIC = re.compile(r"^(int|float|bool|complex|Decimal|datetime|date|UUID)\b")
+
+
+@dataclass(frozen=True)
+class Taint:
+    """A value that carries a parameter's (or request data's) content, and how it got there."""
+
+    source: str  # the parameter's name, or REQUEST_SOURCE
+    steps: tuple[FlowStep, ...]
+    safe_for: frozenset[int | str] = frozenset()  # weaknesses a sanitiser on the way rules out
+    formatted: bool = False  # built into a string with constant text (a command line or a query)
+    joined: bool = False  # joined onto a path (os.path.join, a string or Path built from it)
+    join: int | None = None  # the walker's pending candidate for that join (dropped if the path is checked later)
+    text: str = ""  # that constant text, first part
+
+    def then(self, line: int, note: str) -> Taint:
+        if self.steps and self.steps[-1].line == line and self.steps[-1].note == note:
+            return self
+        return replace(self, steps=(*self.steps, FlowStep(line=line, note=note)))
+
+    def safe(self, cwe: int) -> bool:
+        return ALL in self.safe_for or cwe in self.safe_for
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A function passes its parameter `param` (position `position` among those a caller gives) to a sink."""
+
+    function: str
+    param: str
+    position: int | None  # None: keyword-only
+    cwe: int
+    what: str
+    line: int
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A value from a parameter or request data reaches a sink at `line` (a call of `callee`)."""
+
+    cwe: int
+    line: int
+    end_line: int
+    callee: str
+    what: str
+    taint: Taint
+    via: Summary | None = None  # the wrapper whose summary makes the call a sink
+    by_name: bool = False  # the callee is a wrapper recognised by its name only
+
+
+def _name(node: ast.AST) -> str:
+    try:
+        return ast.unparse(node)
+    except (ValueError, RecursionError):  # pragma: no cover - malformed synthetic trees only
+        return ""
+
+
+def _callee(call: ast.Call) -> str:
+    return _name(call.func)
+
+
+def sink_rule(callee: str) -> SinkRule | None:
+    """The rule for a call of `callee`, if the sink table lists it as a sink and a rule says how it is one."""
+    text = f"{callee}("
+    for rule in SINK_RULES:
+        if rule.name.search(callee) and _SINK_PATTERNS[rule.category].search(text):
+            return rule
+    return None
+
+
+def _sanitises(callee: str) -> frozenset[int | str]:
+    for pattern, weaknesses in _SANITISERS:
+        if pattern.search(callee):
+            return weaknesses
+    return frozenset()
+
+
+def is_public(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether callers outside the module may pass it data: not `_private` (dunders such as __init__ are
+    public), or a decorated route or view handler."""
+    name = function.name
+    return not name.startswith("_") or (name.startswith("__") and name.endswith("__")) or bool(function.decorator_list)
+
+
+def _positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
+    """Parameter name -> its position among a caller's positional arguments (self/cls not counted)."""
+    positional = [*function.args.posonlyargs, *function.args.args]
+    offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
+    return {arg.arg: index - offset for index, arg in enumerate(positional)}
+
+
+def data_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The parameters that can carry a caller's data: not self/cls/request, not annotated as a number or date."""
+    args = function.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, *(a for a in (args.vararg, args.kwarg) if a is not None)]
+    return [
+        arg.arg
+        for arg in every
+        if arg.arg not in _NOT_DATA and not (arg.annotation and _NUMERIC.match(_name(arg.annotation)))
+    ]
+
+
+def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+
+
+@dataclass
+class _Walker:
+    """One walk of one function body. `env` maps a variable (or `self.attr`) to the taint it carries."""
+
+    summaries: dict[str, list[Summary]]  # wrapper name -> what its parameters reach
+    request_sources: bool  # request data counts as a source (for wrapper sinks only: Semgrep covers the rest)
+    modules: frozenset[str]  # names the module imports: calls through them pass data on (os.path.join)
+    built_only: bool  # direct sinks count only a value built into a query, command or path (see walk)
+    private: bool  # a private function: every sink counts only a value built from a parameter (see walk)
+    env: dict[str, Taint] = field(default_factory=dict)
+    hits: list[Hit] = field(default_factory=list)
+    joins: dict[ast.expr, Hit] = field(default_factory=dict)  # candidates at path joins, unless checked later
+    checked: set[int] = field(default_factory=set)  # indexes into `joins` of paths checked afterwards
+
+    # expressions --------------------------------------------------------------------------------------
+    def taint(self, node: ast.AST | None) -> Taint | None:
+        """The taint the value of `node` carries (the first one found), or None."""
+        if node is None:
+            return None
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+            key = _name(node)
+            if key in self.env:
+                return self.env[key]
+            if self.request_sources and _REQUEST_DATA.match(key):
+                return Taint(REQUEST_SOURCE, (FlowStep(line=node.lineno, note=f"{key} is request data"),))
+            if isinstance(node, ast.Name):
+                return None
+            return self.taint(node.value)
+        if isinstance(node, ast.Call):
+            return self._call_taint(node)
+        if isinstance(node, (ast.Compare, ast.Constant, ast.Lambda)):
+            return None
+        if isinstance(node, ast.BoolOp) and all(isinstance(value, ast.Compare) for value in node.values):
+            return None
+        if isinstance(node, ast.BinOp):
+            found = self.taint(node.left) or self.taint(node.right)
+            if found is not None and (isinstance(node.op, ast.Mod) or (isinstance(node.op, ast.Add) and _text(node))):
+                return self._formatted(found, node.left, node.lineno)
+            if found is not None and isinstance(node.op, ast.Div):
+                return self._path_join(node, "/", [node.left], [node.right]) or found
+            return found
+        if isinstance(node, ast.JoinedStr):
+            found = self._first(node.values)
+            return self._formatted(found, node, node.lineno) if found is not None else None
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            return self._first(generator.iter for generator in node.generators)
+        if isinstance(node, ast.NamedExpr):
+            return self.taint(node.value)
+        return self._first(child for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
+
+    def _first(self, nodes: object) -> Taint | None:
+        for child in nodes:  # type: ignore[attr-defined]
+            found = self.taint(child)
+            if found is not None:
+                return found
+        return None
+
+    def _path_join(self, node: ast.expr, how: str, base: object, parts: list[ast.expr]) -> Taint | None:
+        """A caller's value joined onto a directory that does not come from it (os.path.join(root, name),
+        root / name): a candidate for path traversal where it is joined, whatever the path is then used for (a
+        name with `..` or an absolute path leaves the directory), unless the path is checked afterwards. None
+        when no part after the base carries such a value."""
+        bases = [base] if isinstance(base, ast.expr) else list(base)  # type: ignore[call-overload]
+        fixed = self._first(bases)
+        found = next(
+            (
+                taint
+                for taint in map(self.taint, parts)
+                if taint is not None and (fixed is None or taint.source != fixed.source)
+            ),
+            None,
+        )
+        if found is None:
+            return None
+        joined = replace(found, joined=True)
+        if not found.safe(22) and found.source != REQUEST_SOURCE:
+            if node not in self.joins:
+                self._hit(22, node, how, "joins it onto a directory path", joined)
+                self.joins[node] = self.hits.pop()
+            joined = replace(joined, join=list(self.joins).index(node))
+        return joined.then(node.lineno, f"joined into a path by {how}")
+
+    def _passes_on(self, receiver: ast.expr) -> bool:
+        """Whether a method called with a tainted argument returns data made from it: a function of an imported
+        module, a string method or the class's own method does; another object's method (`db.get(key)`,
+        `self.cache.fetch(name)`) returns what that object holds."""
+        root = receiver
+        while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        if isinstance(receiver, ast.Name) and receiver.id in ("self", "cls"):
+            return True  # the class's own helper (self._format(value))
+        return isinstance(root, ast.Constant) or (
+            isinstance(root, ast.Name) and (root.id in self.modules or root.id in _STANDARD_MODULES)
+        )
+
+    @staticmethod
+    def _formatted(found: Taint, template: ast.AST, line: int) -> Taint:
+        text = found.text
+        if not text:
+            constants = [
+                n.value for n in ast.walk(template) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            ]
+            text = next((value for value in constants if value.strip()), "")
+        return replace(found, formatted=True, joined=True, text=text).then(line, "built into a string")
+
+    def _call_taint(self, call: ast.Call) -> Taint | None:
+        callee = _callee(call)
+        sanitised = _sanitises(callee)
+        if ALL in sanitised:
+            return None
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+        found = self.taint(receiver) if receiver is not None else None
+        if found is None and (receiver is None or self._passes_on(receiver)):
+            found = self._first(arguments)
+        if found is None:
+            return None
+        if sanitised:
+            return replace(found, safe_for=found.safe_for | sanitised).then(call.lineno, f"checked by {callee}()")
+        if _FORMATTERS.search(callee) or (
+            callee.endswith(".join") and isinstance(receiver, ast.Constant) and isinstance(receiver.value, str)
+        ):
+            return self._formatted(found, receiver if receiver is not None else call, call.lineno)
+        if _JOINS.search(callee):
+            base, parts = (receiver, call.args) if callee.endswith("joinpath") else (call.args[:1], call.args[1:])
+            return self._path_join(call, callee, base, parts) or found
+        if _READS.search(callee):
+            return None  # what a file at that path holds is not the value itself
+        return found
+
+    # sinks ----------------------------------------------------------------------------------------------
+    def check_calls(self, node: ast.AST) -> None:
+        """Record every call in `node` (not in nested functions) that passes a tainted value to a sink."""
+        for call in _calls(node):
+            callee = _callee(call)
+            if _JOINS.search(callee):
+                self._call_taint(call)  # a caller's value joined onto a directory is a candidate wherever it goes
+            rule = sink_rule(callee)
+            if rule is not None:
+                self._direct(call, callee, rule)
+                continue
+            bare = callee.rsplit(".", 1)[-1]
+            if bare in self.summaries:
+                self._through_wrapper(call, callee, self.summaries[bare])
+            elif _COMMAND_WRAPPER.search(bare) and not _sanitises(callee):
+                self._by_name(call, callee)
+
+    def _direct(self, call: ast.Call, callee: str, rule: SinkRule) -> None:
+        if rule.safe_keywords and _made_safe(call, rule):
+            return
+        if rule.needs_shell and not any(
+            keyword.arg == "shell" and not (isinstance(keyword.value, ast.Constant) and not keyword.value.value)
+            for keyword in call.keywords
+        ):
+            return
+        if rule.argument is None:
+            receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+            value: ast.expr | None = receiver
+        else:
+            value = _argument(call, rule.argument, rule.keywords)
+        if value is None or isinstance(value, (ast.Constant, ast.List, ast.Tuple)):
+            return  # a constant query or command, or an argument list (no shell): nothing to inject into
+        found = self.taint(value)
+        if found is None or found.safe(rule.cwe) or found.source == REQUEST_SOURCE:
+            return
+        if self.private and rule.argument is not None and not (found.formatted or found.joined):
+            return
+        if (
+            self.built_only
+            and rule.cwe in _BUILT
+            and rule.argument is not None
+            and not (found.joined if rule.cwe == 22 else found.formatted)
+        ):
+            return  # a query, command or path used whole is the function's contract (callers: see its summary)
+        if rule.cwe in (601, 918) and _fixed_start(value):
+            return  # "/users/" + name, "https://api.example.com/" + path: the value cannot choose where it goes
+        self._hit(rule.cwe, call, callee, rule.what, found)
+
+    def _through_wrapper(self, call: ast.Call, callee: str, summaries: list[Summary]) -> None:
+        method_call = isinstance(call.func, ast.Attribute)
+        for summary in summaries:
+            value = _argument(call, summary.position, (summary.param,)) if summary.position is not None else None
+            if value is None:
+                value = next((kw.value for kw in call.keywords if kw.arg == summary.param), None)
+            if value is None or isinstance(value, ast.Constant) or (method_call and summary.position is None):
+                continue
+            found = self.taint(value)
+            if found is not None and not found.safe(summary.cwe) and not (self.private and not found.formatted):
+                what = f"passes it to {summary.function}(), which {summary.what} ({summary.path}:{summary.line})"
+                self._hit(summary.cwe, call, callee, what, found, via=summary)
+
+    def _by_name(self, call: ast.Call, callee: str) -> None:
+        for value in [*call.args, *(keyword.value for keyword in call.keywords)]:
+            if isinstance(value, (ast.List, ast.Tuple, ast.ListComp)) or _text(value) is False:
+                continue  # an argument vector: no shell splits it
+            found = self.taint(value)
+            if found is None or not found.formatted:
+                continue
+            cwe = 89 if _SQL_TEXT.match(found.text) else 78
+            if not found.safe(cwe):
+                what = f"passes a {'query' if cwe == 89 else 'command line'} built from it to {callee}()"
+                self._hit(cwe, call, callee, what, found, by_name=True)
+                return
+
+    def _hit(self, cwe: int, node: ast.expr, callee: str, what: str, found: Taint, **how: object) -> None:
+        end = getattr(node, "end_lineno", None) or node.lineno
+        taint = found.then(node.lineno, f"{callee}() {what}" if callee != "/" else what)
+        self.hits.append(Hit(cwe, node.lineno, end, callee, what, taint, **how))  # type: ignore[arg-type]
+
+    # statements -------------------------------------------------------------------------------------------
+    def block(self, body: list[ast.stmt]) -> bool:
+        """Walk statements in order; True when the block always leaves (return, raise, abort())."""
+        return any(self.statement(statement) for statement in body)
+
+    def statement(self, node: ast.stmt) -> bool:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return False  # walked on their own
+        if isinstance(node, ast.If):
+            return self._branch(node)
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            self.check_calls(node.iter if not isinstance(node, ast.While) else node.test)
+            if not isinstance(node, ast.While):
+                self.assign(node.target, self.taint(node.iter), node.lineno)
+            self._merged(node.body, node.orelse)
+            return False
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                self.check_calls(item.context_expr)
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, self.taint(item.context_expr), node.lineno)
+            return self.block(node.body)
+        if isinstance(node, _TRY):
+            node = cast(ast.Try, node)  # try/except* (3.11+) has the same fields
+            exits = self.block(node.body)
+            self._merged([], *(handler.body for handler in node.handlers), node.orelse)
+            return self.block(node.finalbody) or (exits and not node.handlers)
+        if isinstance(node, ast.Match):
+            self.check_calls(node.subject)
+            self._merged(*(case.body for case in node.cases))
+            return False
+        self.check_calls(node)
+        if isinstance(node, ast.Assign):
+            found = self.taint(node.value)
+            for target in node.targets:
+                self.assign(target, found, node.lineno)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            self.assign(node.target, self.taint(node.value), node.lineno)
+        elif isinstance(node, ast.AugAssign):
+            key, found = _name(node.target), self.taint(node.value)
+            if found is not None:
+                self.env[key] = self._formatted(found, node.value, node.lineno).then(node.lineno, f"added to {key}")
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            self._mutation(node.value)
+        elif isinstance(node, ast.Return):
+            self.taint(node.value)
+        return isinstance(node, (ast.Return, ast.Raise, ast.Continue, ast.Break)) or (
+            isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and bool(_EXITS.search(_callee(node.value)))
+        )
+
+    def assign(self, target: ast.AST, found: Taint | None, line: int) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.assign(element, found, line)
+            return
+        if isinstance(target, ast.Starred):
+            target = target.value
+        if isinstance(target, ast.Subscript):  # d[k] = tainted taints d; d[k] = clean leaves d as it was
+            if found is not None:
+                self.env[_name(target.value)] = found.then(line, f"stored in {_name(target.value)}")
+            return
+        key = _name(target)
+        if found is None:
+            self.env.pop(key, None)
+        else:
+            self.env[key] = found.then(line, f"assigned to {key}")
+
+    def _mutation(self, call: ast.Call) -> None:
+        """`items.append(tainted)` and the like taint the container."""
+        if isinstance(call.func, ast.Attribute) and call.func.attr in ("append", "extend", "insert", "update", "add"):
+            found = self._first(call.args)
+            if found is not None:
+                key = _name(call.func.value)
+                self.env[key] = found.then(call.lineno, f"added to {key}")
+
+    def _merged(self, *bodies: list[ast.stmt]) -> None:
+        """Walk alternative blocks from the same state (an empty one: the state as it is); afterwards a value
+        is tainted, and as unchecked as, on the worst of them."""
+        start, merged = dict(self.env), dict(self.env)
+        for body in bodies:
+            self.env = dict(start)
+            self.block(body)
+            merged = _joined(merged, self.env)
+        self.env = merged
+
+    def _branch(self, node: ast.If) -> bool:
+        self.check_calls(node.test)
+        start = dict(self.env)
+        body_exits = self.block(node.body)
+        after_body = self.env
+        self.env = dict(start)
+        else_exits = self.block(node.orelse)
+        after_else = self.env
+        if body_exits and else_exits:
+            return True
+        if body_exits:  # the rest runs only where the test failed: a value the test checks is checked
+            self.env = after_else
+            self._checked_by(node.test)
+        elif else_exits:
+            self.env = after_body
+            self._checked_by(node.test)
+        else:
+            self.env = _joined(after_body, after_else)
+        return False
+
+    def _checked_by(self, test: ast.expr) -> None:
+        """The values an exiting `if` test checks (containment, allow-list, pattern) are safe after it."""
+        checks = [n for n in ast.walk(test) if isinstance(n, ast.Call) and _CHECKS.search(_callee(n))]
+        allow_list = [
+            n
+            for n in ast.walk(test)
+            if isinstance(n, ast.Compare) and any(isinstance(o, (ast.In, ast.NotIn)) for o in n.ops)
+        ]
+        names = {_name(n) for node in [*checks, *allow_list] for n in ast.walk(node) if isinstance(n, ast.Name)}
+        for key in list(self.env):
+            if key.split(".")[0].split("[")[0] in names:
+                self.env[key] = replace(self.env[key], safe_for=self.env[key].safe_for | {ALL})
+                if self.env[key].join is not None:
+                    self.checked.add(self.env[key].join)  # type: ignore[arg-type]
+
+
+# Sinks whose argument a function commonly takes whole from its caller (a query runner, a command runner, an
+# expression evaluator, a file reader): there only a value built from a parameter is a candidate.
+# Deserialising, rendering, marking safe, redirecting to or requesting a caller's value is one by itself.
+_BUILT = frozenset({89, 78, 95, 22, 90, 643})
+
+
+def _text(node: ast.expr) -> bool | None:
+    """Whether `a + b` is string concatenation: True when a side is a string literal or f-string, False when
+    a side is a list, None when it cannot be told without types."""
+    sides: list[ast.expr] = []
+    pending = [node]
+    while pending:  # the operands of a chain a + b + c
+        current = pending.pop()
+        if isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add):
+            pending += [current.left, current.right]
+        else:
+            sides.append(current)
+    if any(isinstance(side, (ast.List, ast.ListComp, ast.Tuple)) for side in sides):
+        return False
+    if any(
+        isinstance(side, ast.JoinedStr) or (isinstance(side, ast.Constant) and isinstance(side.value, str))
+        for side in sides
+    ):
+        return True
+    return None
+
+
+_FIXED_START = re.compile(r"^(/(?!/)|[a-z][a-z0-9+.-]*://[^/]+/)", re.IGNORECASE)
+
+
+def _fixed_start(node: ast.expr) -> bool:
+    """Whether a string built by concatenation or an f-string starts with a fixed path or scheme and host."""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        node = node.left
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[0]
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(_FIXED_START.match(node.value))
+
+
+def _joined(one: dict[str, Taint], other: dict[str, Taint]) -> dict[str, Taint]:
+    """Two states where control flow meets: each value as tainted and as unchecked as on either way."""
+    joined = {**other, **one}
+    for key in one.keys() & other.keys():
+        if one[key].safe_for > other[key].safe_for:
+            joined[key] = other[key]
+    return joined
+
+
+def _made_safe(call: ast.Call, rule: SinkRule) -> bool:
+    """A keyword (or argument) that makes this sink call safe: members= or filter="data" for extractall, a
+    safe YAML loader."""
+    for keyword in call.keywords:
+        if keyword.arg == "filter" and "filter" in rule.safe_keywords:
+            if not (isinstance(keyword.value, ast.Constant) and keyword.value.value == "fully_trusted"):
+                return True
+        elif keyword.arg in rule.safe_keywords:
+            return True
+    return any(
+        _name(value).endswith(rule.safe_keywords) for value in [*call.args[1:], *(k.value for k in call.keywords)]
+    )
+
+
+def _calls(node: ast.AST) -> Iterator[ast.Call]:
+    """The calls in an expression or simple statement, outermost first, not inside lambdas or nested defs."""
+    stack = [node]
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, ast.Call):
+            yield current
+        for child in ast.iter_child_nodes(current):
+            if not isinstance(child, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                stack.append(child)
+
+
+def _argument(call: ast.Call, position: int, keywords: tuple[str, ...]) -> ast.expr | None:
+    if position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+        return call.args[position]
+    return next((keyword.value for keyword in call.keywords if keyword.arg in keywords), None)
+
+
+def imported_names(tree: ast.AST) -> frozenset[str]:
+    """The names imports bind anywhere in the module (modules, and functions imported from them)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.update(alias.asname or alias.name for alias in node.names)
+    return frozenset(names)
+
+
+_HANDLER = next(pattern for _, category, pattern in PYTHON_SOURCES if category == "route handler")
+
+
+def is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A route or view handler (secreview.sinks' "route handler" source): its parameters are request data."""
+    arguments = ", ".join(arg.arg for arg in [*function.args.posonlyargs, *function.args.args])
+    lines = [f"@{_name(decorator)}" for decorator in function.decorator_list]
+    return any(_HANDLER.search(line) for line in [*lines, f"def {function.name}({arguments})"])
+
+
+def walk(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    summaries: dict[str, list[Summary]],
+    modules: frozenset[str],
+    *,
+    all_parameters: bool = False,
+    request_sources: bool = True,
+) -> list[Hit]:
+    """The sinks that data reaches in the function's body: from its parameters (those that carry a caller's
+    data, or all of them with `all_parameters`, for summaries), and from request data (with
+    `request_sources`, at wrapper sinks only).
+
+    For candidates, a parameter used whole as a query, command or path at a direct sink (`def run(sql):
+    cur.execute(sql)`) is the function's contract, not a finding: its callers are checked through its
+    summary (see _BUILT). A value built into one from it is a candidate; in a route or view handler any use
+    is. In a private function (`_name`), whose callers are in its module, only built values count."""
+    handler = is_handler(function)
+    private = not all_parameters and not handler and not is_public(function)
+    walker = _Walker(summaries, request_sources, modules, not all_parameters and not handler, private)
+    if all_parameters:
+        params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
+    else:
+        params = data_parameters(function)
+    for name in params:
+        walker.env[name] = Taint(name, (FlowStep(line=function.lineno, note=f"parameter {name} of {function.name}()"),))
+    walker.block(function.body)
+    unchecked = [hit for index, hit in enumerate(walker.joins.values()) if index not in walker.checked]
+    return walker.hits + unchecked
+
+
+def summarise(tree: ast.AST, path: str) -> list[Summary]:
+    """What each function in the module passes from its own parameters straight to a sink (one level: sinks
+    reached through other wrappers do not count), for calls of it elsewhere in the repository."""
+    found: list[Summary] = []
+    modules = imported_names(tree)
+    for function in functions(tree):
+        positions = _positions(function)
+        for hit in walk(function, {}, modules, request_sources=False, all_parameters=True):
+            param = hit.taint.source
+            if param in ("self", "cls") or hit.by_name:
+                continue
+            summary = Summary(function.name, param, positions.get(param), hit.cwe, hit.what, hit.line, path)
+            if summary not in found:
+                found.append(summary)
+    return found

@@ -1,0 +1,208 @@
+"""Candidates of the flow engine (engines/flows.py): a caller's value (a parameter of a public function or
+method) reaching a sink directly, through a project wrapper (flows_wrappers.py) or through a function named
+like a command runner; and what stops a flow (sanitisers, checks that leave, argument lists, bound queries)."""
+
+import os
+import shlex
+import subprocess
+import tarfile
+import zipfile
+from urllib.request import urlopen
+
+import ldap
+import requests
+import yaml
+from flask import Flask, Markup, redirect, render_template, render_template_string, send_file, send_from_directory
+from ldap.filter import escape_filter_chars
+from flows_wrappers import fetch_page, join_under, run_cmd, run_query
+from markupsafe import escape
+from werkzeug.utils import secure_filename
+
+BASE = "/srv/app/files"
+BASE_DN = "ou=people,dc=example,dc=com"
+app = Flask(__name__)
+
+
+def read_document(filename):
+    # ruleid: python-flow-path-traversal
+    path = os.path.join(BASE, filename)
+    # ruleid: python-flow-path-traversal
+    with open(path) as handle:
+        return handle.read()
+
+
+def read_document_checked(filename):
+    path = os.path.realpath(os.path.join(BASE, filename))
+    if not path.startswith(BASE + os.sep):
+        raise ValueError("outside the base folder")
+    # ok: python-flow-path-traversal
+    return open(path).read()
+
+
+def read_document_safe_name(filename):
+    # ok: python-flow-path-traversal
+    return open(os.path.join(BASE, secure_filename(filename))).read()
+
+
+def attachment(name):
+    # ruleid: python-flow-path-traversal
+    return join_under("/srv/app/attachments", name)
+
+
+def read_any(path):
+    # ok: python-flow-path-traversal
+    return open(path).read()
+
+
+def read_document_base_name(filename):
+    # ok: python-flow-path-traversal
+    return open(os.path.join(BASE, os.path.basename(filename))).read()
+
+
+@app.route("/files/<path:directory>/<name>")
+def serve(directory, name):
+    # ok: python-flow-path-traversal
+    send_from_directory(BASE, name)
+    # ruleid: python-flow-path-traversal
+    return send_from_directory(directory, name)
+
+
+def download(name):
+    # ruleid: python-flow-path-traversal
+    return send_file(BASE + "/" + name)
+
+
+def unpack(archive, dest):
+    with tarfile.open(archive) as bundle:
+        # ruleid: python-flow-path-traversal, python-tarfile-extractall-traversal
+        bundle.extractall(dest)
+    # ok: python-flow-path-traversal
+    tarfile.open(archive).extractall(dest, filter="data")
+    # ruleid: python-flow-path-traversal, python-zipfile-extractall-traversal
+    zipfile.ZipFile(archive).extractall(dest)
+
+
+def ping(host):
+    # ruleid: python-flow-command-injection, python-command-injection-function-param
+    return subprocess.check_output("ping -c 1 " + host, shell=True)
+
+
+def ping_arguments(host):
+    # ok: python-flow-command-injection
+    return subprocess.check_output(["ping", "-c", "1", host])
+
+
+def ping_quoted(host):
+    # ok: python-flow-command-injection
+    os.system("ping -c 1 " + shlex.quote(host))
+
+
+def archive_logs(folder):
+    # ruleid: python-flow-command-injection
+    run_cmd(f"tar czf /tmp/logs.tgz {folder}")
+    # ok: python-flow-command-injection
+    run_cmd("tar czf /tmp/logs.tgz /var/log/app")
+
+
+class StorageDriver:
+    def delete_mapping(self, mapping_id):
+        command = "svctask rmfcmap -force %s" % mapping_id
+        # ruleid: python-flow-command-injection
+        self._run_ssh(command)
+
+    def delete_mapping_checked(self, mapping_id: int):
+        command = "svctask rmfcmap -force %s" % mapping_id
+        # ok: python-flow-command-injection
+        self._run_ssh(command)
+
+    def _run_ssh(self, command):
+        return command
+
+    def _helper(self, command):
+        # ok: python-flow-command-injection
+        os.system(command)
+
+
+def orders_of(customer, cursor):
+    # ruleid: python-flow-sql-injection, python-sql-injection-function-param
+    cursor.execute("SELECT id FROM orders WHERE customer = '%s'" % customer)
+    # ok: python-flow-sql-injection
+    cursor.execute("SELECT id FROM orders WHERE customer = %s", (customer,))
+    # ruleid: python-flow-sql-injection
+    return run_query("SELECT id FROM orders WHERE customer = '" + customer + "'")
+
+
+def run_plugin(source, namespace):
+    # ok: python-flow-code-injection
+    exec(compile(source, "<plugin>", "exec"), namespace)
+
+
+def select(records, field, value):
+    # ruleid: python-flow-code-injection, python-code-injection-function-param
+    return eval("records.filter(" + field + "=" + value + ")")
+
+
+def load_settings(text):
+    # ok: python-flow-deserialization
+    yaml.load(text, Loader=yaml.SafeLoader)
+    # ruleid: python-flow-deserialization, python-yaml-unsafe-load
+    return yaml.load(text, Loader=yaml.Loader)
+
+
+def go_back(target):
+    # ruleid: python-flow-open-redirect
+    return redirect(target)
+
+
+def profile_page(username):
+    # ok: python-flow-open-redirect
+    return redirect("/users/" + username)
+
+
+def find_person(conn, username):
+    # ok: python-flow-ldap-injection
+    return conn.search_s(BASE_DN, ldap.SCOPE_SUBTREE, "(uid=%s)" % escape_filter_chars(username))
+
+
+def find_account(tree, username):
+    # ok: python-flow-xpath-injection
+    return tree.xpath("//account[@name=$name]", name=username)
+
+
+def greeting_page(name):
+    # ruleid: python-flow-template-injection
+    render_template_string("<p>Hello " + name + "</p>")
+    # ok: python-flow-template-injection
+    return render_template("hello.html", name=name)
+
+
+def greeting_markup(name):
+    # ok: python-flow-xss
+    Markup("<b>%s</b>") % escape(name)
+    # ruleid: python-flow-xss
+    return Markup("<b>" + name + "</b>")
+
+
+def preview(url):
+    # ruleid: python-flow-ssrf
+    page = requests.get(url, timeout=10)
+    # ruleid: python-flow-ssrf
+    raw = urlopen(url).read()
+    return page.text + raw.decode()
+
+
+def preview_allowed(url):
+    if url not in ("https://example.com/", "https://example.org/"):
+        return None
+    # ok: python-flow-ssrf
+    return requests.get(url, timeout=10).text
+
+
+def preview_through_wrapper(url):
+    # ruleid: python-flow-ssrf
+    return fetch_page(url)
+
+
+def _private_fetch(url):
+    # ok: python-flow-ssrf
+    return requests.get(url, timeout=10).text

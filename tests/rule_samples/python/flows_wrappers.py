@@ -1,0 +1,30 @@
+"""The project's own wrappers that flows.py calls: each passes its parameter to a sink, so a call of it with a
+caller's value is a candidate at the call. A query or command taken whole is the wrapper's contract (not a
+candidate in the wrapper itself); a URL requested is one wherever it comes from."""
+
+import os
+import sqlite3
+import subprocess
+
+import requests
+
+
+def run_cmd(command):
+    # ok: python-flow-command-injection
+    return subprocess.run(command, shell=True, check=True, capture_output=True).stdout
+
+
+def run_query(sql):
+    connection = sqlite3.connect("app.db")
+    # ok: python-flow-sql-injection
+    return connection.execute(sql).fetchall()
+
+
+def fetch_page(address):
+    # ruleid: python-flow-ssrf
+    return requests.get(address, timeout=10).text
+
+
+def join_under(root, name):
+    # ruleid: python-flow-path-traversal
+    return os.path.join(root, name)

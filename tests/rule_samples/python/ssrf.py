@@ -1,0 +1,63 @@
+import urllib.request
+from urllib.parse import quote, urlsplit
+
+import httpx
+import requests
+from flask import Flask, abort, jsonify, request
+
+app = Flask(__name__)
+ALLOWED_HOSTS = {"images.example.com", "cdn.example.com"}
+
+
+@app.route("/preview")
+def preview():
+    url = request.args.get("url", "")
+    # ruleid: python-ssrf
+    page = requests.get(url, timeout=10)
+    return page.text[:500]
+
+
+@app.route("/proxy", methods=["POST"])
+def proxy():
+    target = request.form["target"]
+    # ruleid: python-ssrf
+    with urllib.request.urlopen(target) as response:
+        response.read()
+    return "fetched"
+
+
+@app.route("/hook")
+def hook():
+    # ruleid: python-ssrf
+    httpx.post(request.json["callback"], json={"ok": True})
+    return "called"
+
+
+@app.route("/avatar")
+def avatar():
+    name = request.args.get("name", "")
+    # ok: python-ssrf
+    return requests.get("https://avatars.example.com/" + quote(name), timeout=5).content
+
+
+@app.route("/user-repos")
+def user_repos():
+    user = request.args.get("user", "")
+    # ok: python-ssrf
+    return jsonify(requests.get(f"https://api.github.com/users/{user}/repos", timeout=5).json())
+
+
+@app.route("/image")
+def image():
+    url = request.args.get("url", "")
+    if urlsplit(url).hostname not in ALLOWED_HOSTS:
+        abort(400)
+    # ok: python-ssrf
+    requests.get(url, timeout=5)
+    return "checked"
+
+
+@app.route("/status")
+def status():
+    # ok: python-ssrf
+    return requests.get("https://status.example.com/api", timeout=5).text

@@ -1,0 +1,98 @@
+"""The flow engine (engines/flows.py): candidates from parameters and wrappers across files, their flows, and
+its two caches in a real call log (conftest's SECREVIEW_CACHE_DIR). Where each rule fires and where it must
+not is in tests/rule_samples/python/flows*.py (tests/test_rules.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from secreview.api import ReviewRequest, open_engines, run_review
+from secreview.backends.call_log import CallLog
+from secreview.config import Settings
+from secreview.engines.flows import CONFIDENCE, FlowEngine
+from secreview.engines.rulebook import load_rules
+from secreview.models import CodeUnit
+
+WRAPPERS = """\
+import subprocess
+
+
+def run_cmd(command):
+    return subprocess.check_output(command, shell=True)
+"""
+CALLER = """\
+from tools.shell import run_cmd
+
+
+def archive(folder):
+    target = "/backups/" + folder.strip()
+    return run_cmd(target)
+
+
+def archive_fixed():
+    return run_cmd("tar czf /backups/all.tgz /srv")
+"""
+FETCHER = "import requests\n\n\ndef fetch(address):\n    return requests.get(address, timeout=5)\n"
+NOT_A_FETCHER = "def fetch(address):\n    return address.upper()\n"
+PREVIEW = "from net import fetch\n\n\ndef preview(url):\n    return fetch(url)\n"
+
+
+def units(**files: str) -> list[CodeUnit]:
+    return [CodeUnit(id=path, path=path, language="python", text=text) for path, text in files.items()]
+
+
+def test_a_call_of_a_wrapper_in_another_file_is_a_candidate_with_its_flow():
+    result = FlowEngine().review(units(**{"tools/shell.py": WRAPPERS, "app/jobs.py": CALLER}))
+    (finding,) = result.findings
+    assert (finding.path, finding.start_line, finding.cwe, finding.kind) == ("app/jobs.py", 6, 78, "candidate")
+    assert finding.evidence[0].rule_id == "python-flow-command-injection"
+    assert "run_cmd()" in finding.description and "tools/shell.py:5" in finding.description
+    assert [step.line for step in finding.flow] == [4, 5, 5, 6]  # the parameter, built, assigned, the call
+    assert finding.flow[0].note == "parameter folder of archive()"
+    assert finding.confidence == CONFIDENCE < min(rule.confidence for rule in load_rules())
+
+
+def test_a_wrapper_name_defined_twice_is_ambiguous_and_not_followed():
+    found = FlowEngine().review(units(**{"net.py": FETCHER, "app.py": PREVIEW})).findings
+    assert sorted((f.path, f.start_line, f.cwe) for f in found) == [("app.py", 5, 918), ("net.py", 5, 918)]
+    found = FlowEngine().review(units(**{"net.py": FETCHER, "other.py": NOT_A_FETCHER, "app.py": PREVIEW})).findings
+    assert not [finding for finding in found if finding.path == "app.py"]
+
+
+def test_code_that_does_not_parse_is_skipped_and_says_why():
+    result = FlowEngine().review(units(**{"py2.py": "print 'hello'\n", "cut.py": "def f(x):\n    return open(\n"}))
+    assert not result.findings and set(result.skipped) == {"py2.py", "cut.py"}
+    assert result.skipped["cut.py"].startswith("Python cannot parse it: '(' was never closed (line 2)")
+
+
+def test_a_warm_run_reuses_summaries_and_candidates_and_a_changed_wrapper_is_followed(tmp_path: Path):
+    files = {"net.py": FETCHER, "app.py": PREVIEW}
+    log = CallLog(tmp_path / "calls.sqlite")
+    first = FlowEngine(log).review(units(**files)).findings
+    assert log.stats()["static_results"] == 4  # a summary and a result per file
+    again = FlowEngine(log).review(units(**files)).findings
+    assert again == first and log.stats()["static_hits"] == 4
+
+    # the wrapper no longer sends a request: its caller's stored candidate no longer counts
+    files["net.py"] = NOT_A_FETCHER
+    assert not FlowEngine(log).review(units(**files)).findings
+    with sqlite3.connect(log.path) as db:
+        engines = sorted(row[0] for row in db.execute("SELECT DISTINCT engine FROM static_results"))
+    assert engines == ["flows", "flows-summaries"]
+    log.close()
+
+
+def test_a_static_review_reports_candidates_beside_bandit_and_semgrep(tmp_path: Path):
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "shell.py").write_text(WRAPPERS)
+    (tmp_path / "jobs.py").write_text(CALLER)
+    with open_engines(Settings(engine="static")) as pipeline:
+        assert [engine.name for engine in pipeline.engines][-1] == "flows"
+        review = run_review(
+            ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path, pipeline=pipeline
+        )
+    # no model checked it: a candidate to check, not a defect
+    assert [(f.path, f.start_line, f.cwe, f.kind) for f in review.candidates] == [("jobs.py", 6, 78, "candidate")]
+    assert not [f for f in review.findings if f.kind == "candidate"]
+    assert all(unit.reviewed_by == ["bandit", "semgrep", "flows"] for unit in review.coverage.units)
