@@ -273,7 +273,7 @@ def _reliability_charts(outcome: BenchOutcome, out: Path, plt: Any) -> list[Path
         figure, axes = plt.subplots(figsize=(5, 5))
         axes.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=0.8)
         axes.plot(predicted, real, marker="o")
-        axes.set(xlim=(0, 1), ylim=(0, 1), xlabel="model probability (calibrated)", ylabel="share real")
+        axes.set(xlim=(0, 1), ylim=(0, 1), xlabel="model probability (as reported)", ylabel="share real")
         axes.set_title(f"{config.name}: reliability ({len(checked)} findings)", fontsize=9)
         name = "reliability_" + "".join(ch if ch.isalnum() else "_" for ch in config.name) + ".png"
         written.append(_save(figure, out / name))
