@@ -1,11 +1,12 @@
-"""What the verification stage costs: the default review (static + the model's checks) against the static engine
-on the same files, side by side, and the model's time per checked finding.
+"""What the model stages cost: the default review (static, the model's checks, its fixes) and the checks alone
+against the static engine on the same files, side by side, and the model's time per checked finding.
 
     python benchmarks/verify_speed.py [PATHS...] [--repeats 3] [--threads 2]
 
-Each repeat runs `--engine static` and the default hybrid review (without the call log, so every check is asked)
-one after the other through the library API, each opening its stages afresh as a user's command does; the report
-gives the median of each, their ratio per repeat, and the median model time (latency) per verification call.
+Each repeat runs `--engine static`, the hybrid review with fixes off (the checks alone) and the default hybrid
+review (checks and fixes), without the call log so that every question is asked, one after the other through the
+library API, each opening its stages afresh as a user's command does; the report gives the median of each, their
+ratios to static, and the median model time (latency) per verification call.
 Default PATHS: examples/webapp.
 """
 
@@ -35,23 +36,31 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    static = Settings(engine="static", cache=False)
-    default = Settings(cache=False, threads=args.threads)
-    static_times, default_times, latencies, ratios = [], [], [], []
+    configurations = {
+        "static": Settings(engine="static", cache=False),
+        "checks": Settings(cache=False, threads=args.threads, fix=False),
+        "default": Settings(cache=False, threads=args.threads),
+    }
+    times: dict[str, list[float]] = {name: [] for name in configurations}
+    latencies: list[float] = []
     checked = 0
     for repeat in range(1, args.repeats + 1):
-        static_s, _, _ = timed(args.paths, static)
-        default_s, calls, checked = timed(args.paths, default)
-        static_times.append(static_s)
-        default_times.append(default_s)
-        latencies += calls
-        ratios.append(default_s / static_s)
-        print(f"repeat {repeat}: static {static_s:.1f} s, default {default_s:.1f} s ({default_s / static_s:.1f}x), "
-              f"{len(calls)} checks, median {statistics.median(calls) if calls else 0:.2f} s each")  # fmt: skip
+        for name, settings in configurations.items():
+            seconds, calls, found = timed(args.paths, settings)
+            times[name].append(seconds)
+            if name == "checks":
+                latencies += calls
+                checked = found
+        line = ", ".join(f"{name} {values[-1]:.1f} s" for name, values in times.items())
+        print(f"repeat {repeat}: {line}")
+    static = statistics.median(times["static"])
     print(
-        f"median of {args.repeats}: static {statistics.median(static_times):.1f} s, default "
-        f"{statistics.median(default_times):.1f} s, ratio {statistics.median(ratios):.1f}x; {checked} findings checked "
-        f"per review; model time per check: median {statistics.median(latencies):.2f} s over {len(latencies)} calls"
+        f"median of {args.repeats}: "
+        + ", ".join(
+            f"{name} {statistics.median(v):.1f} s ({statistics.median(v) / static:.1f}x)" for name, v in times.items()
+        )
+        + f"; {checked} findings checked per review; model time per check: median "
+        f"{statistics.median(latencies) if latencies else 0:.2f} s over {len(latencies)} calls"
     )
 
 

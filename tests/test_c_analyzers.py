@@ -203,7 +203,7 @@ def test_one_analyzer_alone_through_the_setting(tmp_path: Path):
         "review", "defects.c", "--format", "json", cwd=tmp_path, env={"SECREVIEW_C_ANALYZERS": "cppcheck"}
     )
     review = json.loads(done.stdout)
-    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "cppcheck"]
+    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "cppcheck", "flows"]
     assert {e["engine"] for f in review["findings"] for e in f["evidence"]} == {"cppcheck", "semgrep"}
 
 

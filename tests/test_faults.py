@@ -279,7 +279,7 @@ def review_one(
     with serving(FaultServer([HIGH])) as url:
         command = [sys.executable, "-m", "secreview", "review", "alpha.py", "--engine", "llm", "--base-url", url]
         return subprocess.run(
-            [*command, "--no-cache", *options],
+            [*command, "--no-cache", "--no-fix", *options],
             cwd=folder,
             stdout=stdout,
             stderr=subprocess.PIPE,

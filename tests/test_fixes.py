@@ -141,23 +141,21 @@ def _replaying(log: CallLog) -> CachedBackend:
     return CachedBackend(missing, log, identity=recorded["identity"])
 
 
-def test_real_answers_of_the_default_model_give_one_verified_fix_and_one_rejected(reviewed, tmp_path: Path):
+def test_real_answers_of_the_default_model_give_two_verified_fixes(reviewed, tmp_path: Path):
     unit, findings, _ = reviewed
     backend = _replaying(CallLog(tmp_path / "calls.sqlite"))
     proposer = ModelProposer(backend)
     outcome = fix_findings(findings, {unit.path: unit}, proposer, _recheck())
     sql, command = outcome.findings
-    assert sql.fix is not None and command.fix is None
+    assert sql.fix is not None and command.fix is not None
     assert (sql.fix.start_line, sql.fix.end_line, sql.fix.replacement) == (6, 7, FIXED_QUERY)
     assert sql.fix.diff.startswith("--- a/app.py\n+++ b/app.py\n@@ -3,8 +3,8 @@")
     assert "+    cursor.execute(query, (name,))\n" in sql.fix.diff
+    # the list-form call no longer runs a shell; Bandit's partial-path check (B607, CWE-426) is off by default
+    assert command.fix.replacement == '    return subprocess.run(["ping", "-c", "1", host], check=True)'
     (note,) = outcome.notes["app.py"]
-    assert note == (
-        "fixes: 1 of 2 finding(s) got a verified fix (3 attempt(s)); line 12 CWE-78: attempt 1: the engines report a "
-        "new finding: CWE-426 at line 12 (bandit), attempt 2: the engines report a new finding: CWE-426 at line 12 "
-        "(bandit)"
-    )
-    assert [call.step for call in proposer.calls] == ["fix", "fix", "fix-retry"]
+    assert note == "fixes: 2 of 2 finding(s) got a verified fix (2 attempt(s))"
+    assert [call.step for call in proposer.calls] == ["fix", "fix"]
     assert all(call.cached for call in proposer.calls)
 
 
@@ -249,7 +247,18 @@ def test_a_file_outside_git_gets_a_backup(reviewed, tmp_path: Path):
 def test_the_review_asks_the_real_model_for_fixes_unless_told_not_to(tmp_path: Path, fix: bool):
     """SmolLM2 writes no useful fix: what matters is the wiring (calls, notes, nothing unverified shown)."""
     shutil.copy(FIXES / "app.py", tmp_path / "app.py")
-    args = ["review", "app.py", "--engine", "hybrid", "--format", "json", *([] if fix else ["--no-fix"])]
+    # no model checks: SmolLM2 could judge every finding a false alarm, leaving nothing to fix
+    args = [
+        "review",
+        "app.py",
+        "--engine",
+        "hybrid",
+        "--verify",
+        "off",
+        "--format",
+        "json",
+        *([] if fix else ["--no-fix"]),
+    ]
     done = run_secreview(*args, cwd=tmp_path, env=smollm2_env(SECREVIEW_FIX="true"), static=False)
     assert done.returncode in (0, 1, 3), done.stderr
     review = json.loads(done.stdout)

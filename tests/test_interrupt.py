@@ -73,7 +73,7 @@ def test_ctrl_c_keeps_the_finished_model_reviews_and_a_rerun_does_only_the_rest(
     # One request per file (--all: the whole file in one window); each answer takes 1.5 s.
     server = FaultServer([(200, {}, structured_answer(sql_defect()))] * 20, delay_s=1.5)
     with serving(server) as url:
-        args = (".", "--engine", "llm", "--all", "--base-url", url, "--no-redact", "-o", str(report))
+        args = (".", "--engine", "llm", "--all", "--no-fix", "--base-url", url, "--no-redact", "-o", str(report))
         first = start(code, cache, *args)
         # Files go in path order: a.py and b.py answered, c.py's request under way.
         took = interrupt_when(first, lambda: len(server.requests) == 3, signum)

@@ -222,7 +222,16 @@ def test_cli_hybrid_review_against_a_real_llama_cpp_server(llama_server: Embedde
     )
     assert done.returncode in (0, 1, 3), done.stderr
     review = json.loads(done.stdout)
-    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "flows", "llm", "verify"]
+    assert [engine["name"] for engine in review["engines"]] == [
+        "bandit",
+        "semgrep",
+        "cppcheck",
+        "clang-tidy",
+        "gcc-analyzer",
+        "flows",
+        "llm",
+        "verify",
+    ]
     assert review["model_calls"] and review["model_calls"][0]["path"] == "db.py"
     listed = review["findings"] + review["likely_false_alarms"]  # SmolLM2 may find it unlikely: listed, never lost
     assert 89 in {f["cwe"] for f in listed}
@@ -243,7 +252,9 @@ def test_the_default_engine_is_hybrid_on_the_embedded_model(tmp_path: Path):
         env=smollm2_env(),
     )
     review = json.loads(done.stdout)
-    assert [engine["name"] for engine in review["engines"]] == ["bandit", "semgrep", "flows", "verify"], done.stderr
+    assert [engine["name"] for engine in review["engines"]] == [
+        "bandit", "semgrep", "cppcheck", "clang-tidy", "gcc-analyzer", "flows", "verify"
+    ], done.stderr  # fmt: skip
     listed = review["findings"] + review["likely_false_alarms"]
     assert review["model_calls"] and 89 in {f["cwe"] for f in listed}
 

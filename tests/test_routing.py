@@ -499,12 +499,16 @@ def test_beside_the_static_engines_a_file_with_nothing_routed_is_complete_and_sa
     assert fault_server.requests == []  # no model call at all: no static finding to check, nothing routed
     review = json.loads(done.stdout)
     (unit,) = review["coverage"]["units"]
-    assert (unit["reviewed_by"], unit["skipped_by"], unit["routed_out"]) == (["bandit", "semgrep"], {}, ["llm"])
+    assert (unit["reviewed_by"], unit["skipped_by"], unit["routed_out"]) == (
+        ["bandit", "semgrep", "flows"],
+        {},
+        ["llm"],
+    )
     assert review["complete"] and review["verdict"] == "No security defects are detected in the code"
     markdown = run_secreview(*common, cwd=tmp_path, static=False)
     assert markdown.returncode == 0
     assert (
-        "- `util.py` (6 lines, whole file): reviewed by bandit, semgrep; llm: none of its 2 parts (functions, "
+        "- `util.py` (6 lines, whole file): reviewed by bandit, semgrep, flows; llm: none of its 2 parts (functions, "
         "methods, module-level code) routed to the model (no input source, dangerous sink or static finding); not "
         "reviewed by llm"
     ) in markdown.stdout

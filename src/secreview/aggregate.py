@@ -215,11 +215,12 @@ def _merge(group: list[Finding], drawn: int) -> Finding:
         return group[0].model_copy(update=counts)
     reports = [f for f in group if not _disputes_only(f)] or group
     best_cwe = _most_specific(f.cwe for f in reports)
-    # The words come from the report that names the weakness most precisely, then from a rule's curated text
-    # over a model's (a model's answer is cut to a length limit), then from the fuller explanation.
+    # The words come from the report that names the weakness most precisely, then from an outright report over a
+    # candidate's, a rule's curated text over a model's (a model's answer is cut to a length limit), then from the
+    # fuller explanation.
     primary = max(
         (f for f in reports if f.cwe == best_cwe),
-        key=lambda f: (not _is_sampled(f), len(f.description), f.confidence),
+        key=lambda f: (f.kind == "defect", not _is_sampled(f), len(f.description), f.confidence),
     )
     start, end = max(f.start_line for f in group), min(f.end_line for f in group)
     if start > end:  # adjacent rather than overlapping: cover both
