@@ -91,7 +91,7 @@ def test_the_built_wheel_carries_its_data_and_its_secreview_reviews(tmp_path: Pa
     assert done.returncode == 1, done.stderr
     review = json.loads(done.stdout)
     assert review["coverage"]["units"][0]["reviewed_by"] == ["bandit", "semgrep", "flows"]
-    assert {e["engine"] for f in review["findings"] for e in f["evidence"]} == {"bandit", "semgrep"}
+    assert {"bandit", "semgrep"} <= {e["engine"] for f in review["findings"] for e in f["evidence"]}
     assert review["findings"][0]["cwe"] == 78
     schema = subprocess.run(
         [
