@@ -86,8 +86,8 @@ class ModelVerifier:
             parts = [future.result() for future in futures]
         checked = list(findings)
         result = VerificationResult()
-        for indices, (done, part) in zip(by_path.values(), parts, strict=True):
-            for index, finding in zip(indices, done, strict=True):
+        for indices, part in zip(by_path.values(), parts, strict=True):
+            for index, finding in zip(indices, part.findings, strict=True):
                 checked[index] = finding
             result.unchecked.update(part.unchecked)
             for unit_path, notes in part.notes.items():
@@ -97,16 +97,17 @@ class ModelVerifier:
         result.findings = checked
         return result
 
-    def _verify_file(self, unit: CodeUnit, findings: list[Finding]) -> tuple[list[Finding], VerificationResult]:
-        result = VerificationResult()
+    def _verify_file(self, unit: CodeUnit, findings: list[Finding]) -> VerificationResult:
+        """The file's findings in their order, each checked unless stopped, refused or failed (see `unchecked`)."""
+        result = VerificationResult(findings=list(findings))
         if any(f.cwe == INSTRUCTIONS_TO_REVIEWERS for f in findings):
             result.unchecked[unit.path] = (
                 f"the model checked none of its {len(findings)} finding(s): the file carries instructions to AI "
                 f"reviewers (CWE-{INSTRUCTIONS_TO_REVIEWERS}), so the model's judgment of it is not trusted"
             )
-            return list(findings), result
+            return result
         split = split_unit(unit)
-        done = list(findings)
+        done = result.findings
         order = sorted(range(len(findings)), key=lambda i: (findings[i].start_line, findings[i].end_line))
         for position, index in enumerate(order):
             if self._stopped.is_set():
@@ -127,7 +128,7 @@ class ModelVerifier:
                 f"{STAGE}: the model checked {len(checked)} of {len(findings)} static finding(s) ({how}): "
                 f"{real} likely real, {len(checked) - real} likely false alarm(s)"
             ]
-        return done, result
+        return result
 
     def _ask(self, request: ChatRequest, unit: CodeUnit, result: VerificationResult, sample: int = 0) -> Completion:
         completion = complete_within(self.backend, self.budget, unit.id, request)
