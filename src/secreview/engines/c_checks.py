@@ -106,18 +106,14 @@ CPPCHECK: dict[str, Check] = {
     "arrayIndexOutOfBounds": _check(_BOUNDS),  # cppcheck: 788
     "arrayIndexOutOfBoundsCond": _check(_BOUNDS, 0.6),  # cppcheck: 788
     "bufferAccessOutOfBounds": _check(_BOUNDS),  # cppcheck: 788
-    "possibleBufferAccessOutOfBounds": _check(_BOUNDS, 0.6),  # cppcheck: 398
     "containerOutOfBounds": _check(_BOUNDS),  # cppcheck: 398
     "algorithmOutOfBounds": _check(_BOUNDS),
     "objectIndex": _check(_BOUNDS),
     "argumentSize": _check(_BOUNDS, 0.6),
-    "insecureCmdLineArgs": _check(_BOUNDS),
     "negativeIndex": _check(_BEFORE_START),
     "negativeMemoryAllocationSize": _check(_BUFFER_SIZE),
     "invalidscanf": _check(_UNBOUNDED_COPY, 0.6),
     "invalidScanfFormatWidth": _check(_UNBOUNDED_COPY),
-    "terminateStrncpy": _check(_NULL_TERMINATION, 0.6),
-    "bufferNotZeroTerminated": _check(_NULL_TERMINATION, 0.6),
     "nullPointer": _check(_NULL),
     "ctunullpointer": _check(_NULL, 0.6),
     "nullPointerDefaultArg": _check(_NULL, 0.6),
@@ -133,7 +129,6 @@ CPPCHECK: dict[str, Check] = {
     "memleakOnRealloc": _check(_LEAK),
     "leakReturnValNotUsed": _check(_LEAK),
     "leakNoVarFunctionCall": _check(_LEAK),
-    "leakUnsafeArgAlloc": _check(_LEAK, 0.6),
     "resourceLeak": _check(_HANDLE_LEAK),
     "doubleFree": _check(_DOUBLE_FREE),
     "deallocuse": _check(_USE_AFTER_FREE),
@@ -175,7 +170,6 @@ CPPCHECK: dict[str, Check] = {
     "ignoredReturnValue": _check(_UNCHECKED, 0.5),
     "pointerSize": _check(_SIZEOF_POINTER, 0.6),
     "sizeofwithsilentarraypointer": _check(_SIZEOF_POINTER, 0.6),
-    "divideSizeof": _check(_SIZEOF_POINTER, 0.6),
 }
 
 _FREED = (
