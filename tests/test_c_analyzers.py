@@ -94,6 +94,13 @@ def test_the_table_corrects_the_ids_the_tools_give():
         named(c_checks.CLANG_TIDY, "clang-analyzer-unix.Stream", "Read function called when stream is in EOF") is None
     )
     assert named(c_checks.GCC, "-Wstringop-overflow=", "writing 9 bytes into a region of size 8") == 787
+    # a handle closed twice is not a double free of memory; a buffer smaller than its size argument overflows
+    assert named(c_checks.CPPCHECK, "doubleFree", "Resource handle 'out' freed twice.") == 1341
+    assert named(c_checks.CPPCHECK, "doubleFree", "Memory pointed to by 'copy' is freed twice.") == 415
+    assert named(c_checks.GCC, "-Wanalyzer-double-free", "double-\u2018fclose\u2019 of \u2018out\u2019") == 1341
+    assert named(c_checks.GCC, "-Wanalyzer-double-free", "double-\u2018free\u2019 of \u2018copy\u2019") == 415
+    stdc = "clang-analyzer-unix.StdCLibraryFunctions"
+    assert named(c_checks.CLANG_TIDY, stdc, "The 1st argument to 'fread' is a buffer with size 8 but should be") == 119
 
 
 def test_every_clang_tidy_check_of_the_table_exists():

@@ -10,7 +10,12 @@ says so and wins:
   share, so the judge merges them into one finding;
 - cppcheck gives CWE-477 (obsolete function) for gets, tmpnam and mktemp: the defect is an inherently
   dangerous function (CWE-242) and an insecure temporary file (CWE-377);
-- cppcheck's invalidscanf (a %s without a width) and invalidScanfFormatWidth have no CWE: it is CWE-120.
+- cppcheck's invalidscanf (a %s without a width) and invalidScanfFormatWidth have no CWE: it is CWE-120;
+- a FILE or a descriptor closed twice is CWE-1341 (multiple releases of a handle), not a double free (415) of
+  memory: cppcheck's doubleFree says "Resource handle 'f' freed twice" for it, and GCC reports a double fclose
+  as -Wanalyzer-double-free too ("double-'fclose'"), beside its -Wanalyzer-double-fclose;
+- unix.StdCLibraryFunctions on a buffer smaller than the size passed with it (fread(buf, 1, 16, f) on 8 bytes)
+  is an overflow, CWE-119 like cppcheck's bufferAccessOutOfBounds on the same call, not a wrong argument (628).
 
 One check of the Clang Static Analyzer covers several defects (unix.Malloc reports a use after free, a double
 free and a leak); `by_message` picks the weakness from its message, and a message none matches (with no
@@ -130,7 +135,7 @@ CPPCHECK: dict[str, Check] = {
     "leakReturnValNotUsed": _check(_LEAK),
     "leakNoVarFunctionCall": _check(_LEAK),
     "resourceLeak": _check(_HANDLE_LEAK),
-    "doubleFree": _check(_DOUBLE_FREE),
+    "doubleFree": _by_message((r"resource handle", _RELEASED_TWICE), default=_DOUBLE_FREE),
     "deallocuse": _check(_USE_AFTER_FREE),
     "deallocret": _check(_USE_AFTER_FREE),
     "mismatchAllocDealloc": _check(_MISMATCHED_FREE),
@@ -211,7 +216,9 @@ CLANG_TIDY: dict[str, Check] = {
     _ANALYZER + "unix.Stream": _by_message(
         (r"never closed|resource leak", _HANDLE_LEAK), (r"might be NULL|is NULL", _UNCHECKED_NULL), (r"closed", _CLOSED)
     ),
-    _ANALYZER + "unix.StdCLibraryFunctions": _by_message((r"\bNULL\b", _NULL), default=_BAD_ARGS, confidence=0.6),
+    _ANALYZER + "unix.StdCLibraryFunctions": _by_message(
+        (r"\bNULL\b", _NULL), (r"buffer with size", _BOUNDS), default=_BAD_ARGS, confidence=0.6
+    ),
     _ANALYZER + "unix.cstring.NullArg": _check(_NULL),
     _ANALYZER + "unix.cstring.BadSizeArg": _check(_BOUNDS),
     _ANALYZER + "unix.cstring.NotNullTerminated": _check(_NULL_TERMINATION),
@@ -243,7 +250,7 @@ CLANG_TIDY: dict[str, Check] = {
 # GCC warning options (-fdiagnostics-format=json's "option"): the analyzer's, and front-end ones on by default
 # or turned on by gcc_analyzer.py.
 GCC: dict[str, Check] = {
-    "-Wanalyzer-double-free": _check(_DOUBLE_FREE),
+    "-Wanalyzer-double-free": _by_message((r"close", _RELEASED_TWICE), default=_DOUBLE_FREE),
     "-Wanalyzer-use-after-free": _check(_USE_AFTER_FREE),
     "-Wanalyzer-malloc-leak": _check(_LEAK, 0.7),
     "-Wanalyzer-file-leak": _check(_HANDLE_LEAK, 0.7),
