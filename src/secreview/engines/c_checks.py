@@ -172,7 +172,7 @@ CPPCHECK: dict[str, Check] = {
     "tmpnamCalled": _check(_TEMP_FILE),  # cppcheck: 477
     "tempnamCalled": _check(_TEMP_FILE),  # cppcheck: 477
     "mktempCalled": _check(_TEMP_FILE),  # cppcheck: 477
-    "ignoredReturnValue": _check(_UNCHECKED, 0.5),
+    "ignoredReturnValue": _check(_UNCHECKED, 0.3),  # mostly pure functions (strlen, abs): a useless call
     "pointerSize": _check(_SIZEOF_POINTER, 0.6),
     "sizeofwithsilentarraypointer": _check(_SIZEOF_POINTER, 0.6),
 }
