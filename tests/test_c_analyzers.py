@@ -1,7 +1,7 @@
 """The C and C++ analyzers: real cppcheck, clang-tidy and gcc on annotated samples (tests/data/c_analyzers: `ruleid:
-CHECK` on the line before one where the check must report, `ok: CHECK` before one where it must not), the CWE
-table against the MITRE catalog, include folders and compile_commands.json, a missing gcc, the merge of their
-reports, and Ctrl-C."""
+CHECK` on the line before one where the check must report, `ok: CHECK` before one where it must not; every check
+of the table has one), the CWE table against the MITRE catalog, include folders and compile_commands.json, a
+missing gcc, the merge of their reports, and Ctrl-C."""
 
 from __future__ import annotations
 
@@ -128,6 +128,35 @@ def test_analyzers_report_exactly_where_annotated(results: dict[str, EngineResul
     assert not extra, f"reports on lines without a ruleid: annotation: {extra}"
     # each analyzer earns its place on the samples
     assert all(result.findings for result in results.values())
+
+
+# Checks of the table that no sample can make fire with the installed tools, and why. A check that can fire
+# gets a `ruleid:` sample instead; the table lists no check that cannot fire with any supported version.
+NOT_TRIGGERABLE = {
+    "-Wanalyzer-fd-leak": "gcc 12 lacks it (GCC 13)",
+    "-Wanalyzer-fd-double-close": "gcc 12 lacks it (GCC 13)",
+    "-Wanalyzer-fd-use-after-close": "gcc 12 lacks it (GCC 13)",
+    "-Wanalyzer-allocation-size": "gcc 12 lacks it (GCC 13)",
+    "-Wanalyzer-out-of-bounds": "gcc 12 lacks it (GCC 13)",
+}
+
+
+def test_every_check_of_the_tables_fires_in_an_annotated_sample():
+    fire, _ = annotations()
+    annotated = set().union(*fire.values())
+
+    def shown(check: str) -> bool:
+        return any(id_ == check or (check.endswith("_") and id_.startswith(check)) for id_ in annotated)
+
+    checks = [check for table in c_checks.TABLES.values() for check in table]
+    missing = [check for check in checks if not shown(check) and check not in NOT_TRIGGERABLE]
+    assert missing == [], "add a ruleid: sample for these (or say in NOT_TRIGGERABLE why none can fire)"
+    assert [check for check in NOT_TRIGGERABLE if shown(check) or check not in checks] == []
+    # the list follows the installed gcc: once it has a check, that check needs a sample
+    warnings = subprocess.run(
+        [tool_path("gcc") or "gcc", "-Q", "--help=warnings"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert [check for check in NOT_TRIGGERABLE if check in warnings] == []
 
 
 def test_findings_carry_the_cwe_the_lines_and_the_path_to_the_defect(results: dict[str, EngineResult]):

@@ -2,9 +2,10 @@
 its reviewed CWE: the one place that says which of their reports count and as which weakness.
 
 A check not listed here is not used: the analyzers also report style, portability and performance issues that
-are not security defects. Each entry names the words of the catalog name that state the check's meaning
-(tests/test_c_analyzers.py checks them against the MITRE catalog). Where a tool's own id is off, the table
-says so and wins:
+are not security defects. Each listed check has been seen to fire: the samples in tests/data/c_analyzers show
+where it must report and, on a look-alike line, where it must not. Each entry names the words of the catalog
+name that state the check's meaning (tests/test_c_analyzers.py checks them against the MITRE catalog). Where a
+tool's own id is off, the table says so and wins:
 - cppcheck gives CWE-788 (access after the end of a buffer) for every out-of-bounds index, whichever side;
   CWE-119 is what the check knows, and it is the family the other analyzers' bounds reports (787, 125, 786)
   share, so the judge merges them into one finding;
