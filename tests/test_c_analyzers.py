@@ -22,6 +22,7 @@ from secreview.backends.call_log import CallLog
 from secreview.config import Settings
 from secreview.engines import c_checks
 from secreview.engines.c_analyzers import ANALYZERS, c_analyzers
+from secreview.engines.cached import CachedEngine
 from secreview.engines.cbuild import BuildContext
 from secreview.engines.interface import EngineResult
 from secreview.engines.workspace import tool_path
@@ -247,6 +248,34 @@ def test_the_cache_key_names_the_tool_version_and_the_check_table():
     keys = [engine.cache_key() for engine in c_analyzers(list(ANALYZERS))]
     assert [key["tool"] for key in keys][:2] == [engine.version() for engine in c_analyzers(["cppcheck", "clang-tidy"])]
     assert len({key["source"] for key in keys}) == 3  # each analyzer's own module is in its key
+
+
+def test_a_changed_header_reviews_again_the_files_that_include_it_and_only_those(tmp_path: Path):
+    app = tmp_path / "include" / "app"
+    app.mkdir(parents=True)
+    (app / "limits.h").write_text('#include "sizes.h"\n#define SLOTS SIZE_SMALL\n')
+    (app / "sizes.h").write_text("#define SIZE_SMALL 8\n")
+    (app / "colors.h").write_text("#define RED 1\n")
+    (tmp_path / "src").mkdir()
+    main = tmp_path / "src" / "main.c"
+    main.write_text(
+        '#include "app/limits.h"\n\nint last(void)\n{\n    int slots[SLOTS] = {0};\n    return slots[8];\n}\n'
+    )
+    log = CallLog(tmp_path / "calls.sqlite")
+    (cppcheck,) = c_analyzers(["cppcheck"])
+    engine = CachedEngine(cppcheck, log)
+
+    def reported() -> list[int]:
+        return [finding.start_line for finding in engine.review([unit_of(main, tmp_path)]).findings]
+
+    try:
+        assert reported() == [6]  # slots[8] of 8 slots
+        (app / "colors.h").write_text("#define RED 2\n")  # included by nothing: the result is reused
+        assert reported() == [6] and log.stats()["static_hits"] == 1
+        (app / "sizes.h").write_text("#define SIZE_SMALL 9\n")  # included through limits.h: cppcheck runs again
+        assert reported() == [] and log.stats()["static_hits"] == 1
+    finally:
+        log.close()
 
 
 @pytest.mark.slow
