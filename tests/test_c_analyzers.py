@@ -1,7 +1,7 @@
 """The C and C++ analyzers: real cppcheck, clang-tidy and gcc on annotated samples (tests/data/c_analyzers: `ruleid:
-CHECK` on the line before one where the check must report, `ok: CHECK` before one where it must not), the CWE
-table against the MITRE catalog, include folders and compile_commands.json, a missing gcc, the merge of their
-reports, and Ctrl-C."""
+CHECK` on the line before one where the check must report, `ok: CHECK` before one where it must not; every check
+of the table has one), the CWE table against the MITRE catalog, include folders and compile_commands.json, a
+missing gcc, the merge of their reports, and Ctrl-C."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from secreview.backends.call_log import CallLog
 from secreview.config import Settings
 from secreview.engines import c_checks
 from secreview.engines.c_analyzers import ANALYZERS, c_analyzers
+from secreview.engines.cached import CachedEngine
 from secreview.engines.cbuild import BuildContext
 from secreview.engines.interface import EngineResult
 from secreview.engines.workspace import tool_path
@@ -94,6 +95,13 @@ def test_the_table_corrects_the_ids_the_tools_give():
         named(c_checks.CLANG_TIDY, "clang-analyzer-unix.Stream", "Read function called when stream is in EOF") is None
     )
     assert named(c_checks.GCC, "-Wstringop-overflow=", "writing 9 bytes into a region of size 8") == 787
+    # a handle closed twice is not a double free of memory; a buffer smaller than its size argument overflows
+    assert named(c_checks.CPPCHECK, "doubleFree", "Resource handle 'out' freed twice.") == 1341
+    assert named(c_checks.CPPCHECK, "doubleFree", "Memory pointed to by 'copy' is freed twice.") == 415
+    assert named(c_checks.GCC, "-Wanalyzer-double-free", "double-\u2018fclose\u2019 of \u2018out\u2019") == 1341
+    assert named(c_checks.GCC, "-Wanalyzer-double-free", "double-\u2018free\u2019 of \u2018copy\u2019") == 415
+    stdc = "clang-analyzer-unix.StdCLibraryFunctions"
+    assert named(c_checks.CLANG_TIDY, stdc, "The 1st argument to 'fread' is a buffer with size 8 but should be") == 119
 
 
 def test_every_clang_tidy_check_of_the_table_exists():
@@ -121,6 +129,35 @@ def test_analyzers_report_exactly_where_annotated(results: dict[str, EngineResul
     assert not extra, f"reports on lines without a ruleid: annotation: {extra}"
     # each analyzer earns its place on the samples
     assert all(result.findings for result in results.values())
+
+
+# Checks of the table that no sample can make fire with the installed tools, and why. A check that can fire
+# gets a `ruleid:` sample instead; the table lists no check that cannot fire with any supported version.
+NOT_TRIGGERABLE = {
+    "-Wanalyzer-fd-leak": "gcc 12 lacks it (GCC 13)",
+    "-Wanalyzer-fd-double-close": "gcc 12 lacks it (GCC 13)",
+    "-Wanalyzer-fd-use-after-close": "gcc 12 lacks it (GCC 13)",
+    "-Wanalyzer-allocation-size": "gcc 12 lacks it (GCC 13)",
+    "-Wanalyzer-out-of-bounds": "gcc 12 lacks it (GCC 13)",
+}
+
+
+def test_every_check_of_the_tables_fires_in_an_annotated_sample():
+    fire, _ = annotations()
+    annotated = set().union(*fire.values())
+
+    def shown(check: str) -> bool:
+        return any(id_ == check or (check.endswith("_") and id_.startswith(check)) for id_ in annotated)
+
+    checks = [check for table in c_checks.TABLES.values() for check in table]
+    missing = [check for check in checks if not shown(check) and check not in NOT_TRIGGERABLE]
+    assert missing == [], "add a ruleid: sample for these (or say in NOT_TRIGGERABLE why none can fire)"
+    assert [check for check in NOT_TRIGGERABLE if shown(check) or check not in checks] == []
+    # the list follows the installed gcc: once it has a check, that check needs a sample
+    warnings = subprocess.run(
+        [tool_path("gcc") or "gcc", "-Q", "--help=warnings"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert [check for check in NOT_TRIGGERABLE if check in warnings] == []
 
 
 def test_findings_carry_the_cwe_the_lines_and_the_path_to_the_defect(results: dict[str, EngineResult]):
@@ -211,6 +248,34 @@ def test_the_cache_key_names_the_tool_version_and_the_check_table():
     keys = [engine.cache_key() for engine in c_analyzers(list(ANALYZERS))]
     assert [key["tool"] for key in keys][:2] == [engine.version() for engine in c_analyzers(["cppcheck", "clang-tidy"])]
     assert len({key["source"] for key in keys}) == 3  # each analyzer's own module is in its key
+
+
+def test_a_changed_header_reviews_again_the_files_that_include_it_and_only_those(tmp_path: Path):
+    app = tmp_path / "include" / "app"
+    app.mkdir(parents=True)
+    (app / "limits.h").write_text('#include "sizes.h"\n#define SLOTS SIZE_SMALL\n')
+    (app / "sizes.h").write_text("#define SIZE_SMALL 8\n")
+    (app / "colors.h").write_text("#define RED 1\n")
+    (tmp_path / "src").mkdir()
+    main = tmp_path / "src" / "main.c"
+    main.write_text(
+        '#include "app/limits.h"\n\nint last(void)\n{\n    int slots[SLOTS] = {0};\n    return slots[8];\n}\n'
+    )
+    log = CallLog(tmp_path / "calls.sqlite")
+    (cppcheck,) = c_analyzers(["cppcheck"])
+    engine = CachedEngine(cppcheck, log)
+
+    def reported() -> list[int]:
+        return [finding.start_line for finding in engine.review([unit_of(main, tmp_path)]).findings]
+
+    try:
+        assert reported() == [6]  # slots[8] of 8 slots
+        (app / "colors.h").write_text("#define RED 2\n")  # included by nothing: the result is reused
+        assert reported() == [6] and log.stats()["static_hits"] == 1
+        (app / "sizes.h").write_text("#define SIZE_SMALL 9\n")  # included through limits.h: cppcheck runs again
+        assert reported() == [] and log.stats()["static_hits"] == 1
+    finally:
+        log.close()
 
 
 @pytest.mark.slow

@@ -1,11 +1,12 @@
 """Static results reused for unchanged files, so re-reviewing them runs neither Bandit nor Semgrep.
 
-`CachedEngine` wraps an engine whose result on a file depends only on that file and on what the engine's
-`cache_key` names (CacheableEngine). Each unit's result is looked up under a key of both (`result_keys`);
-only the units not found go to the wrapped engine, in one call as without the cache. Each unit it reviewed
-is stored with its findings and notes as soon as the engine returns; a unit it skipped (a parse error, a
-timeout, not finished when Ctrl-C stopped it) is not, nor one an optional analyzer did not run on, so an error
-or half a result is never reused. The results live in the call log's file (backends/call_log.py, table
+`CachedEngine` wraps an engine whose result on a file depends only on that file, on what the engine's
+`cache_key` names (CacheableEngine) and on the other files the engine says it reads with it (ReadsOtherFiles:
+a C file's headers). Each unit's result is looked up under a key of them all (`result_keys`); only the units
+not found go to the wrapped engine, in one call as without the cache. Each unit it reviewed is stored with its
+findings and notes as soon as the engine returns; a unit it skipped (a parse error, a timeout, not finished
+when Ctrl-C stopped it) is not, nor one an optional analyzer did not run on, so an error or half a result is
+never reused. The results live in the call log's file (backends/call_log.py, table
 static_results), under its rules: a log that cannot be used gives one warning and every unit goes to the engine.
 
 The unit's lines under review (diff mode) are not part of the key: static engines read whole files and
@@ -22,7 +23,7 @@ from importlib import metadata
 
 from secreview import models
 from secreview.backends.call_log import CallLog
-from secreview.engines.interface import CacheableEngine, EngineResult, source_digest
+from secreview.engines.interface import CacheableEngine, EngineResult, ReadsOtherFiles, source_digest
 from secreview.models import CodeUnit, Finding
 
 KEY_VERSION = 1
@@ -31,7 +32,7 @@ KEY_VERSION = 1
 def result_keys(engine: CacheableEngine, units: Sequence[CodeUnit]) -> dict[str, str]:
     """Unit id -> sha256 (hex) of what the engine's result on the unit depends on: the engine's name and
     `cache_key`, secreview's version and data model (the stored findings' shape), the unit's path, language
-    and content."""
+    and content, and the other files it reads with the unit (ReadsOtherFiles: a C file's headers)."""
     common = {
         "key_version": KEY_VERSION,
         "secreview": metadata.version("secreview"),
@@ -39,9 +40,12 @@ def result_keys(engine: CacheableEngine, units: Sequence[CodeUnit]) -> dict[str,
         "engine": engine.name,
         "settings": engine.cache_key(),
     }
+    reads = engine.dependencies(units) if isinstance(engine, ReadsOtherFiles) else {}
     keys = {}
     for unit in units:
         payload = {**common, "unit": {"path": unit.path, "language": unit.language, "sha256": unit.sha256}}
+        if unit.id in reads:
+            payload["reads"] = reads[unit.id]
         canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         keys[unit.id] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     return keys

@@ -103,6 +103,33 @@ class BuildContext:
             return BuildArgs(language, *known, from_database=True)
         return BuildArgs(language, tuple(self._include_folders(Path(disk or path).parent, unit.text.encode())))
 
+    def included_headers(self, path: str, unit: CodeUnit) -> dict[str, bytes]:
+        """The repository headers the unit (read at `path`) includes, directly or through one another, by path
+        relative to the root, with their content: what the analyzers read besides the file. Each include is
+        resolved as the compiler does with the unit's arguments (`"..."` next to the including file first, then
+        the -I folders); a header outside the repository (the system's) is left out."""
+        if self.root is None:
+            return {}
+        includes = [Path(folder) for folder in self.args(path, unit).includes]
+        disk = Path(unit.disk_path).resolve() if unit.disk_path is not None else Path(path)
+        found: dict[str, bytes] = {}
+        queue: deque[tuple[Path, bytes]] = deque([(disk.parent, unit.text.encode())])
+        while queue and len(found) < _MAX_HEADERS_FOLLOWED:
+            here, content = queue.popleft()
+            for match in _INCLUDE.finditer(content):
+                spec = match.group(2).decode("utf-8", "replace").strip()
+                folders = [here, *includes] if match.group(1) == b'"' else includes
+                header = next((folder / spec for folder in folders if (folder / spec).is_file()), None)
+                relative = _relative(header, self.root) if header is not None else None
+                if header is None or relative is None or str(relative) in found:
+                    continue
+                try:
+                    found[str(relative)] = header.read_bytes()
+                except OSError:
+                    continue
+                queue.append((header.parent, found[str(relative)]))
+        return found
+
     def _borrowed(self, path: str) -> _Known | None:
         """For a file the database does not list (a header, a new file): the arguments of the listed file nearest
         to it in the tree, as clangd does, since files side by side are built alike."""

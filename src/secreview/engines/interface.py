@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from secreview.models import CodeUnit, Finding, ModelCall, UnitRouting
 
@@ -93,6 +93,16 @@ class CacheableEngine(Engine, Protocol):
     def cache_key(self) -> dict[str, Any]:
         """Everything besides a unit's path, language and content that its result depends on (JSON values):
         the tool's version, the settings, digests of the rules and of the code that makes the findings."""
+        ...
+
+
+@runtime_checkable
+class ReadsOtherFiles(Protocol):
+    """A CacheableEngine whose result on a unit also depends on other files of the repository (a C file's
+    headers): their digest is part of the unit's cache key, so a change to one of them reviews it again."""
+
+    def dependencies(self, units: Sequence[CodeUnit]) -> dict[str, str]:
+        """Unit id -> a digest of the other files its result depends on."""
         ...
 
 

@@ -8,6 +8,8 @@ difference, `review_file_by_file` the rest.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, Protocol
 
 from secreview import cwe
@@ -122,6 +125,18 @@ class FileByFileEngine:
                 sys.modules[type(self.analyzer).__module__], sys.modules[__name__], cbuild, c_checks, workspace, cwe
             ),
         }
+
+    def dependencies(self, units: Sequence[CodeUnit]) -> dict[str, str]:
+        """Unit id -> sha256 of the repository headers the file includes (ReadsOtherFiles): the analyzer reads
+        them with it, so a change to one of them must review the file again, and a change to another must not."""
+        build = BuildContext.for_units(units)
+        digests = {}
+        for unit in units:
+            if unit.disk_path is not None:  # the others are written to a scratch folder, with no headers beside
+                headers = build.included_headers(str(Path(unit.disk_path).resolve()), unit)
+                named = {name: hashlib.sha256(text).hexdigest() for name, text in headers.items()}
+                digests[unit.id] = hashlib.sha256(json.dumps(named, sort_keys=True).encode()).hexdigest()
+        return digests
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         missing = self.analyzer.missing()
