@@ -90,14 +90,15 @@ def question(finding: Finding) -> str:
     return GENERIC.format(name=finding.title, line=line)
 
 
-def messages(code: str, finding: Finding, flow_text: str) -> list[dict[str, str]]:
-    """Code first (shared by the findings of one function), then the finding and its question."""
+def messages(code: str, finding: Finding, flow_text: str, asked: str | None = None) -> list[dict[str, str]]:
+    """Code first (shared by the findings of one function), then the finding and its question (`asked`: another
+    question instead, which benchmarks/verify_questions.py compares)."""
     where = f"line {finding.start_line}" + (f"-{finding.end_line}" if finding.end_line != finding.start_line else "")
     claim = f"Finding: {finding.title} (CWE-{finding.cwe}) at {where}."
     parts = [claim]
     if flow_text:
         parts.append(f"How the value gets there, as the analyzer traced it:\n{flow_text}")
-    parts.append(f"Question: {question(finding)} Answer yes or no.")
+    parts.append(f"Question: {asked or question(finding)} Answer yes or no.")
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": f"{code}\n\n" + "\n".join(parts)}]
 
 
