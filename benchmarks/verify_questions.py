@@ -1,18 +1,20 @@
 """Which way of asking separates real static findings from false alarms best: question forms side by side on the
 same labelled findings, each scored by ROC AUC.
 
-    python benchmarks/verify_questions.py DATASET_DIR [--limit 60] [--seed 0] [--variants slice,file,...]
+    python benchmarks/verify_questions.py DATASET_DIR [--limit 60] [--seed 0] [--variants shipped,real,...]
 
 The static engines review a stratified sample of the dataset; every finding and candidate is labelled as the bench
 labels it (bench/verification.py: real on a vulnerable case with a family CWE match, false on a safe case, else left
-out). The model is then asked about each one in every variant, all through the call log (a rerun asks nothing twice):
+out). The model is then asked about each one in every variant, all through the call log (a rerun asks nothing twice;
+the requests are the verifier's own, so a review or bench afterwards replays them):
 
-- slice: the shipped stage (the enclosing function, flow lines, helpers and imports; the CWE's question);
-- file: the whole file instead of the slice, the same question;
-- generic: the slice, with the generic question ("is the weakness reported a real, exploitable defect");
-- inverted: the slice, asked whether the finding is a false alarm (score: 1 - P(yes)), which shows answer bias.
+- real: the slice (the enclosing function, flow lines, helpers and imports), "is it a real, exploitable defect?";
+- false-alarm: the same slice, "is it a false alarm?" (score: 1 - P(yes));
+- shipped: the mean of the two, as the verification stage asks (questions.py);
+- file: the whole file instead of the slice, both questions.
 
-Questions are grouped by their code so llama.cpp's prompt cache serves the shared prefix.
+Questions are grouped by their code so llama.cpp's prompt cache serves the shared prefix. (The earlier form, one
+question per kind of weakness, is measured in docs/benchmarks.md at commit 1452d99.)
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from secreview import cwe
 from secreview.api import ReviewRequest, collect_units, open_backend, review_root, run_review
 from secreview.backends.interface import ChatRequest
 from secreview.bench.dataset import load_dataset, stratified_sample
@@ -36,17 +37,6 @@ from secreview.models import CodeUnit, Finding, LineRange
 from secreview.verification import questions, slices
 from secreview.verification.model_check import TOP_LOGPROBS, yes_probability
 
-FALSE_ALARM = (
-    "Is the {name} reported on line {line} a false alarm: is the code safe there, because the value is constant, "
-    "checked, escaped, or never comes from an attacker?"
-)
-
-
-def _name(finding: Finding) -> str:
-    if finding.cwe is not None and cwe.is_weakness(finding.cwe):
-        return f"{cwe.lookup(finding.cwe).name} (CWE-{finding.cwe})"
-    return finding.title
-
 
 def _whole(unit: CodeUnit) -> str:
     lines = LineRange(start=1, end=max(unit.line_count, 1))
@@ -57,13 +47,12 @@ def _sliced(unit: CodeUnit, finding: Finding) -> str:
     return prompts.fenced_code(slices.code_slice(unit, finding, split_unit(unit)))
 
 
-# name -> (the code shown, the question asked (None: the stage's own), whether "yes" means a false alarm)
-Variant = tuple[Callable[[CodeUnit, Finding], str], Callable[[Finding], str | None], bool]
-VARIANTS: dict[str, Variant] = {
-    "slice": (_sliced, lambda f: None, False),
-    "file": (lambda unit, f: _whole(unit), lambda f: None, False),
-    "generic": (_sliced, lambda f: questions.GENERIC.format(name=_name(f), line=f.start_line), False),
-    "inverted": (_sliced, lambda f: FALSE_ALARM.format(name=_name(f), line=f.start_line), True),
+# name -> (the code shown, which of the two questions count: 0 real, 1 false alarm)
+VARIANTS: dict[str, tuple[Callable[[CodeUnit, Finding], str], tuple[int, ...]]] = {
+    "real": (_sliced, (0,)),
+    "false-alarm": (_sliced, (1,)),
+    "shipped": (_sliced, (0, 1)),
+    "file": (lambda unit, finding: _whole(unit), (0, 1)),
 }
 
 
@@ -101,21 +90,26 @@ def main() -> None:
     ]
     try:
         for name in args.variants.split(","):
-            shown, asked, inverted = VARIANTS[name]
+            shown, counted = VARIANTS[name]
             scores, latencies = [], []
             for finding, _ in labelled:
-                unit = units[finding.path]
-                messages = questions.messages(
-                    shown(unit, finding), finding, slices.flow_text(finding), asked=asked(finding)
-                )
-                began = time.perf_counter()
-                answer = backend.complete(
-                    ChatRequest(messages=messages, max_tokens=1, seed=0, top_logprobs=TOP_LOGPROBS)
-                )
-                latencies.append(time.perf_counter() - began)
-                yes = yes_probability(answer.logprobs[0]) if answer.logprobs else None
-                yes = 0.5 if yes is None else yes
-                scores.append(1 - yes if inverted else yes)
+                code, flow = shown(units[finding.path], finding), slices.flow_text(finding)
+                said = []
+                for which in counted:
+                    question = questions.questions(finding)[which]
+                    request = ChatRequest(
+                        messages=questions.messages(code, finding, flow, question),
+                        max_tokens=1,
+                        seed=0,
+                        top_logprobs=TOP_LOGPROBS,
+                    )
+                    began = time.perf_counter()
+                    answer = backend.complete(request)
+                    latencies.append(time.perf_counter() - began)
+                    yes = yes_probability(answer.logprobs[0]) if answer.logprobs else None
+                    yes = 0.5 if yes is None else yes
+                    said.append(1 - yes if which else yes)
+                scores.append(statistics.mean(said))
             for row, value in zip(rows, scores, strict=True):
                 row[name] = round(value, 4)
             auc = roc_auc_score([label for _, label in labelled], scores)

@@ -1,6 +1,7 @@
-"""The model verifier: one yes/no question per finding, its probability read from the first answer token.
+"""The model verifier: two yes/no questions per finding (questions.py), the probability read from the first answer
+token of each.
 
-The question goes with `max_tokens` 1 and `top_logprobs`; P(yes) is the mass of the "yes" tokens over that of
+Each question goes with `max_tokens` 1 and `top_logprobs`; P(yes) is the mass of the "yes" tokens over that of
 "yes" and "no" among the alternatives. An endpoint that returns no logprobs is asked `votes` times at a sampling
 temperature instead, and the share of "yes" answers is the probability (method "vote", never calibrated).
 Findings of one file are asked in line order, so those of one function share the prompt's code prefix and the
@@ -15,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from secreview.backends.interface import BackendError, ChatBackend, ChatRequest, Completion
 from secreview.engines.budget import BudgetSpentError, TokenBudget, call_record, complete_within
@@ -136,18 +137,12 @@ class ModelVerifier:
         return completion
 
     def _check(self, unit: CodeUnit, finding: Finding, split: Split, result: VerificationResult) -> Finding:
-        window = slices.code_slice(unit, finding, split)
-        messages = questions.messages(prompts.fenced_code(window), finding, slices.flow_text(finding))
-        first = self._ask(
-            ChatRequest(messages=messages, max_tokens=1, seed=self.seed, top_logprobs=TOP_LOGPROBS), unit, result
-        )
-        method = "logprobs"
-        if first.logprobs:
-            raw = yes_probability(first.logprobs[0])
-            if raw is None:  # neither word among the likeliest: the answer decides nothing
-                raw = 0.5
-        else:
-            method, raw = "vote", self._vote(messages, unit, result)
+        code = prompts.fenced_code(slices.code_slice(unit, finding, split))
+        flow = slices.flow_text(finding)
+        real, false_alarm = questions.questions(finding)
+        says_real, method = self._yes(questions.messages(code, finding, flow, real), unit, result)
+        says_false, _ = self._yes(questions.messages(code, finding, flow, false_alarm), unit, result)
+        raw = (says_real + 1 - says_false) / 2
         table = self._calibration if method == "logprobs" else None  # fitted on logprobs, not on votes
         probability = table.apply(raw) if table is not None else raw
         threshold = self.threshold
@@ -156,12 +151,24 @@ class ModelVerifier:
         verification = Verification(
             probability=round(probability, 3),
             raw=round(raw, 3),
-            method="logprobs" if method == "logprobs" else "vote",
+            method=method,
             calibrated=table is not None,
             model=self.backend.model,
             threshold=threshold,
         )
         return finding.model_copy(update={"verification": verification})
+
+    def _yes(
+        self, messages: list[dict[str, str]], unit: CodeUnit, result: VerificationResult
+    ) -> tuple[float, Literal["logprobs", "vote"]]:
+        """P(yes) to one question, from the first token's logprobs, else (an endpoint without them) by vote."""
+        first = self._ask(
+            ChatRequest(messages=messages, max_tokens=1, seed=self.seed, top_logprobs=TOP_LOGPROBS), unit, result
+        )
+        if not first.logprobs:
+            return self._vote(messages, unit, result), "vote"
+        yes = yes_probability(first.logprobs[0])
+        return (0.5 if yes is None else yes), "logprobs"  # None: neither word among the likeliest, it decides nothing
 
     def _vote(self, messages: list[dict[str, str]], unit: CodeUnit, result: VerificationResult) -> float:
         said = []
