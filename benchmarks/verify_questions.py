@@ -97,14 +97,13 @@ def main() -> None:
                 said = []
                 for which in counted:
                     question = questions.questions(finding)[which]
-                    request = ChatRequest(
+                    asking = ChatRequest(
                         messages=questions.messages(code, finding, flow, question),
                         max_tokens=1,
-                        seed=0,
                         top_logprobs=TOP_LOGPROBS,
                     )
                     began = time.perf_counter()
-                    answer = backend.complete(request)
+                    answer = backend.complete(asking)
                     latencies.append(time.perf_counter() - began)
                     yes = yes_probability(answer.logprobs[0]) if answer.logprobs else None
                     yes = 0.5 if yes is None else yes

@@ -162,9 +162,8 @@ class ModelVerifier:
         self, messages: list[dict[str, str]], unit: CodeUnit, result: VerificationResult
     ) -> tuple[float, Literal["logprobs", "vote"]]:
         """P(yes) to one question, from the first token's logprobs, else (an endpoint without them) by vote."""
-        first = self._ask(
-            ChatRequest(messages=messages, max_tokens=1, seed=self.seed, top_logprobs=TOP_LOGPROBS), unit, result
-        )
+        # Greedy (temperature 0): no seed, so that the call log answers it again whatever seed a review runs with.
+        first = self._ask(ChatRequest(messages=messages, max_tokens=1, top_logprobs=TOP_LOGPROBS), unit, result)
         if not first.logprobs:
             return self._vote(messages, unit, result), "vote"
         yes = yes_probability(first.logprobs[0])
