@@ -61,11 +61,11 @@ def run(dataset: Path, limit: int, scan: int, seed: int, out: Path, threads: int
         done = {json.loads(line)["case"] for line in out.read_text().splitlines() if line.strip()}
     # A loaded shared machine answers slowly: a long timeout, so that a slow answer is not asked for again.
     settings = Settings(engine="static", threads=threads, request_timeout=3600)
-    with open_engines(settings) as engines:
-        recheck = static_recheck(engines, settings)
+    with open_engines(settings) as pipeline:
+        recheck = static_recheck(pipeline.engines, settings)
         scanned = vulnerable[:scan]  # one review of them all: Bandit and Semgrep start once
         review = run_review(
-            ReviewRequest(paths=[str(dataset / c["path"]) for c in scanned]), settings, dataset, engines
+            ReviewRequest(paths=[str(dataset / c["path"]) for c in scanned]), settings, dataset, pipeline
         )
         found = defaultdict(list)
         for finding in review.findings:
@@ -74,7 +74,7 @@ def run(dataset: Path, limit: int, scan: int, seed: int, out: Path, threads: int
         print(f"{len(chosen)} flagged of {len(scanned)} scanned", file=sys.stderr, flush=True)
         reals = [r for c in chosen if (r := by_pair.get((c.get("pair"), False))) is not None]
         real_review = run_review(
-            ReviewRequest(paths=[str(dataset / r["path"]) for r in reals]), settings, dataset, engines
+            ReviewRequest(paths=[str(dataset / r["path"]) for r in reals]), settings, dataset, pipeline
         )
         real_flagged = {f.path for f in real_review.findings}
         backend = open_backend(settings, CallLog())

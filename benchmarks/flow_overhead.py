@@ -31,15 +31,15 @@ import time
 from pathlib import Path
 
 _RUN = r"""
-import contextlib, sys
+import contextlib, dataclasses, sys
 import secreview.api as api
 from secreview.cli import main
 if sys.argv.pop(1) == "today":
     opened = api.open_engines
     @contextlib.contextmanager
-    def without_flows(settings):
-        with opened(settings) as engines:
-            yield [engine for engine in engines if engine.name != "flows"]
+    def without_flows(settings, progress=None):
+        with opened(settings, progress) as pipeline:
+            yield dataclasses.replace(pipeline, engines=[e for e in pipeline.engines if e.name != "flows"])
     api.open_engines = without_flows
 sys.exit(main())
 """
@@ -85,13 +85,17 @@ def run(variant: str, target: Path, cache: Path, report: Path) -> dict[str, obje
     command += ["--format", "json", "-o", str(report)]
     env = {"SECREVIEW_CACHE_DIR": str(cache), "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
     began, peak = time.perf_counter(), 0
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )  # no pipe to fill
-    while process.poll() is None:
-        peak = max(peak, tree_rss_kib(process.pid))
-        time.sleep(0.2)
+    errors = report.with_suffix(".stderr")
+    with errors.open("w") as sink:  # a file, not a pipe: nothing to fill while the review runs
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=sink)
+        while process.poll() is None:
+            peak = max(peak, tree_rss_kib(process.pid))
+            time.sleep(0.2)
     wall = time.perf_counter() - began
+    if not report.exists():
+        raise SystemExit(
+            f"{variant}: the review wrote no report (exit {process.returncode}): {errors.read_text()[-2000:]}"
+        )
     review = json.loads(report.read_text())
     findings = review["findings"]
     return {
