@@ -13,7 +13,7 @@ import pathspec
 from secreview.models import CodeUnit, SkippedTarget
 from secreview.sources.interface import SourceResult, TargetError
 from secreview.sources.languages import language_of
-from secreview.sources.reading import UnreadableSourceError, is_inside, read_source
+from secreview.sources.reading import UnreadableSourceError, is_inside, read_source, relative_posix
 
 # Never walked into when the directory is not a git work tree (git's own ignore rules apply otherwise).
 _ALWAYS_SKIPPED_DIRS = frozenset(
@@ -31,10 +31,7 @@ def located(path: Path) -> Path:
 def display_path(path: Path, root: Path) -> str:
     """Path relative to the review root with forward slashes; absolute if it lies outside the root."""
     where = located(path)
-    try:
-        return where.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return where.as_posix()
+    return relative_posix(where, root.resolve()) or where.as_posix()
 
 
 def _git_listed_files(directory: Path) -> list[Path] | None:
@@ -61,7 +58,7 @@ def _walked_files(directory: Path) -> Iterator[Path]:
         subfolders[:] = sorted(d for d in subfolders if d not in _ALWAYS_SKIPPED_DIRS)
         for name in sorted(files):
             path = Path(folder) / name
-            if not ignored.match_file(path.relative_to(directory).as_posix()):
+            if not ignored.match_file(relative_posix(path, directory) or path.as_posix()):
                 yield path
 
 

@@ -50,8 +50,17 @@ def _without_blocking(name: str, flags: int) -> int:
 
 
 def is_inside(path: Path, folder: Path) -> bool:
-    """Is path the folder or under it (both already resolved)?"""
-    return path == folder or folder in path.parents
+    """Is path the folder or under it (both already resolved)? By parts: pathlib's `parents` walk costs
+    seconds over a large tree."""
+    return path.parts[: len(folder.parts)] == folder.parts
+
+
+def relative_posix(path: Path, folder: Path) -> str | None:
+    """`path` relative to `folder` with forward slashes ("." for the folder itself); None when it is not under it.
+    Lexical, like `Path.relative_to`, at a fraction of its cost."""
+    if not is_inside(path, folder):
+        return None
+    return Path(*path.parts[len(folder.parts) :]).as_posix()
 
 
 def read_source(path: Path, max_bytes: int, within: Path | None = None) -> str:
