@@ -27,7 +27,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from secreview.api import ReviewRequest, collect_units, open_backend, review_root, run_review
-from secreview.backends.interface import ChatRequest
 from secreview.bench.dataset import load_dataset, stratified_sample
 from secreview.bench.metrics import cwe_matches
 from secreview.config import Settings
@@ -35,7 +34,7 @@ from secreview.llm import prompts
 from secreview.llm.routing import split_unit
 from secreview.models import CodeUnit, Finding, LineRange
 from secreview.verification import questions, slices
-from secreview.verification.model_check import TOP_LOGPROBS, yes_probability
+from secreview.verification.model_check import answered_yes, question_request
 
 
 def _whole(unit: CodeUnit) -> str:
@@ -97,16 +96,12 @@ def main() -> None:
                 said = []
                 for which in counted:
                     question = questions.questions(finding)[which]
-                    asking = ChatRequest(
-                        messages=questions.messages(code, finding, flow, question),
-                        max_tokens=1,
-                        top_logprobs=TOP_LOGPROBS,
-                    )
                     began = time.perf_counter()
-                    answer = backend.complete(asking)
+                    answer = backend.complete(question_request(questions.messages(code, finding, flow, question)))
                     latencies.append(time.perf_counter() - began)
-                    yes = yes_probability(answer.logprobs[0]) if answer.logprobs else None
-                    yes = 0.5 if yes is None else yes
+                    yes = answered_yes(answer)
+                    if yes is None:
+                        raise SystemExit("the model returned no logprobs: this benchmark reads them")
                     said.append(1 - yes if which else yes)
                 scores.append(statistics.mean(said))
             for row, value in zip(rows, scores, strict=True):

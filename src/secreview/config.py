@@ -183,7 +183,7 @@ class Settings(BaseModel):
     )
     verify: bool = Field(
         default=True,
-        description="With the hybrid engine, the model checks each static finding and candidate (one yes/no question, "
+        description="With the hybrid engine, the model checks each static finding and candidate (two yes/no questions, "
         "a calibrated probability); unlikely ones are listed as likely false alarms, never deleted. False: no checks.",
     )
     verify_threshold: float | None = Field(

@@ -47,6 +47,21 @@ def yes_probability(alternatives: Sequence[tuple[str, float]]) -> float | None:
     return mass["yes"] / total if total > 0 else None
 
 
+def question_request(messages: list[dict[str, str]]) -> ChatRequest:
+    """One question, answered greedily with the first token's alternatives. No seed (greedy needs none), so that
+    the call log answers it again whatever seed a review runs with; benchmarks/verify_questions.py sends the same."""
+    return ChatRequest(messages=messages, max_tokens=1, top_logprobs=TOP_LOGPROBS)
+
+
+def answered_yes(completion: Completion) -> float | None:
+    """P(yes) from the first token's alternatives (0.5 when neither word is among them: it decides nothing);
+    None when the endpoint returned no logprobs."""
+    if not completion.logprobs:
+        return None
+    yes = yes_probability(completion.logprobs[0])
+    return 0.5 if yes is None else yes
+
+
 def _says(text: str) -> str | None:
     words = text.strip().lower().split()
     first = words[0].strip(".,!:;\"'") if words else ""
@@ -162,12 +177,8 @@ class ModelVerifier:
         self, messages: list[dict[str, str]], unit: CodeUnit, result: VerificationResult
     ) -> tuple[float, Literal["logprobs", "vote"]]:
         """P(yes) to one question, from the first token's logprobs, else (an endpoint without them) by vote."""
-        # Greedy (temperature 0): no seed, so that the call log answers it again whatever seed a review runs with.
-        first = self._ask(ChatRequest(messages=messages, max_tokens=1, top_logprobs=TOP_LOGPROBS), unit, result)
-        if not first.logprobs:
-            return self._vote(messages, unit, result), "vote"
-        yes = yes_probability(first.logprobs[0])
-        return (0.5 if yes is None else yes), "logprobs"  # None: neither word among the likeliest, it decides nothing
+        yes = answered_yes(self._ask(question_request(messages), unit, result))
+        return (self._vote(messages, unit, result), "vote") if yes is None else (yes, "logprobs")
 
     def _vote(self, messages: list[dict[str, str]], unit: CodeUnit, result: VerificationResult) -> float:
         said = []
