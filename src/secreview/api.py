@@ -138,6 +138,19 @@ class Pipeline:
     model: ChatBackend | None = None  # the model the stages ask (it also writes the fixes); None: no model
 
 
+def static_engines(settings: Settings) -> list[CacheableEngine]:
+    """The settings' analyzers: Bandit, Semgrep with secreview's and the user's rules, the C analyzers."""
+    return [
+        BanditEngine(skipped_tests=bandit_skipped(settings.bandit_skip, settings.enable, settings.disable)),
+        SemgrepEngine(
+            max_target_bytes=settings.max_file_size,
+            timeout_s=settings.semgrep_timeout,
+            extra_rules=user_rule_paths(settings.rules),
+        ),
+        *c_analyzers(settings.c_analyzers),
+    ]
+
+
 @contextmanager
 def open_engines(settings: Settings, progress: ProgressCallback | None = None) -> Iterator[Pipeline]:
     """The stages of the settings. Static (Bandit, Semgrep, the C analyzers, the
@@ -156,15 +169,7 @@ def open_engines(settings: Settings, progress: ProgressCallback | None = None) -
         if log is not None:
             stack.callback(log.close)
         if settings.engine in ("static", "hybrid"):
-            static: list[CacheableEngine] = [
-                BanditEngine(skipped_tests=bandit_skipped(settings.bandit_skip, settings.enable, settings.disable)),
-                SemgrepEngine(
-                    max_target_bytes=settings.max_file_size,
-                    timeout_s=settings.semgrep_timeout,
-                    extra_rules=user_rule_paths(settings.rules),
-                ),
-                *c_analyzers(settings.c_analyzers),
-            ]
+            static = static_engines(settings)
             engines += [CachedEngine(engine, log) for engine in static] if log is not None else static
             engines.append(FlowEngine(log))  # caches its two passes itself (its results span files)
         open_ended = settings.engine == "llm" or (settings.engine == "hybrid" and settings.open_ended_review)
@@ -488,13 +493,10 @@ def _fix(
 
 def static_recheck(engines: Sequence[Engine], settings: Settings) -> Recheck:
     """The static engines run again on one unit, judged as a review judges them: how fixes are verified. The
-    review's own static engines (cached, so the file as it is costs nothing), else Bandit and Semgrep."""
+    review's own static engines (cached, so the file as it is costs nothing), else those of the settings."""
     static: list[Engine] = [engine for engine in engines if not engine.wants_hints]
     if not static:
-        static = [
-            BanditEngine(skipped_tests=bandit_skipped(settings.bandit_skip, settings.enable, settings.disable)),
-            SemgrepEngine(max_target_bytes=settings.max_file_size, timeout_s=settings.semgrep_timeout),
-        ]
+        static = list(static_engines(settings))
 
     def recheck(unit: CodeUnit) -> list[Finding]:
         raw: list[Finding] = []
