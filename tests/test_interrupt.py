@@ -24,11 +24,12 @@ from secreview.backends.call_log import CACHE_DIR_ENV, CallLog
 NAMES = ["a.py", "b.py", "c.py", "d.py", "e.py", "f.py"]
 
 
-def start(folder: Path, cache: Path, *args: str) -> subprocess.Popen[str]:
+def start(folder: Path, cache: Path, *args: str, stdin: int | None = None) -> subprocess.Popen[str]:
     """The real CLI, as a user starts it: SIGINT at its default (a test run in the background ignores it)."""
     return subprocess.Popen(
         [sys.executable, "-m", "secreview", "review", *args, "--format", "json", "--fail-on", "critical"],
         cwd=folder,
+        stdin=stdin,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -157,3 +158,27 @@ def test_ctrl_c_stops_bandit_and_semgrep_and_stores_only_finished_results(tmp_pa
     rerun = json.loads(report.read_text())
     assert rerun["complete"] is True
     assert {f["path"] for f in rerun["findings"]} == set(seen)
+
+
+def waits_for_input(pid: int) -> bool:
+    """True once the process sleeps and has used no CPU for a second: done starting, blocked in a read."""
+
+    def state_and_ticks() -> tuple[str, int]:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return fields[0], int(fields[11]) + int(fields[12])  # state, user + system clock ticks
+
+    before = state_and_ticks()
+    time.sleep(1)
+    return before[0] == "S" and state_and_ticks() == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)")
+def test_ctrl_c_before_the_review_began_says_so_and_exits_3(tmp_path: Path):
+    """A Ctrl-C before the engines run (here while the patch is read from standard input) leaves nothing to
+    report: the review is incomplete (exit 3, as after any Ctrl-C), not click's 'Aborted!' with exit 1, which
+    reads as findings."""
+    waiting = start(tmp_path, tmp_path / "cache", "--patch", "-", "--engine", "static", stdin=subprocess.PIPE)
+    interrupt_when(waiting, lambda: waits_for_input(waiting.pid))
+    stderr = waiting.stderr.read() if waiting.stderr else ""
+    assert waiting.returncode == 3, stderr
+    assert "nothing was reviewed and no report was written" in stderr and "Traceback" not in stderr

@@ -46,6 +46,9 @@ def create_command(file: Path, paths: tuple[str, ...], engine: str | None, exclu
         warn(f"reviewing {request.describe()} with the {settings.engine} engine for the baseline{slow}")
         with ReviewProgress() as progress:
             review = run_review(request, settings.model_copy(update={"baseline": None}), progress=progress.callback)
+    except KeyboardInterrupt:  # also part-way: a baseline of part of the code would leave the rest unaccepted
+        warn("interrupted: no baseline was written")
+        sys.exit(EXIT_INCOMPLETE)
     except USAGE_ERRORS as error:
         warn(f"error: {error}")
         sys.exit(EXIT_USAGE)

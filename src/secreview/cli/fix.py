@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 
 from secreview.api import ReviewInterrupted, ReviewRequest, collect_units, run_review
-from secreview.cli.review import EXIT_USAGE, report_gaps, warn
+from secreview.cli.review import EXIT_USAGE, exit_interrupted_early, report_gaps, warn
 from secreview.config import ConfigError, load_settings
 from secreview.fixes import apply, check
 from secreview.models import Review
@@ -66,6 +66,8 @@ def fix_command(paths: tuple[str, ...], write_files: bool, dry_run: bool, force:
             review = interrupted.review
             warn("interrupted: fixes of what was finished are shown; nothing is written")
             write_files = False
+        except KeyboardInterrupt:
+            exit_interrupted_early()
     except ConfigError as error:
         warn(f"error: {error}")
         sys.exit(EXIT_USAGE)

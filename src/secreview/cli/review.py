@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -108,6 +108,13 @@ def emit(text: str, settings: Settings) -> None:
             warn(f"error: cannot write the report to standard output: {error.strerror or error}")
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second failure at exit
             sys.exit(EXIT_USAGE)
+
+
+def exit_interrupted_early() -> NoReturn:
+    """A Ctrl-C before the engines ran (while the model loads or the analyzers start) leaves nothing to report;
+    the review is incomplete, not failed (click would say 'Aborted!' and exit 1, as for findings)."""
+    warn("interrupted before the review began: nothing was reviewed and no report was written")
+    sys.exit(EXIT_INCOMPLETE)
 
 
 def _terminate_like_ctrl_c(signum: int, frame: FrameType | None) -> None:
@@ -247,14 +254,16 @@ def review_command(
         sys.exit(EXIT_USAGE)
     signal.signal(signal.SIGTERM, _terminate_like_ctrl_c)
     request = ReviewRequest(paths=list(paths), diff=diff, staged=staged)
-    if patch is not None:
-        request.patch_text, request.patch_label = _read_patch(patch), patch
     try:
+        if patch is not None:
+            request.patch_text, request.patch_label = _read_patch(patch), patch
         with ReviewProgress() as progress:  # on a terminal only; pipes and CI stay quiet
             review = run_review(request, settings, progress=progress.callback)
     except ReviewInterrupted as interrupted:  # Ctrl-C: report what was finished; a re-run reuses it from the cache
         review = interrupted.review
         warn("interrupted: the report holds what was finished; the rest is marked 'interrupted'")
+    except KeyboardInterrupt:  # while the patch was read or the engines started
+        exit_interrupted_early()
     except USAGE_ERRORS as error:
         warn(f"error: {error}")
         sys.exit(EXIT_USAGE)
