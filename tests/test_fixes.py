@@ -93,6 +93,22 @@ def test_a_fix_must_keep_the_signature_every_return_and_what_later_lines_read():
     assert check.problem(unit, code, signature, unused, []) == "it changes a function's signature or adds a function"
 
 
+def test_the_region_takes_in_what_builds_the_query_but_not_what_makes_the_cursor():
+    text = (
+        "def record(db, winner, loser):\n"
+        "    c = db.cursor()\n"
+        "    statement = 'INSERT INTO matches VALUES ({w}, {l})'.format(w=winner, l=loser)\n"
+        "    c.execute(statement)\n"
+        "    c.execute(PREFIX.format(winner))\n"
+    )
+    unit = CodeUnit(id="m.py", path="m.py", language="python", text=text)
+    sql = Finding(path="m.py", start_line=3, end_line=4, cwe=89, title="sql", description="d", solution="s",
+                  severity="high", confidence=0.9)  # fmt: skip
+    assert check.region(unit, sql) == LineRange(start=3, end=4)  # the query's line, not `c = db.cursor()`
+    second = sql.model_copy(update={"start_line": 5, "end_line": 5})
+    assert check.region(unit, second) == LineRange(start=5, end=5)
+
+
 def _never_called(unit: CodeUnit) -> list[Finding]:
     raise AssertionError("the engines run only for proposals that pass the cheap checks")
 

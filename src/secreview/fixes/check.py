@@ -61,14 +61,28 @@ def _compound(node: ast.stmt) -> bool:
     return isinstance(getattr(node, "body", None), list)
 
 
+def _statement_receiver(statement: ast.stmt) -> ast.AST | None:
+    """The object whose method the statement calls (`cursor` in `rows = cursor.execute(query)`): what it reads
+    to act, not data it passes on, so the lines that made it (`cursor = db.cursor()`) are no builders."""
+    call = statement.value if isinstance(statement, ast.Expr | ast.Assign | ast.AnnAssign | ast.Return) else None
+    if isinstance(call, ast.Await):
+        call = call.value
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+        return call.func.value
+    return None
+
+
 def _read_names(statements: list[ast.stmt], lines: LineRange) -> set[str]:
-    return {
-        node.id
-        for statement in statements
-        if lines.start <= statement.lineno <= lines.end
-        for node in ast.walk(statement)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-    }
+    names = set()
+    for statement in statements:
+        if lines.start <= statement.lineno <= lines.end:
+            receiver = _statement_receiver(statement)
+            names |= {
+                node.id
+                for node in ast.walk(statement)
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node is not receiver
+            }
+    return names
 
 
 def _builders(statements: list[ast.stmt], first: ast.stmt, start: int, end: int) -> int:
