@@ -498,19 +498,27 @@ def static_recheck(engines: Sequence[Engine], settings: Settings) -> Recheck:
     if not static:
         static = list(static_engines(settings))
 
+    def run(engine: Engine, unit: CodeUnit) -> list[Finding]:
+        try:
+            result = engine.review([unit])
+        except EngineUnavailableError as error:
+            raise RecheckError(f"{engine.name} cannot run: {error}") from None
+        if unit.id in result.skipped:
+            raise RecheckError(f"{engine.name} could not check it: {result.skipped[unit.id]}")
+        return result.findings
+
     def recheck(unit: CodeUnit) -> list[Finding]:
-        raw: list[Finding] = []
-        for engine in static:
-            if unit.language not in engine.languages:
-                continue
+        """Side by side, as a review runs them (Semgrep's start-up alone is seconds; a fix may be checked twice)."""
+        wanted = [engine for engine in static if unit.language in engine.languages]
+        with ThreadPoolExecutor(max_workers=max(len(wanted), 1)) as pool:
+            futures = [pool.submit(run, engine, unit) for engine in wanted]
             try:
-                result = engine.review([unit])
-            except EngineUnavailableError as error:
-                raise RecheckError(f"{engine.name} cannot run: {error}") from None
-            if unit.id in result.skipped:
-                raise RecheckError(f"{engine.name} could not check it: {result.skipped[unit.id]}")
-            raw += result.findings
-        return aggregate.judge(raw, {unit.path: unit})
+                wait(futures)
+            except KeyboardInterrupt:  # the fix stage reports what it verified so far; the tools end now
+                for engine in wanted:
+                    engine.stop()
+                raise
+        return aggregate.judge([finding for future in futures for finding in future.result()], {unit.path: unit})
 
     return recheck
 
