@@ -80,14 +80,15 @@ def fix_findings(
 ) -> FixOutcome:
     """Try to fix each finding in a language the checks cover; stop asking once the token budget is spent or
     Ctrl-C is pressed (the fixes verified until then are kept)."""
-    out: list[Finding] = []
+    out = list(findings)
     tallies: dict[str, _Tally] = {}
     before: dict[str, list[Finding]] = {}
     spent: str | None = None
-    for finding in findings:
+    # In file order, so that the fixes of one function follow each other and the model reuses its code's prompt.
+    for index in sorted(range(len(findings)), key=lambda i: (findings[i].path, findings[i].start_line)):
+        finding = findings[index]
         unit = units.get(finding.path)
         if unit is None or unit.language not in check.CHECKED_LANGUAGES or spent is not None:
-            out.append(finding)
             if spent is not None and unit is not None:
                 tallies.setdefault(finding.path, _Tally()).failures.append(f"{_label(finding)}: not tried ({spent})")
             continue
@@ -108,5 +109,5 @@ def fix_findings(
             tally.failures.append(f"{_label(finding)}: {spent}")
         if fix is not None:
             tally.fixed += 1
-        out.append(finding.model_copy(update={"fix": fix}) if fix is not None else finding)
+            out[index] = finding.model_copy(update={"fix": fix})
     return FixOutcome(out, {path: [tally.note()] for path, tally in tallies.items()})
