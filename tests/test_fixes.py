@@ -76,6 +76,29 @@ def test_the_checks_reject_what_is_not_a_fix_and_accept_a_real_one(reviewed):
     assert problem(FIXED_QUERY) is None
 
 
+def test_another_defect_beside_the_fixed_one_does_not_count_against_its_fix():
+    text = (
+        "def both(cursor, name, city):\n"
+        "    cursor.execute(\"SELECT * FROM users WHERE name = '%s'\" % name)\n"
+        "    named = cursor.fetchall()\n"
+        "    print(len(named))\n"
+        "    cursor.execute(\"SELECT * FROM users WHERE city = '%s'\" % city)\n"
+    )
+    unit = CodeUnit(id="both.py", path="both.py", language="python", text=text)
+    recheck = _recheck()
+    before = recheck(unit)
+    assert sorted(f.start_line for f in before if f.cwe == 89) == [2, 5]
+    second = next(f for f in before if f.start_line == 5)
+    fixed = Proposal(LineRange(start=5, end=5), '    cursor.execute("SELECT * FROM users WHERE city = %s", (city,))')
+    assert check.problem(unit, second, fixed, recheck, before) is None  # line 2's query is a defect of its own
+    unchanged = Proposal(
+        LineRange(start=5, end=5), "    cursor.execute(\"SELECT * FROM users WHERE city = '%s'\" % city.strip())"
+    )
+    assert str(check.problem(unit, second, unchanged, recheck, before)).startswith(
+        "the engines still report CWE-89 at line 5"
+    )
+
+
 def test_a_fix_must_keep_the_signature_every_return_and_what_later_lines_read():
     text = "def load(path):\n    data = open(path).read()\n    return eval(data)\n"
     unit = CodeUnit(id="m.py", path="m.py", language="python", text=text)

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Sequence
+from textwrap import shorten
 
 from secreview import cwe
 from secreview.engines.workspace import tool_text  # what the analyzers read: a method cut out of its class parses
@@ -319,9 +320,23 @@ def _has_code(text: str, language: str) -> bool:
 
 
 def _describe(findings: Sequence[Finding]) -> str:
+    """The first finding with what its engine says (the retry's hint: "string-based query construction" tells a
+    small model what is still wrong better than a CWE number)."""
     first = findings[0]
     more = f" and {len(findings) - 1} more" if len(findings) > 1 else ""
-    return f"CWE-{first.cwe} at line {first.start_line} ({', '.join(first.engines)}){more}"
+    said = shorten(first.description.split(". ")[0].rstrip("."), width=120, placeholder="...")
+    return f"CWE-{first.cwe} at line {first.start_line} ({', '.join(first.engines)}: {said}){more}"
+
+
+def _untouched(before: Sequence[Finding], proposal: Proposal) -> set[tuple[int | None, int]]:
+    """(CWE, line in the patched file) of the findings the file had outside the rewritten lines: other defects,
+    which a fix of this one need not remove (those after the edit move by the lines it adds or removes)."""
+    grown = len(source_lines(proposal.replacement)) - (proposal.lines.end - proposal.lines.start + 1)
+    return {
+        (f.cwe, f.start_line if f.end_line < proposal.lines.start else f.start_line + grown)
+        for f in before
+        if f.end_line < proposal.lines.start or f.start_line > proposal.lines.end
+    }
 
 
 def problem(
@@ -356,6 +371,7 @@ def problem(
     after = recheck(with_text(unit, new_text))
     last = proposal.lines.start + len(source_lines(proposal.replacement)) - 1
     if finding.cwe is not None:
+        others = _untouched(before, proposal)  # e.g. a second query two lines above: a defect of its own
         still = [
             f
             for f in after
@@ -363,6 +379,7 @@ def problem(
             and cwe.same_family(f.cwe, finding.cwe)
             and f.start_line <= last + NEAR
             and f.end_line >= proposal.lines.start - NEAR
+            and (f.cwe, f.start_line) not in others
         ]
         if still:
             return f"the engines still report {_describe(still)}"
