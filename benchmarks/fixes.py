@@ -32,6 +32,7 @@ from typing import Any
 from secreview.api import ReviewRequest, open_backend, open_engines, run_review, static_recheck
 from secreview.backends.call_log import CallLog
 from secreview.config import Settings
+from secreview.engines.workspace import tool_text
 from secreview.fixes import apply, check
 from secreview.fixes.model import ModelProposer
 from secreview.fixes.stage import fix_findings
@@ -41,9 +42,11 @@ from secreview.sources.paths import PathSource
 
 
 def _parses(unit: CodeUnit, text: str) -> bool:
+    """Whether the patched file parses as the file did: a method cut out of its class (sven's cases) is parsed
+    the way the analyzers read it (engines.workspace.tool_text), not as a module, which it never was."""
     if unit.language == "python":
         try:
-            ast.parse(text)
+            ast.parse(tool_text(check.with_text(unit, text)))
         except (SyntaxError, ValueError):
             return False
         return True
