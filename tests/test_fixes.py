@@ -112,6 +112,10 @@ def test_a_fix_must_keep_the_signature_every_return_and_what_later_lines_read():
     )
     unset = Proposal(LineRange(start=2, end=2), "    open(path).close()")
     assert check.problem(unit, code, unset, unused, []) == "it no longer sets `data`, which later lines use"
+    unknown = Proposal(LineRange(start=2, end=2), "    data = pathlib.Path(path).read_text()")
+    assert check.problem(unit, code, unknown, unused, []) == (
+        "it uses `pathlib`, which the file neither imports nor defines"
+    )
     signature = Proposal(LineRange(start=1, end=3), "def load(path, safe=True):\n    return open(path).read()")
     assert check.problem(unit, code, signature, unused, []) == "it changes a function's signature or adds a function"
 

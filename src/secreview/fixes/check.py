@@ -11,6 +11,7 @@ and report nothing that was not there before.
 from __future__ import annotations
 
 import ast
+import builtins
 import difflib
 import os
 import re
@@ -307,6 +308,27 @@ def _unset_names(unit: CodeUnit, new_text: str, proposal: Proposal) -> list[str]
     return sorted(needed - _names(after, LineRange(start=proposal.lines.start, end=new_last), ast.Store))
 
 
+def _undefined_names(tree: ast.AST) -> set[str]:
+    """Names read that nothing in the file binds (no assignment, import, definition or parameter) and that are
+    no builtins: a fix that adds one fails at run time (`subprocess.run` where only `os` is imported)."""
+    bound = set(dir(builtins))
+    read: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.alias):
+            bound.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            bound.update(node.names)
+    return read - bound
+
+
 def uncheckable(unit: CodeUnit) -> str | None:
     """Why no change to the file could be checked (then the model is not asked), or None."""
     if unit.language == "python" and isinstance(_python_signatures(tool_text(unit)), str):
@@ -368,6 +390,11 @@ def problem(
         unset = _unset_names(unit, new_text, proposal)
         if unset:
             return f"it no longer sets `{unset[0]}`, which later lines use"
+        unknown = _undefined_names(ast.parse(tool_text(with_text(unit, new_text)))) - _undefined_names(
+            ast.parse(tool_text(unit))
+        )
+        if unknown:
+            return f"it uses `{min(unknown)}`, which the file neither imports nor defines"
     after = recheck(with_text(unit, new_text))
     last = proposal.lines.start + len(source_lines(proposal.replacement)) - 1
     if finding.cwe is not None:
