@@ -136,6 +136,19 @@ def test_the_region_takes_in_what_builds_the_query_but_not_what_makes_the_cursor
     assert check.region(unit, second) == LineRange(start=5, end=5)
 
 
+def test_a_standard_module_the_fix_uses_is_imported_with_it():
+    text = "def greet(name):\n    page = '<p>%s</p>' % name\n    return page\n"
+    unit = CodeUnit(id="g.py", path="g.py", language="python", text=text)
+    escaped = Proposal(LineRange(start=2, end=2), "    page = '<p>%s</p>' % html.escape(name)")
+    assert check.with_imports(unit, escaped).replacement == (
+        "    import html\n    page = '<p>%s</p>' % html.escape(name)"
+    )
+    stamped = Proposal(LineRange(start=2, end=2), "    page = '<p>%s</p>' % datetime.now()")
+    assert check.with_imports(unit, stamped) == stamped  # the module has no now(): the class has; not guessed
+    unknown = Proposal(LineRange(start=2, end=2), "    page = '<p>%s</p>' % markupsafe.escape(name)")
+    assert check.with_imports(unit, unknown) == unknown  # not the standard library's: the check will say so
+
+
 def _never_called(unit: CodeUnit) -> list[Finding]:
     raise AssertionError("the engines run only for proposals that pass the cheap checks")
 

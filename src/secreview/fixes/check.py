@@ -13,10 +13,12 @@ from __future__ import annotations
 import ast
 import builtins
 import difflib
+import importlib
 import os
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from textwrap import shorten
@@ -327,6 +329,48 @@ def _undefined_names(tree: ast.AST) -> set[str]:
         elif isinstance(node, ast.Global | ast.Nonlocal):
             bound.update(node.names)
     return read - bound
+
+
+_IMPORT_HAS_EFFECTS = frozenset({"antigravity", "this", "turtle", "turtledemo", "tkinter", "idlelib"})
+
+
+def _module_provides(name: str, code: str) -> bool:
+    """Whether `name` is a standard-library module and every use of it in `code` is one of its attributes
+    (`datetime.now()` is not: the module has no `now`, the class does)."""
+    if name not in sys.stdlib_module_names or name in _IMPORT_HAS_EFFECTS:
+        return False
+    uses = re.findall(rf"(?<![\w.]){re.escape(name)}\b(?:\.(\w+))?", code)
+    try:
+        module = importlib.import_module(name)
+    except ImportError:
+        return False
+    return bool(uses) and all(attribute and hasattr(module, attribute) for attribute in uses)
+
+
+def with_imports(unit: CodeUnit, proposal: Proposal) -> Proposal:
+    """The proposal with an `import` for each standard-library module it uses and the file does not import
+    (`html.escape(...)`, `shlex.quote(...)`: the model rewrites only its lines and cannot reach the file's
+    imports), placed first in the rewritten lines; unchanged when there is none or the result would not parse."""
+    if unit.language != "python":
+        return proposal
+    try:
+        missing = _undefined_names(ast.parse(tool_text(with_text(unit, patched(unit, proposal))))) - _undefined_names(
+            ast.parse(tool_text(unit))
+        )
+    except (SyntaxError, ValueError):
+        return proposal
+    modules = sorted(name for name in missing if _module_provides(name, proposal.replacement))
+    if not modules:
+        return proposal
+    first = next((line for line in proposal.replacement.split("\n") if line.strip()), "")
+    indent = first[: _indent(first)]
+    imports = "".join(f"{indent}import {module}\n" for module in modules)
+    extended = Proposal(lines=proposal.lines, replacement=imports + proposal.replacement)
+    try:
+        ast.parse(tool_text(with_text(unit, patched(unit, extended))))
+    except (SyntaxError, ValueError):
+        return proposal
+    return extended
 
 
 def uncheckable(unit: CodeUnit) -> str | None:

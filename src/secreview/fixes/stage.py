@@ -55,7 +55,7 @@ def _fix_one(
     for attempt in range(1, ATTEMPTS + 1):
         tally.attempts += 1
         try:
-            proposal = proposer.propose(unit, finding, lines, rejected)
+            proposal = check.with_imports(unit, proposer.propose(unit, finding, lines, rejected))
             reason = check.problem(unit, finding, proposal, recheck, before)
         except (ProposalError, RecheckError) as error:
             reasons.append(f"attempt {attempt}: {error}")
