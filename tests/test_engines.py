@@ -83,3 +83,24 @@ def test_units_without_a_file_on_disk_are_given_to_the_tools_under_their_own_nam
     unit = CodeUnit(id="pkg/m.py", path="pkg/m.py", language="python", text="import os\nos.system(input())\n")
     findings = BanditEngine().review([unit]).findings
     assert findings and all(f.path == "pkg/m.py" for f in findings)
+
+
+def test_an_sql_f_string_without_a_placeholder_is_no_string_built_query():
+    """Bandit's B608 fires on every f-string with SQL words; secreview keeps it where a value is formatted in,
+    and not where the f-string is a constant with the value bound (a correct query, and a correct fix)."""
+    text = (
+        "def search(cur, term, table):\n"
+        "    # ok: B608\n"
+        '    cur.execute(f"SELECT * FROM film WHERE title = %s", (term,))\n'
+        "    # ruleid: B608\n"
+        "    cur.execute(f\"SELECT * FROM film WHERE title = '{term}'\")\n"
+        "    # ruleid: B608\n"
+        '    cur.execute(f"SELECT * FROM {table} WHERE title = %s" + "", (term,))\n'
+        "    # ruleid: B608\n"
+        "    cur.execute(\"SELECT * FROM film WHERE title = '%s'\" % term)\n"
+    )
+    unit = CodeUnit(id="q.py", path="q.py", language="python", text=text)
+    flagged = {f.start_line for f in BanditEngine().review([unit]).findings if f.cwe == 89}
+    lines = text.splitlines()
+    assert flagged == {n + 1 for n, line in enumerate(lines, start=1) if "ruleid: B608" in line}
+    assert not flagged & {n + 1 for n, line in enumerate(lines, start=1) if "ok: B608" in line}

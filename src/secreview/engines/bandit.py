@@ -56,6 +56,28 @@ def _unparsable_reason(unit: CodeUnit, bandit_reason: str) -> str:
     return f"Bandit failed on it: {bandit_reason}"
 
 
+def _builds_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B608 report on a line whose only "string-based query construction" is an f-string without a single
+    placeholder (`cursor.execute(f"SELECT ... = %s", (name,))`: a constant, the value bound). Bandit flags every
+    f-string with SQL words; a parameterised query written that way is no injection, and the report would also
+    reject the model's correct fix of it."""
+    if item["test_id"] != "B608" or tree is None:
+        return False
+    on_line = [node for node in ast.walk(tree) if getattr(node, "lineno", None) == item["line_number"]]
+    fstrings = [node for node in on_line if isinstance(node, ast.JoinedStr)]
+    formatted = any(isinstance(part, ast.FormattedValue) for node in fstrings for part in node.values)
+    operators = any(isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod) for node in on_line)
+    calls = any(isinstance(node, ast.Attribute) and node.attr in ("format", "join") for node in on_line)
+    return bool(fstrings) and not (formatted or operators or calls)
+
+
+def _tree(unit: CodeUnit) -> ast.AST | None:
+    try:
+        return ast.parse(tool_text(unit))
+    except (SyntaxError, ValueError):
+        return None
+
+
 def _finding(item: dict[str, Any], unit: CodeUnit) -> Finding:
     # The reviewed CWE (engines/rule_cwes.py); Bandit's own only for a test the table does not know yet
     cwe_id = rule_cwe(item["test_id"]) or item.get("issue_cwe", {}).get("id") or None
@@ -124,9 +146,13 @@ class BanditEngine:
                 except EngineStoppedError:
                     result.interrupt(by_path[path].id for rest in batches[index:] for path in rest)
                     break
+                trees: dict[str, ast.AST | None] = {}
                 for item in report.get("results", []):
                     unit = by_path[resolved(item["filename"])]
-                    result.findings.append(_finding(item, unit))
+                    if item["test_id"] == "B608" and unit.id not in trees:
+                        trees[unit.id] = _tree(unit)
+                    if not _builds_nothing(item, trees.get(unit.id)):
+                        result.findings.append(_finding(item, unit))
                 for error in report.get("errors", []):
                     unit = by_path[resolved(error["filename"])]
                     result.skipped[unit.id] = _unparsable_reason(unit, error["reason"])
