@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import jsonschema
@@ -147,6 +148,24 @@ def test_a_standard_module_the_fix_uses_is_imported_with_it():
     assert check.with_imports(unit, stamped) == stamped  # the module has no now(): the class has; not guessed
     unknown = Proposal(LineRange(start=2, end=2), "    page = '<p>%s</p>' % markupsafe.escape(name)")
     assert check.with_imports(unit, unknown) == unknown  # not the standard library's: the check will say so
+
+
+def test_the_reviewed_code_s_invalid_escapes_print_no_warnings():
+    """Python warns at compile time about `"\\."` in a normal string; that is the reviewed code's style, and the
+    checks parse it many times: nothing reaches the user's terminal."""
+    text = 'def find(path):\n    pattern = "\\.txt"\n    return open(path + pattern).read()\n'
+    unit = CodeUnit(id="w.py", path="w.py", language="python", text=text)
+    proposal = Proposal(LineRange(start=3, end=3), "    return open(os.path.basename(path) + pattern).read()")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert check.with_imports(unit, proposal).replacement.startswith("    import os\n")
+        assert check.region(unit, proposal_finding(3)) == LineRange(start=2, end=3)
+    assert [w for w in caught if issubclass(w.category, SyntaxWarning)] == []
+
+
+def proposal_finding(line: int) -> Finding:
+    return Finding(path="w.py", start_line=line, end_line=line, cwe=22, title="path", description="d",
+                   solution="s", severity="high", confidence=0.9)  # fmt: skip
 
 
 def _never_called(unit: CodeUnit) -> list[Finding]:

@@ -17,6 +17,7 @@ from secreview.engines.rule_cwes import rule_cwe
 from secreview.engines.rulebook import advice_for, rules_digest
 from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_text, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
+from secreview.sources.languages import parse_python
 
 # Checks that flag an import, an assert, or every subprocess call without a shell ("check for untrusted
 # input": a prompt to look, not a defect) rather than a defect in the code: noise in a review. B607 (a program
@@ -47,7 +48,7 @@ def _unparsable_reason(unit: CodeUnit, bandit_reason: str) -> str:
     """Say why Bandit could not read a file, with the line, since it only says 'syntax error'."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     try:
-        ast.parse(tool_text(unit))  # what Bandit read
+        parse_python(tool_text(unit))  # what Bandit read
     except SyntaxError as error:
         return (
             f"Bandit cannot parse it under Python {version}: {error.msg} (line {error.lineno}); "
@@ -73,7 +74,7 @@ def _builds_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
 
 def _tree(unit: CodeUnit) -> ast.AST | None:
     try:
-        return ast.parse(tool_text(unit))
+        return parse_python(tool_text(unit))
     except (SyntaxError, ValueError):
         return None
 

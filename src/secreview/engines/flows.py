@@ -24,7 +24,6 @@ import ast
 import hashlib
 import json
 import sys
-import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -40,6 +39,7 @@ from secreview.engines.interface import EngineResult, source_digest
 from secreview.engines.pyflow import Hit, Summary
 from secreview.engines.workspace import tool_text
 from secreview.models import CodeUnit, Evidence, Finding, Severity
+from secreview.sources.languages import parse_python
 
 ENGINE = "flows"
 KEY_VERSION = 1
@@ -80,9 +80,7 @@ def parse(unit: CodeUnit) -> ast.Module | str:
     """The unit's syntax tree as the static tools read it (fragments re-indented, lines kept), or why Python
     cannot parse it (Python 2, a cut snippet)."""
     try:
-        with warnings.catch_warnings():  # invalid escapes and the like: not this engine's to report
-            warnings.simplefilter("ignore")
-            return ast.parse(tool_text(unit))
+        return parse_python(tool_text(unit))
     except SyntaxError as error:
         return f"Python cannot parse it: {error.msg} (line {error.lineno})"
     except (ValueError, RecursionError, MemoryError) as error:

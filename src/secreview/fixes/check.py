@@ -28,6 +28,7 @@ from secreview.engines.workspace import tool_text  # what the analyzers read: a 
 from secreview.fixes.interface import Proposal, Recheck
 from secreview.llm.routing import split_unit
 from secreview.models import CodeUnit, Finding, LineRange, source_lines
+from secreview.sources.languages import parse_python
 
 UNCHECKABLE = "the file as it is does not parse (under this Python), so no change to it can be checked"
 CHECKED_LANGUAGES = frozenset({"python", "c", "cpp"})
@@ -114,7 +115,7 @@ def _builders(statements: list[ast.stmt], first: ast.stmt, start: int, end: int)
 
 def _python_region(lines: list[str], wanted: LineRange) -> LineRange | None:
     try:
-        statements = _python_statements(ast.parse("\n".join(lines)))
+        statements = _python_statements(parse_python("\n".join(lines)))
     except (SyntaxError, ValueError):
         return None
     start, end, first, last = wanted.start, wanted.end, None, None
@@ -216,7 +217,7 @@ def unified_diff(unit: CodeUnit, new_text: str) -> str:
 
 def _python_signatures(text: str) -> Counter[str] | str:
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except SyntaxError as error:
         return f"the patched file does not parse: {error.msg} (line {error.lineno})"
     except ValueError as error:
@@ -302,7 +303,7 @@ def _unset_names(unit: CodeUnit, new_text: str, proposal: Proposal) -> list[str]
     function = enclosing_function(unit, proposal.lines)
     if function is None or function.end <= proposal.lines.end:
         return []
-    before, after = ast.parse(tool_text(unit)), ast.parse(tool_text(with_text(unit, new_text)))
+    before, after = parse_python(tool_text(unit)), parse_python(tool_text(with_text(unit, new_text)))
     needed = _names(before, proposal.lines, ast.Store) & _names(
         before, LineRange(start=proposal.lines.end + 1, end=function.end), ast.Load
     )
@@ -331,6 +332,13 @@ def _undefined_names(tree: ast.AST) -> set[str]:
     return read - bound
 
 
+def _names_it_adds_unbound(unit: CodeUnit, new_text: str) -> set[str]:
+    """Names the patched file reads and never binds that the file as it is did not (raises SyntaxError)."""
+    return _undefined_names(parse_python(tool_text(with_text(unit, new_text)))) - _undefined_names(
+        parse_python(tool_text(unit))
+    )
+
+
 _IMPORT_HAS_EFFECTS = frozenset({"antigravity", "this", "turtle", "turtledemo", "tkinter", "idlelib"})
 
 
@@ -354,9 +362,7 @@ def with_imports(unit: CodeUnit, proposal: Proposal) -> Proposal:
     if unit.language != "python":
         return proposal
     try:
-        missing = _undefined_names(ast.parse(tool_text(with_text(unit, patched(unit, proposal))))) - _undefined_names(
-            ast.parse(tool_text(unit))
-        )
+        missing = _names_it_adds_unbound(unit, patched(unit, proposal))
     except (SyntaxError, ValueError):
         return proposal
     modules = sorted(name for name in missing if _module_provides(name, proposal.replacement))
@@ -367,7 +373,7 @@ def with_imports(unit: CodeUnit, proposal: Proposal) -> Proposal:
     imports = "".join(f"{indent}import {module}\n" for module in modules)
     extended = Proposal(lines=proposal.lines, replacement=imports + proposal.replacement)
     try:
-        ast.parse(tool_text(with_text(unit, patched(unit, extended))))
+        parse_python(tool_text(with_text(unit, patched(unit, extended))))
     except (SyntaxError, ValueError):
         return proposal
     return extended
@@ -434,9 +440,7 @@ def problem(
         unset = _unset_names(unit, new_text, proposal)
         if unset:
             return f"it no longer sets `{unset[0]}`, which later lines use"
-        unknown = _undefined_names(ast.parse(tool_text(with_text(unit, new_text)))) - _undefined_names(
-            ast.parse(tool_text(unit))
-        )
+        unknown = _names_it_adds_unbound(unit, new_text)
         if unknown:
             return f"it uses `{min(unknown)}`, which the file neither imports nor defines"
     after = recheck(with_text(unit, new_text))

@@ -47,6 +47,7 @@ from secreview.llm import prompts
 from secreview.llm.chunker import routed_windows, windows
 from secreview.models import CodeUnit, Finding, LineRange, Review, RoutedPart, UnitRouting, source_lines
 from secreview.sinks import SINK, SOURCE, TABLES, Table
+from secreview.sources.languages import parse_python
 
 CHANGED = "changed lines"
 FINDING = "static finding"
@@ -249,7 +250,7 @@ def _is_code(text: str) -> bool:
 def _split_python(text: str, lines: list[str]) -> Split:
     code = _python_without_comments(text, lines)
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except (SyntaxError, ValueError):
         try:
             return _assemble(_python_tokens(text), code, "python-tokens")
