@@ -117,6 +117,13 @@ def test_a_fix_must_keep_the_signature_every_return_and_what_later_lines_read():
     assert check.problem(unit, code, unknown, unused, []) == (
         "it uses `pathlib`, which the file neither imports nor defines"
     )
+    plain = Proposal(LineRange(start=2, end=2), "    data = open(basename(path)).read()")
+    assert (
+        check.problem(unit, code, plain, unused, []) == "it uses `basename`, which the file neither imports nor defines"
+    )
+    starred = CodeUnit(id="s.py", path="s.py", language="python", text="from os.path import *\n" + text)
+    moved = Proposal(LineRange(start=3, end=3), "    data = open(basename(path)).read()")
+    assert check.problem(starred, code.model_copy(update={"start_line": 4, "end_line": 4}), moved, _clean, []) is None
     signature = Proposal(LineRange(start=1, end=3), "def load(path, safe=True):\n    return open(path).read()")
     assert check.problem(unit, code, signature, unused, []) == "it changes a function's signature or adds a function"
 
@@ -159,13 +166,17 @@ def test_the_reviewed_code_s_invalid_escapes_print_no_warnings():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert check.with_imports(unit, proposal).replacement.startswith("    import os\n")
-        assert check.region(unit, proposal_finding(3)) == LineRange(start=2, end=3)
+        assert check.region(unit, _path_finding(3)) == LineRange(start=2, end=3)
     assert [w for w in caught if issubclass(w.category, SyntaxWarning)] == []
 
 
-def proposal_finding(line: int) -> Finding:
+def _path_finding(line: int) -> Finding:
     return Finding(path="w.py", start_line=line, end_line=line, cwe=22, title="path", description="d",
                    solution="s", severity="high", confidence=0.9)  # fmt: skip
+
+
+def _clean(unit: CodeUnit) -> list[Finding]:  # the engines find nothing on the patched file
+    return []
 
 
 def _never_called(unit: CodeUnit) -> list[Finding]:
@@ -220,8 +231,8 @@ def test_real_answers_of_the_default_model_give_two_verified_fixes(reviewed, tmp
     unit, findings, _ = reviewed
     backend = _replaying(CallLog(tmp_path / "calls.sqlite"))
     proposer = ModelProposer(backend)
-    outcome = fix_findings(findings, {unit.path: unit}, proposer, _recheck())
-    sql, command = outcome.findings
+    outcome = fix_findings(findings[::-1], {unit.path: unit}, proposer, _recheck())  # fixed in file order,
+    command, sql = outcome.findings  # reported in the order given
     assert sql.fix is not None and command.fix is not None
     assert (sql.fix.start_line, sql.fix.end_line, sql.fix.replacement) == (6, 7, FIXED_QUERY)
     assert sql.fix.diff.startswith("--- a/app.py\n+++ b/app.py\n@@ -3,8 +3,8 @@")

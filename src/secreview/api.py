@@ -494,9 +494,9 @@ def _fix(
 def static_recheck(engines: Sequence[Engine], settings: Settings) -> Recheck:
     """The static engines run again on one unit, judged as a review judges them: how fixes are verified. The
     review's own static engines (cached, so the file as it is costs nothing), else those of the settings."""
-    static: list[Engine] = [engine for engine in engines if not engine.wants_hints]
+    static: Sequence[Engine] = [engine for engine in engines if not engine.wants_hints]
     if not static:
-        static = list(static_engines(settings))
+        static = static_engines(settings)
 
     def run(engine: Engine, unit: CodeUnit) -> list[Finding]:
         try:

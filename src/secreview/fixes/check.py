@@ -324,6 +324,8 @@ def _undefined_names(tree: ast.AST) -> set[str]:
         elif isinstance(node, ast.arg):
             bound.add(node.arg)
         elif isinstance(node, ast.alias):
+            if node.name == "*":  # `from m import *` may bind any name: none can be called unbound
+                return set()
             bound.add(node.asname or node.name.split(".")[0])
         elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
             bound.add(node.name)
