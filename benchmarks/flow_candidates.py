@@ -2,16 +2,16 @@
 """Score a static bench run with and without the flow engine's candidates (and beside other tools' results).
 
 `secreview bench DATASET --engine static --out DIR` stores every case's findings with the engines that
-reported each (DIR/results/static.jsonl). Until the verification stage routes candidates, they are counted
-there like any finding; this script scores the same run twice, so one run gives both rows:
+reported each (DIR/results/static.jsonl), and apart from them the candidates no model checked (the bench counts
+only the findings). This script scores the same run three ways, so one run gives the rows:
 
-  today       findings that some engine other than `flows` reports (Bandit and Semgrep, as before)
-  candidates  every finding, candidates included (what the static engine reports without a model)
+  today            findings that some engine other than `flows` reports (Bandit and Semgrep, as before)
+  with candidates  every finding and every candidate (what the static engine lists without a model)
+  flows alone      the flow engine's findings and candidates
 
-and the flow engine's findings alone; with --also NAME=FILE.jsonl (CaseResult lines, e.g. from
-benchmarks/pysa_compare.py), NAME's findings added to today's, and alone. Columns: pairs ok, TPR per CWE
-(family match), FPR any (not-vulnerable cases with any finding: for sven-python-dev the fixed functions),
-line hit, OWASP score (family).
+and, with --also NAME=FILE.jsonl (CaseResult lines, e.g. from benchmarks/pysa_compare.py), NAME's
+findings added to today's, and alone. Columns: pairs ok, TPR per CWE (family match), FPR any (not-vulnerable
+cases with any finding: for sven-python-dev the fixed functions), line hit, OWASP score (family).
 
     python benchmarks/flow_candidates.py ../shared/bench/sven-python-dev DIR/results/static.jsonl
 """
@@ -34,6 +34,13 @@ CWES = (22, 79, 78, 89, 918, 502)
 def _filtered(results: dict[str, CaseResult], keep: Callable[[ReportedFinding], bool]) -> dict[str, CaseResult]:
     return {
         case_id: result.model_copy(update={"findings": [f for f in result.findings if keep(f)]})
+        for case_id, result in results.items()
+    }
+
+
+def _with_candidates(results: dict[str, CaseResult]) -> dict[str, CaseResult]:
+    return {
+        case_id: result.model_copy(update={"findings": [*result.findings, *result.candidates]})
         for case_id, result in results.items()
     }
 
@@ -76,8 +83,8 @@ def main() -> None:
     today = _filtered(results, lambda finding: finding.engines != [ENGINE])
     variants = {
         "today (Bandit + Semgrep)": today,
-        "with candidates": results,
-        "flows alone": _filtered(results, lambda finding: ENGINE in finding.engines),
+        "with candidates": _with_candidates(results),
+        "flows alone": _filtered(_with_candidates(results), lambda finding: ENGINE in finding.engines),
     }
     for spec in args.also:
         name, _, path = spec.partition("=")

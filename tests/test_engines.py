@@ -1,9 +1,13 @@
+import ast
 import sys
 from pathlib import Path
+
+import pytest
 
 from secreview.api import ReviewRequest, run_review
 from secreview.config import Settings
 from secreview.engines.bandit import BanditEngine
+from secreview.engines.workspace import readable_python
 from secreview.models import CodeUnit
 
 PYTHON2 = 'import os\nuser = {"name": "x"}\nprint "hello", user\nos.system("ls " + input())\n'
@@ -66,17 +70,58 @@ def test_fragments_cut_out_of_a_file_are_read_at_their_own_line_numbers(tmp_path
     assert "SELECT * FROM users" in review.findings[0].code  # quoted from the file as it is
 
 
-def test_code_bandit_cannot_parse_is_still_reviewed_by_semgrep(tmp_path: Path):
-    """Syntax the running Python rejects (here Python 2; also 3.12 f-strings under 3.11): Bandit skips the
-    file and says why, Semgrep still reviews it, and the review is incomplete."""
+def test_lines_python_cannot_parse_are_left_out_and_the_rest_is_read(tmp_path: Path):
+    """Python 2 syntax (or a snippet cut mid-statement): Bandit and the flow engine read the file without the
+    lines that do not parse, at their own line numbers, and the coverage says which lines they left out."""
     (tmp_path / "old_syntax.py").write_text(PYTHON2)
     review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path)
     (unit,) = review.coverage.units
-    assert unit.reviewed_by == ["semgrep"]
+    assert {"bandit", "semgrep"} <= set(unit.reviewed_by)
+    assert review.complete
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert f"Bandit read it without line 3, which does not parse under Python {version}" in " ".join(unit.notes)
+    assert any(f.cwe == 78 and f.start_line == 4 and "bandit" in f.engines for f in review.findings)
+
+
+def test_code_nothing_of_which_parses_is_skipped_by_bandit_and_said(tmp_path: Path):
+    """When no line of a file parses, Bandit skips it and says why; Semgrep still reviews it, and the review
+    is incomplete."""
+    (tmp_path / "old_syntax.py").write_text('print "hello"\nexec "import os"\n')
+    review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path)
+    (unit,) = review.coverage.units
+    assert "semgrep" in unit.reviewed_by and "bandit" not in unit.reviewed_by
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     assert f"Bandit cannot parse it under Python {version}" in unit.skipped_by["bandit"]
-    assert "(line 3)" in unit.skipped_by["bandit"]
+    assert "(line 1)" in unit.skipped_by["bandit"]
     assert not review.complete
+
+
+@pytest.mark.parametrize(
+    ("text", "left_out"),
+    [
+        # a snippet that starts inside a docstring: its closing quotes are not an opening
+        ('    the end of a docstring\n    """\n    os.system("ls " + name)\n', (1, 2)),
+        # a snippet cut inside a string: the string to the end
+        ('os.system("ls " + name)\nhelp = """usage:\n  run it\n', (2, 3)),
+        # a try whose handlers were cut off: its body is still read
+        ("try:\n    os.system(cmd)\n", ()),
+        # a block header whose body was cut off
+        ("os.system(cmd)\nif ready:\n", (2,)),
+        # Python 2: a print statement and an old except clause
+        ('print "x"\ntry:\n    os.system(cmd)\nexcept OSError, e:\n    pass\n', (1, 4)),
+        # indentation mixing tabs and spaces, read as Python 2 read it
+        ("def f(cmd):\n    if cmd:\n\tos.system(cmd)\n", ()),
+        # a window cut from a function, with a comment at column 0 before its own top level
+        ("        os.system(cmd)\n#\n        return 1\n", ()),
+    ],
+)
+def test_readable_python_leaves_out_only_what_does_not_parse(text: str, left_out: tuple[int, ...]) -> None:
+    readable = readable_python(CodeUnit(id="s.py", path="s.py", language="python", text=text))
+    assert readable is not None
+    assert readable.left_out == left_out
+    tree = ast.parse(readable.text)
+    assert any(isinstance(node, ast.Call) and ast.unparse(node.func) == "os.system" for node in ast.walk(tree))
+    assert len(readable.text.splitlines()) == len(text.splitlines())  # line numbers kept
 
 
 def test_units_without_a_file_on_disk_are_given_to_the_tools_under_their_own_name():

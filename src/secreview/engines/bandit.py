@@ -15,7 +15,15 @@ from secreview.engines import rule_cwes, rulebook, workspace
 from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
 from secreview.engines.rule_cwes import rule_cwe
 from secreview.engines.rulebook import advice_for, rules_digest
-from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_text, units_on_disk
+from secreview.engines.workspace import (
+    ToolProcesses,
+    argument_batches,
+    readable_python,
+    resolved,
+    syntax_error,
+    tool_text,
+    units_on_disk,
+)
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 from secreview.sources.languages import parse_python
 
@@ -47,12 +55,11 @@ _CONFIDENCE = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
 def _unparsable_reason(unit: CodeUnit, bandit_reason: str) -> str:
     """Say why Bandit could not read a file, with the line, since it only says 'syntax error'."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    try:
-        parse_python(tool_text(unit))  # what Bandit read
-    except SyntaxError as error:
+    error = syntax_error(unit)
+    if error:
         return (
-            f"Bandit cannot parse it under Python {version}: {error.msg} (line {error.lineno}); "
-            "the syntax may be newer than this Python or invalid"
+            f"Bandit cannot parse it under Python {version}: {error}; the syntax may be newer than this Python "
+            "or invalid"
         )
     return f"Bandit failed on it: {bandit_reason}"
 
@@ -70,13 +77,6 @@ def _builds_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
     operators = any(isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod) for node in on_line)
     calls = any(isinstance(node, ast.Attribute) and node.attr in ("format", "join") for node in on_line)
     return bool(fstrings) and not (formatted or operators or calls)
-
-
-def _tree(unit: CodeUnit) -> ast.AST | None:
-    try:
-        return parse_python(tool_text(unit))
-    except (SyntaxError, ValueError):
-        return None
 
 
 def _finding(item: dict[str, Any], unit: CodeUnit) -> Finding:
@@ -138,7 +138,18 @@ class BanditEngine:
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         result = EngineResult()
-        with units_on_disk(units) as by_path:
+        readable = {unit.id: readable_python(unit) for unit in units}
+        for unit in units:
+            reading = readable[unit.id]
+            note = reading.note("Bandit") if reading else None
+            if note:
+                result.notes.setdefault(unit.id, []).append(note)
+
+        def text_of(unit: CodeUnit) -> str:
+            reading = readable[unit.id]
+            return reading.text if reading else tool_text(unit)
+
+        with units_on_disk(units, text_of) as by_path:
             batches = list(argument_batches(list(by_path)))
             for index, batch in enumerate(batches):
                 try:
@@ -147,11 +158,11 @@ class BanditEngine:
                 except EngineStoppedError:
                     result.interrupt(by_path[path].id for rest in batches[index:] for path in rest)
                     break
-                trees: dict[str, ast.AST | None] = {}
+                trees: dict[str, ast.AST] = {}  # what Bandit read parses
                 for item in report.get("results", []):
                     unit = by_path[resolved(item["filename"])]
                     if item["test_id"] == "B608" and unit.id not in trees:
-                        trees[unit.id] = _tree(unit)
+                        trees[unit.id] = parse_python(text_of(unit))
                     if not _builds_nothing(item, trees.get(unit.id)):
                         result.findings.append(_finding(item, unit))
                 for error in report.get("errors", []):

@@ -33,11 +33,11 @@ from typing import Any
 
 from secreview import models, sinks
 from secreview.backends.call_log import CallLog
-from secreview.engines import pyflow, rulebook
+from secreview.engines import pyflow, rulebook, workspace
 from secreview.engines.cached import CachedEngine
 from secreview.engines.interface import EngineResult, source_digest
 from secreview.engines.pyflow import Hit, Summary
-from secreview.engines.workspace import tool_text
+from secreview.engines.workspace import readable_python, syntax_error
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 from secreview.sources.languages import parse_python
 
@@ -73,18 +73,16 @@ def _digest(payload: object) -> str:
 
 @cache
 def _code_digest() -> str:
-    return source_digest(sys.modules[__name__], pyflow, sinks, models, rulebook)
+    return source_digest(sys.modules[__name__], pyflow, sinks, models, rulebook, workspace)
 
 
-def parse(unit: CodeUnit) -> ast.Module | str:
-    """The unit's syntax tree as the static tools read it (fragments re-indented, lines kept), or why Python
-    cannot parse it (Python 2, a cut snippet)."""
-    try:
-        return parse_python(tool_text(unit))
-    except SyntaxError as error:
-        return f"Python cannot parse it: {error.msg} (line {error.lineno})"
-    except (ValueError, RecursionError, MemoryError) as error:
-        return f"Python cannot parse it: {type(error).__name__}"
+def parse(unit: CodeUnit) -> tuple[ast.Module, str | None] | str:
+    """The unit's syntax tree as the static tools read it (fragments re-indented, lines that do not parse left
+    out, line numbers kept) and the coverage note on what was left out; or why Python cannot parse any of it."""
+    readable = readable_python(unit)
+    if readable is None:
+        return f"Python cannot parse it: {syntax_error(unit)}"
+    return parse_python(readable.text), readable.note("the flow engine")
 
 
 @dataclass(frozen=True)
@@ -108,9 +106,10 @@ class FileSummary:
 
 
 def summarise_file(unit: CodeUnit) -> FileSummary:
-    tree = parse(unit)
-    if isinstance(tree, str):
+    parsed = parse(unit)
+    if isinstance(parsed, str):
         return FileSummary((), ())
+    tree = parsed[0]
     return FileSummary(tuple(f.name for f in pyflow.functions(tree)), tuple(pyflow.summarise(tree, unit.path)))
 
 
@@ -163,18 +162,19 @@ def _finding(unit: CodeUnit, function: str, hit: Hit) -> Finding:
     )
 
 
-def candidates(unit: CodeUnit, index: Mapping[str, list[Summary]]) -> list[Finding] | str:
-    """The unit's candidates, one per sink line and weakness (the first flow found to it); or why it could not
-    be read."""
-    tree = parse(unit)
-    if isinstance(tree, str):
-        return tree
+def candidates(unit: CodeUnit, index: Mapping[str, list[Summary]]) -> tuple[list[Finding], str | None] | str:
+    """The unit's candidates, one per sink line and weakness (the first flow found to it), and what of it was
+    not read; or why it could not be read."""
+    parsed = parse(unit)
+    if isinstance(parsed, str):
+        return parsed
+    tree, note = parsed
     found: dict[tuple[int, int], Finding] = {}
     modules = pyflow.imported_names(tree)
     for function in pyflow.functions(tree):
         for hit in pyflow.walk(function, dict(index), modules):
             found.setdefault((hit.line, hit.cwe), _finding(unit, function.name, hit))
-    return [found[key] for key in sorted(found)]
+    return [found[key] for key in sorted(found)], note
 
 
 @dataclass
@@ -204,8 +204,10 @@ class _CandidateEngine:
             found = candidates(unit, self.index)
             if isinstance(found, str):
                 result.skipped[unit.id] = found
-            else:
-                result.findings += found
+                continue
+            result.findings += found[0]
+            if found[1]:
+                result.notes.setdefault(unit.id, []).append(found[1])
         return result
 
 

@@ -4,32 +4,36 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from secreview.engines.interface import EngineStoppedError
 from secreview.models import CodeUnit
+from secreview.sources.languages import parse_python
 
 _MAX_ARGUMENT_CHARS = 100_000  # well under Linux's ARG_MAX, so long file lists are split instead
 
 
 @contextmanager
-def units_on_disk(units: Sequence[CodeUnit]) -> Iterator[dict[str, CodeUnit]]:
+def units_on_disk(
+    units: Sequence[CodeUnit], text_of: Callable[[CodeUnit], str] | None = None
+) -> Iterator[dict[str, CodeUnit]]:
     """Resolved file path -> unit; units whose text is not on disk (git blobs, patches) or must be shown
-    to tools dedented are written to a temporary directory under their own relative path, so tools see
-    the right file names."""
+    to tools otherwise (`text_of`, by default `tool_text`: dedented) are written to a temporary directory
+    under their own relative path, so tools see the right file names."""
     with tempfile.TemporaryDirectory(prefix="secreview-") as scratch:
         by_path: dict[str, CodeUnit] = {}
         for unit in units:
-            text = tool_text(unit)
+            text = (text_of or tool_text)(unit)
             if unit.disk_path is not None and text == unit.text:
                 path = unit.disk_path
             else:
@@ -67,7 +71,133 @@ def tool_text(unit: CodeUnit) -> str:
             break
         shift = first - _indent(lines[outer])
         lines[head[0] : outer] = [line[min(shift, _indent(line)) :] for line in lines[head[0] : outer]]
-    return textwrap.dedent("".join(lines[:top])) + "".join(lines[top:])
+    margin = min((_indent(lines[i]) for i in code if i < top), default=0)  # comments at column 0 do not count
+    return "".join(line[min(margin, _indent(line)) :] for line in lines[:top]) + "".join(lines[top:])
+
+
+@dataclass(frozen=True)
+class ReadablePython:
+    """What a parser-based tool (Bandit, the flow engine) reads of a Python unit: `tool_text`, with the lines
+    that keep it from parsing left out (blank), so that one Python 2 print statement or a snippet cut in the
+    middle of a string does not hide the rest of the file. `left_out` is empty when the unit parses as it is."""
+
+    text: str
+    left_out: tuple[int, ...] = ()
+    first_error: str = ""
+
+    def note(self, reader: str) -> str | None:
+        """What the coverage says of the lines left out, or None."""
+        if not self.left_out:
+            return None
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        verb = "does" if len(self.left_out) == 1 else "do"
+        return (
+            f"{reader} read it without {_line_ranges(self.left_out)}, which {verb} not parse under Python "
+            f"{version} ({self.first_error})"
+        )
+
+
+_MAX_REPAIRS = 200  # a Python 2 file with more broken lines than this is left unread, not half-read slowly
+_HEADER_LINE = re.compile(r"on line (\d+)$")
+
+
+def readable_python(unit: CodeUnit) -> ReadablePython | None:
+    """`tool_text` as Python can parse it (see ReadablePython), or None when nothing of it parses: each syntax
+    error leaves out the lines it names, until the text parses. Indentation that mixes tabs and spaces is read
+    as Python 2 did (a tab to the next multiple of 8), and an unterminated triple-quoted string may be the end
+    of one that began before a snippet's first line: of the two readings, the one that leaves out less wins."""
+    text = tool_text(unit)
+    try:
+        parse_python(text)
+        return ReadablePython(text)
+    except TabError:
+        text = tool_text(unit.model_copy(update={"text": _python2_indentation(unit.text)}))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
+    readings = [_repaired(text, string_began_before=False), _repaired(text, string_began_before=True)]
+    read = [reading for reading in readings if reading is not None]
+    return min(read, key=lambda reading: len(reading.left_out)) if read else None
+
+
+def syntax_error(unit: CodeUnit) -> str:
+    """Why Python cannot parse what the tools read of the unit ("invalid syntax (line 3)"), or "" if it can."""
+    try:
+        parse_python(tool_text(unit))
+    except SyntaxError as error:
+        return f"{error.msg} (line {error.lineno})"
+    except (ValueError, RecursionError, MemoryError) as error:
+        return type(error).__name__
+    return ""
+
+
+def _python2_indentation(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    return "".join(line[: _indent(line)].expandtabs(8) + line[_indent(line) :] for line in lines)
+
+
+def _repaired(text: str, string_began_before: bool) -> ReadablePython | None:
+    lines = text.splitlines(keepends=True)
+    left_out: set[int] = set()
+    first_error = ""
+    for _ in range(_MAX_REPAIRS):
+        try:
+            parse_python("".join(lines))
+        except SyntaxError as error:
+            first_error = first_error or f"{error.msg}, line {error.lineno}"
+            repairs = _repairs(error, lines, string_began_before)
+            if not repairs or all(lines[number - 1] == line for number, line in repairs.items()):
+                return None
+            for number, line in repairs.items():
+                lines[number - 1] = line
+            left_out |= {number for number, line in repairs.items() if not line.strip()}
+            continue
+        except (ValueError, RecursionError, MemoryError):
+            return None
+        if not _code_lines(lines):
+            return None
+        return ReadablePython("".join(lines), tuple(sorted(left_out)), first_error)
+    return None
+
+
+def _repairs(error: SyntaxError, lines: list[str], string_began_before: bool) -> dict[int, str]:
+    """Line number (1-based) -> what to read there instead, for one syntax error: a block header without a
+    body (its body was cut off) left out, a `try:` whose handlers were cut off read as `if True:` (its body
+    still read), an unterminated string left out to the end (or from the start), otherwise the lines the
+    error names."""
+    message = error.msg or ""
+    if error.lineno is None:
+        return {}
+    header = _HEADER_LINE.search(message)
+    if header:
+        return {int(header.group(1)): "\n"}
+    if message.startswith("expected 'except' or 'finally' block"):
+        return _open_try(lines, error.lineno)
+    first, last = error.lineno, error.end_lineno or error.lineno
+    if "unterminated triple-quoted" in message:
+        first, last = (1, error.lineno) if string_began_before else (error.lineno, len(lines))
+    return {number: "\n" for number in range(first, min(max(last, first), len(lines)) + 1)}
+
+
+def _open_try(lines: list[str], after: int) -> dict[int, str]:
+    """The `try:` whose handlers were cut off (nearest above line `after`, not deeper than it) as `if True:`."""
+    depth = _indent(lines[after - 1]) if after <= len(lines) else 0
+    for number in range(min(after, len(lines) + 1) - 1, 0, -1):
+        line = lines[number - 1]
+        if line.strip() == "try:" and _indent(line) <= depth:
+            return {number: line[: _indent(line)] + "if True:\n"}
+    return {}
+
+
+def _line_ranges(numbers: Sequence[int]) -> str:
+    """`lines 3, 17-20`: consecutive numbers joined."""
+    ranges: list[list[int]] = []
+    for number in numbers:
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    words = [f"{first}" if first == last else f"{first}-{last}" for first, last in ranges]
+    return ("line " if len(numbers) == 1 else "lines ") + ", ".join(words)
 
 
 def tool_path(name: str) -> str | None:
