@@ -97,7 +97,10 @@ class ReadablePython:
         )
 
 
-_MAX_REPAIRS = 200  # a Python 2 file with more broken lines than this is left unread, not half-read slowly
+# Each left-out line costs a parse of the whole text: a file needing more repairs than these is left unread (and
+# said so) rather than read slowly, e.g. a 5,000-line Python 2 module with a print statement in every function.
+_MAX_REPAIRS = 200
+_MAX_LINES_PARSED = 200_000
 _HEADER_LINE = re.compile(r"on line (\d+)$")
 
 
@@ -114,7 +117,10 @@ def readable_python(unit: CodeUnit) -> ReadablePython | None:
         text = tool_text(unit.model_copy(update={"text": _python2_indentation(unit.text)}))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         pass
-    readings = [_repaired(text, string_began_before=False), _repaired(text, string_began_before=True)]
+    reading, string_cut = _repaired(text, string_began_before=False)
+    if not string_cut:
+        return reading
+    readings = [reading, _repaired(text, string_began_before=True)[0]]
     read = [reading for reading in readings if reading is not None]
     return min(read, key=lambda reading: len(reading.left_out)) if read else None
 
@@ -135,28 +141,32 @@ def _python2_indentation(text: str) -> str:
     return "".join(line[: _indent(line)].expandtabs(8) + line[_indent(line) :] for line in lines)
 
 
-def _repaired(text: str, string_began_before: bool) -> ReadablePython | None:
+def _repaired(text: str, string_began_before: bool) -> tuple[ReadablePython | None, bool]:
+    """The text with the lines that do not parse left out (None: it took too many repairs, or nothing is left),
+    and whether an unterminated triple-quoted string was among the errors."""
     lines = text.splitlines(keepends=True)
     left_out: set[int] = set()
     first_error = ""
-    for _ in range(_MAX_REPAIRS):
+    string_cut = False
+    for _ in range(min(_MAX_REPAIRS, _MAX_LINES_PARSED // max(len(lines), 1))):
         try:
             parse_python("".join(lines))
         except SyntaxError as error:
             first_error = first_error or f"{error.msg}, line {error.lineno}"
+            string_cut = string_cut or "unterminated triple-quoted" in (error.msg or "")
             repairs = _repairs(error, lines, string_began_before)
             if not repairs or all(lines[number - 1] == line for number, line in repairs.items()):
-                return None
+                return None, string_cut
             for number, line in repairs.items():
                 lines[number - 1] = line
             left_out |= {number for number, line in repairs.items() if not line.strip()}
             continue
         except (ValueError, RecursionError, MemoryError):
-            return None
+            return None, string_cut
         if not _code_lines(lines):
-            return None
-        return ReadablePython("".join(lines), tuple(sorted(left_out)), first_error)
-    return None
+            return None, string_cut
+        return ReadablePython("".join(lines), tuple(sorted(left_out)), first_error), string_cut
+    return None, string_cut
 
 
 def _repairs(error: SyntaxError, lines: list[str], string_began_before: bool) -> dict[int, str]:
