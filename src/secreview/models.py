@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 from typing import Literal
@@ -228,8 +229,20 @@ class Finding(BaseModel):
         return [e for e in self.evidence if e.disputes]
 
 
-def _spans(ranges: list[LineRange]) -> str:
+def spans(ranges: list[LineRange]) -> str:
+    """`3, 17-20`: the ranges as a reader writes them."""
     return ", ".join(str(r.start) if r.start == r.end else f"{r.start}-{r.end}" for r in ranges)
+
+
+def line_ranges(numbers: Iterable[int]) -> list[LineRange]:
+    """Line numbers as ranges of consecutive lines, in order."""
+    out: list[LineRange] = []
+    for n in sorted(set(numbers)):
+        if out and n == out[-1].end + 1:
+            out[-1] = LineRange(start=out[-1].start, end=n)
+        else:
+            out.append(LineRange(start=n, end=n))
+    return out
 
 
 class RoutedPart(BaseModel):
@@ -256,7 +269,7 @@ class UnitRouting(BaseModel):
 
     def describe(self, engine: str) -> str:
         """One sentence for the reports, e.g. 'llm: 3 of 7 parts ... routed to the model (lines 10-40: ...)'."""
-        lines = _spans(sorted((r for part in self.routed for r in part.lines), key=lambda r: r.start))
+        lines = spans(sorted((r for part in self.routed for r in part.lines), key=lambda r: r.start))
         kinds = list(dict.fromkeys(reason.split(":")[0] for part in self.routed for reason in part.reasons))
         if self.split.startswith("not split"):
             return f"{engine}: the whole file was sent to the model ({self.split})"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from secreview.engines.interface import EngineStoppedError
-from secreview.models import CodeUnit
+from secreview.models import CodeUnit, line_ranges, spans
 from secreview.sources.languages import parse_python
 
 _MAX_ARGUMENT_CHARS = 100_000  # well under Linux's ARG_MAX, so long file lists are split instead
@@ -90,9 +90,9 @@ class ReadablePython:
         if not self.left_out:
             return None
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
-        verb = "does" if len(self.left_out) == 1 else "do"
+        noun, verb = ("line", "does") if len(self.left_out) == 1 else ("lines", "do")
         return (
-            f"{reader} read it without {_line_ranges(self.left_out)}, which {verb} not parse under Python "
+            f"{reader} read it without {noun} {spans(line_ranges(self.left_out))}, which {verb} not parse under Python "
             f"{version} ({self.first_error})"
         )
 
@@ -196,18 +196,6 @@ def _open_try(lines: list[str], after: int) -> dict[int, str]:
         if line.strip() == "try:" and _indent(line) <= depth:
             return {number: line[: _indent(line)] + "if True:\n"}
     return {}
-
-
-def _line_ranges(numbers: Sequence[int]) -> str:
-    """`lines 3, 17-20`: consecutive numbers joined."""
-    ranges: list[list[int]] = []
-    for number in numbers:
-        if ranges and number == ranges[-1][1] + 1:
-            ranges[-1][1] = number
-        else:
-            ranges.append([number, number])
-    words = [f"{first}" if first == last else f"{first}-{last}" for first, last in ranges]
-    return ("line " if len(numbers) == 1 else "lines ") + ", ".join(words)
 
 
 def tool_path(name: str) -> str | None:

@@ -45,7 +45,16 @@ from dataclasses import dataclass, field
 
 from secreview.llm import prompts
 from secreview.llm.chunker import routed_windows, windows
-from secreview.models import CodeUnit, Finding, LineRange, Review, RoutedPart, UnitRouting, source_lines
+from secreview.models import (
+    CodeUnit,
+    Finding,
+    LineRange,
+    Review,
+    RoutedPart,
+    UnitRouting,
+    line_ranges,
+    source_lines,
+)
 from secreview.sinks import SINK, SOURCE, TABLES, Table
 from secreview.sources.languages import parse_python
 
@@ -192,11 +201,11 @@ def _strays(unit: CodeUnit, split: Split, decisions: list[Decision], hints: Sequ
     for changed in unit.review_lines or []:
         rest = [n for n in range(changed.start, changed.end + 1) if n not in covered and n <= len(lines)]
         rest = [n for n in rest if split.code[n - 1].strip()]
-        wanted += [(r, (CHANGED, "")) for r in _ranges(rest)]
+        wanted += [(r, (CHANGED, "")) for r in line_ranges(rest)]
     if not wanted:
         return []
     reasons = tuple(sorted(dict.fromkeys(reason for _, reason in wanted), key=_reason_order))
-    spans = tuple(_ranges(sorted(_line_set(span for span, _ in wanted))))
+    spans = tuple(line_ranges(sorted(_line_set(span for span, _ in wanted))))
     return [Decision(Part(MODULE_LEVEL, spans), reasons, spans)]
 
 
@@ -578,16 +587,6 @@ def _blank_c_like(text: str, language: str) -> tuple[str, str]:
 
 def _line_set(ranges: Iterable[LineRange]) -> set[int]:
     return {n for r in ranges for n in range(r.start, r.end + 1)}
-
-
-def _ranges(numbers: Iterable[int]) -> list[LineRange]:
-    out: list[LineRange] = []
-    for n in sorted(set(numbers)):
-        if out and n == out[-1].end + 1:
-            out[-1] = LineRange(start=out[-1].start, end=n)
-        else:
-            out.append(LineRange(start=n, end=n))
-    return out
 
 
 # --- cost ----------------------------------------------------------------------------------------------------
