@@ -151,3 +151,25 @@ def test_an_sql_f_string_without_a_placeholder_is_no_string_built_query():
     lines = text.splitlines()
     assert flagged == {n + 1 for n, line in enumerate(lines, start=1) if "ruleid: B608" in line}
     assert not flagged & {n + 1 for n, line in enumerate(lines, start=1) if "ok: B608" in line}
+
+
+def test_a_shell_started_with_a_constant_command_is_no_injection():
+    """Bandit reports every shell it sees (B602, B605); with one constant command it says "Seems safe" at low
+    severity: no input reaches the command, so secreview reports no command injection there."""
+    text = (
+        "import os\n"
+        "import subprocess\n\n\n"
+        "def speak(text):\n"
+        "    # ok: B605\n"
+        '    os.system("espeak --stdin < /dev/null")\n'
+        "    # ok: B602\n"
+        '    subprocess.call("ls -l /tmp", shell=True)\n'
+        "    # ruleid: B605\n"
+        '    os.system("espeak " + text)\n'
+        "    # ruleid: B602\n"
+        '    subprocess.call(f"espeak {text}", shell=True)\n'
+    )
+    unit = CodeUnit(id="s.py", path="s.py", language="python", text=text)
+    flagged = {f.start_line for f in BanditEngine().review([unit]).findings if f.cwe == 78}
+    lines = text.splitlines()
+    assert flagged == {n + 1 for n, line in enumerate(lines, start=1) if "# ruleid:" in line}
