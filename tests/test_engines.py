@@ -109,6 +109,8 @@ def test_code_nothing_of_which_parses_is_skipped_by_bandit_and_said(tmp_path: Pa
         ("try:\n    os.system(cmd)\n", ()),
         # a block header whose body was cut off
         ("os.system(cmd)\nif ready:\n", (2,)),
+        # a snippet that ends with a decorator and its function's header
+        ("os.system(cmd)\n\nclass Test:\n  @patch\n  def test(self):\n", (3, 4, 5)),
         # Python 2: a print statement and an old except clause
         ('print "x"\ntry:\n    os.system(cmd)\nexcept OSError, e:\n    pass\n', (1, 4)),
         # indentation mixing tabs and spaces, read as Python 2 read it

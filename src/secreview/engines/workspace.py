@@ -172,8 +172,8 @@ def _repaired(text: str, string_began_before: bool) -> tuple[ReadablePython | No
 def _repairs(error: SyntaxError, lines: list[str], string_began_before: bool) -> dict[int, str]:
     """Line number (1-based) -> what to read there instead, for one syntax error: a block header without a
     body (its body was cut off) left out, a `try:` whose handlers were cut off read as `if True:` (its body
-    still read), an unterminated string left out to the end (or from the start), otherwise the lines the
-    error names."""
+    still read), an unterminated string left out to the end (or from the start), the last code line when the
+    text ended too soon, otherwise the lines the error names."""
     message = error.msg or ""
     if error.lineno is None:
         return {}
@@ -185,7 +185,11 @@ def _repairs(error: SyntaxError, lines: list[str], string_began_before: bool) ->
     first, last = error.lineno, error.end_lineno or error.lineno
     if "unterminated triple-quoted" in message:
         first, last = (1, error.lineno) if string_began_before else (error.lineno, len(lines))
-    return {number: "\n" for number in range(first, min(max(last, first), len(lines)) + 1)}
+    named = [number for number in range(first, min(max(last, first), len(lines)) + 1) if lines[number - 1].strip()]
+    if not named:  # nothing left there: the text ended too soon (a decorator without its function)
+        code = _code_lines(lines)
+        named = [code[-1] + 1] if code else []
+    return {number: "\n" for number in named}
 
 
 def _open_try(lines: list[str], after: int) -> dict[int, str]:
