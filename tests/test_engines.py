@@ -134,44 +134,36 @@ def test_units_without_a_file_on_disk_are_given_to_the_tools_under_their_own_nam
     assert findings and all(f.path == "pkg/m.py" for f in findings)
 
 
-def test_an_sql_f_string_without_a_placeholder_is_no_string_built_query():
-    """Bandit's B608 fires on every f-string with SQL words; secreview keeps it where a value is formatted in,
-    and not where the f-string is a constant with the value bound (a correct query, and a correct fix)."""
-    text = (
-        "def search(cur, term, table):\n"
-        "    # ok: B608\n"
-        '    cur.execute(f"SELECT * FROM film WHERE title = %s", (term,))\n'
-        "    # ruleid: B608\n"
-        "    cur.execute(f\"SELECT * FROM film WHERE title = '{term}'\")\n"
-        "    # ruleid: B608\n"
-        '    cur.execute(f"SELECT * FROM {table} WHERE title = %s" + "", (term,))\n'
-        "    # ruleid: B608\n"
-        "    cur.execute(\"SELECT * FROM film WHERE title = '%s'\" % term)\n"
-    )
-    unit = CodeUnit(id="q.py", path="q.py", language="python", text=text)
-    flagged = {f.start_line for f in BanditEngine().review([unit]).findings if f.cwe == 89}
-    lines = text.splitlines()
-    assert flagged == {n + 1 for n, line in enumerate(lines, start=1) if "ruleid: B608" in line}
-    assert not flagged & {n + 1 for n, line in enumerate(lines, start=1) if "ok: B608" in line}
+# Bandit reports that secreview drops, beside the ones it keeps: annotated like the rule samples
+_SQL_F_STRINGS = (  # B608 fires on every f-string with SQL words; a constant one with the value bound is correct
+    "def search(cur, term, table):\n"
+    "    # ok: B608\n"
+    '    cur.execute(f"SELECT * FROM film WHERE title = %s", (term,))\n'
+    "    # ruleid: B608\n"
+    "    cur.execute(f\"SELECT * FROM film WHERE title = '{term}'\")\n"
+    "    # ruleid: B608\n"
+    '    cur.execute(f"SELECT * FROM {table} WHERE title = %s" + "", (term,))\n'
+    "    # ruleid: B608\n"
+    "    cur.execute(\"SELECT * FROM film WHERE title = '%s'\" % term)\n"
+)
+_CONSTANT_SHELLS = (  # B602/B605 on one constant command say "Seems safe" at low severity: no input reaches it
+    "import os\n"
+    "import subprocess\n\n\n"
+    "def speak(text):\n"
+    "    # ok: B605\n"
+    '    os.system("espeak --stdin < /dev/null")\n'
+    "    # ok: B602\n"
+    '    subprocess.call("ls -l /tmp", shell=True)\n'
+    "    # ruleid: B605\n"
+    '    os.system("espeak " + text)\n'
+    "    # ruleid: B602\n"
+    '    subprocess.call(f"espeak {text}", shell=True)\n'
+)
 
 
-def test_a_shell_started_with_a_constant_command_is_no_injection():
-    """Bandit reports every shell it sees (B602, B605); with one constant command it says "Seems safe" at low
-    severity: no input reaches the command, so secreview reports no command injection there."""
-    text = (
-        "import os\n"
-        "import subprocess\n\n\n"
-        "def speak(text):\n"
-        "    # ok: B605\n"
-        '    os.system("espeak --stdin < /dev/null")\n'
-        "    # ok: B602\n"
-        '    subprocess.call("ls -l /tmp", shell=True)\n'
-        "    # ruleid: B605\n"
-        '    os.system("espeak " + text)\n'
-        "    # ruleid: B602\n"
-        '    subprocess.call(f"espeak {text}", shell=True)\n'
-    )
+@pytest.mark.parametrize(("text", "cwe_id"), [(_SQL_F_STRINGS, 89), (_CONSTANT_SHELLS, 78)])
+def test_bandit_reports_with_nothing_to_inject_are_dropped(text: str, cwe_id: int) -> None:
     unit = CodeUnit(id="s.py", path="s.py", language="python", text=text)
-    flagged = {f.start_line for f in BanditEngine().review([unit]).findings if f.cwe == 78}
+    flagged = {f.start_line for f in BanditEngine().review([unit]).findings if f.cwe == cwe_id}
     lines = text.splitlines()
     assert flagged == {n + 1 for n, line in enumerate(lines, start=1) if "# ruleid:" in line}
