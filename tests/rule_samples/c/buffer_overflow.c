@@ -64,6 +64,14 @@ void build_greeting(const char *first, const char *last)
     puts(msg);
 }
 
+#define GREETING "Hello, "
+
+void greet_constant(char *out)
+{
+    // ok: c-strcpy-unbounded
+    strcpy(out, GREETING);
+}
+
 char *duplicate(const char *src)
 {
     char *copy = malloc(strlen(src) + 1);
@@ -187,5 +195,13 @@ void copy_label_bounded(const char *label)
     tmp[sizeof(tmp) - 1] = '\0';
     // ok: c-memcpy-size-not-destination
     memcpy(tmp, "abc", 4);
+    puts(tmp);
+}
+
+void overwrite_label(const char *label)
+{
+    char tmp[16] = "placeholder";
+    // ok: c-memcpy-size-not-destination
+    memcpy(tmp, label, strlen(tmp));
     puts(tmp);
 }
