@@ -117,6 +117,7 @@ RULE_CWES: dict[str, RuleCwe] = {
     "c-scanf-unbounded-string": RuleCwe(120, "classic buffer overflow"),
     "c-memcpy-size-not-destination": RuleCwe(121, "stack-based buffer overflow"),
     "c-command-injection": _COMMAND,
+    "c-path-traversal": RuleCwe(22, "path traversal"),
     "c-format-string": RuleCwe(134, "externally-controlled format string"),
     "c-alloc-size-overflow": RuleCwe(680, "integer overflow to buffer overflow"),
     "c-prompt-injection": RuleCwe(506, "embedded malicious code"),
