@@ -138,24 +138,27 @@ void read_credentials(FILE *fp)
 {
     char user[32];
     char pass[32];
-    // ruleid: c-scanf-unbounded-string
+    // ruleid: c-scanf-unbounded-string, c-unchecked-input
     scanf("%s", user);
-    // ruleid: c-scanf-unbounded-string
+    // ruleid: c-scanf-unbounded-string, c-unchecked-input
     fscanf(fp, "%d %[^\n]", &pass[0], pass);
-    // ok: c-scanf-unbounded-string
-    scanf("%31s", user);
-    // ok: c-scanf-unbounded-string
-    fscanf(fp, "%*s %31s", pass);
+    // ok: c-scanf-unbounded-string, c-unchecked-input
+    if (scanf("%31s", user) != 1)
+        return;
+    // ok: c-scanf-unbounded-string, c-unchecked-input
+    if (fscanf(fp, "%*s %31s", pass) != 1)
+        return;
 }
 
 void parse_pair(const char *line)
 {
     char key[16], value[64];
     int n;
-    // ruleid: c-scanf-unbounded-string
+    // ruleid: c-scanf-unbounded-string, c-unchecked-input
     sscanf(line, "%s = %63s", key, value);
-    // ok: c-scanf-unbounded-string
-    sscanf(line, "%d", &n);
+    // ok: c-scanf-unbounded-string, c-unchecked-input
+    if (sscanf(line, "%d", &n) != 1)
+        return;
 }
 
 /* ---------------- memcpy with foreign length ---------------- */
