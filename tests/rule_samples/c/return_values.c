@@ -6,8 +6,16 @@
 
 int read_age(void)
 {
-    int age = 0;
+    int age;
     // ruleid: c-unchecked-input
+    scanf("%d", &age);
+    return age;
+}
+
+int read_age_or_default(void)
+{
+    int age = 18;
+    // ok: c-unchecked-input
     scanf("%d", &age);
     return age;
 }
