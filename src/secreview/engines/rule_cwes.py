@@ -119,6 +119,7 @@ RULE_CWES: dict[str, RuleCwe] = {
     "c-command-injection": _COMMAND,
     "c-path-traversal": RuleCwe(22, "path traversal"),
     "c-hardcoded-credential": RuleCwe(798, "hard-coded credentials"),
+    "c-reachable-assertion": RuleCwe(617, "reachable assertion"),
     "c-format-string": RuleCwe(134, "externally-controlled format string"),
     "c-alloc-size-overflow": RuleCwe(680, "integer overflow to buffer overflow"),
     "c-prompt-injection": RuleCwe(506, "embedded malicious code"),
