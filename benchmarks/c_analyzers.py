@@ -5,6 +5,9 @@ Every stored finding names the engines that reported it (merged findings name ea
 findings one analyzer made alone are the stored findings that name it; scoring those is the analyzer run alone
 (up to the line range of a merged finding, which is where the engines agreed). Prints a Markdown table overall
 (with line hit ±1 counted over the true positives, as the issue's target reads) and one per expected CWE.
+`--by-check` prints instead one row per check (engine:rule), which is what shows a noisy check: the vulnerable
+files where it names the expected CWE's family against the fixed files it flags, and of those how many it alone
+flags (without it the fixed file would be clean).
 
     python benchmarks/c_analyzers.py /work/shared/bench/juliet-c-dev bench-results/juliet-c-dev/results/static.jsonl
 """
@@ -12,6 +15,7 @@ findings one analyzer made alone are the stored findings that name it; scoring t
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -51,6 +55,36 @@ def line_hits_of_true_positives(cases: list[Case], results: Mapping[str, CaseRes
     return hits, total
 
 
+def by_check(cases: list[Case], results: Mapping[str, CaseResult]) -> list[str]:
+    """Per check, over files: vulnerable with the expected family / vulnerable with another CWE only / fixed
+    flagged / fixed flagged by it alone / fixed flagged with its look-alike family."""
+    counts: dict[str, Counter[str]] = {}
+    for case in cases:
+        findings = results[case.id].findings
+        flagged_by: dict[str, set[str]] = {}
+        for finding in findings:
+            matches = cwe_matches(case.cwe, finding.cwe, "family")
+            for rule in finding.rules or [f"{engine}:?" for engine in finding.engines]:
+                flagged_by.setdefault(rule, set()).add("match" if matches else "other")
+        every_rule = {rule for finding in findings for rule in finding.rules}
+        for rule, kinds in flagged_by.items():
+            count = counts.setdefault(rule, Counter())
+            if case.vulnerable:
+                count["tp" if "match" in kinds else "vuln other"] += 1
+            else:
+                count["fp"] += 1
+                count["fp alone"] += every_rule == {rule}
+                count["fp fam"] += "match" in kinds
+    columns = ("tp", "vuln other", "fp", "fp alone", "fp fam")
+    lines = [
+        "| check | vulnerable, its CWE family | vulnerable, other CWE | fixed flagged | by it alone | fixed, family |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for rule, count in sorted(counts.items(), key=lambda item: (-item[1]["fp"], -item[1]["tp"], item[0])):
+        lines.append(f"| {rule} | " + " | ".join(str(count[column]) for column in columns) + " |")
+    return lines
+
+
 def pct(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.1f}"
 
@@ -68,10 +102,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dataset", type=Path)
     parser.add_argument("results", type=Path, help="a static configuration's results file (results/static.jsonl)")
+    parser.add_argument("--by-check", action="store_true", help="one row per check instead (engine:rule)")
     args = parser.parse_args()
     dataset = load_dataset(args.dataset)
     stored = load_results(args.results)
     cases = [case for case in dataset.cases if case.id in stored]
+    if args.by_check:
+        print("\n".join(by_check(cases, stored)))
+        return
     configurations: dict[str, set[str] | None] = {"all (static)": None, **{e: {e} for e in ENGINES}}
     configurations["C analyzers (no semgrep)"] = set(ENGINES) - {"semgrep"}
     scored = {name: score(cases, only(stored, engines)) for name, engines in configurations.items()}

@@ -25,6 +25,9 @@ class ReportedFinding(BaseModel):
     start_line: int | None = None
     end_line: int | None = None
     engines: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(
+        default_factory=list, description="engine:rule for each report merged into it, for per-check tables."
+    )
     probability: float | None = Field(default=None, description="The model's calibrated check, if it made one.")
     raw: float | None = Field(default=None, description="The model's own probability, before calibration.")
 

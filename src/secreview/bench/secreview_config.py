@@ -62,6 +62,7 @@ def _reported(finding: Finding) -> ReportedFinding:
         start_line=finding.start_line,
         end_line=finding.end_line,
         engines=finding.engines,
+        rules=sorted({f"{evidence.engine}:{evidence.rule_id}" for evidence in finding.evidence}),
         probability=check.probability if check else None,
         raw=check.raw if check else None,
     )

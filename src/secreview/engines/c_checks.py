@@ -16,11 +16,14 @@ tool's own id is off, the table says so and wins:
   memory: cppcheck's doubleFree says "Resource handle 'f' freed twice" for it, and GCC reports a double fclose
   as -Wanalyzer-double-free too ("double-'fclose'"), beside its -Wanalyzer-double-fclose;
 - unix.StdCLibraryFunctions on a buffer smaller than the size passed with it (fread(buf, 1, 16, f) on 8 bytes)
-  is an overflow, CWE-119 like cppcheck's bufferAccessOutOfBounds on the same call, not a wrong argument (628).
+  is an overflow, CWE-119 like cppcheck's bufferAccessOutOfBounds on the same call, not a wrong argument (628);
+- cppcheck's invalidPrintfArgType_/invalidScanfArgType_ for a type that differs only in signedness (%x with an
+  int, %d with an unsigned) is not reported: the value is read and written with the right size, so no memory
+  or format is misused (a different size, %x with an unsigned long, still is one).
 
 One check of the Clang Static Analyzer covers several defects (unix.Malloc reports a use after free, a double
 free and a leak); `by_message` picks the weakness from its message, and a message none matches (with no
-default) is not a security report.
+default), or one it maps to no weakness (None), is not a security report.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ class Check:
     cwe: int | None  # None: only the messages `by_message` lists are reported
     words: str = ""  # words of the CWE's catalog name that say what the check finds
     confidence: float = 0.8  # how often such a report is a real defect (path-sensitive: high)
-    by_message: tuple[tuple[str, int, str], ...] = field(default=())  # (regex, CWE, words), first match wins
+    # (regex, CWE or None: not a security report, words), first match wins
+    by_message: tuple[tuple[str, int | None, str], ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -96,14 +100,18 @@ def _check(weakness: tuple[int, str], confidence: float = 0.8) -> Check:
 
 
 def _by_message(
-    *pairs: tuple[str, tuple[int, str]], default: tuple[int, str] | None = None, confidence: float = 0.8
+    *pairs: tuple[str, tuple[int, str] | None], default: tuple[int, str] | None = None, confidence: float = 0.8
 ) -> Check:
     return Check(
         default[0] if default else None,
         default[1] if default else "",
         confidence,
-        tuple((pattern, cwe_id, words) for pattern, (cwe_id, words) in pairs),
+        tuple((pattern, *(weakness or (None, ""))) for pattern, weakness in pairs),
     )
+
+
+# cppcheck's message for a printf/scanf argument whose type differs from the format's only in signedness
+_SIGNEDNESS_ONLY = r"requires '(?:(?:un)?signed )?([a-z ]+?)( \*|)' but the argument type is '(?:(?:un)?signed )?\1\2'"
 
 
 # cppcheck ids (ending in "_": every id with that prefix). Its "warning" severity ids (a condition elsewhere
@@ -161,8 +169,8 @@ CPPCHECK: dict[str, Check] = {
     "danglingTempReference": _check(_EXPIRED),
     "danglingTemporaryLifetime": _check(_EXPIRED),
     "wrongPrintfScanfArgNum": _check(_ARG_COUNT),
-    "invalidPrintfArgType_": _check(_ARG_TYPE, 0.6),
-    "invalidScanfArgType_": _check(_ARG_TYPE, 0.6),
+    "invalidPrintfArgType_": _by_message((_SIGNEDNESS_ONLY, None), default=_ARG_TYPE, confidence=0.6),
+    "invalidScanfArgType_": _by_message((_SIGNEDNESS_ONLY, None), default=_ARG_TYPE, confidence=0.6),
     "invalidFunctionArg": _check(_BAD_ARGS),
     "invalidFunctionArgStr": _check(_BAD_ARGS),
     "invalidFunctionArgBool": _check(_BAD_ARGS),
@@ -296,7 +304,7 @@ def weakness(table: dict[str, Check], check_id: str, message: str) -> Weakness |
         return None
     for pattern, cwe_id, _ in check.by_message:
         if re.search(pattern, message, re.IGNORECASE):
-            return Weakness(cwe_id, check.confidence)
+            return Weakness(cwe_id, check.confidence) if cwe_id is not None else None
     return Weakness(check.cwe, check.confidence) if check.cwe is not None else None
 
 

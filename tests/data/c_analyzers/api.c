@@ -49,6 +49,15 @@ int read_count_int(void)
     return count;
 }
 
+int read_count_hex(void)
+{
+    int count;
+    // ok: invalidScanfArgType_int
+    if (scanf("%x", &count) != 1)
+        return 0;
+    return count;
+}
+
 void *reserve_rows(void)
 {
     int rows = -1;

@@ -64,6 +64,14 @@ void build_greeting(const char *first, const char *last)
     puts(msg);
 }
 
+#define GREETING "Hello, "
+
+void greet_constant(char *out)
+{
+    // ok: c-strcpy-unbounded
+    strcpy(out, GREETING);
+}
+
 char *duplicate(const char *src)
 {
     char *copy = malloc(strlen(src) + 1);
@@ -130,24 +138,27 @@ void read_credentials(FILE *fp)
 {
     char user[32];
     char pass[32];
-    // ruleid: c-scanf-unbounded-string
+    // ruleid: c-scanf-unbounded-string, c-unchecked-input
     scanf("%s", user);
-    // ruleid: c-scanf-unbounded-string
+    // ruleid: c-scanf-unbounded-string, c-unchecked-input
     fscanf(fp, "%d %[^\n]", &pass[0], pass);
-    // ok: c-scanf-unbounded-string
-    scanf("%31s", user);
-    // ok: c-scanf-unbounded-string
-    fscanf(fp, "%*s %31s", pass);
+    // ok: c-scanf-unbounded-string, c-unchecked-input
+    if (scanf("%31s", user) != 1)
+        return;
+    // ok: c-scanf-unbounded-string, c-unchecked-input
+    if (fscanf(fp, "%*s %31s", pass) != 1)
+        return;
 }
 
 void parse_pair(const char *line)
 {
     char key[16], value[64];
     int n;
-    // ruleid: c-scanf-unbounded-string
+    // ruleid: c-scanf-unbounded-string, c-unchecked-input
     sscanf(line, "%s = %63s", key, value);
-    // ok: c-scanf-unbounded-string
-    sscanf(line, "%d", &n);
+    // ok: c-scanf-unbounded-string, c-unchecked-input
+    if (sscanf(line, "%d", &n) != 1)
+        return;
 }
 
 /* ---------------- memcpy with foreign length ---------------- */
@@ -187,5 +198,23 @@ void copy_label_bounded(const char *label)
     tmp[sizeof(tmp) - 1] = '\0';
     // ok: c-memcpy-size-not-destination
     memcpy(tmp, "abc", 4);
+    puts(tmp);
+}
+
+void copy_banner(void)
+{
+    char banner[] = "service ready";
+    size_t banner_len = strlen(banner) + 1;
+    char out[64];
+    // ok: c-memcpy-size-not-destination
+    memcpy(out, banner, banner_len);
+    puts(out);
+}
+
+void overwrite_label(const char *label)
+{
+    char tmp[16] = "placeholder";
+    // ok: c-memcpy-size-not-destination
+    memcpy(tmp, label, strlen(tmp));
     puts(tmp);
 }

@@ -90,3 +90,46 @@ int main(int argc, char *argv[])
     execvp(argv[1], &argv[1]);
     return ping_host("localhost");
 }
+
+/* Input appended after a constant prefix: the whole buffer then carries it. */
+void list_user_dir(void)
+{
+    char cmd[256] = "ls -l ";
+    size_t used = strlen(cmd);
+    if (fgets(cmd + used, (int)(sizeof(cmd) - used), stdin) == NULL)
+        return;
+    // ruleid: c-command-injection
+    system(cmd);
+}
+
+void run_received(int sock)
+{
+    char cmd[256] = "echo ";
+    size_t used = strlen(cmd);
+    ssize_t got = recv(sock, (char *)(cmd + used), sizeof(cmd) - used - 1, 0);
+    if (got <= 0)
+        return;
+    cmd[used + (size_t)got] = '\0';
+    // ruleid: c-command-injection
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+}
+
+void greet_from_env(void)
+{
+    char cmd[256] = "echo ";
+    size_t used = strlen(cmd);
+    const char *name = getenv("USER_NAME");
+    if (name != NULL)
+        strncat(cmd + used, name, sizeof(cmd) - used - 1);
+    // ruleid: c-command-injection
+    system(cmd);
+}
+
+void greet_constant(void)
+{
+    char cmd[256] = "echo ";
+    size_t used = strlen(cmd);
+    strncat(cmd + used, "world", sizeof(cmd) - used - 1);
+    // ok: c-command-injection
+    system(cmd);
+}

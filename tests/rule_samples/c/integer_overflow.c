@@ -36,6 +36,7 @@ char *read_blob(int fd)
     char *blob = malloc(len + 1);
     if (blob == NULL)
         return NULL;
+    // ruleid: c-unchecked-input
     read(fd, blob, len);
     blob[len] = '\0';
     return blob;

@@ -103,6 +103,7 @@ int load_config(const char *path)
         free(data);
         goto fail;
     }
+    // ruleid: c-unchecked-input
     fread(data, 1, 4096, fp);
     fclose(fp);
     free(data);

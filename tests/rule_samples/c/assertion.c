@@ -1,0 +1,49 @@
+/* An assertion on a value that comes from outside (c-reachable-assertion). */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#define MAX_ITEMS 64
+
+int read_count(void)
+{
+    char line[32];
+    int count = 0;
+    if (fgets(line, sizeof(line), stdin) != NULL)
+        count = atoi(line);
+    // ruleid: c-reachable-assertion
+    assert(count <= MAX_ITEMS);
+    return count;
+}
+
+int receive_count(int sock)
+{
+    char buf[16] = "";
+    int count;
+    if (recv(sock, buf, sizeof(buf) - 1, 0) <= 0)
+        return -1;
+    count = atoi(buf);
+    // ruleid: c-reachable-assertion
+    assert(count >= 0);
+    return count;
+}
+
+int read_count_checked(void)
+{
+    char line[32];
+    int count = 0;
+    if (fgets(line, sizeof(line), stdin) != NULL)
+        count = atoi(line);
+    if (count > MAX_ITEMS)
+        return -1;
+    return count;
+}
+
+int fixed_count(void)
+{
+    int count = MAX_ITEMS / 2;
+    // ok: c-reachable-assertion
+    assert(count <= MAX_ITEMS);
+    return count;
+}
