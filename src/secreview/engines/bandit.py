@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -143,18 +143,27 @@ class BanditEngine:
         }
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
+        """Bandit on what the tools read; the files it cannot parse once more without the lines that do not
+        parse (workspace.readable_python), so the common case costs no parse of ours."""
         result = EngineResult()
-        readable = {unit.id: readable_python(unit) for unit in units}
-        for unit in units:
-            reading = readable[unit.id]
-            note = reading.note("Bandit") if reading else None
+        unparsed = self._run(units, tool_text, result)
+        readings = {unit.id: reading for unit in unparsed if (reading := readable_python(unit)) is not None}
+        for unit_id, reading in readings.items():
+            note = reading.note("Bandit")
             if note:
-                result.notes.setdefault(unit.id, []).append(note)
+                result.notes.setdefault(unit_id, []).append(note)
+        again = [unit for unit in unparsed if unit.id in readings]
+        still = self._run(again, lambda unit: readings[unit.id].text, result)
+        for unit in still + [unit for unit in unparsed if unit.id not in readings]:
+            result.skipped[unit.id] = _unparsable_reason(unit, "a syntax error")
+        return result
 
-        def text_of(unit: CodeUnit) -> str:
-            reading = readable[unit.id]
-            return reading.text if reading else tool_text(unit)
-
+    def _run(
+        self, units: Sequence[CodeUnit], text_of: Callable[[CodeUnit], str], result: EngineResult
+    ) -> list[CodeUnit]:
+        """Bandit on `text_of` each unit, its findings and stops added to `result`; the units it could not parse
+        (any other error of Bandit's is a skip, with its reason)."""
+        unparsed: list[CodeUnit] = []
         with units_on_disk(units, text_of) as by_path:
             batches = list(argument_batches(list(by_path)))
             for index, batch in enumerate(batches):
@@ -163,7 +172,7 @@ class BanditEngine:
                     report = run_bandit(batch, self.skipped_tests, ignore_nosec=True, processes=self._processes)
                 except EngineStoppedError:
                     result.interrupt(by_path[path].id for rest in batches[index:] for path in rest)
-                    break
+                    return []
                 trees: dict[str, ast.AST] = {}  # what Bandit read parses
                 for item in report.get("results", []):
                     unit = by_path[resolved(item["filename"])]
@@ -173,8 +182,11 @@ class BanditEngine:
                         result.findings.append(_finding(item, unit))
                 for error in report.get("errors", []):
                     unit = by_path[resolved(error["filename"])]
-                    result.skipped[unit.id] = _unparsable_reason(unit, error["reason"])
-        return result
+                    if "syntax error" in error["reason"]:
+                        unparsed.append(unit)
+                    else:
+                        result.skipped[unit.id] = _unparsable_reason(unit, error["reason"])
+        return unparsed
 
 
 def run_bandit(

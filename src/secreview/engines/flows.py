@@ -205,9 +205,10 @@ class _CandidateEngine:
             if isinstance(found, str):
                 result.skipped[unit.id] = found
                 continue
-            result.findings += found[0]
-            if found[1]:
-                result.notes.setdefault(unit.id, []).append(found[1])
+            findings, note = found
+            result.findings += findings
+            if note:
+                result.notes.setdefault(unit.id, []).append(note)
         return result
 
 
