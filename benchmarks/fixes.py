@@ -115,7 +115,8 @@ def run(dataset: Path, limit: int, scan: int, seed: int, out: Path, threads: int
                 together = apply.plan(unit, fixed)
                 patched_clean = None
                 if together.applied:
-                    patched_clean = not recheck(check.with_text(unit, together.text))
+                    (after,) = recheck([check.with_text(unit, together.text)])
+                    patched_clean = after.problem is None and not after.findings
                 real = by_pair.get((case.get("pair"), False))
                 real_clean = None if real is None else real["path"] not in real_flagged
                 with out.open("a") as sink:

@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 import jsonschema
@@ -26,7 +27,7 @@ from secreview.backends.embedded import EmbeddedBackend
 from secreview.backends.interface import ChatRequest, Completion
 from secreview.config import Settings
 from secreview.fixes import apply, check
-from secreview.fixes.interface import Proposal
+from secreview.fixes.interface import Proposal, Rechecked
 from secreview.fixes.model import ModelProposer, replacement_from
 from secreview.fixes.stage import fix_findings
 from secreview.models import CodeUnit, Coverage, Finding, LineRange, Review, UnitCoverage
@@ -51,17 +52,40 @@ def _recheck():  # the review's static engines, as api.run_review gives them to 
     return static_recheck([], Settings(engine="static"))
 
 
+def _findings(unit: CodeUnit) -> list[Finding]:
+    """The engines' judged findings on the unit, as the fix stage gets them."""
+    (found,) = _recheck()([unit])
+    assert found.problem is None
+    return found.findings
+
+
+def _verdict(unit: CodeUnit, finding: Finding, proposal: Proposal, before: list[Finding]) -> str | None:
+    """Why the proposal is not a fix of `finding` (None: it is one), by every check the fix stage makes."""
+    return check.problem(unit, proposal) or check.still_reported(
+        finding, proposal, before, _findings(check.with_text(unit, check.patched(unit, proposal)))
+    )
+
+
+def test_versions_of_one_file_are_rechecked_together_each_on_its_own():
+    unsafe = "import subprocess\n\n\ndef ping(host):\n    return subprocess.call('ping ' + host, shell=True)\n"
+    safe = "import subprocess\n\n\ndef ping(host):\n    return subprocess.call(['ping', host])\n"
+    unit = CodeUnit(id="p.py", path="src/p.py", language="python", text=unsafe)
+    first, second, third = _recheck()([unit, check.with_text(unit, safe), unit])
+    assert {(f.path, f.cwe, f.start_line) for f in first.findings} == {("src/p.py", 78, 5)}
+    assert second.findings == [] and second.problem is None
+    assert third.findings == first.findings
+
+
 def test_the_checks_reject_what_is_not_a_fix_and_accept_a_real_one(reviewed):
     unit, findings, _ = reviewed
     sql = next(f for f in findings if f.cwe == 89)
     assert (sql.start_line, sql.end_line) == (6, 7)
     lines = check.region(unit, sql)
     assert lines == LineRange(start=6, end=7)
-    recheck = _recheck()
-    before = recheck(unit)
+    before = _findings(unit)
 
     def problem(replacement: str) -> str | None:
-        return check.problem(unit, sql, Proposal(lines, replacement), recheck, before)
+        return _verdict(unit, sql, Proposal(lines, replacement), before)
 
     assert problem('    query = "SELECT * FROM users WHERE name = ?"\n    cursor.execute(query, (name,)') == (
         "the patched file does not parse: '(' was never closed (line 7)"
@@ -86,18 +110,15 @@ def test_another_defect_beside_the_fixed_one_does_not_count_against_its_fix():
         "    cursor.execute(\"SELECT * FROM users WHERE city = '%s'\" % city)\n"
     )
     unit = CodeUnit(id="both.py", path="both.py", language="python", text=text)
-    recheck = _recheck()
-    before = recheck(unit)
+    before = _findings(unit)
     assert sorted(f.start_line for f in before if f.cwe == 89) == [2, 5]
     second = next(f for f in before if f.start_line == 5)
     fixed = Proposal(LineRange(start=5, end=5), '    cursor.execute("SELECT * FROM users WHERE city = %s", (city,))')
-    assert check.problem(unit, second, fixed, recheck, before) is None  # line 2's query is a defect of its own
+    assert _verdict(unit, second, fixed, before) is None  # line 2's query is a defect of its own
     unchanged = Proposal(
         LineRange(start=5, end=5), "    cursor.execute(\"SELECT * FROM users WHERE city = '%s'\" % city.strip())"
     )
-    assert str(check.problem(unit, second, unchanged, recheck, before)).startswith(
-        "the engines still report CWE-89 at line 5"
-    )
+    assert str(_verdict(unit, second, unchanged, before)).startswith("the engines still report CWE-89 at line 5")
 
 
 def test_a_fix_must_keep_the_signature_every_return_and_what_later_lines_read():
@@ -107,25 +128,18 @@ def test_a_fix_must_keep_the_signature_every_return_and_what_later_lines_read():
                    severity="high", confidence=0.9)  # fmt: skip
     lines = check.region(unit, code)
     assert lines == LineRange(start=2, end=3)  # what builds `data` too, never the def line
-    unused = _never_called
-    assert check.problem(unit, code, Proposal(lines, "    data.strip()"), unused, []) == (
-        "it drops a `return` statement the lines had"
-    )
+    assert check.problem(unit, Proposal(lines, "    data.strip()")) == "it drops a `return` statement the lines had"
     unset = Proposal(LineRange(start=2, end=2), "    open(path).close()")
-    assert check.problem(unit, code, unset, unused, []) == "it no longer sets `data`, which later lines use"
+    assert check.problem(unit, unset) == "it no longer sets `data`, which later lines use"
     unknown = Proposal(LineRange(start=2, end=2), "    data = pathlib.Path(path).read_text()")
-    assert check.problem(unit, code, unknown, unused, []) == (
-        "it uses `pathlib`, which the file neither imports nor defines"
-    )
+    assert check.problem(unit, unknown) == ("it uses `pathlib`, which the file neither imports nor defines")
     plain = Proposal(LineRange(start=2, end=2), "    data = open(basename(path)).read()")
-    assert (
-        check.problem(unit, code, plain, unused, []) == "it uses `basename`, which the file neither imports nor defines"
-    )
+    assert check.problem(unit, plain) == "it uses `basename`, which the file neither imports nor defines"
     starred = CodeUnit(id="s.py", path="s.py", language="python", text="from os.path import *\n" + text)
     moved = Proposal(LineRange(start=3, end=3), "    data = open(basename(path)).read()")
-    assert check.problem(starred, code.model_copy(update={"start_line": 4, "end_line": 4}), moved, _clean, []) is None
+    assert check.problem(starred, moved) is None
     signature = Proposal(LineRange(start=1, end=3), "def load(path, safe=True):\n    return open(path).read()")
-    assert check.problem(unit, code, signature, unused, []) == "it changes a function's signature or adds a function"
+    assert check.problem(unit, signature) == "it changes a function's signature or adds a function"
 
 
 def test_the_region_takes_in_what_builds_the_query_but_not_what_makes_the_cursor():
@@ -175,14 +189,6 @@ def _path_finding(line: int) -> Finding:
                    solution="s", severity="high", confidence=0.9)  # fmt: skip
 
 
-def _clean(unit: CodeUnit) -> list[Finding]:  # the engines find nothing on the patched file
-    return []
-
-
-def _never_called(unit: CodeUnit) -> list[Finding]:
-    raise AssertionError("the engines run only for proposals that pass the cheap checks")
-
-
 def test_a_c_fix_must_compile_where_the_original_did():
     text = (
         '#include "local.h"\n#include <string.h>\nvoid copy(char *dst, const char *src) {\n    strcpy(dst, src);\n}\n'
@@ -192,9 +198,7 @@ def test_a_c_fix_must_compile_where_the_original_did():
                        severity="high", confidence=0.9)  # fmt: skip
     lines = check.region(unit, overflow)
     broken = Proposal(lines, "    strncpy(dst, src, 16)")  # the missing ';'
-    assert str(check.problem(unit, overflow, broken, _never_called, [])).startswith(
-        "the patched file does not compile: expected ';'"
-    )
+    assert str(check.problem(unit, broken)).startswith("the patched file does not compile: expected ';'")
 
 
 def test_the_answer_is_read_the_way_small_models_write_it():
@@ -231,7 +235,13 @@ def test_real_answers_of_the_default_model_give_two_verified_fixes(reviewed, tmp
     unit, findings, _ = reviewed
     backend = _replaying(CallLog(tmp_path / "calls.sqlite"))
     proposer = ModelProposer(backend)
-    outcome = fix_findings(findings[::-1], {unit.path: unit}, proposer, _recheck())  # fixed in file order,
+    recheck, runs = _recheck(), []
+
+    def counted(units: Sequence[CodeUnit]) -> list[Rechecked]:
+        runs.append(len(units))
+        return recheck(units)
+
+    outcome = fix_findings(findings[::-1], {unit.path: unit}, proposer, counted)  # fixed in file order,
     command, sql = outcome.findings  # reported in the order given
     assert sql.fix is not None and command.fix is not None
     assert (sql.fix.start_line, sql.fix.end_line, sql.fix.replacement) == (6, 7, FIXED_QUERY)
@@ -243,6 +253,7 @@ def test_real_answers_of_the_default_model_give_two_verified_fixes(reviewed, tmp
     assert note == "fixes: 2 of 2 finding(s) got a verified fix (2 attempt(s))"
     assert [call.step for call in proposer.calls] == ["fix", "fix"]
     assert all(call.cached for call in proposer.calls)
+    assert runs == [1, 2]  # the engines ran twice: on the file as it is, then on both proposals at once
 
 
 def fixed_review(reviewed, tmp_path: Path) -> Review:

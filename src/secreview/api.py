@@ -43,7 +43,7 @@ from secreview.engines.interface import (
 )
 from secreview.engines.llm import LLMEngine
 from secreview.engines.semgrep import SemgrepEngine
-from secreview.fixes.interface import Recheck, RecheckError
+from secreview.fixes.interface import Recheck, Rechecked, RecheckError
 from secreview.fixes.model import ModelProposer
 from secreview.fixes.stage import fix_findings
 from secreview.llm.freetext import ParsedReview, parse_review
@@ -492,33 +492,48 @@ def _fix(
 
 
 def static_recheck(engines: Sequence[Engine], settings: Settings) -> Recheck:
-    """The static engines run again on one unit, judged as a review judges them: how fixes are verified. The
-    review's own static engines (cached, so the file as it is costs nothing), else those of the settings."""
+    """The static engines run again on several units at once, each judged as a review judges it: how fixes are
+    verified. The review's own static engines (cached, so a file as it is costs nothing), else those of the
+    settings."""
     static: Sequence[Engine] = [engine for engine in engines if not engine.wants_hints]
     if not static:
         static = static_engines(settings)
 
-    def run(engine: Engine, unit: CodeUnit) -> list[Finding]:
+    def run(engine: Engine, units: list[CodeUnit]) -> EngineResult:
         try:
-            result = engine.review([unit])
+            return engine.review(units)
         except EngineUnavailableError as error:
             raise RecheckError(f"{engine.name} cannot run: {error}") from None
-        if unit.id in result.skipped:
-            raise RecheckError(f"{engine.name} could not check it: {result.skipped[unit.id]}")
-        return result.findings
 
-    def recheck(unit: CodeUnit) -> list[Finding]:
-        """Side by side, as a review runs them (Semgrep's start-up alone is seconds; a fix may be checked twice)."""
-        wanted = [engine for engine in static if unit.language in engine.languages]
+    def recheck(units: Sequence[CodeUnit]) -> list[Rechecked]:
+        """Each engine once over all the units, side by side, as a review runs them. Versions of one file are
+        given paths of their own (engines write what they read under its path); findings get the file's back
+        before they are judged."""
+        apart = [
+            unit.model_copy(update={"id": f"{i}:{unit.id}", "path": f"{i}/{unit.path}"}) for i, unit in enumerate(units)
+        ]
+        wanted = [(engine, [unit for unit in apart if unit.language in engine.languages]) for engine in static]
+        wanted = [(engine, mine) for engine, mine in wanted if mine]
         with ThreadPoolExecutor(max_workers=max(len(wanted), 1)) as pool:
-            futures = [pool.submit(run, engine, unit) for engine in wanted]
+            futures = [pool.submit(run, engine, mine) for engine, mine in wanted]
             try:
                 wait(futures)
             except KeyboardInterrupt:  # the fix stage reports what it verified so far; the tools end now
-                for engine in wanted:
+                for engine, _ in wanted:
                     engine.stop()
                 raise
-        return aggregate.judge([finding for future in futures for finding in future.result()], {unit.path: unit})
+        results = [(engine, future.result()) for (engine, _), future in zip(wanted, futures, strict=True)]
+        out = []
+        for unit, original in zip(apart, units, strict=True):
+            skipped = [f"{e.name} could not check it: {r.skipped[unit.id]}" for e, r in results if unit.id in r.skipped]
+            mine = [
+                finding.model_copy(update={"path": original.path})
+                for _, result in results
+                for finding in result.findings
+                if finding.path == unit.path
+            ]
+            out.append(Rechecked(aggregate.judge(mine, {original.path: original}), skipped[0] if skipped else None))
+        return out
 
     return recheck
 

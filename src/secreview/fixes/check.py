@@ -25,7 +25,7 @@ from textwrap import shorten
 
 from secreview import cwe
 from secreview.engines.workspace import tool_text  # what the analyzers read: a method cut out of its class parses
-from secreview.fixes.interface import Proposal, Recheck
+from secreview.fixes.interface import Proposal
 from secreview.llm.routing import split_unit
 from secreview.models import CodeUnit, Finding, LineRange, source_lines
 from secreview.sources.languages import parse_python
@@ -413,11 +413,10 @@ def _untouched(before: Sequence[Finding], proposal: Proposal) -> set[tuple[int |
     }
 
 
-def problem(
-    unit: CodeUnit, finding: Finding, proposal: Proposal, recheck: Recheck, before: Sequence[Finding]
-) -> str | None:
-    """Why the proposal is not a fix of `finding` (None: it is one). `before`: the engines' findings on the
-    file as it is, for telling new findings from old ones."""
+def problem(unit: CodeUnit, proposal: Proposal) -> str | None:
+    """Why the proposal cannot be a fix, as far as can be told without the engines (None: they decide, see
+    `still_reported`): it changes nothing, silences or deletes, loses an exit, grows too much, does not parse, or
+    (Python) leaves a name unset or unbound."""
     old = "\n".join(source_lines(unit.text)[proposal.lines.start - 1 : proposal.lines.end])
     if proposal.replacement.strip() == old.strip():
         return "it changes nothing"
@@ -445,7 +444,15 @@ def problem(
         unknown = _names_it_adds_unbound(unit, new_text)
         if unknown:
             return f"it uses `{min(unknown)}`, which the file neither imports nor defines"
-    after = recheck(with_text(unit, new_text))
+    return None
+
+
+def still_reported(
+    finding: Finding, proposal: Proposal, before: Sequence[Finding], after: Sequence[Finding]
+) -> str | None:
+    """Why the engines say the proposal is not a fix of `finding` (None: it is one): they still report the defect
+    near the rewritten lines, or something new. `before` and `after`: their findings on the file as it is and as
+    patched."""
     last = proposal.lines.start + len(source_lines(proposal.replacement)) - 1
     if finding.cwe is not None:
         others = _untouched(before, proposal)  # e.g. a second query two lines above: a defect of its own

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -18,12 +18,23 @@ class Proposal:
 
 
 class RecheckError(Exception):
-    """A static engine could not review a patched file; str(error) says why (the fix is then not verified)."""
+    """A static engine cannot run at all; str(error) says why (no fix is then verified)."""
 
 
-Recheck = Callable[[CodeUnit], list[Finding]]
-"""The static engines' judged findings on a unit (secreview.api builds it from the review's engines, so that
-this package never imports engines); raises RecheckError when an engine could not review the unit."""
+@dataclass(frozen=True)
+class Rechecked:
+    """What the static engines said of one text: their judged findings, or why one of them could not review it
+    (a proposal on that text is then not verified)."""
+
+    findings: list[Finding]
+    problem: str | None = None
+
+
+Recheck = Callable[[Sequence[CodeUnit]], list[Rechecked]]
+"""The static engines' judged findings on each of several units, in one run of each engine (Semgrep's start-up
+alone is seconds, and a review may check a dozen proposals), versions of one file among them (secreview.api
+builds it from the review's engines, so that this package never imports engines); raises RecheckError when an
+engine cannot run."""
 
 
 class ProposalError(Exception):

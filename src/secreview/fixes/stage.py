@@ -1,7 +1,13 @@
 """The fix stage: for each reported finding, a proposal, the checks, and one more try with the reason fed back.
 
 A finding gets a `Fix` only when a proposal passed every check (fixes/check.py); every other outcome is said in
-its file's coverage notes: how many findings were tried, how many attempts were made, and why each failed."""
+its file's coverage notes: how many findings were tried, how many attempts were made, and why each failed.
+
+The work goes in rounds: every finding's proposal is asked for in file order (so that the findings of one
+function follow each other and the model reuses its code's prompt), a proposal that fails the checks made without
+the engines is retried at once, and then the static engines check all the round's proposals in one run; those
+they reject are tried again in the next round. One engine run per round instead of one per proposal: Semgrep's
+start-up alone is seconds (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -10,8 +16,8 @@ from dataclasses import dataclass, field
 
 from secreview.engines.budget import BudgetSpentError
 from secreview.fixes import check
-from secreview.fixes.interface import ProposalError, Proposer, Recheck, RecheckError
-from secreview.models import CodeUnit, Finding, Fix
+from secreview.fixes.interface import Proposal, ProposalError, Proposer, Recheck, RecheckError
+from secreview.models import CodeUnit, Finding, Fix, LineRange
 
 ATTEMPTS = 2
 
@@ -23,56 +29,87 @@ class FixOutcome:
 
 
 @dataclass
-class _Tally:
-    tried: int = 0
-    fixed: int = 0
+class _Attempt:
+    """One finding being fixed: the lines it may rewrite, the attempts made, why each failed, and its fix."""
+
+    index: int  # in the findings given
+    finding: Finding
+    unit: CodeUnit
+    lines: LineRange
     attempts: int = 0
-    failures: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    rejected: tuple[str, str] | None = None  # the last proposal's text and why it was rejected
+    stopped: str | None = None  # why it was not tried (again): the budget, Ctrl-C, an engine that could not check
+    fix: Fix | None = None
 
-    def note(self) -> str:
-        failed = f"; {'; '.join(self.failures)}" if self.failures else ""
-        return (
-            f"fixes: {self.fixed} of {self.tried} finding(s) got a verified fix ({self.attempts} attempt(s))" + failed
-        )
+    @property
+    def open(self) -> bool:
+        return self.fix is None and self.stopped is None and self.attempts < ATTEMPTS
+
+    def reject(self, proposal: Proposal, reason: str) -> None:
+        self.reasons.append(f"attempt {self.attempts}: {reason}")
+        self.rejected = (proposal.replacement, reason)
+
+    def halt(self, reason: str) -> None:
+        """Stop it where it stands, unless it is finished: fixed, stopped, or every attempt made was judged."""
+        if self.fix is None and self.stopped is None and (self.open or self.attempts > len(self.reasons)):
+            self.stopped = reason
+
+    def failure(self) -> str:
+        what = f"CWE-{self.finding.cwe}" if self.finding.cwe is not None else self.finding.title
+        said = [*self.reasons, self.stopped] if self.stopped else self.reasons
+        return f"line {self.finding.start_line} {what}: {', '.join(said)}"
 
 
-def _label(finding: Finding) -> str:
-    what = f"CWE-{finding.cwe}" if finding.cwe is not None else finding.title
-    return f"line {finding.start_line} {what}"
-
-
-def _fix_one(
-    unit: CodeUnit, finding: Finding, proposer: Proposer, recheck: Recheck, before: Sequence[Finding], tally: _Tally
-) -> Fix | None:
-    """Up to ATTEMPTS proposals, each checked; the reasons of the failed ones go to the tally."""
-    lines = check.region(unit, finding)
-    rejected: tuple[str, str] | None = None
-    reasons: list[str] = []
-    cannot = check.uncheckable(unit)
-    if cannot is not None:
-        tally.failures.append(f"{_label(finding)}: not tried ({cannot})")
-        return None
-    for attempt in range(1, ATTEMPTS + 1):
-        tally.attempts += 1
+def _propose(attempt: _Attempt, proposer: Proposer) -> Proposal | None:
+    """A proposal that passes the checks made without the engines, asking again while attempts are left; None when
+    none did or no proposal could be had."""
+    while attempt.open:
+        attempt.attempts += 1
         try:
-            proposal = check.with_imports(unit, proposer.propose(unit, finding, lines, rejected))
-            reason = check.problem(unit, finding, proposal, recheck, before)
-        except (ProposalError, RecheckError) as error:
-            reasons.append(f"attempt {attempt}: {error}")
-            break
+            proposal = check.with_imports(
+                attempt.unit, proposer.propose(attempt.unit, attempt.finding, attempt.lines, attempt.rejected)
+            )
+        except ProposalError as error:
+            attempt.stopped = f"attempt {attempt.attempts}: {error}"
+            return None
+        reason = check.problem(attempt.unit, proposal)
         if reason is None:
-            new_text = check.patched(unit, proposal)
-            return Fix(
-                start_line=lines.start,
-                end_line=lines.end,
+            return proposal
+        attempt.reject(proposal, reason)
+    return None
+
+
+def _round(
+    attempts: Sequence[_Attempt], proposer: Proposer, recheck: Recheck, before: Mapping[str, list[Finding]]
+) -> None:
+    """Each open attempt's next proposal, then the engines on all of them at once; a spent budget stops the asking
+    (what was proposed until then is still checked)."""
+    proposed: list[tuple[_Attempt, Proposal]] = []
+    spent: str | None = None
+    for attempt in attempts:
+        if spent is None:
+            try:
+                if (proposal := _propose(attempt, proposer)) is not None:
+                    proposed.append((attempt, proposal))
+                continue
+            except BudgetSpentError as error:
+                spent = str(error)
+        attempt.halt(f"not tried ({spent})")
+    patched = [check.with_text(attempt.unit, check.patched(attempt.unit, proposal)) for attempt, proposal in proposed]
+    for (attempt, proposal), after in zip(proposed, recheck(patched), strict=True):
+        if after.problem is not None:
+            attempt.halt(after.problem)
+        elif reason := check.still_reported(attempt.finding, proposal, before[attempt.unit.path], after.findings):
+            attempt.reject(proposal, reason)
+        else:
+            attempt.fix = Fix(
+                start_line=attempt.lines.start,
+                end_line=attempt.lines.end,
                 replacement=proposal.replacement,
-                diff=check.unified_diff(unit, new_text),
+                diff=check.unified_diff(attempt.unit, check.patched(attempt.unit, proposal)),
                 model=proposer.model,
             )
-        reasons.append(f"attempt {attempt}: {reason}")
-        rejected = (proposal.replacement, reason)
-    tally.failures.append(f"{_label(finding)}: {', '.join(reasons)}")
-    return None
 
 
 def fix_findings(
@@ -80,34 +117,40 @@ def fix_findings(
 ) -> FixOutcome:
     """Try to fix each finding in a language the checks cover; stop asking once the token budget is spent or
     Ctrl-C is pressed (the fixes verified until then are kept)."""
-    out = list(findings)
-    tallies: dict[str, _Tally] = {}
-    before: dict[str, list[Finding]] = {}
-    spent: str | None = None
-    # In file order, so that the fixes of one function follow each other and the model reuses its code's prompt.
+    attempts: list[_Attempt] = []
+    notes: dict[str, list[str]] = {}
     for index in sorted(range(len(findings)), key=lambda i: (findings[i].path, findings[i].start_line)):
         finding = findings[index]
         unit = units.get(finding.path)
-        if unit is None or unit.language not in check.CHECKED_LANGUAGES or spent is not None:
-            if spent is not None and unit is not None:
-                tallies.setdefault(finding.path, _Tally()).failures.append(f"{_label(finding)}: not tried ({spent})")
-            continue
-        tally = tallies.setdefault(finding.path, _Tally())
-        tally.tried += 1
-        fix = None
-        try:
-            if finding.path not in before:
-                before[finding.path] = recheck(check.with_text(unit, unit.text))  # whole, as patched files are
-            fix = _fix_one(unit, finding, proposer, recheck, before[finding.path], tally)
-        except RecheckError as error:
-            tally.failures.append(f"{_label(finding)}: {error}")
-        except BudgetSpentError as error:
-            spent = str(error)
-            tally.failures.append(f"{_label(finding)}: not tried ({spent})")
-        except KeyboardInterrupt:  # Ctrl-C: the review is reported with the fixes verified so far
-            spent = "interrupted"
-            tally.failures.append(f"{_label(finding)}: {spent}")
-        if fix is not None:
-            tally.fixed += 1
-            out[index] = finding.model_copy(update={"fix": fix})
-    return FixOutcome(out, {path: [tally.note()] for path, tally in tallies.items()})
+        if unit is not None and unit.language in check.CHECKED_LANGUAGES:
+            attempt = _Attempt(index, finding, unit, check.region(unit, finding))
+            attempt.stopped = None if (cannot := check.uncheckable(unit)) is None else f"not tried ({cannot})"
+            attempts.append(attempt)
+    files = {attempt.unit.path: attempt.unit for attempt in attempts if attempt.open}
+    try:
+        as_they_are = dict(
+            zip(files, recheck([check.with_text(unit, unit.text) for unit in files.values()]), strict=True)
+        )
+        for attempt in attempts:
+            if (problem := as_they_are[attempt.unit.path].problem if attempt.open else None) is not None:
+                attempt.halt(problem)
+        before = {path: found.findings for path, found in as_they_are.items()}
+        while open_ones := [attempt for attempt in attempts if attempt.open]:
+            _round(open_ones, proposer, recheck, before)
+    except RecheckError as error:
+        for attempt in attempts:
+            attempt.halt(str(error))
+    except KeyboardInterrupt:  # Ctrl-C: the review is reported with the fixes verified so far; the tools end now
+        for attempt in attempts:
+            attempt.halt("interrupted")
+    out = list(findings)
+    for attempt in attempts:
+        if attempt.fix is not None:
+            out[attempt.index] = attempt.finding.model_copy(update={"fix": attempt.fix})
+    for path in dict.fromkeys(attempt.unit.path for attempt in attempts):
+        mine = [attempt for attempt in attempts if attempt.unit.path == path]
+        fixed = sum(attempt.fix is not None for attempt in mine)
+        failures = "".join(f"; {attempt.failure()}" for attempt in mine if attempt.fix is None)
+        made = sum(attempt.attempts for attempt in mine)
+        notes[path] = [f"fixes: {fixed} of {len(mine)} finding(s) got a verified fix ({made} attempt(s)){failures}"]
+    return FixOutcome(out, notes)
