@@ -14,6 +14,7 @@ import re
 import shutil
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema
@@ -26,11 +27,12 @@ from secreview.backends.call_log import CallLog, call_key
 from secreview.backends.embedded import EmbeddedBackend
 from secreview.backends.interface import ChatRequest, Completion
 from secreview.config import Settings
+from secreview.engines.budget import BudgetSpentError
 from secreview.fixes import apply, check
 from secreview.fixes.interface import Proposal, Rechecked
 from secreview.fixes.model import ModelProposer, replacement_from
 from secreview.fixes.stage import fix_findings
-from secreview.models import CodeUnit, Coverage, Finding, LineRange, Review, UnitCoverage
+from secreview.models import CodeUnit, Coverage, Finding, LineRange, ModelCall, Review, UnitCoverage
 from secreview.reporters import REPORTERS
 
 FIXES = DATA / "fixes"
@@ -254,6 +256,42 @@ def test_real_answers_of_the_default_model_give_two_verified_fixes(reviewed, tmp
     assert [call.step for call in proposer.calls] == ["fix", "fix"]
     assert all(call.cached for call in proposer.calls)
     assert runs == [1, 2]  # the engines ran twice: on the file as it is, then on both proposals at once
+
+
+@dataclass
+class _Scripted:
+    """Proposals from a list, then what ends the asking: a spent token budget or Ctrl-C (a real model is not
+    made to do either on demand)."""
+
+    answers: list[str]
+    end: BaseException
+    model: str = "scripted"
+    calls: list[ModelCall] = field(default_factory=list)
+
+    def propose(self, unit: CodeUnit, finding: Finding, lines: LineRange, rejected: object) -> Proposal:
+        if not self.answers:
+            raise self.end
+        return Proposal(lines, self.answers.pop(0))
+
+
+@pytest.mark.parametrize(
+    ("end", "said"),
+    [
+        (
+            BudgetSpentError("the token budget of 100 tokens is spent"),
+            "not tried (the token budget of 100 tokens is spent)",
+        ),
+        (KeyboardInterrupt(), "interrupted"),
+    ],
+)
+def test_fixes_verified_before_the_budget_ends_or_ctrl_c_are_kept_and_the_rest_said(reviewed, end, said):
+    unit, findings, _ = reviewed
+    outcome = fix_findings(findings, {unit.path: unit}, _Scripted([FIXED_QUERY], end), _recheck())
+    sql, command = sorted(outcome.findings, key=lambda f: f.start_line)
+    assert sql.fix is not None and command.fix is None
+    assert outcome.notes["app.py"] == [
+        f"fixes: 1 of 2 finding(s) got a verified fix (1 attempt(s)); line 12 CWE-78: {said}"
+    ]
 
 
 def fixed_review(reviewed, tmp_path: Path) -> Review:

@@ -65,14 +65,14 @@ def _propose(attempt: _Attempt, proposer: Proposer) -> Proposal | None:
     """A proposal that passes the checks made without the engines, asking again while attempts are left; None when
     none did or no proposal could be had."""
     while attempt.open:
-        attempt.attempts += 1
         try:
-            proposal = check.with_imports(
-                attempt.unit, proposer.propose(attempt.unit, attempt.finding, attempt.lines, attempt.rejected)
-            )
+            proposed = proposer.propose(attempt.unit, attempt.finding, attempt.lines, attempt.rejected)
         except ProposalError as error:
+            attempt.attempts += 1
             attempt.stopped = f"attempt {attempt.attempts}: {error}"
             return None
+        attempt.attempts += 1  # not before: a call the budget refused is no attempt
+        proposal = check.with_imports(attempt.unit, proposed)
         reason = check.problem(attempt.unit, proposal)
         if reason is None:
             return proposal
@@ -82,20 +82,21 @@ def _propose(attempt: _Attempt, proposer: Proposer) -> Proposal | None:
 
 def _round(
     attempts: Sequence[_Attempt], proposer: Proposer, recheck: Recheck, before: Mapping[str, list[Finding]]
-) -> None:
-    """Each open attempt's next proposal, then the engines on all of them at once; a spent budget stops the asking
-    (what was proposed until then is still checked)."""
+) -> str | None:
+    """Each open attempt's next proposal, then the engines on all of them at once. Returns why the asking stopped
+    (a spent budget, Ctrl-C), else None; what was proposed until then is still checked."""
     proposed: list[tuple[_Attempt, Proposal]] = []
-    spent: str | None = None
+    stop: str | None = None
     for attempt in attempts:
-        if spent is None:
-            try:
-                if (proposal := _propose(attempt, proposer)) is not None:
-                    proposed.append((attempt, proposal))
-                continue
-            except BudgetSpentError as error:
-                spent = str(error)
-        attempt.halt(f"not tried ({spent})")
+        try:
+            if (proposal := _propose(attempt, proposer)) is not None:
+                proposed.append((attempt, proposal))
+        except BudgetSpentError as error:
+            stop = f"not tried ({error})"
+            break
+        except KeyboardInterrupt:  # the model stops now; the engines check what it proposed (seconds)
+            stop = "interrupted"
+            break
     patched = [check.with_text(attempt.unit, check.patched(attempt.unit, proposal)) for attempt, proposal in proposed]
     for (attempt, proposal), after in zip(proposed, recheck(patched), strict=True):
         if after.problem is not None:
@@ -110,13 +111,15 @@ def _round(
                 diff=check.unified_diff(attempt.unit, check.patched(attempt.unit, proposal)),
                 model=proposer.model,
             )
+    return stop
 
 
 def fix_findings(
     findings: Sequence[Finding], units: Mapping[str, CodeUnit], proposer: Proposer, recheck: Recheck
 ) -> FixOutcome:
     """Try to fix each finding in a language the checks cover; stop asking once the token budget is spent or
-    Ctrl-C is pressed (the fixes verified until then are kept)."""
+    Ctrl-C is pressed (what was proposed until then is still checked, and the fixes verified are kept; a second
+    Ctrl-C ends the checking too)."""
     attempts: list[_Attempt] = []
     notes: dict[str, list[str]] = {}
     for index in sorted(range(len(findings)), key=lambda i: (findings[i].path, findings[i].start_line)):
@@ -135,12 +138,16 @@ def fix_findings(
             if (problem := as_they_are[attempt.unit.path].problem if attempt.open else None) is not None:
                 attempt.halt(problem)
         before = {path: found.findings for path, found in as_they_are.items()}
-        while open_ones := [attempt for attempt in attempts if attempt.open]:
-            _round(open_ones, proposer, recheck, before)
+        stop = None
+        while stop is None and (open_ones := [attempt for attempt in attempts if attempt.open]):
+            stop = _round(open_ones, proposer, recheck, before)
+        if stop is not None:
+            for attempt in attempts:
+                attempt.halt(stop)
     except RecheckError as error:
         for attempt in attempts:
             attempt.halt(str(error))
-    except KeyboardInterrupt:  # Ctrl-C: the review is reported with the fixes verified so far; the tools end now
+    except KeyboardInterrupt:  # Ctrl-C while the engines check: the review is reported with the fixes verified so far
         for attempt in attempts:
             attempt.halt("interrupted")
     out = list(findings)
