@@ -1,0 +1,75 @@
+// The C taint rules (c-command-injection, c-path-traversal, c-hardcoded-credential, c-reachable-assertion)
+// in C++ code: input from the environment, a socket or the command line, copied through C string calls.
+#include <cassert>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <sys/socket.h>
+#include <mysql/mysql.h>
+
+namespace tools {
+
+class Backup
+{
+public:
+    int run();
+    int runFixed();
+};
+
+int Backup::run()
+{
+    char command[512] = "tar czf /tmp/backup.tgz ";
+    const char *dir = getenv("BACKUP_DIR");
+    if (dir == nullptr)
+        return -1;
+    strncat(command, dir, sizeof command - strlen(command) - 1);
+    // ruleid: c-command-injection
+    return system(command);
+}
+
+int Backup::runFixed()
+{
+    // ok: c-command-injection, cpp-shell-command
+    return system("tar czf /tmp/backup.tgz /var/lib/app");
+}
+
+FILE *openUpload(int sock)
+{
+    char name[128];
+    char path[256];
+    ssize_t n = recv(sock, name, sizeof name - 1, 0);
+    if (n <= 0)
+        return nullptr;
+    name[n] = '\0';
+    snprintf(path, sizeof path, "/srv/uploads/%s", name);
+    // ruleid: c-path-traversal
+    return fopen(path, "rb");
+}
+
+FILE *openConfig()
+{
+    // ok: c-path-traversal
+    return fopen("/etc/app/app.conf", "r");
+}
+
+MYSQL *connect(MYSQL *db, const std::string &password)
+{
+    // ruleid: c-hardcoded-credential
+    mysql_real_connect(db, "localhost", "app", "s3cret", "app", 0, nullptr, 0);
+    // ok: c-hardcoded-credential
+    return mysql_real_connect(db, "localhost", "app", password.c_str(), "app", 0, nullptr, 0);
+}
+
+}  // namespace tools
+
+int main(int argc, char *argv[])
+{
+    // ok: c-reachable-assertion
+    assert(argc >= 0);
+    int level = atoi(argv[1]);
+    // ruleid: c-reachable-assertion
+    assert(level >= 0 && level <= 9);
+    tools::Backup backup;
+    return level > 0 ? backup.run() : backup.runFixed();
+}
