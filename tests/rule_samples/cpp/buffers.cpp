@@ -1,5 +1,6 @@
 // The C rules on buffers (c-gets, c-strcpy-unbounded, c-sprintf-unbounded, c-scanf-unbounded-string,
-// c-memcpy-size-not-destination) in C++ code: methods, namespaces, references and the C library.
+// c-memcpy-size-not-destination) in C++ code: methods, namespaces, references, and the C library called
+// as f, std::f or ::f.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -63,6 +64,16 @@ char *copyOf(const char *src)
     return copy;
 }
 
+void rename(char *out, const std::string &first, const std::string &last)
+{
+    // ruleid: c-strcpy-unbounded
+    std::strcpy(out, first.c_str());
+    // ok: c-strcpy-unbounded
+    std::strcat(out, " ");
+    // ruleid: c-strcpy-unbounded
+    ::strcat(out, last.c_str());
+}
+
 void label(char *out, const std::string &name, int id)
 {
     // ruleid: c-sprintf-unbounded
@@ -73,6 +84,8 @@ void labelBounded(char *out, std::size_t size, const std::string &name, int id)
 {
     // ok: c-sprintf-unbounded
     snprintf(out, size, "%s-%d", name.c_str(), id);
+    // ruleid: c-sprintf-unbounded
+    std::sprintf(out, "%s", name.c_str());
 }
 
 bool Prompt::readName(std::vector<char> &out)
@@ -90,6 +103,9 @@ bool readNameBounded(std::string &out)
     char word[32];
     // ok: c-scanf-unbounded-string
     if (scanf("%31s", word) != 1)
+        return false;
+    // ruleid: c-scanf-unbounded-string
+    if (std::scanf("%s", word) != 1)
         return false;
     out = word;
     return true;
@@ -110,6 +126,16 @@ int unpackChecked(const std::vector<unsigned char> &packet, std::size_t length)
         return -1;
     // ok: c-memcpy-size-not-destination
     memcpy(header, packet.data(), length);
+    return header[0];
+}
+
+int unpackQualified(const unsigned char *packet, std::size_t length)
+{
+    unsigned char header[16];
+    // ruleid: c-memcpy-size-not-destination
+    std::memcpy(header, packet, length);
+    // ok: c-memcpy-size-not-destination
+    std::memcpy(header, packet, sizeof header);
     return header[0];
 }
 

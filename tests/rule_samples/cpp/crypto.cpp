@@ -54,6 +54,12 @@ std::string sessionToken()
     return token;
 }
 
+int rollDice()
+{
+    // ruleid: c-weak-prng
+    return std::rand() % 6 + 1;
+}
+
 std::string sessionTokenFromTheSystem()
 {
     unsigned char bytes[16];

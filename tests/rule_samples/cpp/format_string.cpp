@@ -27,6 +27,10 @@ void Logger::debug(const char *fmt, int value) const
 {
     // ruleid: c-format-string
     printf(fmt, value);
+    // ruleid: c-format-string
+    std::fprintf(stderr, fmt, value);
+    // ok: c-format-string
+    std::fprintf(stderr, "%s=%d\n", fmt, value);
 }
 
 void banner(bool colour)

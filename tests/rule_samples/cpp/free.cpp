@@ -32,6 +32,24 @@ char Buffer::first()
     return copy[0];
 }
 
+int lastByte(std::size_t size)
+{
+    auto *bytes = static_cast<unsigned char *>(std::malloc(size));
+    if (bytes == nullptr)
+        return -1;
+    std::memset(bytes, 0, size);
+    std::free(bytes);
+    // ruleid: c-use-after-free
+    return bytes[size - 1];
+}
+
+void freeTwice(char *text)
+{
+    std::free(text);
+    // ruleid: c-double-free
+    ::free(text);
+}
+
 void Buffer::resetTwice()
 {
     char *old = data_;

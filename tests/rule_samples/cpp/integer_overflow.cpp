@@ -37,3 +37,10 @@ char *readRecord(const char *text)
     // ruleid: c-alloc-size-overflow
     return static_cast<char *>(malloc(length + 1));
 }
+
+int *readTable(const char *text)
+{
+    long rows = std::strtol(text, nullptr, 10);
+    // ruleid: c-alloc-size-overflow
+    return static_cast<int *>(std::malloc(rows * sizeof(int)));
+}

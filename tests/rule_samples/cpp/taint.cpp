@@ -28,6 +28,16 @@ int Backup::run()
     return system(command);
 }
 
+int mirror()
+{
+    const char *target = std::getenv("MIRROR_TARGET");
+    if (target == nullptr)
+        return -1;
+    std::string command = std::string("rsync -a /srv/ ") + target;
+    // ruleid: c-command-injection, cpp-shell-command
+    return std::system(command.c_str());
+}
+
 int Backup::runFixed()
 {
     // ok: c-command-injection, cpp-shell-command
@@ -45,6 +55,23 @@ FILE *openUpload(int sock)
     snprintf(path, sizeof path, "/srv/uploads/%s", name);
     // ruleid: c-path-traversal
     return fopen(path, "rb");
+}
+
+FILE *openRecord(int sock)
+{
+    char name[32];
+    char path[256];
+    ssize_t n = ::recv(sock, name, sizeof name - 1, 0);
+    if (n <= 0)
+        return nullptr;
+    name[n] = '\0';
+    unsigned long id = std::stoul(name);
+    snprintf(path, sizeof path, "/srv/records/%lu.dat", id);
+    // ok: c-path-traversal
+    std::fopen(path, "rb");
+    std::snprintf(path, sizeof path, "/srv/records/%s.dat", name);
+    // ruleid: c-path-traversal
+    return std::fopen(path, "rb");
 }
 
 FILE *openConfig()
