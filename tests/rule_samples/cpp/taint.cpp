@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <string>
 #include <sys/socket.h>
 #include <mysql/mysql.h>
@@ -36,6 +37,42 @@ int mirror()
     std::string command = std::string("rsync -a /srv/ ") + target;
     // ruleid: c-command-injection, cpp-shell-command
     return std::system(command.c_str());
+}
+
+int lookup()
+{
+    std::string user;
+    if (!std::getline(std::cin, user))
+        return -1;
+    const std::string command = "finger " + user;
+    // ruleid: c-command-injection, cpp-shell-command
+    return std::system(command.c_str());
+}
+
+std::FILE *openStatus()
+{
+    int pid = 0;
+    std::cin >> pid;
+    const std::string path = "/proc/" + std::to_string(pid) + "/status";
+    // ok: c-path-traversal
+    return std::fopen(path.c_str(), "r");
+}
+
+std::FILE *openLog()
+{
+    std::string name;
+    std::cin >> name;
+    const std::string path = "/var/log/app/" + name;
+    // ruleid: c-path-traversal
+    return std::fopen(path.c_str(), "r");
+}
+
+std::FILE *openNamed(std::istream &in)
+{
+    char name[64];
+    in.getline(name, sizeof name);
+    // ruleid: c-path-traversal
+    return std::fopen(name, "r");
 }
 
 int Backup::runFixed()
