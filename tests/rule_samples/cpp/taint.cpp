@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <sys/socket.h>
@@ -115,6 +116,40 @@ FILE *openConfig()
 {
     // ok: c-path-traversal
     return fopen("/etc/app/app.conf", "r");
+}
+
+class Journal
+{
+public:
+    bool reopen(int sock);
+
+private:
+    std::ofstream out_;
+};
+
+bool Journal::reopen(int sock)
+{
+    char name[64];
+    ssize_t n = ::recv(sock, name, sizeof name - 1, 0);
+    if (n <= 0)
+        return false;
+    name[n] = '\0';
+    // ruleid: c-path-traversal
+    out_.open(name, std::ios::app);
+    return out_.is_open();
+}
+
+std::string readSettings(std::istream &request)
+{
+    std::string name;
+    std::getline(request, name);
+    // ruleid: c-path-traversal
+    std::ifstream in("/etc/app/" + name);
+    // ok: c-path-traversal
+    std::ifstream defaults("/etc/app/defaults.conf");
+    std::string line;
+    std::getline(in ? in : defaults, line);
+    return line;
 }
 
 MYSQL *connect(MYSQL *db, const std::string &password)
