@@ -214,6 +214,9 @@ CLANG_TIDY: dict[str, Check] = {
     _ANALYZER + "core.uninitialized.NewArraySize": _check(_UNINIT),
     _ANALYZER + "core.VLASize": _by_message((r"tainted|untrusted", _HUGE_ALLOCATION), (r"negative|zero", _BUFFER_SIZE)),
     _ANALYZER + "security.ArrayBound": _by_message((r"before the beginning|negative", _BEFORE_START), default=_BOUNDS),
+    # putenv(stack array): the environment keeps the pointer, which outlives the frame (CERT POS34-C, an instance
+    # of DCL30-C, a stack address escaping): the weakness of StackAddressEscape, so their reports merge
+    _ANALYZER + "security.PutenvStackArray": _check(_STACK_ADDRESS),
     _ANALYZER + "security.SetgidSetuidOrder": _check(_ORDER),
     _ANALYZER + "security.insecureAPI.gets": _check(_DANGEROUS, 0.9),
     _ANALYZER + "security.insecureAPI.mktemp": _check(_TEMP_FILE),

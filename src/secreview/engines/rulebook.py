@@ -1,8 +1,10 @@
 """The project's own Semgrep rules, and the review knowledge their metadata carries.
 
-Each rule file lives in rules/<language>/ and every rule has metadata: cwe, title, severity,
-confidence and solution. The solutions double as fix advice for other engines' findings of the same
-weakness (Bandit says what is wrong but not how to fix it).
+Each rule file lives in rules/<language>/ (the prefix of its rules' ids) and every rule has metadata: cwe,
+title, severity, confidence and solution. A rule's own `languages` say which files it reviews: the C rules
+list C++ too wherever the idiom is the same, so a folder's rules run on every language they name. The
+solutions double as fix advice for other engines' findings of the same weakness (Bandit says what is wrong but
+not how to fix it).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ RULES_DIR = Path(__file__).parent / "rules"
 @dataclass(frozen=True)
 class Rule:
     id: str
-    language: str
+    language: str  # the folder: the id's prefix
+    languages: frozenset[str]  # Semgrep's `languages`: the units it reviews
     cwe: int
     title: str
     severity: Severity
@@ -43,6 +46,7 @@ def load_rules() -> tuple[Rule, ...]:
                 Rule(
                     id=raw["id"],
                     language=file.parent.name,
+                    languages=frozenset(raw["languages"]),
                     cwe=int(meta["cwe"]),
                     title=meta["title"],
                     severity=Severity(meta["severity"]),
@@ -66,16 +70,18 @@ def rules_digest() -> str:
 
 
 def rule_dirs(languages: frozenset[str]) -> list[Path]:
-    return [RULES_DIR / language for language in sorted(languages) if any((RULES_DIR / language).glob("*.yaml"))]
+    """The folders holding a rule for any of these languages (rules/c for C++ too)."""
+    folders = {rule.file.parent for rule in load_rules() if rule.languages & languages}
+    return sorted(folders)
 
 
 def languages_with_rules() -> frozenset[str]:
-    return frozenset(path.parent.name for path in RULES_DIR.glob("*/*.yaml"))
+    return frozenset().union(*(rule.languages for rule in load_rules()))
 
 
 def solution_for(cwe_id: int, language: str) -> str | None:
     """Fix advice for a weakness: from a rule for the same CWE (same language first), else the family."""
-    rules = sorted(load_rules(), key=lambda rule: rule.language != language)
+    rules = sorted(load_rules(), key=lambda rule: language not in rule.languages)
     for matches in (lambda r: r.cwe == cwe_id, lambda r: cwe.same_family(r.cwe, cwe_id)):
         for rule in rules:
             if matches(rule):

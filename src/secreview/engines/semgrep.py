@@ -18,7 +18,7 @@ from secreview.engines import rule_cwes, rulebook, workspace
 from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
 from secreview.engines.rule_cwes import rule_cwe
 from secreview.engines.rulebook import languages_with_rules, rule_dirs, rules_digest
-from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_path, units_on_disk
+from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_path, tool_text, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
 # Error types after which Semgrep's review of the file cannot be trusted to be complete.
@@ -27,6 +27,30 @@ _FATAL_ERROR_TYPES = ("Timeout", "OutOfMemory", "Fatal", "Lexical", "Syntax erro
 _SEMGREP_SEVERITY = {"ERROR": Severity.high, "WARNING": Severity.medium, "INFO": Severity.low}
 _CONFIDENCE_WORDS = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
 _CWE_NUMBER = re.compile(r"(?:CWE-)?(\d+)", re.IGNORECASE)
+# An object-like macro whose whole body is one name (`#define OPEN open`): portable C calls functions through such
+# aliases, and Semgrep reads a file without a preprocessor, so a rule for open() would not see OPEN(path, ...).
+_ALIAS = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_][\w:]*)[ \t]*$", re.MULTILINE)
+_PREPROCESSED = frozenset({"c", "cpp"})
+
+
+def expanded_aliases(text: str) -> str:
+    """C or C++ text with every call through a function-name alias macro written as a call of the function (the
+    last definition wins: `#ifdef _WIN32 ... #else` puts the POSIX name last); every line keeps its number."""
+    aliases = {name: target for name, target in _ALIAS.findall(text) if name != target}
+    for name in aliases:  # an alias of an alias names the function at the end of the chain
+        seen = {name}
+        while aliases[name] in aliases and aliases[name] not in seen:
+            seen.add(aliases[name])
+            aliases[name] = aliases[aliases[name]]
+    if not aliases:
+        return text
+    call = re.compile(r"\b(" + "|".join(map(re.escape, aliases)) + r")(?=[ \t]*\()")
+    return call.sub(lambda match: aliases[match.group(1)], text)
+
+
+def _semgrep_text(unit: CodeUnit) -> str:
+    text = tool_text(unit)
+    return expanded_aliases(text) if unit.language in _PREPROCESSED else text
 
 
 def semgrep_command() -> str:
@@ -134,7 +158,7 @@ class SemgrepEngine:
         result = EngineResult()
         folders = [*rule_dirs(frozenset(u.language for u in units)), *self.extra_rules]
         configs = [arg for folder in folders for arg in ("--config", str(folder))]
-        with units_on_disk(units) as by_path:
+        with units_on_disk(units, _semgrep_text) as by_path:
             scanned: set[str] = set()
             batches = list(argument_batches(list(by_path)))
             for index, batch in enumerate(batches):

@@ -20,6 +20,14 @@ int read_age_or_default(void)
     return age;
 }
 
+int read_block(FILE *fp, char *block, size_t size)
+{
+    int complete;
+    // ok: c-unchecked-input
+    complete = fread(block, 1, size, fp) == size;
+    return complete;
+}
+
 int read_age_checked(void)
 {
     int age;

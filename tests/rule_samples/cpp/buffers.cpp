@@ -1,0 +1,142 @@
+// The C rules on buffers (c-gets, c-strcpy-unbounded, c-sprintf-unbounded, c-scanf-unbounded-string,
+// c-memcpy-size-not-destination) in C++ code: methods, namespaces, references, and the C library called
+// as f, std::f or ::f.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace shell {
+
+class Prompt
+{
+public:
+    std::string readCommand();
+    void setTitle(const std::string &title);
+    bool readName(std::vector<char> &out);
+
+private:
+    char title_[32];
+};
+
+std::string Prompt::readCommand()
+{
+    char line[128];
+    // ruleid: c-gets
+    gets(line);
+    return std::string(line);
+}
+
+std::string readCommandSafely()
+{
+    char line[128];
+    // ok: c-gets
+    if (fgets(line, sizeof line, stdin) == nullptr)
+        return {};
+    line[strcspn(line, "\n")] = '\0';
+    return line;
+}
+
+void Prompt::setTitle(const std::string &title)
+{
+    // ruleid: c-strcpy-unbounded
+    strcpy(title_, title.c_str());
+}
+
+const char *greeting(const char *user)
+{
+    static char text[64];
+    // ok: c-strcpy-unbounded
+    strcpy(text, "Hello, ");
+    // ruleid: c-strcpy-unbounded
+    strcat(text, user);
+    return text;
+}
+
+char *copyOf(const char *src)
+{
+    char *copy = static_cast<char *>(malloc(strlen(src) + 1));
+    if (copy == nullptr)
+        return nullptr;
+    // ok: c-strcpy-unbounded
+    strcpy(copy, src);
+    return copy;
+}
+
+void rename(char *out, const std::string &first, const std::string &last)
+{
+    // ruleid: c-strcpy-unbounded
+    std::strcpy(out, first.c_str());
+    // ok: c-strcpy-unbounded
+    std::strcat(out, " ");
+    // ruleid: c-strcpy-unbounded
+    ::strcat(out, last.c_str());
+}
+
+void label(char *out, const std::string &name, int id)
+{
+    // ruleid: c-sprintf-unbounded
+    sprintf(out, "%s-%d", name.c_str(), id);
+}
+
+void labelBounded(char *out, std::size_t size, const std::string &name, int id)
+{
+    // ok: c-sprintf-unbounded
+    snprintf(out, size, "%s-%d", name.c_str(), id);
+    // ruleid: c-sprintf-unbounded
+    std::sprintf(out, "%s", name.c_str());
+}
+
+bool Prompt::readName(std::vector<char> &out)
+{
+    char word[32];
+    // ruleid: c-scanf-unbounded-string
+    if (scanf("%s", word) != 1)
+        return false;
+    out.assign(word, word + strlen(word));
+    return true;
+}
+
+bool readNameBounded(std::string &out)
+{
+    char word[32];
+    // ok: c-scanf-unbounded-string
+    if (scanf("%31s", word) != 1)
+        return false;
+    // ruleid: c-scanf-unbounded-string
+    if (std::scanf("%s", word) != 1)
+        return false;
+    out = word;
+    return true;
+}
+
+int unpack(const std::vector<unsigned char> &packet, std::size_t length)
+{
+    unsigned char header[16];
+    // ruleid: c-memcpy-size-not-destination
+    memcpy(header, packet.data(), length);
+    return header[0];
+}
+
+int unpackChecked(const std::vector<unsigned char> &packet, std::size_t length)
+{
+    unsigned char header[16];
+    if (length > sizeof header)
+        return -1;
+    // ok: c-memcpy-size-not-destination
+    memcpy(header, packet.data(), length);
+    return header[0];
+}
+
+int unpackQualified(const unsigned char *packet, std::size_t length)
+{
+    unsigned char header[16];
+    // ruleid: c-memcpy-size-not-destination
+    std::memcpy(header, packet, length);
+    // ok: c-memcpy-size-not-destination
+    std::memcpy(header, packet, sizeof header);
+    return header[0];
+}
+
+}  // namespace shell
