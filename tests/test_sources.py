@@ -37,6 +37,20 @@ def test_directory_walk_keeps_source_files_and_honours_gitignore(tmp_path: Path)
     assert not result.skipped
 
 
+def test_a_header_that_is_cpp_is_reviewed_as_cpp_in_a_walk_and_in_a_diff(tmp_path: Path):
+    repo = make_git_repo(tmp_path / "repo")
+    (repo / "plain.h").write_text("#define SLOTS 8\nint last(int *slots);\n")
+    (repo / "buffer.h").write_text("#include <string>\n\nclass Buffer {\n  public:\n    std::string name;\n};\n")
+    commit_all(repo, "start")
+    languages = frozenset({"c", "cpp"})
+    walked = PathSource([str(repo)], repo, languages, 2 * MB).collect()
+    assert {unit.path: unit.language for unit in walked.units} == {"buffer.h": "cpp", "plain.h": "c"}
+    (repo / "buffer.h").write_text((repo / "buffer.h").read_text() + "\nnamespace io { int size(); }\n")
+    commit_all(repo, "size")
+    (changed,) = GitDiffSource("HEAD~1", repo, languages, 2 * MB).collect().units
+    assert (changed.path, changed.language) == ("buffer.h", "cpp")
+
+
 def test_directory_walk_in_a_git_repository_uses_git_ignore_rules(tmp_path: Path):
     repo = make_git_repo(tmp_path / "repo")
     (repo / ".gitignore").write_text("build/\n")

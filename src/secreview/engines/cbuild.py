@@ -32,10 +32,6 @@ _MAX_FILES_INDEXED = 50_000  # a repository bigger than this gets the include fo
 _MAX_HEADERS_FOLLOWED = 400  # per file: how many repository headers its includes are followed through
 _SYSTEM_INCLUDE_DIRS = ("/usr/local/include", "/usr/include")
 _INCLUDE = re.compile(rb'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.MULTILINE)
-_CPP_MARKERS = re.compile(
-    r"^\s*(?:class\s+\w+\s*[:{]|namespace\s+\w*\s*\{|template\s*<|(?:public|private|protected):)|std::", re.M
-)
-
 _Known = tuple[tuple[str, ...], tuple[str, ...], str | None]  # a compile command's includes, defines, standard
 
 
@@ -60,12 +56,8 @@ class BuildArgs:
 
 
 def language_of(unit: CodeUnit) -> Literal["c", "c++"]:
-    """C++ for C++ sources, and for a .h header that reads as C++ (classes, namespaces, templates, std::)."""
-    if unit.language == "cpp":
-        return "c++"
-    if PurePosixPath(unit.path).suffix.lower() == ".h" and _CPP_MARKERS.search(unit.text):
-        return "c++"
-    return "c"
+    """The compiler's name of the unit's language (a .h header that reads as C++ is a C++ unit: sources)."""
+    return "c++" if unit.language == "cpp" else "c"
 
 
 def repository_root(unit: CodeUnit) -> Path | None:

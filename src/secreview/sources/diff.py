@@ -74,7 +74,7 @@ def units_from_patch(
             continue
         if new.note:
             result.note(path, new.note)
-        language = language_of(path) or ""
+        language = language_of(path, new.text) or ""
         result.units.append(
             CodeUnit(
                 id=path,

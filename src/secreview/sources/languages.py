@@ -1,8 +1,10 @@
-"""Which language a file is written in, from its name; and Python code parsed as every stage reads it."""
+"""Which language a file is written in, from its name (and for a `.h` header, its text); and Python code parsed
+as every stage reads it."""
 
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from pathlib import PurePath
 
@@ -37,9 +39,19 @@ _BY_SUFFIX = {
 }
 
 
-def language_of(path: str | PurePath) -> str | None:
-    """The language of a source file, or None if the name says nothing we know."""
-    return _BY_SUFFIX.get(PurePath(path).suffix.lower())
+# What only C++ writes: a `.h` header holding one of these is C++ (a class, a namespace, a template, std::).
+_CPP_MARKERS = re.compile(
+    r"^\s*(?:class\s+\w+\s*[:{]|namespace\s+\w*\s*\{|template\s*<|(?:public|private|protected):)|std::", re.M
+)
+
+
+def language_of(path: str | PurePath, text: str | None = None) -> str | None:
+    """The language of a source file, or None if the name says nothing we know. A `.h` header is C unless its
+    `text` is C++ (C++ projects name their headers .h too; the C++ rules and compiler must read them)."""
+    suffix = PurePath(path).suffix.lower()
+    if suffix == ".h" and text is not None and _CPP_MARKERS.search(text):
+        return "cpp"
+    return _BY_SUFFIX.get(suffix)
 
 
 def all_languages() -> frozenset[str]:

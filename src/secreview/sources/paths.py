@@ -125,4 +125,5 @@ class PathSource:
             return
         if named and not text.strip():
             result.note(shown, "empty file: nothing to review")
+        language = language_of(path, text) or language
         result.units.append(CodeUnit(id=shown, path=shown, language=language, text=text, disk_path=path))
