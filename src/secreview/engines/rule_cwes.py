@@ -188,6 +188,7 @@ RULE_CWES: dict[str, RuleCwe] = {
     "python-reflected-xss": _XSS,
     "python-xss-template-string": _XSS,
     "python-markdown-unsanitised-html": _XSS,
+    "python-exception-text-in-html-response": _XSS,
     "python-xxe-lxml-unsafe-parser": RuleCwe(611, "xml external entity"),
     "python-xxe-sax-external-entities": RuleCwe(611, "xml external entity"),
     "python-xxe-lxml-untrusted-input": RuleCwe(611, "xml external entity"),
