@@ -85,7 +85,15 @@ def main() -> None:
     print(f"{len(cases)} cases, {len(labelled)} labelled findings ({real} real, {len(labelled) - real} false)")
     backend = open_backend(Settings(threads=args.threads))
     rows: list[dict[str, object]] = [
-        {"path": f.path, "line": f.start_line, "cwe": f.cwe, "kind": f.kind, "real": real} for f, real in labelled
+        {
+            "path": f.path,
+            "language": units[f.path].language,
+            "line": f.start_line,
+            "cwe": f.cwe,
+            "kind": f.kind,
+            "real": real,
+        }
+        for f, real in labelled
     ]
     try:
         for name in args.variants.split(","):

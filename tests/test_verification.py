@@ -98,6 +98,19 @@ def test_a_calibration_applies_only_to_its_model_file_and_question_wording(monke
     assert calibration.for_model({"base_url": "http://x"}, questions.PROMPT_DIGEST) is None
 
 
+def test_a_finding_in_a_language_the_calibration_was_not_fitted_on_is_shown_uncalibrated_and_never_demoted():
+    python_only = calibration.Calibration(2.0, -1.0, 0.3, frozenset({"python"}))
+    assert calibration.applicable(python_only, "python") == (python_only, 0.3)
+    assert calibration.applicable(python_only, "c") == (None, 0.0)  # measured elsewhere: no evidence here
+    anywhere = calibration.Calibration(2.0, -1.0, 0.3)  # an entry that does not say its languages
+    assert calibration.applicable(anywhere, "c") == (anywhere, 0.3)
+    assert calibration.applicable(None, "c") == (None, calibration.DEFAULT_THRESHOLD)  # a model without a table
+    shipped = calibration.for_model(
+        {"sha256": "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"}, questions.PROMPT_DIGEST
+    )
+    assert shipped is not None and shipped.languages == frozenset({"python"})  # the 1.5B default's table
+
+
 # --- what judging does with the answer ---------------------------------------------------------------------------
 
 

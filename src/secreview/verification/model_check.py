@@ -72,7 +72,7 @@ def _says(text: str) -> str | None:
 class ModelVerifier:
     backend: ChatBackend
     identity: dict[str, Any]  # the model's identity (backends.cached.backend_identity): picks the calibration
-    threshold: float | None = None  # None: the calibration's, else calibration.DEFAULT_THRESHOLD
+    threshold: float | None = None  # None: calibration.applicable's (the table's, per language)
     jobs: int = 1
     votes: int = 5
     seed: int = 0
@@ -158,11 +158,10 @@ class ModelVerifier:
         says_real, method = self._yes(questions.messages(code, finding, flow, real), unit, result)
         says_false, _ = self._yes(questions.messages(code, finding, flow, false_alarm), unit, result)
         raw = (says_real + 1 - says_false) / 2
-        table = self._calibration if method == "logprobs" else None  # fitted on logprobs, not on votes
+        fitted = self._calibration if method == "logprobs" else None  # fitted on logprobs, not on votes
+        table, fitted_threshold = calibration.applicable(fitted, unit.language)
         probability = table.apply(raw) if table is not None else raw
-        threshold = self.threshold
-        if threshold is None:
-            threshold = table.threshold if table is not None else calibration.DEFAULT_THRESHOLD
+        threshold = fitted_threshold if self.threshold is None else self.threshold
         verification = Verification(
             probability=round(probability, 3),
             raw=round(raw, 3),
