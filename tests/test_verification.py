@@ -13,6 +13,7 @@ from secreview import aggregate
 from secreview.llm.prompts import Window
 from secreview.llm.structured import defect_findings, parse_answer
 from secreview.models import CodeUnit, Evidence, Finding, FlowStep, LineRange, Severity, Verification
+from secreview.reporters.wording import model_check
 from secreview.verification import calibration, questions, slices
 from secreview.verification.model_check import yes_probability
 
@@ -96,6 +97,18 @@ def test_a_calibration_applies_only_to_its_model_file_and_question_wording(monke
     assert calibration.for_model({"sha256": "other"}, questions.PROMPT_DIGEST) is None
     assert calibration.for_model({"sha256": "abc"}, "another wording") is None
     assert calibration.for_model({"base_url": "http://x"}, questions.PROMPT_DIGEST) is None
+
+
+@pytest.mark.parametrize(
+    ("check", "said"),
+    [
+        (checked(0.83, threshold=0.3), "model: 0.83 likely real (uncalibrated)"),
+        (checked(0.21, threshold=0.3), "model: 0.21 likely false alarm (uncalibrated)"),
+        (checked(0.21, threshold=0.0), "model: 0.21 (uncalibrated, not used to demote)"),  # e.g. a C finding
+    ],
+)
+def test_a_check_that_cannot_demote_calls_the_finding_neither_likely_real_nor_a_false_alarm(check, said):
+    assert model_check(finding(120, 3, verification=check)) == said
 
 
 def test_a_finding_in_a_language_the_calibration_was_not_fitted_on_is_shown_uncalibrated_and_never_demoted():

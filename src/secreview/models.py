@@ -166,6 +166,12 @@ class Verification(BaseModel):
     def likely_real(self) -> bool:
         return self.probability >= self.threshold
 
+    @property
+    def demotes(self) -> bool:
+        """False when nothing it says can demote the finding (threshold 0: a language the model's calibration was
+        not fitted on, or the user's choice): then it says neither "likely real" nor "likely false alarm"."""
+        return self.threshold > 0
+
 
 class Fix(BaseModel):
     """A change the model proposed for a finding and the analyzers checked (parses, defect gone, nothing new)."""

@@ -57,11 +57,13 @@ def model_check(finding: Finding) -> str:
     check = finding.verification
     if check is None:
         return ""
-    verdict = "likely real" if check.likely_real else "likely false alarm"
+    verdict = "" if not check.demotes else " likely real" if check.likely_real else " likely false alarm"
     how = [] if check.calibrated else ["uncalibrated"]
     if check.method == "vote":
         how.append("share of sampled yes/no answers")
-    return f"model: {check.probability:.2f} {verdict}" + (f" ({', '.join(how)})" if how else "")
+    if not check.demotes:
+        how.append("not used to demote")
+    return f"model: {check.probability:.2f}{verdict}" + (f" ({', '.join(how)})" if how else "")
 
 
 UNCOUNTED_SECTIONS = (

@@ -136,13 +136,19 @@ class ModelVerifier:
                 left = len(order) - position
                 result.unchecked[unit.path] = f"the model could not check {left} finding(s): {error}"
                 break
-        checked = [f for f in done if f.verification is not None]
-        if checked:
-            real = sum(1 for f in checked if f.verification is not None and f.verification.likely_real)
-            how = ", ".join(sorted({f.verification.method for f in checked if f.verification is not None}))
+        checks = [f.verification for f in done if f.verification is not None]
+        if checks:
+            deciding = [check for check in checks if check.demotes]
+            real = sum(check.likely_real for check in deciding)
+            how = ", ".join(sorted({check.method for check in checks}))
+            parts = [f"{real} likely real, {len(deciding) - real} likely false alarm(s)"] if deciding else []
+            if len(deciding) < len(checks):
+                uncalibrated = any(not check.calibrated for check in checks if not check.demotes)
+                why = f"no calibration for {unit.language}" if uncalibrated else "threshold 0"
+                parts.append(f"{len(checks) - len(deciding)} not used to demote ({why})")
+            said = ", ".join(parts)
             result.notes[unit.path] = [
-                f"{STAGE}: the model checked {len(checked)} of {len(findings)} static finding(s) ({how}): "
-                f"{real} likely real, {len(checked) - real} likely false alarm(s)"
+                f"{STAGE}: the model checked {len(checks)} of {len(findings)} static finding(s) ({how}): {said}"
             ]
         return result
 
