@@ -11,8 +11,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ import pytest
 
 from conftest import SQL_INJECTION, FaultServer, clean_environment, serving, sql_defect, structured_answer
 from secreview.backends.call_log import CACHE_DIR_ENV, CallLog
+from secreview.engines.interface import wait_all
 
 NAMES = ["a.py", "b.py", "c.py", "d.py", "e.py", "f.py"]
 
@@ -55,6 +58,31 @@ def interrupt_when(
     sent = time.monotonic()
     process.wait(timeout=60)
     return time.monotonic() - sent
+
+
+def test_a_ctrl_c_the_kernel_hands_to_a_worker_thread_is_heard_while_the_main_thread_waits():
+    """The kernel may deliver SIGINT to any thread; Python runs its handler in the main thread, which must not
+    sleep through it until the workers finish (a review then ran its analyzers to the end and called itself
+    complete, exit 0)."""
+    release = threading.Event()
+
+    def worker() -> None:
+        time.sleep(0.5)  # the main thread is waiting by now
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+        release.wait(60)
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            try:
+                with pytest.raises(KeyboardInterrupt):
+                    future = pool.submit(worker)
+                    wait_all([future])
+                assert not future.done()
+            finally:
+                release.set()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def units(report: Path) -> dict[str, dict[str, Any]]:

@@ -13,7 +13,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -40,6 +40,7 @@ from secreview.engines.interface import (
     EngineResult,
     EngineUnavailableError,
     stop_on_ctrl_c,
+    wait_all,
 )
 from secreview.engines.llm import LLMEngine
 from secreview.engines.semgrep import SemgrepEngine
@@ -285,7 +286,7 @@ def _run_stages(
     with ThreadPoolExecutor(max_workers=max(len(first), 1)) as pool:
         futures = {i: pool.submit(_run_engine, engines[i], units, {}, progress) for i in first}
         with stop_on_ctrl_c(*engines):
-            wait(futures.values())
+            wait_all(futures.values())
         results = {i: future.result() for i, future in futures.items()}
     # One finding per defect, whichever engines found it: what the verifier checks and the hints show.
     by_path = {u.path: u for u in units}
@@ -517,7 +518,7 @@ def static_recheck(engines: Sequence[Engine], settings: Settings) -> Recheck:
         with ThreadPoolExecutor(max_workers=max(len(wanted), 1)) as pool:
             futures = [pool.submit(run, engine, mine) for engine, mine in wanted]
             try:
-                wait(futures)
+                wait_all(futures)
             except KeyboardInterrupt:  # the fix stage reports what it verified so far; the tools end now
                 for engine, _ in wanted:
                     engine.stop()

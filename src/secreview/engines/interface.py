@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,19 @@ class Engine(Protocol):
         call is made) and returns what it finished, the other units skipped as INTERRUPTED and `interrupted`
         set; every later review of this engine returns so at once."""
         ...
+
+
+_SIGNAL_POLL_S = 0.2
+
+
+def wait_all(futures: Iterable[Future[Any]]) -> None:
+    """Wait for every future, a slice of time at a time, so that Ctrl-C is heard at once: the kernel may hand
+    SIGINT to any thread (a worker waiting on a tool), and Python runs its handler in the main thread only when
+    that thread runs Python code again, which a main thread blocked on a lock without a time limit would do only
+    after the tools had run to their end."""
+    pending = set(futures)
+    while pending:
+        _, pending = wait(pending, timeout=_SIGNAL_POLL_S)
 
 
 @contextmanager

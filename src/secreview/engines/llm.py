@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from secreview.backends.interface import BackendError, ChatBackend, ChatRequest, Completion
 from secreview.engines.budget import BudgetSpentError, TokenBudget, call_record, complete_within
-from secreview.engines.interface import EngineResult, EngineStoppedError, stop_on_ctrl_c
+from secreview.engines.interface import EngineResult, EngineStoppedError, stop_on_ctrl_c, wait_all
 from secreview.llm import prompts
 from secreview.llm.freetext import parse_review
 from secreview.llm.routing import review_windows
@@ -92,7 +92,7 @@ class LLMEngine:
             with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="secreview-llm") as pool:
                 futures = [pool.submit(self._review_unit, unit, hints, counter) for unit in todo]
                 with stop_on_ctrl_c(self):
-                    wait(futures)
+                    wait_all(futures)
                 parts = [future.result() for future in futures]
         else:
             with stop_on_ctrl_c(self):

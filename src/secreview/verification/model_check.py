@@ -14,13 +14,13 @@ import math
 import threading
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from secreview.backends.interface import BackendError, ChatBackend, ChatRequest, Completion
 from secreview.engines.budget import BudgetSpentError, TokenBudget, call_record, complete_within
-from secreview.engines.interface import INTERRUPTED
+from secreview.engines.interface import INTERRUPTED, wait_all
 from secreview.llm import prompts
 from secreview.llm.routing import Split, split_unit
 from secreview.models import CodeUnit, Finding, Verification
@@ -95,10 +95,10 @@ class ModelVerifier:
                 for path, indices in by_path.items()
             ]
             try:
-                wait(futures)
+                wait_all(futures)
             except KeyboardInterrupt:  # Ctrl-C: no further question; what was answered is kept
                 self.stop()
-                wait(futures)
+                wait_all(futures)
             parts = [future.result() for future in futures]
         checked = list(findings)
         result = VerificationResult()
