@@ -12,7 +12,7 @@ from secreview import cwe
 from secreview.engines.flows import RULES as FLOW_RULES
 from secreview.engines.flows import FlowEngine
 from secreview.engines.rulebook import load_rules
-from secreview.engines.semgrep import SemgrepEngine
+from secreview.engines.semgrep import SemgrepEngine, expanded_macros
 from secreview.models import CodeUnit
 from secreview.sources.languages import language_of
 
@@ -106,3 +106,21 @@ def test_rules_fire_exactly_where_annotated(fired: Expectations):
     assert not missed, f"rules that did not fire where annotated: {missed}"
     assert not wrong, f"rules that fired on ok: lines: {wrong}"
     assert not unannotated, f"findings on lines without a ruleid: annotation: {unannotated}"
+
+
+def test_one_name_and_one_string_macros_are_expanded_as_the_preprocessor_would_and_nothing_else():
+    text = (
+        '#define SHELL "/bin/sh" /* the shell */\n'
+        "#define RUN SHELL\n"
+        "#define OPEN open\n"
+        "#define SIZE 64\n"
+        "#define TWICE(x) ((x) * 2)\n"
+        "#ifdef RUN\n"
+        "int f(void) { return OPEN(RUN, SIZE) + TWICE(1); } /* RUN */ // OPEN\n"
+        "const char *s = \"RUN\", c = 'R';\n"
+    )
+    expanded = expanded_macros(text)
+    assert expanded.splitlines()[:6] == text.splitlines()[:6]  # the definitions and directives stay as written
+    assert expanded.splitlines()[6] == 'int f(void) { return open("/bin/sh", SIZE) + TWICE(1); } /* RUN */ // OPEN'
+    assert expanded.splitlines()[7] == text.splitlines()[7]  # literals are not code
+    assert expanded.count("\n") == text.count("\n")

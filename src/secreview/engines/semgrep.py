@@ -27,30 +27,49 @@ _FATAL_ERROR_TYPES = ("Timeout", "OutOfMemory", "Fatal", "Lexical", "Syntax erro
 _SEMGREP_SEVERITY = {"ERROR": Severity.high, "WARNING": Severity.medium, "INFO": Severity.low}
 _CONFIDENCE_WORDS = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
 _CWE_NUMBER = re.compile(r"(?:CWE-)?(\d+)", re.IGNORECASE)
-# An object-like macro whose whole body is one name (`#define OPEN open`): portable C calls functions through such
-# aliases, and Semgrep reads a file without a preprocessor, so a rule for open() would not see OPEN(path, ...).
-_ALIAS = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_][\w:]*)[ \t]*$", re.MULTILINE)
+# Semgrep reads C and C++ without a preprocessor, so a rule for open() would not see OPEN(path, ...) nor a shell
+# command written as COMMAND_ARG1: the object-like macros whose whole body is one name (`#define OPEN open`, how
+# portable code calls functions) or one string literal (`#define SHELL "/bin/sh"`) are expanded, as the
+# preprocessor would, before Semgrep reads the file. A comment may follow the body.
+_STRING = r'(?:\b(?:u8|u|U|L))?"(?:[^"\\\n]|\\.)*"'
+_SIMPLE_MACRO = re.compile(
+    r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_][\w:]*|" + _STRING + r")"
+    r"[ \t]*(?://[^\n]*|/\*.*?\*/)?[ \t]*$",
+    re.MULTILINE,
+)
+# What expansion leaves alone: comments, string and character literals, preprocessor lines (with their
+# continuations); then the names it may replace.
+_CODE_TOKEN = re.compile(
+    r"(?P<keep>//[^\n]*|/\*.*?\*/|" + _STRING + r"|'(?:[^'\\\n]|\\.)*'|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*)"
+    r"|(?P<name>\b[A-Za-z_]\w*\b)",
+    re.MULTILINE | re.DOTALL,
+)
 _PREPROCESSED = frozenset({"c", "cpp"})
 
 
-def expanded_aliases(text: str) -> str:
-    """C or C++ text with every call through a function-name alias macro written as a call of the function (the
-    last definition wins: `#ifdef _WIN32 ... #else` puts the POSIX name last); every line keeps its number."""
-    aliases = {name: target for name, target in _ALIAS.findall(text) if name != target}
-    for name in aliases:  # an alias of an alias names the function at the end of the chain
+def expanded_macros(text: str) -> str:
+    """C or C++ text with each use of a one-name or one-string object-like macro replaced by its body (the last
+    definition wins: `#ifdef _WIN32 ... #else` puts the POSIX one last; a macro naming another is followed to
+    the end of the chain); every line keeps its number."""
+    macros = {name: body for name, body in _SIMPLE_MACRO.findall(text) if name != body}
+    for name in macros:
         seen = {name}
-        while aliases[name] in aliases and aliases[name] not in seen:
-            seen.add(aliases[name])
-            aliases[name] = aliases[aliases[name]]
-    if not aliases:
+        while macros[name] in macros and macros[name] not in seen:
+            seen.add(macros[name])
+            macros[name] = macros[macros[name]]
+    if not macros:
         return text
-    call = re.compile(r"\b(" + "|".join(map(re.escape, aliases)) + r")(?=[ \t]*\()")
-    return call.sub(lambda match: aliases[match.group(1)], text)
+
+    def expand(match: re.Match[str]) -> str:
+        name: str | None = match.group("name")
+        return match.group(0) if name is None else macros.get(name, name)
+
+    return _CODE_TOKEN.sub(expand, text)
 
 
 def _semgrep_text(unit: CodeUnit) -> str:
     text = tool_text(unit)
-    return expanded_aliases(text) if unit.language in _PREPROCESSED else text
+    return expanded_macros(text) if unit.language in _PREPROCESSED else text
 
 
 def semgrep_command() -> str:

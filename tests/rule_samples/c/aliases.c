@@ -1,5 +1,6 @@
-/* Calls through function-name alias macros (`#define OPEN open`), as portable code makes them: Semgrep reads
-   the file without a preprocessor, so the engine writes each such call as a call of the function it names. */
+/* Calls through function-name alias macros (`#define OPEN open`), as portable code makes them, and string
+   constants as macros (`#define SHELL_FLAG "-c"`): Semgrep reads the file without a preprocessor, so the engine
+   expands such one-name and one-string macros first, as the preprocessor would. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,10 @@
 #endif
 #define RUN_SHELL SHELL
 #define GETENV getenv
+#define SHELL_PATH "/bin/sh" /* the POSIX shell */
+#define SHELL_FLAG "-c"
+#define HOOK_VARIABLE "POST_HOOK"
+#define FIXED_HOOK "/usr/lib/app/post-hook"
 
 FILE *run_hook(void)
 {
@@ -52,4 +57,19 @@ int open_then_check(const char *path)
         return -1;
     }
     return fd;
+}
+
+void exec_hook(void)
+{
+    const char *hook = GETENV(HOOK_VARIABLE);
+    if (hook == NULL)
+        return;
+    // ruleid: c-command-injection
+    execl(SHELL_PATH, "sh", SHELL_FLAG, hook, NULL);
+}
+
+void exec_fixed_hook(void)
+{
+    // ok: c-command-injection
+    execl(SHELL_PATH, "sh", SHELL_FLAG, FIXED_HOOK, NULL);
 }
