@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <sys/socket.h>
 #include <mysql/mysql.h>
@@ -158,6 +159,43 @@ MYSQL *connect(MYSQL *db, const std::string &password)
     mysql_real_connect(db, "localhost", "app", "s3cret", "app", 0, nullptr, 0);
     // ok: c-hardcoded-credential
     return mysql_real_connect(db, "localhost", "app", password.c_str(), "app", 0, nullptr, 0);
+}
+
+int levelFrom(std::istream &request)
+{
+    int level = 0;
+    request >> level;
+    // ruleid: c-reachable-assertion
+    assert(level >= 0 && level <= 9);
+    return level;
+}
+
+int levelFromFile()
+{
+    std::ifstream settings("/etc/app/level");
+    int level = 0;
+    settings >> level;
+    // ruleid: c-reachable-assertion
+    assert(level <= 9);
+    return level;
+}
+
+int levelFromText(const std::string &text)
+{
+    std::istringstream words(text);
+    int level = 0;
+    words >> level;
+    // ruleid: c-reachable-assertion
+    assert(level <= 9);
+    return level;
+}
+
+unsigned highBits(unsigned value, unsigned shift)
+{
+    unsigned high = value >> shift;
+    // ok: c-reachable-assertion
+    assert(shift < 32 && high >> 4 == 0);
+    return high;
 }
 
 }  // namespace tools
