@@ -133,3 +133,34 @@ void greet_constant(void)
     // ok: c-command-injection
     system(cmd);
 }
+
+/* Input read inside nested blocks, the command run after them. */
+void run_configured_command(void)
+{
+    char command[100] = "ls ";
+    size_t used = strlen(command);
+    while (1) {
+        FILE *settings = fopen("/etc/app/command", "r");
+        if (settings != NULL) {
+            if (fgets(command + used, (int)(sizeof(command) - used), settings) == NULL)
+                command[used] = '\0';
+            fclose(settings);
+        }
+        break;
+    }
+    // ruleid: c-command-injection
+    system(command);
+}
+
+void run_fixed_command_after_a_read(void)
+{
+    char answer[16] = "";
+    char command[100] = "ls -l";
+    while (1) {
+        if (fgets(answer, sizeof(answer), stdin) == NULL)
+            answer[0] = '\0';
+        break;
+    }
+    // ok: c-command-injection
+    system(command);
+}
