@@ -58,3 +58,29 @@ unsigned top_bits(const unsigned limbs[4], unsigned shift)
     assert(shift < 32 && high < 64);
     return high;
 }
+
+int read_count_in_a_loop(void)
+{
+    int count = 0;
+    while (1) {
+        if (fscanf(stdin, "%d", &count) != 1)
+            count = 0;
+        break;
+    }
+    // ruleid: c-reachable-assertion
+    assert(count <= MAX_ITEMS);
+    return count;
+}
+
+int other_value_after_a_read(void)
+{
+    int count = 0, limit = MAX_ITEMS / 2;
+    while (1) {
+        if (scanf("%d", &count) != 1)
+            count = 0;
+        break;
+    }
+    // ok: c-reachable-assertion
+    assert(limit <= MAX_ITEMS);
+    return count < limit ? count : limit;
+}
