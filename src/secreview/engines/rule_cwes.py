@@ -128,6 +128,7 @@ RULE_CWES: dict[str, RuleCwe] = {
     "cpp-qprocess-shell": _COMMAND,
     "cpp-mismatched-delete": RuleCwe(762, "mismatched memory management routines"),
     "cpp-dangling-c-str": RuleCwe(416, "use after free"),
+    "cpp-stream-into-char-array": RuleCwe(676, "potentially dangerous function"),
     "c-double-free": RuleCwe(415, "double free"),
     "c-weak-hash": RuleCwe(328, "weak hash"),
     "c-unchecked-input": RuleCwe(252, "unchecked return value"),

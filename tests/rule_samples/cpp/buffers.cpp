@@ -1,9 +1,11 @@
 // The C rules on buffers (c-gets, c-strcpy-unbounded, c-sprintf-unbounded, c-scanf-unbounded-string,
 // c-memcpy-size-not-destination) in C++ code: methods, namespaces, references, and the C library called
-// as f, std::f or ::f.
+// as f, std::f or ::f; and stream input into a char array (cpp-stream-into-char-array).
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iomanip>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -140,3 +142,47 @@ int unpackQualified(const unsigned char *packet, std::size_t length)
 }
 
 }  // namespace shell
+
+// Formatted stream input into a char array (cpp-stream-into-char-array).
+void readWord()
+{
+    char word[16];
+    // ruleid: cpp-stream-into-char-array
+    std::cin >> word;
+    std::cout << word << '\n';
+}
+
+void readCountAndName(std::istream &in)
+{
+    int count = 0;
+    char name[32] = "";
+    // ruleid: cpp-stream-into-char-array
+    in >> count >> name;
+    std::cout << count << name << '\n';
+}
+
+void readWordBounded(std::istream &in)
+{
+    char word[16];
+    // ok: cpp-stream-into-char-array
+    in >> std::setw(sizeof word) >> word;
+    std::cout << word << '\n';
+}
+
+void readWordWithWidth()
+{
+    char word[16];
+    std::cin.width(sizeof word);
+    // ok: cpp-stream-into-char-array
+    std::cin >> word;
+    std::cout << word << '\n';
+}
+
+void readIntoString(std::istream &in)
+{
+    std::string word;
+    int bits = 0x40;
+    // ok: cpp-stream-into-char-array
+    in >> word;
+    std::cout << word << (bits >> 2) << '\n';
+}
