@@ -178,6 +178,15 @@ void readWordWithWidth()
     std::cout << word << '\n';
 }
 
+void readWordAfterAnotherWidth(std::istream &in, std::ostream &out)
+{
+    char word[16];
+    out.width(8);  // the width of another stream bounds nothing here
+    // ruleid: cpp-stream-into-char-array
+    in >> word;
+    out << word << '\n';
+}
+
 void readIntoString(std::istream &in)
 {
     std::string word;
