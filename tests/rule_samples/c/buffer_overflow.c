@@ -218,3 +218,53 @@ void overwrite_label(const char *label)
     memcpy(tmp, label, strlen(tmp));
     puts(tmp);
 }
+
+void copy_record(const char *record, size_t length, int keep_prefix)
+{
+    char buffer[64];
+    char *out;
+    if (keep_prefix) {
+        out = buffer;
+    } else {
+        out = buffer - 8;
+    }
+    if (length < sizeof(buffer)) {
+        // ruleid: c-pointer-before-buffer
+        memcpy(out, record, length);
+    }
+}
+
+void show_tail(size_t count)
+{
+    char *text = (char *)malloc(100);
+    char *from;
+    size_t i;
+    if (text == NULL)
+        return;
+    memset(text, 'A', 99);
+    text[99] = '\0';
+    from = text - 4;
+    for (i = 0; i < count && i < 50; i++) {
+        // ruleid: c-pointer-before-buffer
+        putchar(from[i]);
+    }
+    free(text);
+}
+
+void copy_inside(const char *record)
+{
+    char buffer[64];
+    char *out = buffer + 8;
+    // ok: c-pointer-before-buffer
+    strncpy(out, record, sizeof(buffer) - 9);
+    buffer[63] = '\0';
+}
+
+void copy_last_four(char out[4], const char *text, size_t length)
+{
+    const char *end = text + length;
+    if (length >= 4) {
+        // ok: c-pointer-before-buffer
+        memcpy(out, end - 4, 4);
+    }
+}

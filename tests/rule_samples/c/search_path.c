@@ -31,6 +31,32 @@ int use_plugin_dir(int sock)
     return putenv(entry);
 }
 
+int add_tools_from_settings(FILE *settings)
+{
+    static char buffer[512] = "PATH=";
+    char *entry = buffer;
+    size_t used = strlen(entry);
+    while (used < sizeof(buffer) - 1) {
+        if (fgets(entry + used, (int)(sizeof(buffer) - used), settings) == NULL) {
+            entry[used] = '\0';
+            break;
+        }
+        used = strlen(entry);
+    }
+    // ruleid: c-search-path-from-input
+    return putenv(entry);
+}
+
+int set_language_through_pointer(void)
+{
+    static char buffer[64] = "LANG=";
+    char *entry = buffer;
+    if (fgets(entry + 5, sizeof(buffer) - 5, stdin) == NULL)
+        return -1;
+    // ok: c-search-path-from-input
+    return putenv(entry);
+}
+
 int set_language(void)
 {
     static char entry[64] = "LANG=";

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <cwchar>
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -194,4 +195,22 @@ void readIntoString(std::istream &in)
     // ok: cpp-stream-into-char-array
     in >> word;
     std::cout << word << (bits >> 2) << '\n';
+}
+
+void fillBeforeStart(const wchar_t *source)
+{
+    wchar_t *buffer = new wchar_t[100];
+    wchar_t *data = buffer - 8;
+    // ruleid: c-pointer-before-buffer
+    std::wmemcpy(data, source, 100);
+    delete[] buffer;
+}
+
+void fillFromStart(const wchar_t *source)
+{
+    wchar_t *buffer = new wchar_t[100];
+    wchar_t *data = buffer;
+    // ok: c-pointer-before-buffer
+    std::wmemcpy(data, source, 99);
+    delete[] buffer;
 }
