@@ -124,3 +124,10 @@ def test_one_name_and_one_string_macros_are_expanded_as_the_preprocessor_would_a
     assert expanded.splitlines()[6] == 'int f(void) { return open("/bin/sh", SIZE) + TWICE(1); } /* RUN */ // OPEN'
     assert expanded.splitlines()[7] == text.splitlines()[7]  # literals are not code
     assert expanded.count("\n") == text.count("\n")
+
+
+def test_inttypes_format_macros_are_read_as_the_literals_they_are():
+    text = 'printf("%" PRId64 " of %" PRIuMAX "\\n", done, total); /* PRId64 */\nscanf("%" SCNx32, &mask);\n'
+    assert expanded_macros(text) == (
+        'printf("%" "d" " of %" "u" "\\n", done, total); /* PRId64 */\nscanf("%" "x", &mask);\n'
+    )

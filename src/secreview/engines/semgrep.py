@@ -45,13 +45,17 @@ _CODE_TOKEN = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 _PREPROCESSED = frozenset({"c", "cpp"})
+# <inttypes.h>'s format macros (PRId64, SCNu32, ...) are string literals on every platform: expanded to one, so
+# that "%" PRId64 "\n" reads as the one literal it is (Semgrep parses no name between two literals).
+_INTTYPES_NAME = re.compile(r"\b(?:PRI|SCN)([diouxX])(?:8|16|32|64|MAX|PTR|LEAST(?:8|16|32|64)|FAST(?:8|16|32|64))\b")
 
 
 def expanded_macros(text: str) -> str:
-    """C or C++ text with each use of a one-name or one-string object-like macro replaced by its body (the last
-    definition wins: `#ifdef _WIN32 ... #else` puts the POSIX one last; a macro naming another is followed to
-    the end of the chain); every line keeps its number."""
-    macros = {name: body for name, body in _SIMPLE_MACRO.findall(text) if name != body}
+    """C or C++ text with each use of a one-name or one-string object-like macro (and of <inttypes.h>'s format
+    macros) replaced by its body (the last definition wins: `#ifdef _WIN32 ... #else` puts the POSIX one last; a
+    macro naming another is followed to the end of the chain); every line keeps its number."""
+    macros = {match.group(0): f'"{match.group(1)}"' for match in _INTTYPES_NAME.finditer(text)}
+    macros |= {name: body for name, body in _SIMPLE_MACRO.findall(text) if name != body}
     for name in macros:
         seen = {name}
         while macros[name] in macros and macros[name] not in seen:

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -40,6 +41,14 @@ void report(int code, int verbose)
     printf(STATUS_FMT, code);
     // ok: c-format-string
     printf(_("Exit status: %d\n"), code);
+}
+
+void report_size(int64_t size, FILE *log)
+{
+    // ok: c-format-string
+    printf("%" PRId64 "\n", size);
+    // ok: c-format-string
+    fprintf(log, "size=%" PRId64, size);
 }
 
 int main(int argc, char **argv)

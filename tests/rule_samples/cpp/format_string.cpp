@@ -1,4 +1,5 @@
 // c-format-string in C++ code: a message from a std::string used as the format.
+#include <cinttypes>
 #include <cstdio>
 #include <string>
 #include <syslog.h>
@@ -37,4 +38,12 @@ void banner(bool colour)
 {
     // ok: c-format-string
     printf(colour ? "\033[1mready\033[0m\n" : "ready\n");
+}
+
+void reportSize(std::int64_t size)
+{
+    // ok: c-format-string
+    printf("%" PRId64 "\n", size);
+    // ok: c-format-string
+    std::fprintf(stderr, "size=%" PRId64, size);
 }
