@@ -125,6 +125,7 @@ RULE_CWES: dict[str, RuleCwe] = {
     "c-alloc-size-overflow": RuleCwe(680, "integer overflow to buffer overflow"),
     "c-alloc-size-from-input": RuleCwe(789, "memory allocation with excessive size value"),
     "c-loop-count-from-input": RuleCwe(606, "unchecked input for loop condition"),
+    "c-negative-size-from-input": RuleCwe(195, "signed to unsigned conversion error"),
     "c-prompt-injection": RuleCwe(506, "embedded malicious code"),
     "c-use-after-free": RuleCwe(416, "use after free"),
     "cpp-shell-command": _COMMAND,
