@@ -116,7 +116,9 @@ RULE_CWES: dict[str, RuleCwe] = {
     "c-sprintf-unbounded": RuleCwe(120, "classic buffer overflow"),
     "c-scanf-unbounded-string": RuleCwe(120, "classic buffer overflow"),
     "c-memcpy-size-not-destination": RuleCwe(121, "stack-based buffer overflow"),
-    "c-pointer-before-buffer": RuleCwe(786, "before start of buffer"),  # a write is 124, a read 127: both below
+    # MITRE discourages 786 (access before the start) where the access is known to be a write or a read
+    "c-write-before-buffer": RuleCwe(124, "buffer underwrite"),
+    "c-read-before-buffer": RuleCwe(127, "buffer under-read"),
     "c-command-injection": _COMMAND,
     "c-path-traversal": RuleCwe(22, "path traversal"),
     "c-hardcoded-credential": RuleCwe(798, "hard-coded credentials"),

@@ -229,8 +229,19 @@ void copy_record(const char *record, size_t length, int keep_prefix)
         out = buffer - 8;
     }
     if (length < sizeof(buffer)) {
-        // ruleid: c-pointer-before-buffer
+        // ruleid: c-write-before-buffer
         memcpy(out, record, length);
+    }
+}
+
+void fill_record(const char *record)
+{
+    char buffer[64];
+    char *out = buffer - 2;
+    size_t i;
+    for (i = 0; i < 60 && record[i] != '\0'; i++) {
+        // ruleid: c-write-before-buffer
+        out[i] = record[i];
     }
 }
 
@@ -238,6 +249,7 @@ void show_tail(size_t count)
 {
     char *text = (char *)malloc(100);
     char *from;
+    char copy[100];
     size_t i;
     if (text == NULL)
         return;
@@ -245,9 +257,11 @@ void show_tail(size_t count)
     text[99] = '\0';
     from = text - 4;
     for (i = 0; i < count && i < 50; i++) {
-        // ruleid: c-pointer-before-buffer
+        // ruleid: c-read-before-buffer
         putchar(from[i]);
     }
+    // ruleid: c-read-before-buffer
+    memcpy(copy, from, 50);
     free(text);
 }
 
@@ -255,7 +269,7 @@ void copy_inside(const char *record)
 {
     char buffer[64];
     char *out = buffer + 8;
-    // ok: c-pointer-before-buffer
+    // ok: c-write-before-buffer
     strncpy(out, record, sizeof(buffer) - 9);
     buffer[63] = '\0';
 }
@@ -264,7 +278,7 @@ void copy_last_four(char out[4], const char *text, size_t length)
 {
     const char *end = text + length;
     if (length >= 4) {
-        // ok: c-pointer-before-buffer
+        // ok: c-read-before-buffer
         memcpy(out, end - 4, 4);
     }
 }

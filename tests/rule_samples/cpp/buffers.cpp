@@ -201,7 +201,7 @@ void fillBeforeStart(const wchar_t *source)
 {
     wchar_t *buffer = new wchar_t[100];
     wchar_t *data = buffer - 8;
-    // ruleid: c-pointer-before-buffer
+    // ruleid: c-write-before-buffer
     std::wmemcpy(data, source, 100);
     delete[] buffer;
 }
@@ -210,7 +210,23 @@ void fillFromStart(const wchar_t *source)
 {
     wchar_t *buffer = new wchar_t[100];
     wchar_t *data = buffer;
-    // ok: c-pointer-before-buffer
+    // ok: c-write-before-buffer
     std::wmemcpy(data, source, 99);
     delete[] buffer;
+}
+
+void copyBeforeStart(wchar_t *out)
+{
+    wchar_t buffer[100] = L"";
+    wchar_t *data = buffer - 8;
+    // ruleid: c-read-before-buffer
+    std::wmemcpy(out, data, 50);
+}
+
+void copyFromStart(wchar_t *out)
+{
+    wchar_t buffer[100] = L"";
+    wchar_t *data = buffer;
+    // ok: c-read-before-buffer
+    std::wmemcpy(out, data, 50);
 }
