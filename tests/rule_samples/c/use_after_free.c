@@ -153,3 +153,12 @@ int cleanup_on_error(char *a, char *b, int err)
     free(b);
     return 0;
 }
+
+void free_sessions(struct session *sessions, size_t count)
+{
+    while (count > 0) {
+        count -= 1;
+        // ok: c-double-free
+        free(sessions[count].user);
+    }
+}
