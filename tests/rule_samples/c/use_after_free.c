@@ -162,3 +162,17 @@ void free_sessions(struct session *sessions, size_t count)
         free(sessions[count].user);
     }
 }
+
+struct session_pool {
+    struct session *sessions;
+    size_t cached;
+};
+
+void shrink_pool(struct session_pool *pool, size_t keep)
+{
+    while (pool->cached > keep) {
+        pool->cached -= 1;
+        // ok: c-double-free
+        free(pool->sessions[pool->cached].token);
+    }
+}
