@@ -14,6 +14,15 @@ char *readItems()
     return new char[count];
 }
 
+char *readRecords(std::FILE *in)
+{
+    std::size_t count = 0;
+    if (std::fscanf(in, "%zu", &count) != 1)
+        return nullptr;
+    // ruleid: c-alloc-size-from-input
+    return static_cast<char *>(std::calloc(count, 64));
+}
+
 char *readItemsChecked()
 {
     std::size_t count = 0;
