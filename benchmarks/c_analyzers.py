@@ -24,7 +24,7 @@ from secreview.bench.interface import CaseResult
 from secreview.bench.metrics import Summary, cwe_matches, score
 from secreview.bench.runner import load_results
 
-ENGINES = ("semgrep", "cppcheck", "clang-tidy", "gcc-analyzer")
+ENGINES = ("semgrep", "cppcheck", "clang-tidy", "gcc-analyzer", "gcc-warnings")
 
 
 def only(results: Mapping[str, CaseResult], engines: set[str] | None) -> dict[str, CaseResult]:

@@ -228,6 +228,7 @@ def test_cli_hybrid_review_against_a_real_llama_cpp_server(llama_server: Embedde
         "cppcheck",
         "clang-tidy",
         "gcc-analyzer",
+        "gcc-warnings",
         "flows",
         "llm",
         "verify",
@@ -253,7 +254,7 @@ def test_the_default_engine_is_hybrid_on_the_embedded_model(tmp_path: Path):
     )
     review = json.loads(done.stdout)
     assert [engine["name"] for engine in review["engines"]] == [
-        "bandit", "semgrep", "cppcheck", "clang-tidy", "gcc-analyzer", "flows", "verify"
+        "bandit", "semgrep", "cppcheck", "clang-tidy", "gcc-analyzer", "gcc-warnings", "flows", "verify"
     ], done.stderr  # fmt: skip
     listed = review["findings"] + review["likely_false_alarms"]
     assert review["model_calls"] and 89 in {f["cwe"] for f in listed}

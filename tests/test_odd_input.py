@@ -90,7 +90,7 @@ def test_the_corpus_is_reviewed_with_every_gap_named(
 def test_deep_nesting_is_reviewed_or_skipped_by_name(corpus_run: subprocess.CompletedProcess[str]) -> None:
     review = review_of(corpus_run)
     units = {unit.path: unit for unit in review.coverage.units}
-    assert units["deep.c"].reviewed_by == ["semgrep", "cppcheck", "clang-tidy", "gcc-analyzer"]
+    assert units["deep.c"].reviewed_by == ["semgrep", "cppcheck", "clang-tidy", "gcc-analyzer", "gcc-warnings"]
     assert "too many nested parentheses" in units["deep.py"].skipped_by["bandit"]
     assert "bandit skipped deep.py: Bandit cannot parse it" in corpus_run.stderr
 

@@ -27,8 +27,8 @@ from secreview.reporters.markdown import MarkdownReporter
 LOGGER = "secreview.backends.call_log"
 STATIC = Settings(engine="static")
 # app.py and clean.py by Bandit, Semgrep and the flow engine (a summary and a result each), greet.c by Semgrep
-# and the three C analyzers
-STORED_PER_RUN = 12
+# and the four C analyzers
+STORED_PER_RUN = 13
 
 
 def review(project: Path, settings: Settings = STATIC) -> Review:
@@ -70,8 +70,8 @@ def test_only_a_changed_file_is_reviewed_again(project: Path):
 
     again = review(project)
     assert 328 not in {f.cwe for f in again.findings}  # the new content was reviewed, not the old result reused
-    # clean.py by Bandit and Semgrep, its flow summary and result; greet.c four times (app.py's summary is unchanged)
-    assert stats()["static_hits"] == 8
+    # clean.py by Bandit and Semgrep, its flow summary and result; greet.c five times (app.py's summary is unchanged)
+    assert stats()["static_hits"] == 9
     assert [row[:2] for row in stored()].count(("bandit", "src/app.py")) == 2  # the old content's result stays
 
 
@@ -79,7 +79,7 @@ def test_a_changed_setting_misses_for_that_engine_only(project: Path):
     review(project)
     review(project, Settings(engine="static", bandit_skip=["B101"]))
     # Semgrep's three files, the C analyzers' greet.c and the flow engine's four rows; Bandit's key changed
-    assert stats()["static_hits"] == 10
+    assert stats()["static_hits"] == 11
     assert len(stored()) == STORED_PER_RUN + 2
 
 
@@ -119,11 +119,11 @@ def test_the_key_changes_with_the_file_and_what_the_engine_depends_on():
 def test_the_engines_are_wrapped_only_with_the_cache_setting():
     with open_engines(STATIC) as pipeline:
         names = [engine.name for engine in pipeline.engines]
-        assert names == ["bandit", "semgrep", "cppcheck", "clang-tidy", "gcc-analyzer", "flows"]
-        assert [type(engine) for engine in pipeline.engines] == [*[CachedEngine] * 5, FlowEngine]
+        assert names == ["bandit", "semgrep", "cppcheck", "clang-tidy", "gcc-analyzer", "gcc-warnings", "flows"]
+        assert [type(engine) for engine in pipeline.engines] == [*[CachedEngine] * 6, FlowEngine]
         assert pipeline.verifier is None
     with open_engines(Settings(engine="static", cache=False)) as pipeline:
-        expected = [BanditEngine, SemgrepEngine, *[FileByFileEngine] * 3, FlowEngine]
+        expected = [BanditEngine, SemgrepEngine, *[FileByFileEngine] * 4, FlowEngine]
         assert [type(engine) for engine in pipeline.engines] == expected
 
 

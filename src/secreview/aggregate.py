@@ -35,7 +35,7 @@ _MIN_QUOTE_CHARS = 6  # a shorter piece of quoted code (a bracket, a name) place
 _CODE_TOKEN = re.compile(r"\w+|[^\w\s]")
 _ELISION = re.compile(r"\.\.\.|\u2026")
 # Engines whose CWE comes from a hand-written rule or a reviewed check table: trusted as given. Models' ids are checked.
-_RULE_ENGINES = frozenset({"bandit", "semgrep", "cppcheck", "clang-tidy", "gcc-analyzer"})
+_RULE_ENGINES = frozenset({"bandit", "semgrep", "cppcheck", "clang-tidy", "gcc-analyzer", "gcc-warnings"})
 # Phrases reviewers use for a weakness, most specific first; checked against the catalog in tests.
 _WEAKNESS_NAMES = (
     ("sql injection", 89),

@@ -21,7 +21,7 @@ ENV_PREFIX = "SECREVIEW_"
 SAMPLING_TEMPERATURE = 0.7  # the default with more than one sample
 
 
-CAnalyzer = Literal["cppcheck", "clang-tidy", "gcc-analyzer"]
+CAnalyzer = Literal["cppcheck", "clang-tidy", "gcc-analyzer", "gcc-warnings"]
 
 
 class ConfigError(Exception):
@@ -53,7 +53,7 @@ class Settings(BaseModel):
     semgrep_timeout: int = Field(default=30, gt=0, description="Seconds per rule and file.")
     c_analyzers: list[CAnalyzer] = Field(
         default_factory=lambda: list(get_args(CAnalyzer)),
-        description="The C and C++ analyzers the static engine runs (gcc-analyzer: when gcc >= 10 is on PATH).",
+        description="The C and C++ analyzers the static engine runs (gcc-analyzer needs gcc 10+, gcc-warnings 12+).",
     )
     strategy: Literal["structured", "basic", "commit", "cwe-list", "cot"] = Field(
         default="structured", description="How the model is asked: the project's JSON schema, or a published prompt."

@@ -7,12 +7,14 @@ from collections.abc import Callable, Sequence
 from secreview.engines.clang_tidy import clang_tidy_engine
 from secreview.engines.cppcheck import cppcheck_engine
 from secreview.engines.gcc_analyzer import gcc_analyzer_engine
+from secreview.engines.gcc_warnings import gcc_warnings_engine
 from secreview.engines.per_file import FileByFileEngine
 
 ANALYZERS: dict[str, Callable[[], FileByFileEngine]] = {
     "cppcheck": cppcheck_engine,
     "clang-tidy": clang_tidy_engine,
     "gcc-analyzer": gcc_analyzer_engine,
+    "gcc-warnings": gcc_warnings_engine,
 }
 
 

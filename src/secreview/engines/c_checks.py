@@ -292,10 +292,28 @@ GCC: dict[str, Check] = {
     "-Wformat-security": _check(_FORMAT, 0.6),
     "-Wdiv-by-zero": _check(_DIVIDE_BY_ZERO),
     "-Wreturn-local-addr": _check(_STACK_ADDRESS),
-    "-Wstringop-overflow=": _check(_WRITE, 0.7),
 }
 
-TABLES: dict[str, dict[str, Check]] = {"cppcheck": CPPCHECK, "clang-tidy": CLANG_TIDY, "gcc-analyzer": GCC}
+# GCC's warnings from the optimised code (gcc_warnings.py turns them on, at -O2), where sizes and pointers are
+# tracked through the function: an object's known size against the index or length used on it.
+GCC_WARNINGS: dict[str, Check] = {
+    "-Warray-bounds": _by_message((r"subscript -\d", _BEFORE_START), default=_BOUNDS),
+    # strncat(d, s, strlen(s)): a bound that protects nothing, but whether it overflows gcc does not know
+    "-Wstringop-overflow=": _by_message((r"bound depends on the length of the source", None), default=_WRITE),
+    "-Wstringop-overread": _check(_READ),
+    "-Wuse-after-free": _by_message((r"close", _CLOSED), default=_USE_AFTER_FREE),
+    "-Wfree-nonheap-object": _check(_FREE_NOT_HEAP),
+    "-Wmismatched-dealloc": _check(_MISMATCHED_FREE),
+    "-Wmismatched-new-delete": _check(_MISMATCHED_FREE),
+    "-Winfinite-recursion": _check((674, "Uncontrolled Recursion")),
+}
+
+TABLES: dict[str, dict[str, Check]] = {
+    "cppcheck": CPPCHECK,
+    "clang-tidy": CLANG_TIDY,
+    "gcc-analyzer": GCC,
+    "gcc-warnings": GCC_WARNINGS,
+}
 
 
 def weakness(table: dict[str, Check], check_id: str, message: str) -> Weakness | None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+import subprocess
+from dataclasses import dataclass, replace
 from typing import Any
 
 from secreview.engines.cbuild import BuildArgs
@@ -26,7 +27,6 @@ from secreview.engines.per_file import (
 from secreview.engines.workspace import ToolProcesses, resolved, tool_path
 from secreview.models import FlowStep
 
-MINIMUM_VERSION = 10  # -fanalyzer came with GCC 10
 # Front-end warnings that find a defect too (their options are in the check table; the rest is off by default).
 _WARNINGS = ("-Wformat", "-Wformat-security")
 
@@ -36,13 +36,15 @@ class GccAnalyzer:
     name: str = "gcc-analyzer"
     languages: frozenset[str] = frozenset({"c"})
     optional: bool = True
+    minimum_version: int = 10  # -fanalyzer came with GCC 10
+    analysis: str = "GCC's analyzer"
 
     def missing(self) -> str | None:
         if tool_path("gcc") is None:
-            return "no gcc on PATH (GCC's analyzer needs gcc 10 or later; optional)"
+            return f"no gcc on PATH ({self.analysis} needs gcc {self.minimum_version} or later; optional)"
         major = self.version().split(".")[0]
-        if not major.isdigit() or int(major) < MINIMUM_VERSION:
-            return f"gcc {self.version()} is older than {MINIMUM_VERSION} and has no -fanalyzer (optional)"
+        if not major.isdigit() or int(major) < self.minimum_version:
+            return f"gcc {self.version()} is older than {self.minimum_version}, which {self.analysis} needs (optional)"
         return None
 
     def version(self) -> str:
@@ -62,30 +64,40 @@ class GccAnalyzer:
             os.devnull,
             path,
         ]
-        done = processes.run(command, timeout_s=timeout_s)
-        try:
-            # the JSON array, then (after a fatal error) "compilation terminated."
-            diagnostics, _ = json.JSONDecoder().raw_decode(done.stderr[done.stderr.find("[") :] or "[]")
-        except json.JSONDecodeError:
-            detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            return FileOutcome(not_run=f"gcc-analyzer failed (exit {done.returncode}): {detail[:200]}")
-        return _outcome(diagnostics, resolved(path))
+        return json_outcome(self.name, processes.run(command, timeout_s=timeout_s), path)
+
+
+def json_outcome(tool: str, done: subprocess.CompletedProcess[str], path: str) -> FileOutcome:
+    """The reports of a gcc run with -fdiagnostics-format=json on `path`; a failure to compile it is not_run."""
+    try:
+        # the JSON array, then (after a fatal error) "compilation terminated."
+        diagnostics, _ = json.JSONDecoder().raw_decode(done.stderr[done.stderr.find("[") :] or "[]")
+    except json.JSONDecodeError:
+        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return FileOutcome(not_run=f"{tool} failed (exit {done.returncode}): {detail[:200]}")
+    return _outcome(tool, diagnostics, resolved(path))
 
 
 def _line(location: dict[str, Any], path: str) -> int | None:
     return int(location["line"]) if location and resolved(str(location.get("file", ""))) == path else None
 
 
-def _outcome(diagnostics: list[dict[str, Any]], path: str) -> FileOutcome:
+def _outcome(tool: str, diagnostics: list[dict[str, Any]], path: str) -> FileOutcome:
     outcome = FileOutcome()
+    warned_here = False  # whether the last warning was on this file (the notes after it say where things began)
     for diagnostic in diagnostics:
         locations = diagnostic.get("locations") or [{}]
         caret, finish = locations[0].get("caret", {}), locations[0].get("finish", {})
-        line = _line(caret, path)
-        if "error" in str(diagnostic.get("kind")):
-            failure = does_not_compile(line, str(diagnostic.get("message", "")))
-            outcome.not_run = outcome.not_run or f"gcc-analyzer: {failure}"
+        line, kind, message = _line(caret, path), str(diagnostic.get("kind")), str(diagnostic.get("message", ""))
+        if "error" in kind:
+            outcome.not_run = outcome.not_run or f"{tool}: {does_not_compile(line, message)}"
             continue
+        if kind == "note":  # "call to 'free' here", "at offset -8 into object 'buffer'"
+            if warned_here and line is not None:
+                last = outcome.reports[-1]
+                outcome.reports[-1] = replace(last, flow=(*last.flow, FlowStep(line=line, note=message)))
+            continue
+        warned_here = line is not None
         if line is None:
             continue  # in a header it includes: that header's own review says it
         flow = [
@@ -93,15 +105,8 @@ def _outcome(diagnostics: list[dict[str, Any]], path: str) -> FileOutcome:
             for event in diagnostic.get("path") or []
             if (number := _line(event.get("location", {}), path)) is not None
         ]
-        outcome.reports.append(
-            Report(
-                str(diagnostic.get("option", "")),
-                str(diagnostic.get("message", "")),
-                line,
-                end_line=_line(finish, path),
-                flow=tuple(flow),
-            )
-        )
+        option = str(diagnostic.get("option", ""))
+        outcome.reports.append(Report(option, message, line, end_line=_line(finish, path), flow=tuple(flow)))
     if outcome.not_run is not None:
         outcome.reports = []  # a file that does not compile was not analysed: what came before the error is partial
     return outcome

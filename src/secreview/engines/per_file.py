@@ -122,7 +122,12 @@ class FileByFileEngine:
             "timeout_s": self.timeout_s,
             "rules": rules_digest(),
             "source": source_digest(
-                sys.modules[type(self.analyzer).__module__], sys.modules[__name__], cbuild, c_checks, workspace, cwe
+                *(sys.modules[kind.__module__] for kind in type(self.analyzer).__mro__ if kind is not object),
+                sys.modules[__name__],
+                cbuild,
+                c_checks,
+                workspace,
+                cwe,
             ),
         }
 

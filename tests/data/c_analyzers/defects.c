@@ -16,7 +16,7 @@ int freed_then_read(int n)
         return -1;
     values[0] = n;
     free(values);
-    // ruleid: deallocret, clang-analyzer-unix.Malloc, -Wanalyzer-use-after-free
+    // ruleid: deallocret, clang-analyzer-unix.Malloc, -Wanalyzer-use-after-free, -Wuse-after-free
     return values[0];
 }
 
@@ -159,7 +159,7 @@ void free_stack(void)
 {
     char buffer[16];
     strcpy(buffer, "x");
-    // ruleid: autovarInvalidDeallocation, clang-analyzer-unix.Malloc, -Wanalyzer-free-of-non-heap
+    // ruleid: autovarInvalidDeallocation, clang-analyzer-unix.Malloc, -Wanalyzer-free-of-non-heap, -Wfree-nonheap-object
     free(buffer);
 }
 

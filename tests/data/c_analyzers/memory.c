@@ -94,7 +94,7 @@ void drop_packet(size_t size)
 {
     char *packet;
     packet = malloc(size + 4);
-    // ruleid: invalidFree, clang-analyzer-unix.Malloc
+    // ruleid: invalidFree, clang-analyzer-unix.Malloc, -Wfree-nonheap-object
     free(packet + 4);
     // ruleid: memleak, -Wanalyzer-malloc-leak
 }
@@ -169,7 +169,7 @@ void close_log(const char *path)
     if (log == NULL)
         return;
     fputs("closing\n", log);
-    // ruleid: mismatchAllocDealloc, -Wanalyzer-mismatching-deallocation, -Wanalyzer-file-leak
+    // ruleid: mismatchAllocDealloc, -Wanalyzer-mismatching-deallocation, -Wanalyzer-file-leak, -Wmismatched-dealloc
     free(log);
     // ruleid: clang-analyzer-unix.Stream
 }

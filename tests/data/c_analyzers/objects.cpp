@@ -13,7 +13,7 @@ int use_after_delete()
     Session *session = new Session();
     session->id = 4;
     delete session;
-    // ruleid: deallocret, clang-analyzer-cplusplus.NewDelete
+    // ruleid: deallocret, clang-analyzer-cplusplus.NewDelete, -Wuse-after-free
     return session->id;
 }
 
@@ -31,7 +31,7 @@ void mismatched(size_t n)
 {
     int *values = new int[n];
     values[0] = 1;
-    // ruleid: mismatchAllocDealloc, clang-analyzer-unix.MismatchedDeallocator
+    // ruleid: mismatchAllocDealloc, clang-analyzer-unix.MismatchedDeallocator, -Wmismatched-new-delete
     delete values;
 }
 
