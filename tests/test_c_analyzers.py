@@ -196,7 +196,7 @@ def test_reports_of_one_defect_merge_and_name_every_analyzer_that_agreed(tmp_pat
     text = (tmp_path / "defects.c").read_text().splitlines()
     null_line = next(n for n, line in enumerate(text, 1) if line.strip() == "return *target;")
     null = by_line[(null_line, 476)]
-    assert null.engines == ["clang-tidy", "cppcheck", "gcc-analyzer"]
+    assert null.engines == ["clang-tidy", "cppcheck", "gcc-analyzer", "gcc-warnings"]
     assert null.flow and null.confidence > max(e.confidence for e in null.evidence)
     assert len([f for f in review.findings if f.start_line == null_line]) == 1
     unit = review.coverage.units[0]

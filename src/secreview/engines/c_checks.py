@@ -306,6 +306,11 @@ GCC_WARNINGS: dict[str, Check] = {
     "-Wmismatched-dealloc": _check(_MISMATCHED_FREE),
     "-Wmismatched-new-delete": _check(_MISMATCHED_FREE),
     "-Winfinite-recursion": _check((674, "Uncontrolled Recursion")),
+    "-Wdangling-pointer=": _check(_EXPIRED),
+    "-Wformat-overflow=": _check(_WRITE),
+    "-Wsizeof-pointer-memaccess": _check(_SIZEOF_POINTER),
+    # "potential null pointer dereference": a path on which the pointer is NULL (a callee returned it) reaches it
+    "-Wnull-dereference": _check(_NULL, 0.5),
 }
 
 TABLES: dict[str, dict[str, Check]] = {

@@ -2,9 +2,11 @@
 time compiled with -O2, its diagnostics read from -fdiagnostics-format=json.
 
 These warnings come from the passes that track sizes and pointers through the optimised code, so they see what
-the front end and the analyzer do not: an index or copy outside an object whose size is known (-Warray-bounds,
--Wstringop-overflow, -Wstringop-overread), a pointer used after free or delete, a free of a stack object, a
-deallocator that does not match the allocator, a function that can only call itself. They run apart from
+the front end and the analyzer do not: an index, copy or sprintf outside an object whose size is known
+(-Warray-bounds, -Wstringop-overflow, -Wstringop-overread, -Wformat-overflow), a pointer used after free or
+delete or after the block of the local it points to, a free of a stack object, a deallocator that does not
+match the allocator, a NULL that a path returns dereferenced, sizeof of a pointer as a length, a function that
+can only call itself. They run apart from
 gcc-analyzer because -O2 changes what the analyzer reports (measured on juliet-c-dev: 28 of 474 files differ).
 Only the warnings of secreview's table (engines/c_checks.py) are read; the rest of gcc's warnings are not
 security reports. Optional like gcc-analyzer: without gcc 12 the coverage says it did not run.
@@ -29,6 +31,10 @@ WARNINGS = (
     "-Wfree-nonheap-object",
     "-Wmismatched-dealloc",
     "-Winfinite-recursion",
+    "-Wdangling-pointer=2",
+    "-Wformat-overflow=1",
+    "-Wsizeof-pointer-memaccess",
+    "-Wnull-dereference",
 )
 _CXX_WARNINGS = ("-Wmismatched-new-delete",)
 

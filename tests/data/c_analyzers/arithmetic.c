@@ -141,7 +141,7 @@ int scale_up(int value)
 
 void clear_counts(int *counts)
 {
-    // ruleid: pointerSize
+    // ruleid: pointerSize, -Wsizeof-pointer-memaccess
     memset(counts, 0, sizeof(counts));
 }
 
@@ -153,7 +153,7 @@ void clear_counts_sized(int *counts, size_t n)
 
 void clear_block(int block[16])
 {
-    // ruleid: sizeofwithsilentarraypointer
+    // ruleid: sizeofwithsilentarraypointer, -Wsizeof-pointer-memaccess
     memset(block, 0, sizeof(block));
 }
 

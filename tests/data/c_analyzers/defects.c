@@ -63,7 +63,7 @@ int null_on_one_path(int flag)
     int local = 1;
     if (flag > 2)
         target = &local;
-    // ruleid: nullPointer, clang-analyzer-core.NullDereference, -Wanalyzer-null-dereference
+    // ruleid: nullPointer, clang-analyzer-core.NullDereference, -Wanalyzer-null-dereference, -Wnull-dereference
     return *target;
 }
 

@@ -160,3 +160,74 @@ void countdown(unsigned n)
     printf("%u\n", n);
     countdown(n - 1);
 }
+const char *pick_label(int wide)
+{
+    const char *label = "narrow";
+    if (wide) {
+        char buffer[16];
+        snprintf(buffer, sizeof buffer, "wide-%d", wide);
+        label = buffer;
+    }
+    // ruleid: -Wdangling-pointer=, invalidLifetime
+    return strdup(label);
+}
+
+const char *pick_label_kept(int wide)
+{
+    const char *label = "narrow";
+    char buffer[16];
+    if (wide) {
+        snprintf(buffer, sizeof buffer, "wide-%d", wide);
+        label = buffer;
+    }
+    // ok: -Wdangling-pointer=
+    return strdup(label);
+}
+
+void name_file(char *out, int number)
+{
+    char name[8];
+    // ruleid: -Wformat-overflow=, bufferAccessOutOfBounds
+    sprintf(name, "file-%d.txt", 123456);
+    strcpy(out, name);
+    char roomy[32];
+    // ok: -Wformat-overflow=
+    sprintf(roomy, "file-%d.txt", number);
+    strcpy(out, roomy);
+}
+
+void clear_key(char *key)
+{
+    // ruleid: -Wsizeof-pointer-memaccess, pointerSize
+    memset(key, 0, sizeof(key));
+}
+
+void clear_key_sized(char *key, size_t length)
+{
+    // ok: -Wsizeof-pointer-memaccess
+    memset(key, 0, length);
+}
+
+static int *find_slot(int *slots, int count, int wanted)
+{
+    for (int i = 0; i < count; i++)
+        if (slots[i] == wanted)
+            return &slots[i];
+    return NULL;
+}
+
+void bump(int *slots, int count, int wanted)
+{
+    int *slot = find_slot(slots, count, wanted);
+    // ruleid: -Wnull-dereference, -Wanalyzer-null-dereference
+    *slot += 1;
+}
+
+void bump_found(int *slots, int count, int wanted)
+{
+    int *slot = find_slot(slots, count, wanted);
+    if (slot == NULL)
+        return;
+    // ok: -Wnull-dereference
+    *slot += 1;
+}

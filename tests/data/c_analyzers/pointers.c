@@ -30,7 +30,7 @@ int check_then_length(const char *name)
 
 static void set_flag(int *flag)
 {
-    // ruleid: ctunullpointer, nullPointer, clang-analyzer-core.NullDereference, -Wanalyzer-null-dereference
+    // ruleid: ctunullpointer, nullPointer, clang-analyzer-core.NullDereference, -Wanalyzer-null-dereference, -Wnull-dereference
     *flag = 1;
 }
 
@@ -233,7 +233,7 @@ static int *last_seen;
 void remember(void)
 {
     int seen = 1;
-    // ruleid: danglingLifetime, clang-analyzer-core.StackAddressEscape
+    // ruleid: danglingLifetime, clang-analyzer-core.StackAddressEscape, -Wdangling-pointer=
     last_seen = &seen;
 }
 
@@ -261,7 +261,7 @@ int recall_static(void)
 void result_slot(int **out)
 {
     int result = 0;
-    // ruleid: autoVariables, clang-analyzer-core.StackAddressEscape
+    // ruleid: autoVariables, clang-analyzer-core.StackAddressEscape, -Wdangling-pointer=
     *out = &result;
 }
 
@@ -298,7 +298,7 @@ int last_total(int a, int b)
         int sum = a + b;
         total = &sum;
     }
-    // ruleid: invalidLifetime, -Wanalyzer-use-of-uninitialized-value
+    // ruleid: invalidLifetime, -Wanalyzer-use-of-uninitialized-value, -Wdangling-pointer=
     return *total;
 }
 
