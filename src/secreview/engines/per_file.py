@@ -2,7 +2,7 @@
 several files at once, stoppable (Ctrl-C) like the other tools, and the analyzer's report turned into findings
 with the path that leads to each defect (its notes) as the finding's flow.
 
-The three C analyzers differ only in their command line and in how their report reads; `FileAnalyzer` is that
+The C analyzers differ only in their command line and in how their report reads; `FileAnalyzer` is that
 difference, `review_file_by_file` the rest.
 """
 
