@@ -251,6 +251,18 @@ def test_without_gcc_the_coverage_says_so_and_the_review_stays_complete(tmp_path
     } in review["engines"]
 
 
+def test_a_gcc_that_cannot_compile_cpp_says_why_and_the_review_stays_complete(tmp_path: Path):
+    shutil.copy(SAMPLES / "objects.cpp", tmp_path / "objects.cpp")
+    # gcc without its compilers (as where g++ is not installed): the driver's own error, in plain text
+    no_compilers = {"GCC_EXEC_PREFIX": f"{tmp_path / 'nowhere'}/"}
+    done = run_secreview("review", "objects.cpp", "--format", "json", cwd=tmp_path, env=no_compilers)
+    review = json.loads(done.stdout)
+    (unit,) = review["coverage"]["units"]
+    assert review["complete"] and unit["reviewed_by"] == ["semgrep", "cppcheck", "clang-tidy"], done.stderr
+    (note,) = [note for note in unit["notes"] if note.startswith("not reviewed by gcc-warnings")]
+    assert "cannot execute" in note and "cc1plus" in note
+
+
 def test_one_analyzer_alone_through_the_setting(tmp_path: Path):
     shutil.copy(SAMPLES / "defects.c", tmp_path / "defects.c")
     done = run_secreview(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -53,29 +53,31 @@ class GccAnalyzer:
     def analyse(self, path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> FileOutcome:
         if build.language != "c":
             return FileOutcome(not_run="gcc-analyzer: GCC's analyzer reviews C only and this header reads as C++")
+        return self.compile(path, build, ("-fanalyzer", *_WARNINGS), processes, timeout_s)
+
+    def compile(
+        self, path: str, build: BuildArgs, options: Sequence[str], processes: ToolProcesses, timeout_s: float
+    ) -> FileOutcome:
+        """gcc -c on `path` with `options`, its diagnostics read as JSON; a failure to compile it is not_run."""
         command = [
             tool_path("gcc") or "gcc",
             *build.compiler_flags(),
-            "-fanalyzer",
+            *options,
             "-fdiagnostics-format=json",
-            *_WARNINGS,
             "-c",
             "-o",
             os.devnull,
             path,
         ]
-        return json_outcome(self.name, processes.run(command, timeout_s=timeout_s), path)
-
-
-def json_outcome(tool: str, done: subprocess.CompletedProcess[str], path: str) -> FileOutcome:
-    """The reports of a gcc run with -fdiagnostics-format=json on `path`; a failure to compile it is not_run."""
-    try:
-        # the JSON array, then (after a fatal error) "compilation terminated."
-        diagnostics, _ = json.JSONDecoder().raw_decode(done.stderr[done.stderr.find("[") :] or "[]")
-    except json.JSONDecodeError:
-        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return FileOutcome(not_run=f"{tool} failed (exit {done.returncode}): {detail[:200]}")
-    return _outcome(tool, diagnostics, resolved(path))
+        done = processes.run(command, timeout_s=timeout_s)
+        try:
+            # the JSON array, then (after a fatal error) "compilation terminated."
+            diagnostics, _ = json.JSONDecoder().raw_decode(done.stderr[done.stderr.find("[") :] or "[]")
+        except json.JSONDecodeError:  # the driver's own failure, e.g. "cannot execute 'cc1plus'" without g++
+            said = done.stderr.strip().splitlines() or ["no output"]
+            detail = next((line for line in said if "error" in line), said[-1])
+            return FileOutcome(not_run=f"{self.name}: gcc failed (exit {done.returncode}): {detail[:200]}")
+        return _outcome(self.name, diagnostics, resolved(path))
 
 
 def _line(location: dict[str, Any], path: str) -> int | None:

@@ -14,15 +14,14 @@ coverage says it did not run.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from secreview.engines.cbuild import BuildArgs
-from secreview.engines.gcc_analyzer import GccAnalyzer, json_outcome
+from secreview.engines.gcc_analyzer import GccAnalyzer
 from secreview.engines.per_file import FileAnalyzer, FileByFileEngine, FileOutcome
-from secreview.engines.workspace import ToolProcesses, tool_path
+from secreview.engines.workspace import ToolProcesses
 
-# The table's warnings, at the levels -Wall gives them (-Wuse-after-free=3 adds comparisons of freed pointers).
+# The table's warnings (those in -Wall at its levels: -Wuse-after-free=3 would add comparisons of freed pointers).
 WARNINGS = (
     "-Warray-bounds=1",
     "-Wstringop-overflow=2",
@@ -49,19 +48,8 @@ class GccWarnings(GccAnalyzer):
     analysis: str = "GCC's optimizer warnings"
 
     def analyse(self, path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> FileOutcome:
-        command = [
-            tool_path("gcc") or "gcc",
-            *build.compiler_flags(),
-            "-O2",
-            "-fdiagnostics-format=json",
-            *WARNINGS,
-            *(_CXX_WARNINGS if build.language == "c++" else ()),
-            "-c",
-            "-o",
-            os.devnull,
-            path,
-        ]
-        return json_outcome(self.name, processes.run(command, timeout_s=timeout_s), path)
+        options = ("-O2", *WARNINGS, *(_CXX_WARNINGS if build.language == "c++" else ()))
+        return self.compile(path, build, options, processes, timeout_s)
 
 
 def gcc_warnings_engine() -> FileByFileEngine:
