@@ -298,8 +298,10 @@ GCC: dict[str, Check] = {
 # tracked through the function: an object's known size against the index or length used on it.
 GCC_WARNINGS: dict[str, Check] = {
     "-Warray-bounds": _by_message((r"subscript -\d", _BEFORE_START), default=_BOUNDS),
-    # strncat(d, s, strlen(s)): a bound that protects nothing, but whether it overflows gcc does not know
-    "-Wstringop-overflow=": _by_message((r"bound depends on the length of the source", None), default=_WRITE),
+    # strncat(d, s, strlen(s)) is strcat(d, s): bounded by nothing that knows the destination (c-strcpy-unbounded)
+    "-Wstringop-overflow=": _by_message(
+        (r"bound depends on the length of the source", _UNBOUNDED_COPY), default=_WRITE
+    ),
     "-Wstringop-overread": _check(_READ),
     "-Wuse-after-free": _by_message((r"close", _CLOSED), default=_USE_AFTER_FREE),
     "-Wfree-nonheap-object": _check(_FREE_NOT_HEAP),

@@ -64,6 +64,14 @@ void build_greeting(const char *first, const char *last)
     puts(msg);
 }
 
+void append_tag(char *line, const char *tag, size_t size)
+{
+    // ruleid: c-strcpy-unbounded
+    strncat(line, tag, strlen(tag));
+    // ok: c-strcpy-unbounded
+    strncat(line, tag, size - strlen(line) - 1);
+}
+
 #define GREETING "Hello, "
 
 void greet_constant(char *out)
