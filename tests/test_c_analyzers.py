@@ -323,7 +323,8 @@ def test_ctrl_c_stops_the_c_analyzers_and_stores_only_finished_results(tmp_path:
     def analyzer_groups() -> bool:
         """True once an analyzer of this review runs (another review on a shared machine must not count)."""
         table = processes()
-        groups.update(group for pid, (parent, group, _) in table.items() if parent == first.pid)
+        # the review's tools each lead a group of their own; a child in the review's group (git) is in the test's
+        groups.update(group for pid, (parent, group, _) in table.items() if parent == first.pid and group == pid)
         for pid, (_, group, _) in table.items():
             try:
                 named = Path(f"/proc/{pid}/cmdline").read_bytes()  # analysing a file, not asked for its version
