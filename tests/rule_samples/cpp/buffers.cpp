@@ -57,6 +57,14 @@ const char *greeting(const char *user)
     return text;
 }
 
+void addSuffix(char *name, std::size_t size, const char *suffix)
+{
+    // ruleid: c-strcpy-unbounded
+    std::strncat(name, suffix, std::strlen(suffix));
+    // ok: c-strcpy-unbounded
+    std::strncat(name, suffix, size - std::strlen(name) - 1);
+}
+
 char *copyOf(const char *src)
 {
     char *copy = static_cast<char *>(malloc(strlen(src) + 1));
