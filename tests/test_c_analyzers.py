@@ -105,6 +105,9 @@ def test_the_table_corrects_the_ids_the_tools_give():
     assert named(gcc, "-Wstringop-overflow=", "'strncat' specified bound depends on the length of the source") == 120
     assert named(gcc, "-Warray-bounds", "array subscript -8 is outside array bounds of 'char[100]'") == 786
     assert named(gcc, "-Warray-bounds", "array subscript 10 is above array bounds of 'char[10]'") == 119
+    # an option that takes a level, spelt with or without its "="
+    assert named(gcc, "-Warray-bounds=", "array subscript 10 is above array bounds of 'char[10]'") == 119
+    assert named(gcc, "-Wstringop-overflow", "writing 9 bytes into a region of size 8") == 787
     # a handle closed twice is not a double free of memory; a buffer smaller than its size argument overflows
     assert named(c_checks.CPPCHECK, "doubleFree", "Resource handle 'out' freed twice.") == 1341
     assert named(c_checks.CPPCHECK, "doubleFree", "Memory pointed to by 'copy' is freed twice.") == 415

@@ -324,9 +324,14 @@ TABLES: dict[str, dict[str, Check]] = {
 
 
 def weakness(table: dict[str, Check], check_id: str, message: str) -> Weakness | None:
-    """The weakness a report of `check_id` saying `message` is, by the table; None: not a security report."""
-    check = table.get(check_id) or next(
-        (c for key, c in table.items() if key.endswith(("_", "=")) and check_id.startswith(key.rstrip("="))), None
+    """The weakness a report of `check_id` saying `message` is, by the table; None: not a security report.
+    gcc names an option that takes a level with or without its "=" (-Warray-bounds, -Wstringop-overflow=)."""
+    check = (
+        table.get(check_id)
+        or table.get(check_id.rstrip("="))
+        or next(
+            (c for key, c in table.items() if key.endswith(("_", "=")) and check_id.startswith(key.rstrip("="))), None
+        )
     )
     if check is None:
         return None
