@@ -237,6 +237,31 @@ def test_include_folders_come_from_the_repository_and_compile_commands_wins(tmp_
     assert not {"gcc-analyzer", "gcc-warnings"} & set(covered.reviewed_by) and review.complete
 
 
+def test_a_file_whose_code_the_build_leaves_out_is_said_unread_by_the_compilers(tmp_path: Path):
+    # a codec compiled only with its library: without the library's macro no compiler reads a line of it
+    (tmp_path / "codec.c").write_text(
+        "/* compiled with the codec library only */\n#include <stdlib.h>\n\n#ifdef HAVE_FANCY_CODEC\n"
+        "int decode(void)\n{\n    int *value = malloc(sizeof *value);\n    if (value == NULL)\n        return 0;\n"
+        "    *value = 1;\n    free(value);\n    return *value;\n}\n#endif\n"
+    )
+    compilers = ["clang-tidy", "gcc-analyzer", "gcc-warnings"]
+    settings = Settings(engine="static", cache=False)
+    review = run_review(ReviewRequest(paths=[str(tmp_path)]), settings, start=tmp_path)
+    (unit,) = review.coverage.units
+    assert unit.reviewed_by == ["semgrep", "cppcheck"] and review.complete  # cppcheck tries the #if blocks
+    for name in compilers:
+        (note,) = [note for note in unit.notes if note.startswith(f"not reviewed by {name}: ")]
+        assert "none of its code is compiled" in note and "`#ifdef HAVE_FANCY_CODEC`" in note
+
+    database = [{"directory": str(tmp_path), "file": "codec.c", "arguments": ["cc", "-DHAVE_FANCY_CODEC"]}]
+    (tmp_path / "compile_commands.json").write_text(json.dumps(database))
+    review = run_review(ReviewRequest(paths=[str(tmp_path)]), settings, start=tmp_path)
+    (unit,) = review.coverage.units
+    assert unit.reviewed_by == ["semgrep", "cppcheck", *compilers] and not unit.notes
+    (after_free,) = [finding for finding in review.findings if finding.cwe == 416]
+    assert set(compilers) <= set(after_free.engines)
+
+
 def test_without_gcc_the_coverage_says_so_and_the_review_stays_complete(tmp_path: Path):
     shutil.copy(SAMPLES / "defects.c", tmp_path / "defects.c")
     tools = tmp_path / "bin"

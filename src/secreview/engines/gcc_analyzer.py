@@ -36,6 +36,7 @@ class GccAnalyzer:
     name: str = "gcc-analyzer"
     languages: frozenset[str] = frozenset({"c"})
     optional: bool = True
+    compiles: bool = True
     minimum_version: int = 10  # -fanalyzer came with GCC 10
     analysis: str = "GCC's analyzer"
 

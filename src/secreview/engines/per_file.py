@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -56,6 +57,7 @@ class FileAnalyzer(Protocol):
     name: str
     languages: frozenset[str]
     optional: bool  # True: its absence or a failure on a file is said in the coverage (not_run), not a gap
+    compiles: bool  # True: it reads the code a compiler sees, so what the preprocessor leaves out it never reads
 
     def version(self) -> str:
         """The tool's version; EngineUnavailableError when it is not installed (an optional one: see `missing`)."""
@@ -69,6 +71,55 @@ class FileAnalyzer(Protocol):
         """Run the tool on the file at `path`; raises EngineStoppedError once stopped, TimeoutExpired past the
         time limit."""
         ...
+
+
+def compiled_away(path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> str | None:
+    """Why a compiler reads none of the file's code with this build's macros (it is all inside an #if that they
+    leave out, as a codec's file is without its library's HAVE_ macro), or None: some of it is compiled, or there
+    is no gcc to ask. Only a file whose code starts inside a conditional is asked about (gcc -E)."""
+    directive = _leading_conditional(Path(path).read_text(encoding="utf-8", errors="replace"))
+    gcc = workspace.tool_path("gcc")
+    if directive is None or gcc is None:
+        return None
+    done = processes.run([gcc, *build.compiler_flags(), "-E", path], timeout_s=timeout_s)
+    if done.returncode != 0:
+        return None  # the analyzers say why it does not compile
+    current, kept = None, 0
+    for line in done.stdout.splitlines():
+        marker = _LINE_MARKER.match(line)
+        if marker:
+            current = marker.group(1)  # gcc names the file as it was given
+        elif current == path and line.strip():
+            kept += 1
+    if kept:
+        return None
+    return (
+        f"none of its code is compiled with this build's macros: it is all inside `{directive}` (a "
+        "compile_commands.json whose build defines more would let it read the code)"
+    )
+
+
+_LINE_MARKER = re.compile(r'^# \d+ "(.*)"')
+_OPENS = re.compile(r"^#\s*if")
+_CLOSES = re.compile(r"^#\s*endif")
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+def _leading_conditional(text: str) -> str | None:
+    """The outermost #if/#ifdef line that the file's first code (after comments, includes and defines) is
+    inside, or None when that code is outside every conditional."""
+    open_conditionals: list[str] = []
+    for line in _BLOCK_COMMENT.sub("", text).splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("//"):
+            continue
+        if not stripped.startswith("#"):
+            return open_conditionals[0] if open_conditionals else None
+        if _OPENS.match(stripped):
+            open_conditionals.append(" ".join(stripped.split()))
+        elif _CLOSES.match(stripped) and open_conditionals:
+            open_conditionals.pop()
+    return None
 
 
 def does_not_compile(line: int | None, message: str) -> str:
@@ -166,8 +217,11 @@ def review_file_by_file(
 
         def one(path: str) -> FileOutcome:
             unit = by_path[path]
+            args = build.args(path, unit)
             try:
-                return analyzer.analyse(path, build.args(path, unit), processes, timeout_s)
+                if analyzer.compiles and (reason := compiled_away(path, args, processes, timeout_s)):
+                    return FileOutcome(not_run=f"{analyzer.name}: {reason}")
+                return analyzer.analyse(path, args, processes, timeout_s)
             except subprocess.TimeoutExpired:
                 reason = f"did not finish it in {timeout_s:g} s"
                 return (
