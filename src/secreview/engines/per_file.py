@@ -74,9 +74,9 @@ class FileAnalyzer(Protocol):
 
 
 def compiled_away(path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> str | None:
-    """Why a compiler reads none of the file's code with this build's macros (it is all inside an #if that they
-    leave out, as a codec's file is without its library's HAVE_ macro), or None: some of it is compiled, or there
-    is no gcc to ask. Only a file whose code starts inside a conditional is asked about (gcc -E)."""
+    """Why a compiler reads none of the file's code with this build's macros (it is all inside #if blocks that
+    they leave out, as a codec's file is without its library's HAVE_ macro), or None: some of it is compiled, or
+    there is no gcc to ask. Only a file whose code starts inside a conditional is asked about (gcc -E)."""
     directive = _leading_conditional(Path(path).read_text(encoding="utf-8", errors="replace"))
     gcc = workspace.tool_path("gcc")
     if directive is None or gcc is None:
@@ -94,8 +94,8 @@ def compiled_away(path: str, build: BuildArgs, processes: ToolProcesses, timeout
     if kept:
         return None
     return (
-        f"none of its code is compiled with this build's macros: it is all inside `{directive}` (a "
-        "compile_commands.json whose build defines more would let it read the code)"
+        f"none of its code is compiled with this build's macros (its code starts inside `{directive}`); a "
+        "compile_commands.json whose build defines more would let it read the code"
     )
 
 
@@ -106,15 +106,17 @@ _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 def _leading_conditional(text: str) -> str | None:
-    """The outermost #if/#ifdef line that the file's first code (after comments, includes and defines) is
-    inside, or None when that code is outside every conditional."""
+    """The innermost #if/#ifdef line that the file's first code (after comments, includes and defines) is
+    inside, or None when that code is outside every conditional (or there is no code, only macros)."""
     open_conditionals: list[str] = []
+    continued = False  # a directive's line ending in a backslash: the next line is still the directive
     for line in _BLOCK_COMMENT.sub("", text).splitlines():
         stripped = line.strip()
+        directive, continued = continued or stripped.startswith("#"), stripped.endswith("\\")
         if not stripped or stripped.startswith("//"):
             continue
-        if not stripped.startswith("#"):
-            return open_conditionals[0] if open_conditionals else None
+        if not directive:
+            return open_conditionals[-1] if open_conditionals else None
         if _OPENS.match(stripped):
             open_conditionals.append(" ".join(stripped.split()))
         elif _CLOSES.match(stripped) and open_conditionals:
