@@ -20,7 +20,7 @@ from secreview import cwe
 from secreview.api import ReviewRequest, run_review
 from secreview.backends.call_log import CallLog
 from secreview.config import Settings
-from secreview.engines import c_checks
+from secreview.engines import c_checks, per_file
 from secreview.engines.c_analyzers import ANALYZERS, c_analyzers
 from secreview.engines.cached import CachedEngine
 from secreview.engines.cbuild import BuildContext
@@ -260,6 +260,21 @@ def test_a_file_whose_code_the_build_leaves_out_is_said_unread_by_the_compilers(
     assert unit.reviewed_by == ["semgrep", "cppcheck", *compilers] and not unit.notes
     (after_free,) = [finding for finding in review.findings if finding.cwe == 416]
     assert set(compilers) <= set(after_free.engines)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("#include <zlib.h>\n#ifdef HAVE_LIBZ\nint inflate_all(void);\n#endif\n", "#ifdef HAVE_LIBZ"),
+        ("#ifdef _WIN32\n#define OPEN _open\n#endif\nint run(void);\n", None),  # code after the conditional
+        ("#ifndef CODEC_H\n# define CODEC_H\nint decode(void);\n#endif\n", None),  # an include guard
+        ("#ifndef CODEC_H\n#define CODEC_H\n#if HAVE_X\nint x;\n#endif\n#endif\n", "#if HAVE_X"),
+        ("/* #ifdef NOT_CODE */\n#ifndef A\n#define B\nint x;\n#endif\n", "#ifndef A"),  # not a guard
+        ("#ifndef LIMITS_H\n#define LIMITS_H\n#define MAX(a, b) \\\n    ((a) > (b) ? (a) : (b))\n#endif\n", None),
+    ],
+)
+def test_only_a_file_whose_code_starts_inside_a_conditional_is_preprocessed(text: str, asked: str | None):
+    assert per_file._leading_conditional(text) == asked
 
 
 def test_without_gcc_the_coverage_says_so_and_the_review_stays_complete(tmp_path: Path):

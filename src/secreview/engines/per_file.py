@@ -107,20 +107,26 @@ _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 def _leading_conditional(text: str) -> str | None:
     """The innermost #if/#ifdef line that the file's first code (after comments, includes and defines) is
-    inside, or None when that code is outside every conditional (or there is no code, only macros)."""
-    open_conditionals: list[str] = []
+    inside, or None when that code is outside every conditional but an include guard (or there is no code, only
+    macros): a guard is never left out, so a header inside one alone needs no preprocessor run."""
+    open_conditionals: list[str | None] = []  # None: an include guard (#ifndef NAME, then #define NAME)
     continued = False  # a directive's line ending in a backslash: the next line is still the directive
+    previous = ""  # the directive before this one
     for line in _BLOCK_COMMENT.sub("", text).splitlines():
         stripped = line.strip()
         directive, continued = continued or stripped.startswith("#"), stripped.endswith("\\")
         if not stripped or stripped.startswith("//"):
             continue
         if not directive:
-            return open_conditionals[-1] if open_conditionals else None
+            return next((opened for opened in reversed(open_conditionals) if opened is not None), None)
+        words = stripped.lstrip("#").split()
         if _OPENS.match(stripped):
             open_conditionals.append(" ".join(stripped.split()))
         elif _CLOSES.match(stripped) and open_conditionals:
             open_conditionals.pop()
+        elif words[:1] == ["define"] and len(words) > 1 and previous == f"ifndef {words[1]}" and open_conditionals:
+            open_conditionals[-1] = None
+        previous = " ".join(words[:2])
     return None
 
 
