@@ -23,8 +23,9 @@ from secreview.bench.dataset import Case, load_dataset
 from secreview.bench.interface import CaseResult
 from secreview.bench.metrics import Summary, cwe_matches, score
 from secreview.bench.runner import load_results
+from secreview.engines.c_analyzers import ANALYZERS
 
-ENGINES = ("semgrep", "cppcheck", "clang-tidy", "gcc-analyzer", "gcc-warnings")
+ENGINES = ("semgrep", *ANALYZERS)  # the C rules, then each analyzer alone
 
 
 def only(results: Mapping[str, CaseResult], engines: set[str] | None) -> dict[str, CaseResult]:

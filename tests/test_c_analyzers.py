@@ -20,11 +20,11 @@ from secreview import cwe
 from secreview.api import ReviewRequest, run_review
 from secreview.backends.call_log import CallLog
 from secreview.config import Settings
-from secreview.engines import c_checks, per_file
+from secreview.engines import c_checks, cbuild, gcc_analyzer, gcc_warnings, per_file, workspace
 from secreview.engines.c_analyzers import ANALYZERS, c_analyzers
 from secreview.engines.cached import CachedEngine
 from secreview.engines.cbuild import BuildContext
-from secreview.engines.interface import EngineResult
+from secreview.engines.interface import EngineResult, source_digest
 from secreview.engines.workspace import tool_path
 from secreview.models import CodeUnit
 from secreview.sources.languages import language_of
@@ -321,6 +321,10 @@ def test_the_cache_key_names_the_tool_version_and_the_check_table():
     keys = [engine.cache_key() for engine in c_analyzers(list(ANALYZERS))]
     assert [key["tool"] for key in keys][:2] == [engine.version() for engine in c_analyzers(["cppcheck", "clang-tidy"])]
     assert len({key["source"] for key in keys}) == len(keys)  # each analyzer's own module is in its key
+    # gcc-warnings reads gcc's output with gcc-analyzer's code: a change there must not reuse its cached results
+    (warnings_key,) = [key for name, key in zip(ANALYZERS, keys, strict=True) if name == "gcc-warnings"]
+    shared = (per_file, cbuild, c_checks, workspace, cwe)
+    assert warnings_key["source"] == source_digest(gcc_warnings, gcc_analyzer, *shared)
 
 
 def test_a_changed_header_reviews_again_the_files_that_include_it_and_only_those(tmp_path: Path):

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -73,30 +74,48 @@ class FileAnalyzer(Protocol):
         ...
 
 
-def compiled_away(path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> str | None:
-    """Why a compiler reads none of the file's code with this build's macros (it is all inside #if blocks that
-    they leave out, as a codec's file is without its library's HAVE_ macro), or None: some of it is compiled, or
-    there is no gcc to ask. Only a file whose code starts inside a conditional is asked about (gcc -E)."""
-    directive = _leading_conditional(Path(path).read_text(encoding="utf-8", errors="replace"))
+def compiled_away(path: str, text: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> str | None:
+    """Why a compiler reads none of the file's code (`text`) with this build's macros (it is all inside #if blocks
+    that they leave out, as a codec's file is without its library's HAVE_ macro), or None: some of it is compiled,
+    or there is no gcc to ask. Only a file whose code starts inside a conditional is asked about (gcc -E), once for
+    all the compiler-based analyzers."""
+    directive = _leading_conditional(text)
     gcc = workspace.tool_path("gcc")
     if directive is None or gcc is None:
         return None
-    done = processes.run([gcc, *build.compiler_flags(), "-E", path], timeout_s=timeout_s)
-    if done.returncode != 0:
-        return None  # the analyzers say why it does not compile
-    current, kept = None, 0
-    for line in done.stdout.splitlines():
-        marker = _LINE_MARKER.match(line)
-        if marker:
-            current = marker.group(1)  # gcc names the file as it was given
-        elif current == path and line.strip():
-            kept += 1
-    if kept:
+    command = (gcc, *build.compiler_flags(), "-E", path)
+    key = (*command, hashlib.sha256(text.encode()).hexdigest())
+    with _PREPROCESSED_LOCK:
+        known = _PREPROCESSED.get(key)
+    if known is None:
+        known = _compiles_some_of_it(processes.run(command, timeout_s=timeout_s), path)
+        with _PREPROCESSED_LOCK:
+            _PREPROCESSED[key] = known
+    if known:
         return None
     return (
         f"none of its code is compiled with this build's macros (its code starts inside `{directive}`); a "
         "compile_commands.json whose build defines more would let it read the code"
     )
+
+
+def _compiles_some_of_it(done: subprocess.CompletedProcess[str], path: str) -> bool:
+    """Whether gcc -E kept a line of `path` (a file that does not compile is left to the analyzers to say)."""
+    if done.returncode != 0:
+        return True
+    current = None
+    for line in done.stdout.splitlines():
+        marker = _LINE_MARKER.match(line)
+        if marker:
+            current = marker.group(1)  # gcc names the file as it was given
+        elif current == path and line.strip():
+            return True
+    return False
+
+
+# gcc -E's answer per command and file content: the three compiler-based analyzers ask about the same files
+_PREPROCESSED: dict[tuple[str, ...], bool] = {}
+_PREPROCESSED_LOCK = threading.Lock()
 
 
 _LINE_MARKER = re.compile(r'^# \d+ "(.*)"')
@@ -227,7 +246,7 @@ def review_file_by_file(
             unit = by_path[path]
             args = build.args(path, unit)
             try:
-                if analyzer.compiles and (reason := compiled_away(path, args, processes, timeout_s)):
+                if analyzer.compiles and (reason := compiled_away(path, unit.text, args, processes, timeout_s)):
                     return FileOutcome(not_run=f"{analyzer.name}: {reason}")
                 return analyzer.analyse(path, args, processes, timeout_s)
             except subprocess.TimeoutExpired:
