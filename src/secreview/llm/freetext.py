@@ -78,7 +78,7 @@ _NAME_IN_PARENS = re.compile(r"\s{0,3}\(([^()\n]{1,200}(?:\([^()\n]{0,120}\)[^()
 _NAME_AFTER_SEPARATOR = re.compile(r"\s{0,3}(?:[:\-\u2013\u2014]|\*\*:?)\s{0,3}(.{1,200})")
 _LINE_WORD = re.compile(
     r"(?<!\w)(?:lines?|ln)(?:\s{1,2}(?:numbers?|nos?\.?))?(?:\*\*|__)?\s{0,3}[:#]?\s{0,3}(\d{1,7})(?!\d)"
-    r"(?:\s{0,3}(?:-|\u2010|\u2011|\u2012|\u2013|\u2014|to|through|thru|until|\.\.\.?)\s{0,3}"
+    r"(?:\s{0,3}(?:[-\u2010-\u2014]|to|through|thru|until|\.\.\.?)\s{0,3}"
     r"(?:lines?\s{0,2})?(\d{1,7})(?!\d))?",
     re.IGNORECASE,
 )
@@ -87,14 +87,11 @@ _LINE_L = re.compile(r"(?<!\w)(#?)L(\d{1,7})(?:\s{0,2}[-\u2013\u2014]\s{0,2}L?(\
 _MORE_RANGES = re.compile(r"(?:\s{0,2}(?:,|and|&)\s{0,2}\d{1,7}(?:\s{0,2}[-\u2013]\s{0,2}\d{1,7})?){1,20}")
 _LIST_MARKER = re.compile(r"(\s*)(?:\d{1,3}[.)]|\(\d{1,3}\)|[-*+\u2022\u25cf\u25aa\u25e6\u2023])\s+")
 _MD_HEADING = re.compile(r"\s{0,3}#{1,6}\s+(.*)")
-_NUMBERED_HEADING = re.compile(
-    r"(?:\d{1,3}[.):]\s|(?:issue|finding|defect|vulnerability|weakness|problem|concern)\s{0,2}#?\d{1,3}\b)",
-    re.IGNORECASE,
-)
+# "2. ", "2) ", "Issue 2", "Finding #2": a numbered heading (its number prefix is left out of titles).
+_ISSUE_NUMBER = r"(?:issue|finding|defect|vulnerability|weakness|problem|concern)\s{0,2}#?\d{1,3}"
+_NUMBERED_HEADING = re.compile(rf"\d{{1,3}}[.):]\s|{_ISSUE_NUMBER}\b", re.IGNORECASE)
 _NUMBER_PREFIX = re.compile(
-    r"(?:\d{1,3}[.):]\s{1,3}|(?:issue|finding|defect|vulnerability|weakness|problem|concern)\s{0,2}#?\d{1,3}"
-    r"\s{0,2}[:.\-\u2013\u2014]?\s{0,3})",
-    re.IGNORECASE,
+    rf"\d{{1,3}}[.):]\s{{1,3}}|{_ISSUE_NUMBER}\s{{0,2}}[:.\-\u2013\u2014]?\s{{0,3}}", re.IGNORECASE
 )
 _LABEL = re.compile(
     r"(?:\*\*|__)?\s{0,2}([A-Za-z][A-Za-z /-]{0,28}?)\s{0,2}(?:\*\*|__)?\s{0,2}:(?!//)\s{0,2}(?:\*\*|__)?"
@@ -153,59 +150,27 @@ _ASSERTS_DEFECT = re.compile(
     re.IGNORECASE,
 )
 
-_SOLUTION_LABELS = frozenset(
-    {
-        "solution",
-        "solutions",
-        "fix",
-        "fixes",
-        "recommendation",
-        "recommendations",
-        "recommended fix",
-        "recommended solution",
-        "mitigation",
-        "mitigations",
-        "remediation",
-        "suggested fix",
-        "suggestion",
-        "suggestions",
-        "suggested solution",
-        "how to fix",
-        "remedy",
-        "proposed fix",
-        "proposed solution",
-        "resolution",
-    }
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split(", "))
+
+
+# Field labels ("**Solution:** ...", "- Severity: High"), lowercased, by what the field is.
+_SOLUTION_LABELS = _names(
+    "solution, solutions, fix, fixes, recommendation, recommendations, recommended fix, recommended solution, "
+    "mitigation, mitigations, remediation, suggested fix, suggestion, suggestions, suggested solution, how to fix, "
+    "remedy, proposed fix, proposed solution, resolution"
 )
-_DESCRIPTION_LABELS = frozenset(
-    {
-        "description",
-        "issue",
-        "problem",
-        "details",
-        "detail",
-        "explanation",
-        "impact",
-        "risk",
-        "reason",
-        "why",
-        "analysis",
-        "evidence",
-        "code",
-        "context",
-        "summary",
-        "vulnerability description",
-        "issue description",
-        "note",
-        "notes",
-    }
+_DESCRIPTION_LABELS = _names(
+    "description, issue, problem, details, detail, explanation, impact, risk, reason, why, analysis, evidence, "
+    "code, context, summary, vulnerability description, issue description, note, notes"
 )
-_TITLE_LABELS = frozenset({"title", "name", "vulnerability", "weakness", "type", "category", "defect", "finding"})
-_LOCATION_LABELS = frozenset(
-    {"line", "lines", "line number", "line numbers", "location", "lines affected", "affected lines", "cwe", "cwe id"}
+_TITLE_LABELS = _names("title, name, vulnerability, weakness, type, category, defect, finding")
+_LOCATION_LABELS = _names(
+    "line, lines, line number, line numbers, location, lines affected, affected lines, cwe, cwe id"
 )
-_SEVERITY_LABELS = frozenset({"severity", "risk level", "priority", "confidence"})
-_SEVERITY_WORDS = frozenset({"critical", "high", "medium", "moderate", "low", "severity", "risk", "priority"})
+_SEVERITY_LABELS = _names("severity, risk level, priority, confidence")
+_SEVERITY_WORDS = _names("critical, high, medium, moderate, low, severity, risk, priority")
 _FIELD_LABELS = _SOLUTION_LABELS | _DESCRIPTION_LABELS | _TITLE_LABELS | _LOCATION_LABELS | _SEVERITY_LABELS
 
 # Headings made only of these words are section titles ("Potential Security Issues"), not defect names.
