@@ -85,7 +85,7 @@ _LINE_WORD = re.compile(
 _LINE_L = re.compile(r"(?<!\w)(#?)L(\d{1,7})(?:\s{0,2}[-\u2013\u2014]\s{0,2}L?(\d{1,7}))?(?![\w])")
 # More ranges after the first one ("lines 84-87, 92-107"): removed from titles along with the first.
 _MORE_RANGES = re.compile(r"(?:\s{0,2}(?:,|and|&)\s{0,2}\d{1,7}(?:\s{0,2}[-\u2013]\s{0,2}\d{1,7})?){1,20}")
-_LIST_MARKER = re.compile(r"(\s*)(?:\d{1,3}[.)]|\(\d{1,3}\)|[-*+\u2022\u25cf\u25aa\u25e6\u2023])\s+")
+_LIST_MARKER = re.compile(r"\s*(?:\d{1,3}[.)]|\(\d{1,3}\)|[-*+\u2022\u25cf\u25aa\u25e6\u2023])\s+")
 _MD_HEADING = re.compile(r"\s{0,3}#{1,6}\s+(.*)")
 # "2. ", "2) ", "Issue 2", "Finding #2": a numbered heading (its number prefix is left out of titles).
 _ISSUE_NUMBER = r"(?:issue|finding|defect|vulnerability|weakness|problem|concern)\s{0,2}#?\d{1,3}"
@@ -402,8 +402,7 @@ def _exact_verdict(text: str) -> bool:
 def _equivalent_verdict(text: str) -> bool:
     for pattern in _EQUIVALENT_VERDICTS:
         for match in pattern.finditer(text):
-            qualifiers = match.group(1) if match.lastindex else ""
-            if not _NOT_ALL.search(qualifiers or "") and not _hedged(text, match.start(), match.end()):
+            if not _NOT_ALL.search(match.group(1)) and not _hedged(text, match.start(), match.end()):
                 return True
     return False
 
@@ -447,9 +446,9 @@ def _blocks(lines: list[str]) -> list[tuple[str | None, list[str]]]:
     previous_blank = True
     in_fence = False
     for line in lines:
-        if _is_fence(line):
-            in_fence = not in_fence
-        heading = None if in_fence or _is_fence(line) else _heading_of(line, previous_blank)
+        fence = _is_fence(line)
+        in_fence = in_fence != fence
+        heading = None if in_fence or fence else _heading_of(line, previous_blank)
         if heading is not None:
             blocks.append((heading, []))
         else:
@@ -568,14 +567,14 @@ def _fields(candidate: _Candidate) -> tuple[str, str, str, str, str]:
     title = ""
     target = description
     code: list[str] | None = None
-    lines = [candidate.rest, *candidate.body] if candidate.rest else list(candidate.body)
-    for raw in lines:
+    for raw in [candidate.rest, *candidate.body]:
         if code is not None or _is_fence(raw):
             if code is None:
                 code = [raw.strip()]
             elif _is_fence(raw):
                 block = "\n".join([code[0], textwrap.dedent("\n".join(code[1:])).strip("\n"), "```"])
-                target.append((True, block))
+                if target is solution:
+                    solution.append((True, block))
                 code = None
             else:
                 code.append(raw)
@@ -605,18 +604,16 @@ def _fields(candidate: _Candidate) -> tuple[str, str, str, str, str]:
                 text = value
         if target is description:
             inline = _INLINE_SOLUTION.search(text)
+            said = text[: inline.start()] if inline else text
+            located.append(said)
+            severity_text.append(said)
             if inline:
-                description.append((False, text[: inline.start()]))
-                located.append(text[: inline.start()])
-                severity_text.append(text[: inline.start()])
+                description.append((False, said))
                 target = solution
                 text = text[inline.end() :]
-            else:
-                located.append(text)
-                severity_text.append(text)
         target.append((False, text))
     return (
-        _render([piece for piece in description if not piece[0]]),
+        _render(description),
         _render(solution),
         "\n".join(located),
         "\n".join(severity_text),
@@ -755,17 +752,12 @@ def _sentence_runs(text: str) -> list[str]:
     for sentence in _SENTENCE_END.split(text):
         match = _CWE.search(sentence)
         named = int(match.group(1)) if match else None
-        if not segments:
+        if not segments or (named is not None and current_cwe not in (None, named)):
             segments.append([sentence])
-            current_cwe = named
-        elif named is not None and current_cwe is None:
-            segments[-1].append(sentence)
-            current_cwe = named
-        elif named is not None and named != current_cwe:
-            segments.append([sentence])
-            current_cwe = named
         else:
             segments[-1].append(sentence)
+        if named is not None:
+            current_cwe = named
     return [" ".join(segment) for segment in segments]
 
 
@@ -832,13 +824,11 @@ def _items(text: str) -> list[_Item]:
 def _finding(
     item: _Item, unit: CodeUnit, *, engine: str, rule_id: str, severity: Severity, sample: int | None
 ) -> Finding:
+    first = min((r.start for r in unit.review_lines or ()), default=1)
+    start, end = item.lines or (first, first)
     description = item.description
     if item.lines is None:
-        first = min((r.start for r in unit.review_lines), default=1) if unit.review_lines else 1
-        start = end = first
-        description = f"{description} (The review gave no line number; placed at line {first}.)"
-    else:
-        start, end = item.lines
+        description += f" (The review gave no line number; placed at line {first}.)"
     return Finding(
         path=unit.path,
         start_line=start,
