@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from secreview import cwe as cwe_catalog
@@ -442,13 +443,11 @@ def _heading_of(line: str, previous_blank: bool) -> str | None:
 
 
 def _blocks(lines: list[str]) -> list[tuple[str | None, list[str]]]:
+    """The text cut at headings: (heading, the lines under it), the first with heading None."""
     blocks: list[tuple[str | None, list[str]]] = [(None, [])]
     previous_blank = True
-    in_fence = False
-    for line in lines:
-        fence = _is_fence(line)
-        in_fence = in_fence != fence
-        heading = None if in_fence or fence else _heading_of(line, previous_blank)
+    for line, code in _code_flags(lines):
+        heading = None if code else _heading_of(line, previous_blank)
         if heading is not None:
             blocks.append((heading, []))
         else:
@@ -461,6 +460,15 @@ def _is_fence(line: str) -> bool:
     return line.lstrip().startswith(("```", "~~~"))
 
 
+def _code_flags(lines: list[str]) -> Iterator[tuple[str, bool]]:
+    """Each line with whether it is code (a fence line or a line between fences): code is never markup."""
+    inside = False
+    for line in lines:
+        fence = _is_fence(line)
+        yield line, inside or fence
+        inside = inside != fence
+
+
 def _is_table_row(line: str) -> bool:
     return line.lstrip().startswith("|")
 
@@ -468,34 +476,22 @@ def _is_table_row(line: str) -> bool:
 def _split_list(lines: list[str]) -> tuple[list[list[str]], list[list[str]]]:
     """Top-level list items (each a list of lines) and prose paragraphs outside them."""
     items: list[list[str]] = []
-    paragraphs: list[list[str]] = []
+    paragraphs: list[list[str]] = [[]]  # the last one is open; empty ones are dropped at the end
     current: list[str] | None = None
     current_indent = 0
-    paragraph: list[str] = []
     previous_blank = True
-    in_fence = False
-    for line in lines:
+    for line, code in _code_flags(lines):
         stripped = line.strip()
-        fence = _is_fence(line)
-        if in_fence or fence:  # code belongs to the item (or paragraph) it follows; its lines are not markup
-            in_fence = in_fence != fence
-            (current if current is not None else paragraph).append(line)
-            previous_blank = False
-            continue
-        if not stripped:
+        indent = len(line) - len(line.lstrip())
+        if code:  # code belongs to the item (or paragraph) it follows
+            (current if current is not None else paragraphs[-1]).append(line)
+        elif not stripped:
             if current is not None:
                 current.append(line)
-            elif paragraph:
-                paragraphs.append(paragraph)
-                paragraph = []
-            previous_blank = True
-            continue
-        indent = len(line) - len(line.lstrip())
-        marker = _LIST_MARKER.match(line)
-        if marker and (current is None or indent <= current_indent):
-            if paragraph:
-                paragraphs.append(paragraph)
-                paragraph = []
+            else:
+                paragraphs.append([])
+        elif _LIST_MARKER.match(line) and (current is None or indent <= current_indent):
+            paragraphs.append([])
             current = [line]
             items.append(current)
             current_indent = indent
@@ -503,14 +499,11 @@ def _split_list(lines: list[str]) -> tuple[list[list[str]], list[list[str]]]:
             current.append(line)
         else:
             current = None
-            if paragraph and _is_table_row(paragraph[-1]) != _is_table_row(line):  # a table is a paragraph
-                paragraphs.append(paragraph)
-                paragraph = []
-            paragraph.append(line)
-        previous_blank = False
-    if paragraph:
-        paragraphs.append(paragraph)
-    return items, paragraphs
+            if paragraphs[-1] and _is_table_row(paragraphs[-1][-1]) != _is_table_row(line):  # a table is a paragraph
+                paragraphs.append([])
+            paragraphs[-1].append(line)
+        previous_blank = not stripped and not code
+    return items, [paragraph for paragraph in paragraphs if paragraph]
 
 
 def _head_of(line: str) -> tuple[str, str]:
@@ -567,8 +560,8 @@ def _fields(candidate: _Candidate) -> tuple[str, str, str, str, str]:
     title = ""
     target = description
     code: list[str] | None = None
-    for raw in [candidate.rest, *candidate.body]:
-        if code is not None or _is_fence(raw):
+    for raw, in_code in _code_flags([candidate.rest, *candidate.body]):
+        if in_code:
             if code is None:
                 code = [raw.strip()]
             elif _is_fence(raw):
