@@ -245,6 +245,31 @@ def test_sub_items_inherit_the_cwe_of_their_heading() -> None:
     assert parsed.findings[1].description == "the same in delete"
 
 
+def test_list_items_that_commonmark_would_not_see() -> None:
+    # Models write lists CommonMark does not have: "•" and "(1)" markers, a numbered item right after a
+    # sentence, sub-items indented by four, a continuation indented by one. Each is still a list item.
+    bullets = parse(
+        "\u2022 CWE-284 (Improper Access Control): Not applicable.\n"
+        "\u2022 CWE-703: line 5 swallows every exception.\n  Severity: low\n"
+        "(1) CWE-707: No issues identified in lines 1-20.\n(2) CWE-20 at line 7: the size is not checked.\n"
+    )
+    assert places(bullets.findings) == [(703, 5, 5), (20, 7, 7)]
+    assert [f.severity for f in bullets.findings] == [Severity.low, Severity.medium]
+    after_a_sentence = parse(
+        "The review found these:\n2. CWE-89 at line 3: the query is concatenated.\n"
+        "3. CWE-79 at line 9: the page echoes input."
+    )
+    assert places(after_a_sentence.findings) == [(89, 3, 3), (79, 9, 9)]
+    nested = parse(
+        "Potential issues\n================\n\n- **Race condition (L70-L78)**: a concurrent delete, then expire.\n"
+        "    - line 72 reads the row (CWE-362)\n    - line 75 writes it back (CWE-367)\n"
+        "- **Error handling**: exceptions are swallowed in lines 90-95.\n"
+    )
+    assert places(nested.findings) == [(362, 72, 72), (367, 75, 75), (None, 90, 95)]
+    continued = only("1. CWE-89 at line 3: the query is concatenated.\n\n it is reached from the login form.")
+    assert continued.description == "the query is concatenated. it is reached from the login form."
+
+
 def test_labelled_fields_and_table_rows() -> None:
     labelled = parse(
         "**1. SQL Injection**\n"
