@@ -235,6 +235,10 @@ def _squash(text: str) -> str:
     return " ".join(text.replace("**", "").replace("__", "").split())
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
 def _strip_marker(line: str) -> str:
     match = _LIST_MARKER.match(line)
     return line[match.end() :].strip() if match else line.strip()
@@ -420,7 +424,7 @@ def _heading_of(line: str, previous_blank: bool) -> str | None:
     stripped = line.strip()
     if not stripped:
         return None
-    indent = len(line) - len(line.lstrip())
+    indent = _indent(line)
     if indent > 3:
         return None
     markdown = _MD_HEADING.match(line)
@@ -482,7 +486,7 @@ def _split_list(lines: list[str]) -> tuple[list[list[str]], list[list[str]]]:
     previous_blank = True
     for line, code in _code_flags(lines):
         stripped = line.strip()
-        indent = len(line) - len(line.lstrip())
+        indent = _indent(line)
         if code:  # code belongs to the item (or paragraph) it follows
             (current if current is not None else paragraphs[-1]).append(line)
         elif not stripped:
@@ -685,10 +689,10 @@ def _expand(candidate: _Candidate, depth: int = 0) -> list[_Item]:
     # line at the sub-items' own indentation after the last one ("   Solution: ...") is the parent's.
     own = _without(candidate.body, pointed)
     last = pointed[-1]
-    marker_indent = len(last[0]) - len(last[0].lstrip())
+    marker_indent = _indent(last[0])
     for index in range(1, len(last)):
         line = last[index]
-        if line.strip() and len(line) - len(line.lstrip()) <= marker_indent and _label(line.strip()) is not None:
+        if line.strip() and _indent(line) <= marker_indent and _label(line.strip()) is not None:
             own.extend(last[index:])
             pointed[-1] = last[:index]
             break
