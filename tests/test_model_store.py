@@ -153,7 +153,7 @@ def test_registry_name_resolves_through_the_default_search_paths(
 ):
     fake_model.install()
     monkeypatch.setitem(MODELS, fake_model.spec.name, fake_model.spec)
-    monkeypatch.setattr(model_store, "default_search_paths", lambda: [fake_model.site])
+    monkeypatch.setattr(model_store.local, "default_search_paths", lambda: [fake_model.site])
     monkeypatch.setenv("SECREVIEW_MODEL_DIR", str(cache))
     assert resolve("test-model") == cache / "test-model.gguf"
     assert resolve("test-model.gguf") == cache / "test-model.gguf"  # the file name works as well
@@ -196,9 +196,9 @@ def test_a_verified_file_is_not_hashed_again_until_it_changes(
     fake_model.install()
     path = resolve(fake_model.spec, cache_dir=cache, search_paths=[fake_model.site])
     hashed: list[Sequence[Path]] = []
-    real_sha256_of = model_store.sha256_of
+    real_sha256_of = model_store.local.sha256_of
     monkeypatch.setattr(
-        model_store, "sha256_of", lambda paths, progress=None: hashed.append(paths) or real_sha256_of(paths)
+        model_store.local, "sha256_of", lambda paths, progress=None: hashed.append(paths) or real_sha256_of(paths)
     )
     assert resolve(fake_model.spec, cache_dir=cache, search_paths=[]) == path
     assert hashed == []
@@ -479,7 +479,7 @@ def test_pull_says_why_each_source_does_not_apply(fake_model: FakeModel, cache: 
 def cli_env(fake_model: FakeModel, cache: Path, monkeypatch: pytest.MonkeyPatch) -> FakeModel:
     """The CLI sees the fake model in the registry, its packages in site-packages, and a private cache."""
     monkeypatch.setitem(MODELS, fake_model.spec.name, fake_model.spec)
-    monkeypatch.setattr(model_store, "default_search_paths", lambda: [fake_model.site])
+    monkeypatch.setattr(model_store.local, "default_search_paths", lambda: [fake_model.site])
     monkeypatch.setenv("SECREVIEW_MODEL_DIR", str(cache))
     return fake_model
 
