@@ -22,8 +22,22 @@ struct record *alloc_records(size_t count)
 
 int *grow_table(int *table, unsigned int new_len)
 {
+    /* computed in unsigned int: wraps at 2^32 whatever size_t is */
     // ruleid: c-alloc-size-overflow
-    return realloc(table, new_len * sizeof(int));
+    return realloc(table, new_len * 4);
+}
+
+unsigned char *alloc_image(int width, int height)
+{
+    // ruleid: c-alloc-size-overflow
+    return malloc(sizeof(unsigned char) * width * height);
+}
+
+long *alloc_longs(const char *count_arg)
+{
+    long count = strtol(count_arg, NULL, 10);
+    // ruleid: c-alloc-size-overflow
+    return malloc(count * sizeof(long));
 }
 
 char *read_blob(int fd)
@@ -94,4 +108,26 @@ short *alloc_shorts(uint16_t n)
 {
     // ok: c-alloc-size-overflow
     return malloc(n * sizeof(short));
+}
+
+/* A 32-bit count times a sizeof is computed in the 64-bit size_t of the targets the analyzers compile for:
+   at most 2^32 times the size, so it cannot wrap (a negative count makes a huge size that malloc refuses). */
+int *grow_table_by_element(int *table, unsigned int new_len)
+{
+    // ok: c-alloc-size-overflow
+    return realloc(table, new_len * sizeof(int));
+}
+
+char **alloc_rows(int height)
+{
+    // ok: c-alloc-size-overflow
+    return malloc(height * sizeof(char *));
+}
+
+double *alloc_parsed(const char *count_arg)
+{
+    int count = atoi(count_arg);
+    size_t bytes = sizeof(double) * count;
+    // ok: c-alloc-size-overflow
+    return malloc(bytes);
 }
