@@ -12,7 +12,7 @@ import signal
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +29,7 @@ from secreview.backends.interface import ChatBackend
 from secreview.backends.openai_http import OpenAICompatibleBackend
 from secreview.backends.redacting import RedactingBackend
 from secreview.config import ConfigError, Settings
+from secreview.coverage import add_notes, engine_coverage, note_judged, note_left_out, reviews_coverage
 from secreview.engines.bandit import BanditEngine
 from secreview.engines.budget import TokenBudget
 from secreview.engines.c_analyzers import c_analyzers
@@ -47,13 +48,12 @@ from secreview.engines.semgrep import SemgrepEngine
 from secreview.fixes.interface import Recheck, Rechecked, RecheckError
 from secreview.fixes.model import ModelProposer
 from secreview.fixes.stage import fix_findings
-from secreview.llm.freetext import ParsedReview, parse_review
-from secreview.llm.routing import NOT_ROUTED
-from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, ModelCall, Review, UnitCoverage, Voting
+from secreview.llm.freetext import parse_review
+from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, ModelCall, Review, Voting
 from secreview.progress import ProgressCallback, ProgressEvent
 from secreview.rule_selection import bandit_skipped, user_rule_paths, without_disabled
 from secreview.sources.gitdiff import GitDiffSource, StagedSource, git_toplevel
-from secreview.sources.interface import Source, SourceResult
+from secreview.sources.interface import Source
 from secreview.sources.languages import all_languages
 from secreview.sources.patch import PatchSource
 from secreview.sources.paths import PathSource
@@ -333,47 +333,6 @@ def _second_ctrl_c_exits() -> Iterator[None]:
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def _coverage(
-    collected: SourceResult, engines: list[Engine], results: list[EngineResult], checked: VerificationResult | None
-) -> Coverage:
-    units = []
-    for unit in collected.units:
-        entry = UnitCoverage(
-            path=unit.path,
-            language=unit.language,
-            lines=unit.line_count,
-            review_lines=unit.review_lines,
-            notes=list(collected.notes.get(unit.path, [])),
-        )
-        for engine, result in zip(engines, results, strict=True):
-            if unit.language not in engine.languages:
-                continue
-            routing = result.routing.get(unit.id)
-            if routing is not None:
-                entry.routing[engine.name] = routing
-            if unit.id in result.skipped:
-                entry.skipped_by[engine.name] = result.skipped[unit.id]
-            elif unit.id in result.not_run:  # an optional analyzer: said, not a gap
-                entry.notes.append(f"not reviewed by {result.not_run[unit.id]}")
-            elif routing is not None and not routing.routed:
-                entry.routed_out.append(engine.name)  # routing's decision, not a gap: the review stays complete
-            else:
-                entry.reviewed_by.append(engine.name)
-            entry.notes.extend(result.notes.get(unit.id, []))
-        if entry.routed_out and not entry.reviewed_by:  # the model alone, and it read none of it: not reviewed
-            for engine_name in entry.routed_out:
-                entry.skipped_by[engine_name] = f"routing sent none of it to the model ({NOT_ROUTED})"
-            entry.routed_out = []
-        if checked is not None:  # a finding the model could not check stays as reported: a note, not a gap
-            if unit.path in checked.notes:
-                entry.reviewed_by.append(STAGE)
-                entry.notes.extend(checked.notes[unit.path])
-            if unit.path in checked.unchecked:
-                entry.notes.append(f"{STAGE}: {checked.unchecked[unit.path]} (they are reported as found)")
-        units.append(entry)
-    return Coverage(units=units, skipped=collected.skipped, out_of_scope=collected.out_of_scope)
-
-
 def run_review(
     request: ReviewRequest,
     settings: Settings,
@@ -416,7 +375,7 @@ def run_review(
     engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
     if run.checked is not None:
         engine_info.append(EngineInfo(name=STAGE, version=metadata.version("secreview")))
-    coverage = _coverage(collected, engines, results, run.checked)
+    coverage = engine_coverage(collected, engines, results, run.checked)
     units = {u.path: u for u in collected.units}
     judged = aggregate.judge_votes(
         [*run.static, *run.model_findings],  # the static findings as judged and checked once; the model's raw
@@ -426,9 +385,7 @@ def run_review(
         confirm=settings.model_findings == "confirmed",
     )
     findings, unconfirmed = judged.findings, judged.unconfirmed
-    _note_left_out(coverage, judged.left_out, voting.min_support if voting else 1, "samples")
-    _note_per_unit(coverage, [f for f in unconfirmed if not f.remark], aggregate.unconfirmed_note)
-    _note_per_unit(coverage, [f for f in unconfirmed if f.remark], aggregate.unplaced_note)
+    note_judged(coverage, judged, voting.min_support if voting else 1)
     suppressed: list[Finding] = []
     lists = [findings, unconfirmed, judged.likely_false_alarms, judged.candidates]
     if settings.suppress:  # every list: a comment that accepts a weakness there silences a model's doubt too
@@ -438,8 +395,7 @@ def run_review(
             suppressed += quieted
             for path, texts in more_notes.items():
                 notes[path] += texts
-        for unit in coverage.units:
-            unit.notes.extend(dict.fromkeys(notes.get(unit.path, [])))
+        add_notes(coverage, notes)
     findings, unconfirmed, demoted, candidates = lists
     baseline_use = None
     if accepted is not None:
@@ -487,8 +443,7 @@ def _fix(
     proposer = ModelProposer(pipeline.model, pipeline.budget, settings.answer_tokens)
     outcome = fix_findings(findings, units, proposer, static_recheck(pipeline.engines, settings))
     calls += proposer.calls
-    for unit in coverage.units:
-        unit.notes.extend(outcome.notes.get(unit.path, []))
+    add_notes(coverage, outcome.notes)
     return outcome.findings
 
 
@@ -554,28 +509,6 @@ def _samples_drawn(units: Sequence[CodeUnit], results: list[EngineResult]) -> di
     return dict(drawn)
 
 
-def _note_left_out(coverage: Coverage, left_out: list[Finding], min_support: int, noun: str) -> None:
-    """Name the findings the vote left out in their unit's coverage notes: left out, never silently dropped."""
-    _note_per_unit(coverage, left_out, lambda mine: aggregate.left_out_note(mine, min_support, noun))
-
-
-def _note_per_unit(coverage: Coverage, findings: list[Finding], note: Callable[[list[Finding]], str]) -> None:
-    """Add one coverage note to each unit that has some of `findings`, naming them."""
-    for unit in coverage.units:
-        mine = [finding for finding in findings if finding.path == unit.path]
-        if mine:
-            unit.notes.append(note(mine))
-
-
-def _verdict_tally(reviews: Sequence[tuple[str, str]], parsed: Sequence[ParsedReview]) -> list[str]:
-    """How many of several reviews conclude 'no defects', and which: the reviews' own verdicts, counted."""
-    if len(reviews) < 2:
-        return []
-    clean = [name for (name, _), one in zip(reviews, parsed, strict=True) if one.says_no_defects]
-    which = f": {', '.join(clean)}" if clean else ""
-    return [f"{len(clean)} of {len(reviews)} reviews conclude that no security defects are detected{which}"]
-
-
 def parse_reviews(reviews: Sequence[tuple[str, str]], code_path: Path, settings: Settings) -> Review:
     """Read free-text reviews (name, text) of one file into one Review: findings every review asserts are
     grounded in the code and merged across reviews, each review kept as evidence of what it said.
@@ -603,18 +536,8 @@ def parse_reviews(reviews: Sequence[tuple[str, str]], code_path: Path, settings:
         (f for p in parsed for f in p.observations), units, drawn, voting.min_support
     )
     observations += unplaced + unplaced_observations
-    coverage = Coverage(
-        units=[
-            UnitCoverage(
-                path=unit.path,
-                language=unit.language,
-                lines=unit.line_count,
-                reviewed_by=[name for name, _ in reviews],
-                notes=_verdict_tally(reviews, parsed),
-            )
-        ]
-    )
-    _note_left_out(coverage, left_out + left_out_observations, voting.min_support, "reviews")
+    coverage = reviews_coverage(unit, [name for name, _ in reviews], parsed)
+    note_left_out(coverage, left_out + left_out_observations, voting.min_support, "reviews")
     return Review(
         tool_version=metadata.version("secreview"),
         target=f"{len(reviews)} review(s) of {unit.path}",
