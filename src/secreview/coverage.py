@@ -72,7 +72,7 @@ def engine_coverage(
 
 
 def reviews_coverage(unit: CodeUnit, names: Sequence[str], parsed: Sequence[ParsedReview]) -> Coverage:
-    """The coverage of free-text reviews of one file (their names, and what was read of each): every review read
+    """The coverage of free-text reviews of one file (their names, and each review as parsed): every review read
     all of it; with several, a note counts which of them conclude that there are no defects."""
     entry = _scope(unit, _verdict_tally(names, parsed))
     entry.reviewed_by = list(names)
@@ -89,8 +89,8 @@ def _verdict_tally(names: Sequence[str], parsed: Sequence[ParsedReview]) -> list
 
 
 def note_judged(coverage: Coverage, judged: Judged, min_support: int) -> None:
-    """Name in their units' notes what judging kept from the findings: those the vote left out, and the model's
-    claims listed as observations (unconfirmed, or not placed in the code)."""
+    """Name in their units' notes the findings judging did not report as defects: those the vote left out, and the
+    model's claims listed as observations (nothing confirmed them, or they could not be placed in the code)."""
     note_left_out(coverage, judged.left_out, min_support, "samples")
     _note_per_unit(coverage, [f for f in judged.unconfirmed if not f.remark], unconfirmed_note)
     _note_per_unit(coverage, [f for f in judged.unconfirmed if f.remark], unplaced_note)
