@@ -45,6 +45,18 @@ def test_ids_that_name_no_weakness_are_not_shown():
     assert finding.cwe is None
 
 
+def test_a_models_id_yields_to_the_weakness_it_names_and_a_checks_id_is_trusted():
+    """A model's CWE that contradicts the weakness its title names is replaced by the named one; the id of any
+    rule or analyzer check (evidence that is no model sample) comes from a reviewed table and stays, whichever
+    engine it is, so a new analyzer needs no entry anywhere to be trusted."""
+    named = raw("new-analyzer", 200, 5).model_copy(update={"title": "SQL injection in the query"})
+    (from_check,) = aggregate.judge([named], {"m.py": unit()})
+    assert from_check.cwe == 200
+    sampled = named.model_copy(update={"evidence": [named.evidence[0].model_copy(update={"sample": 0})]})
+    (from_model,) = aggregate.judge([sampled], {"m.py": unit()})
+    assert from_model.cwe == 89
+
+
 def test_fingerprints_survive_lines_moving_and_tell_repeats_apart():
     before = aggregate.judge([raw("x", 328, 5)], {"m.py": unit()})
     moved_text = "# a new comment\n" * 3 + TEXT

@@ -34,8 +34,6 @@ _QUOTE_MATCH = 88.0  # rapidfuzz partial_ratio over code tokens: quote style, sp
 _MIN_QUOTE_CHARS = 6  # a shorter piece of quoted code (a bracket, a name) places nothing
 _CODE_TOKEN = re.compile(r"\w+|[^\w\s]")
 _ELISION = re.compile(r"\.\.\.|\u2026")
-# Engines whose CWE comes from a hand-written rule or a reviewed check table: trusted as given. Models' ids are checked.
-_RULE_ENGINES = frozenset({"bandit", "semgrep", "cppcheck", "clang-tidy", "gcc-analyzer", "gcc-warnings"})
 # Phrases reviewers use for a weakness, most specific first; checked against the catalog in tests.
 _WEAKNESS_NAMES = (
     ("sql injection", 89),
@@ -142,8 +140,9 @@ def _named_weakness(finding: Finding) -> int | None:
 def _with_catalog_names(finding: Finding) -> Finding:
     """Check the CWE against the catalog and against the weakness the text names (a small model writes
     'SQL injection' with CWE-200: the name wins when the two disagree); name it from the catalog.
-    An id that names no weakness is dropped rather than shown wrong."""
-    from_rules = any(e.engine in _RULE_ENGINES for e in finding.evidence)
+    An id that names no weakness is dropped rather than shown wrong. The id of a rule or analyzer check (its
+    evidence is no model's sample) comes from a reviewed table and is trusted as given, whatever the engine."""
+    from_rules = any(e.sample is None for e in finding.evidence)
     named = None if from_rules else _named_weakness(finding)
     if named is not None and (
         finding.cwe is None or not cwe.is_weakness(finding.cwe) or not cwe.same_family(named, finding.cwe)
