@@ -277,6 +277,30 @@ def test_only_a_file_whose_code_starts_inside_a_conditional_is_preprocessed(text
     assert per_file._leading_conditional(text) == asked
 
 
+def test_a_macro_defined_per_compiler_is_read_as_gcc_configures_it(tmp_path: Path):
+    """cppcheck stops at a macro it cannot expand in the #if configuration where no compiler is defined; the file
+    is then checked as gcc configures it (a note, not a gap), while a macro defined nowhere stays a gap."""
+    decorated = "static int NOINLINE(copy_name)(char *out, const char *name)\n{\n"
+    leak = "    char *buffer = malloc(16);\n    if (buffer == NULL)\n        return -1;\n    strcpy(buffer, name);\n"
+    (tmp_path / "gated.c").write_text(
+        "#include <stdlib.h>\n#include <string.h>\n\n#if defined(__GNUC__) || defined(__clang__)\n"
+        "#define NOINLINE(name) __attribute__((noinline)) name\n#elif defined(_MSC_VER)\n"
+        "#define NOINLINE(name) __declspec(noinline) name\n#endif\n\n"
+        + decorated
+        + leak
+        + "    strcpy(out, buffer);\n    return 0;\n}\n"
+    )
+    (tmp_path / "undefined.c").write_text("#include <stdlib.h>\n#include <string.h>\n\n" + decorated + leak + "}\n")
+    (engine,) = c_analyzers(["cppcheck"])
+    result = engine.review([unit_of(tmp_path / name, tmp_path) for name in ("gated.c", "undefined.c")])
+    assert "gated.c" not in result.skipped
+    (note,) = result.notes["gated.c"]
+    assert "unknown macro (NOINLINE)" in note and "as this machine's gcc configures it" in note
+    (leaked,) = [finding for finding in result.findings if finding.path == "gated.c"]
+    assert (leaked.cwe, leaked.start_line) == (401, 17)  # the return that leaves `buffer` allocated
+    assert "unknown macro" in result.skipped["undefined.c"]
+
+
 def test_without_gcc_the_coverage_says_so_and_the_review_stays_complete(tmp_path: Path):
     shutil.copy(SAMPLES / "defects.c", tmp_path / "defects.c")
     tools = tmp_path / "bin"

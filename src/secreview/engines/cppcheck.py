@@ -3,11 +3,20 @@
 It needs no build: it reads the file with the include folders cbuild.py finds, and knows the C library and
 POSIX through its own library files (--library=posix; std is always loaded). Inconclusive reports are off.
 Its locations after the first are the path to the defect (where a pointer was freed, a condition assumed).
+
+cppcheck checks each #if configuration of a file, and stops at a macro it cannot expand ("unknown macro") in
+the configuration where no compiler is defined: a macro defined per compiler (`#if defined(__GNUC__)` ...
+`#elif defined(_MSC_VER)`) leaves the file unread there. Such a file is checked again as this machine's gcc
+configures it (its predefined macros), which is the configuration the analyzers compile for.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from secreview.engines.cbuild import BuildArgs
@@ -18,6 +27,9 @@ from secreview.models import FlowStep
 ENABLED = "warning,style,performance,portability"
 # Reports that mean cppcheck could not read the file (so its review of it is not complete).
 _UNREADABLE = ("syntaxError", "internalAstError", "unknownMacro", "cppcheckError", "internalError")
+_UNKNOWN_MACRO = "unknownMacro"
+_OBJECT_MACRO = re.compile(r"#define ([A-Za-z_]\w*)(?: (.*))?")  # gcc -dM; a function-like one has "(" after its name
+_MACRO_NAMED = re.compile(r"If (\w+) is a macro")
 
 
 @dataclass
@@ -35,26 +47,68 @@ class Cppcheck:
         return version_output(tool_path("cppcheck") or "cppcheck").removeprefix("Cppcheck ").split(" ")[0]
 
     def analyse(self, path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> FileOutcome:
-        command = [
-            tool_path("cppcheck") or "cppcheck",
-            f"--enable={ENABLED}",
-            "--xml",
-            "--quiet",
-            "--library=posix",
-            f"--language={build.language}",
-            "--suppress=missingIncludeSystem",
-            *([f"--std={build.std}"] if build.std and _known_standard(build.std) else []),
-            *(f"-D{define}" for define in build.defines),
-            *(f"-I{folder}" for folder in build.includes),
-            path,
-        ]
-        done = processes.run(command, timeout_s=timeout_s)
-        try:
-            root = ET.fromstring(done.stderr[done.stderr.find("<?xml") :])
-        except ET.ParseError:
-            detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            return FileOutcome(skipped=f"cppcheck failed (exit {done.returncode}): {detail[:200]}")
-        return _outcome(root, resolved(path))
+        outcome, unreadable = _check(path, build, build.defines, processes, timeout_s)
+        macros = compiler_macros(build.language) if unreadable == {_UNKNOWN_MACRO} else ()
+        if not macros:
+            return outcome
+        as_built, still_unreadable = _check(path, build, (*macros, *build.defines), processes, timeout_s)
+        if still_unreadable:
+            return outcome
+        known = {(report.check, report.line) for report in as_built.reports}
+        as_built.reports += [report for report in outcome.reports if (report.check, report.line) not in known]
+        named = _MACRO_NAMED.search(outcome.skipped or "")
+        as_built.notes.append(
+            f"cppcheck stopped at an unknown macro{f' ({named.group(1)})' if named else ''} in some of the file's "
+            "#if configurations; it checked the file as this machine's gcc configures it"
+        )
+        return as_built
+
+
+def _check(
+    path: str, build: BuildArgs, defines: Sequence[str], processes: ToolProcesses, timeout_s: float
+) -> tuple[FileOutcome, set[str]]:
+    """One cppcheck run, and the ids of the errors that mean it could not read the file. With no -D it checks
+    every #if configuration it finds; with some, only that one."""
+    command = [
+        tool_path("cppcheck") or "cppcheck",
+        f"--enable={ENABLED}",
+        "--xml",
+        "--quiet",
+        "--library=posix",
+        f"--language={build.language}",
+        "--suppress=missingIncludeSystem",
+        *([f"--std={build.std}"] if build.std and _known_standard(build.std) else []),
+        *(f"-D{define}" for define in defines),
+        *(f"-I{folder}" for folder in build.includes),
+        path,
+    ]
+    done = processes.run(command, timeout_s=timeout_s)
+    try:
+        root = ET.fromstring(done.stderr[done.stderr.find("<?xml") :])
+    except ET.ParseError:
+        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return FileOutcome(skipped=f"cppcheck failed (exit {done.returncode}): {detail[:200]}"), set()
+    return _outcome(root, resolved(path))
+
+
+@functools.cache
+def compiler_macros(language: str) -> tuple[str, ...]:
+    """The object-like macros gcc predefines for `language` here (__GNUC__, __x86_64__, __linux__, ...), as -D
+    values; none without a gcc that runs."""
+    gcc = tool_path("gcc")
+    if gcc is None:
+        return ()
+    try:
+        done = subprocess.run(
+            [gcc, "-dM", "-E", "-x", language, "-"], input="", capture_output=True, text=True, timeout=30, check=True
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    return tuple(
+        f"{match.group(1)}={match.group(2) or ''}"
+        for match in map(_OBJECT_MACRO.fullmatch, done.stdout.splitlines())
+        if match
+    )
 
 
 def _known_standard(std: str) -> bool:
@@ -62,8 +116,8 @@ def _known_standard(std: str) -> bool:
     return std.startswith(("c", "c++"))
 
 
-def _outcome(root: ET.Element, path: str) -> FileOutcome:
-    outcome = FileOutcome()
+def _outcome(root: ET.Element, path: str) -> tuple[FileOutcome, set[str]]:
+    outcome, unreadable = FileOutcome(), set()
     for error in root.iter("error"):
         check = error.get("id", "")
         message = error.get("msg", "")
@@ -72,6 +126,7 @@ def _outcome(root: ET.Element, path: str) -> FileOutcome:
         ]
         if check in _UNREADABLE:
             outcome.skipped = f"cppcheck could not read it: {message[:200]}"
+            unreadable.add(check)
             continue
         if not locations or locations[0][0] < 1:
             continue  # reported in a header it includes: that header's own review says it
@@ -80,7 +135,7 @@ def _outcome(root: ET.Element, path: str) -> FileOutcome:
         flow = [FlowStep(line=number, note=note) for number, note in reversed(before) if number >= 1]
         flow.append(FlowStep(line=line, note=info or message))
         outcome.reports.append(Report(check, message, line, flow=tuple(flow)))
-    return outcome
+    return outcome, unreadable
 
 
 def _same(location: ET.Element, path: str) -> bool:
