@@ -301,6 +301,21 @@ def test_a_macro_defined_per_compiler_is_read_as_gcc_configures_it(tmp_path: Pat
     assert "unknown macro" in result.skipped["undefined.c"]
 
 
+def test_a_compiler_feature_test_does_not_stop_cppcheck(tmp_path: Path):
+    """`#ifdef __has_attribute` then `#if __has_attribute(unused)`: cppcheck takes the portable branch instead of
+    failing on a function-like macro built into gcc and clang (double-conversion's utils.h, in ujson)."""
+    (tmp_path / "attrs.c").write_text(
+        "#include <stdlib.h>\n\n#ifdef __has_attribute\n#define HAS_ATTRIBUTE(x) __has_attribute(x)\n#else\n"
+        "#define HAS_ATTRIBUTE(x) 0\n#endif\n\n#if HAS_ATTRIBUTE(unused)\n#define UNUSED __attribute__((unused))\n"
+        "#else\n#define UNUSED\n#endif\n\nint leaky(int UNUSED flag)\n{\n    char *buffer = malloc(16);\n"
+        "    return buffer != NULL;\n}\n"
+    )
+    (engine,) = c_analyzers(["cppcheck"])
+    result = engine.review([unit_of(tmp_path / "attrs.c", tmp_path)])
+    assert not result.skipped and not result.notes
+    assert [(finding.cwe, finding.start_line) for finding in result.findings] == [(401, 18)]
+
+
 def test_without_gcc_the_coverage_says_so_and_the_review_stays_complete(tmp_path: Path):
     shutil.copy(SAMPLES / "defects.c", tmp_path / "defects.c")
     tools = tmp_path / "bin"

@@ -30,6 +30,20 @@ _UNREADABLE = ("syntaxError", "internalAstError", "unknownMacro", "cppcheckError
 _UNKNOWN_MACRO = "unknownMacro"
 _OBJECT_MACRO = re.compile(r"#define ([A-Za-z_]\w*)(?: (.*))?")  # gcc -dM; a function-like one has "(" after its name
 _MACRO_NAMED = re.compile(r"If (\w+) is a macro")
+# gcc's and clang's feature tests, function-like macros built into the compiler: cppcheck would try a configuration
+# where `#ifdef __has_attribute` is true and then fail on `__has_attribute(x)`; left undefined, the code takes its
+# portable branch, as for a compiler without them.
+_COMPILER_FEATURE_TESTS = (
+    "__has_attribute",
+    "__has_c_attribute",
+    "__has_cpp_attribute",
+    "__has_builtin",
+    "__has_extension",
+    "__has_feature",
+    "__has_include",
+    "__has_include_next",
+    "__has_warning",
+)
 
 
 @dataclass
@@ -79,6 +93,7 @@ def _check(
         "--suppress=missingIncludeSystem",
         *([f"--std={build.std}"] if build.std and _known_standard(build.std) else []),
         *(f"-D{define}" for define in defines),
+        *(f"-U{test}" for test in _COMPILER_FEATURE_TESTS),
         *(f"-I{folder}" for folder in build.includes),
         path,
     ]
