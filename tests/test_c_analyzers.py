@@ -295,25 +295,36 @@ def test_a_macro_defined_per_compiler_is_read_as_gcc_configures_it(tmp_path: Pat
     result = engine.review([unit_of(tmp_path / name, tmp_path) for name in ("gated.c", "undefined.c")])
     assert "gated.c" not in result.skipped
     (note,) = result.notes["gated.c"]
-    assert "unknown macro (NOINLINE)" in note and "as this machine's gcc configures it" in note
+    assert "stopped at NOINLINE" in note and "again as this machine's gcc configures it" in note
     (leaked,) = [finding for finding in result.findings if finding.path == "gated.c"]
     assert (leaked.cwe, leaked.start_line) == (401, 17)  # the return that leaves `buffer` allocated
     assert "unknown macro" in result.skipped["undefined.c"]
 
 
 def test_a_compiler_feature_test_does_not_stop_cppcheck(tmp_path: Path):
-    """`#ifdef __has_attribute` then `#if __has_attribute(unused)`: cppcheck takes the portable branch instead of
-    failing on a function-like macro built into gcc and clang (double-conversion's utils.h, in ujson)."""
-    (tmp_path / "attrs.c").write_text(
+    """`#ifdef __has_attribute` then `#if __has_attribute(unused)`: cppcheck fails on the function-like macro built
+    into gcc and clang, so the file is checked again with the feature tests undefined (its portable branch:
+    double-conversion's utils.h, in ujson); Cython's `#ifndef __has_attribute` fallback is read the first time."""
+    body = "\nint leaky(int UNUSED flag)\n{\n    char *buffer = malloc(16);\n    return buffer != NULL;\n}\n"
+    (tmp_path / "tested.c").write_text(
         "#include <stdlib.h>\n\n#ifdef __has_attribute\n#define HAS_ATTRIBUTE(x) __has_attribute(x)\n#else\n"
         "#define HAS_ATTRIBUTE(x) 0\n#endif\n\n#if HAS_ATTRIBUTE(unused)\n#define UNUSED __attribute__((unused))\n"
-        "#else\n#define UNUSED\n#endif\n\nint leaky(int UNUSED flag)\n{\n    char *buffer = malloc(16);\n"
-        "    return buffer != NULL;\n}\n"
+        "#else\n#define UNUSED\n#endif\n" + body
+    )
+    (tmp_path / "fallback.c").write_text(
+        "#include <stdlib.h>\n\n#ifndef __has_attribute\n#define __has_attribute(x) 0\n#endif\n\n"
+        "#if __has_attribute(unused)\n#define UNUSED __attribute__((unused))\n#else\n#define UNUSED\n#endif\n" + body
     )
     (engine,) = c_analyzers(["cppcheck"])
-    result = engine.review([unit_of(tmp_path / "attrs.c", tmp_path)])
-    assert not result.skipped and not result.notes
-    assert [(finding.cwe, finding.start_line) for finding in result.findings] == [(401, 18)]
+    result = engine.review([unit_of(tmp_path / name, tmp_path) for name in ("tested.c", "fallback.c")])
+    assert not result.skipped
+    (note,) = result.notes["tested.c"]
+    assert "stopped at __has_attribute" in note and "feature tests undefined" in note
+    assert "fallback.c" not in result.notes
+    assert sorted((finding.path, finding.cwe, finding.start_line) for finding in result.findings) == [
+        ("fallback.c", 401, 16),
+        ("tested.c", 401, 18),
+    ]
 
 
 def test_without_gcc_the_coverage_says_so_and_the_review_stays_complete(tmp_path: Path):

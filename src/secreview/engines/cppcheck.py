@@ -4,10 +4,12 @@ It needs no build: it reads the file with the include folders cbuild.py finds, a
 POSIX through its own library files (--library=posix; std is always loaded). Inconclusive reports are off.
 Its locations after the first are the path to the defect (where a pointer was freed, a condition assumed).
 
-cppcheck checks each #if configuration of a file, and stops at a macro it cannot expand ("unknown macro") in
-the configuration where no compiler is defined: a macro defined per compiler (`#if defined(__GNUC__)` ...
-`#elif defined(_MSC_VER)`) leaves the file unread there. Such a file is checked again as this machine's gcc
-configures it (its predefined macros), which is the configuration the analyzers compile for.
+cppcheck checks each #if configuration of a file it finds, and gives up on a file where one configuration uses a
+macro it cannot expand. Two kinds are the compiler's, not the code's, and such a file is checked again: a macro
+defined per compiler (`#if defined(__GNUC__)` ... `#elif defined(_MSC_VER)`: "unknown macro" where neither is
+defined) as this machine's gcc configures it (its predefined macros, the configuration the analyzers compile
+for); a feature test built into gcc and clang (`#ifdef __has_attribute` then `#if __has_attribute(x)`) with the
+feature tests left undefined, so the code takes its portable branch. The coverage notes the second reading.
 """
 
 from __future__ import annotations
@@ -28,11 +30,10 @@ ENABLED = "warning,style,performance,portability"
 # Reports that mean cppcheck could not read the file (so its review of it is not complete).
 _UNREADABLE = ("syntaxError", "internalAstError", "unknownMacro", "cppcheckError", "internalError")
 _UNKNOWN_MACRO = "unknownMacro"
-_OBJECT_MACRO = re.compile(r"#define ([A-Za-z_]\w*)(?: (.*))?")  # gcc -dM; a function-like one has "(" after its name
 _MACRO_NAMED = re.compile(r"If (\w+) is a macro")
-# gcc's and clang's feature tests, function-like macros built into the compiler: cppcheck would try a configuration
-# where `#ifdef __has_attribute` is true and then fail on `__has_attribute(x)`; left undefined, the code takes its
-# portable branch, as for a compiler without them.
+_OBJECT_MACRO = re.compile(r"#define ([A-Za-z_]\w*)(?: (.*))?")  # gcc -dM; a function-like one has "(" after its name
+# gcc's and clang's feature tests: function-like macros built into the compiler, which cppcheck cannot evaluate
+_FEATURE_TEST_FAILED = re.compile(r"undefined function-like macro invocation: (__has_\w+)")
 _COMPILER_FEATURE_TESTS = (
     "__has_attribute",
     "__has_c_attribute",
@@ -61,27 +62,40 @@ class Cppcheck:
         return version_output(tool_path("cppcheck") or "cppcheck").removeprefix("Cppcheck ").split(" ")[0]
 
     def analyse(self, path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> FileOutcome:
-        outcome, unreadable = _check(path, build, build.defines, processes, timeout_s)
-        macros = compiler_macros(build.language) if unreadable == {_UNKNOWN_MACRO} else ()
-        if not macros:
-            return outcome
-        as_built, still_unreadable = _check(path, build, (*macros, *build.defines), processes, timeout_s)
+        outcome, unreadable = _check(path, build, build.defines, (), processes, timeout_s)
+        named = _MACRO_NAMED.search(unreadable.get(_UNKNOWN_MACRO, ""))
+        feature_test = next(filter(None, map(_FEATURE_TEST_FAILED.search, unreadable.values())), None)
+        macros = compiler_macros(build.language) if named else ()
+        if len(unreadable) != (named is not None) + (feature_test is not None) or not (macros or feature_test):
+            return outcome  # something else stopped it, or nothing to try: a gap, as cppcheck said
+        defines = (*macros, *build.defines) if macros else build.defines
+        undefines = _COMPILER_FEATURE_TESTS if feature_test else ()
+        again, still_unreadable = _check(path, build, defines, undefines, processes, timeout_s)
         if still_unreadable:
             return outcome
-        known = {(report.check, report.line) for report in as_built.reports}
-        as_built.reports += [report for report in outcome.reports if (report.check, report.line) not in known]
-        named = _MACRO_NAMED.search(outcome.skipped or "")
-        as_built.notes.append(
-            f"cppcheck stopped at an unknown macro{f' ({named.group(1)})' if named else ''} in some of the file's "
-            "#if configurations; it checked the file as this machine's gcc configures it"
+        known = {(report.check, report.line) for report in again.reports}
+        again.reports += [report for report in outcome.reports if (report.check, report.line) not in known]
+        stops = [f"at {what}" for what in (named and named.group(1), feature_test and feature_test.group(1)) if what]
+        how = [
+            *(["as this machine's gcc configures it"] if macros else []),
+            *(["with the compiler's feature tests undefined (its portable branch)"] if feature_test else []),
+        ]
+        again.notes.append(
+            f"cppcheck stopped {' and '.join(stops)} in some of the file's #if configurations; it checked the file "
+            f"again {' and '.join(how)}"
         )
-        return as_built
+        return again
 
 
 def _check(
-    path: str, build: BuildArgs, defines: Sequence[str], processes: ToolProcesses, timeout_s: float
-) -> tuple[FileOutcome, set[str]]:
-    """One cppcheck run, and the ids of the errors that mean it could not read the file. With no -D it checks
+    path: str,
+    build: BuildArgs,
+    defines: Sequence[str],
+    undefines: Sequence[str],
+    processes: ToolProcesses,
+    timeout_s: float,
+) -> tuple[FileOutcome, dict[str, str]]:
+    """One cppcheck run, and the errors that mean it could not read the file (id -> message). With no -D it checks
     every #if configuration it finds; with some, only that one."""
     command = [
         tool_path("cppcheck") or "cppcheck",
@@ -93,7 +107,7 @@ def _check(
         "--suppress=missingIncludeSystem",
         *([f"--std={build.std}"] if build.std and _known_standard(build.std) else []),
         *(f"-D{define}" for define in defines),
-        *(f"-U{test}" for test in _COMPILER_FEATURE_TESTS),
+        *(f"-U{name}" for name in undefines),
         *(f"-I{folder}" for folder in build.includes),
         path,
     ]
@@ -102,7 +116,7 @@ def _check(
         root = ET.fromstring(done.stderr[done.stderr.find("<?xml") :])
     except ET.ParseError:
         detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return FileOutcome(skipped=f"cppcheck failed (exit {done.returncode}): {detail[:200]}"), set()
+        return FileOutcome(skipped=f"cppcheck failed (exit {done.returncode}): {detail[:200]}"), {}
     return _outcome(root, resolved(path))
 
 
@@ -131,8 +145,9 @@ def _known_standard(std: str) -> bool:
     return std.startswith(("c", "c++"))
 
 
-def _outcome(root: ET.Element, path: str) -> tuple[FileOutcome, set[str]]:
-    outcome, unreadable = FileOutcome(), set()
+def _outcome(root: ET.Element, path: str) -> tuple[FileOutcome, dict[str, str]]:
+    outcome = FileOutcome()
+    unreadable: dict[str, str] = {}
     for error in root.iter("error"):
         check = error.get("id", "")
         message = error.get("msg", "")
@@ -141,7 +156,7 @@ def _outcome(root: ET.Element, path: str) -> tuple[FileOutcome, set[str]]:
         ]
         if check in _UNREADABLE:
             outcome.skipped = f"cppcheck could not read it: {message[:200]}"
-            unreadable.add(check)
+            unreadable[check] = message
             continue
         if not locations or locations[0][0] < 1:
             continue  # reported in a header it includes: that header's own review says it
