@@ -29,7 +29,6 @@ from secreview.models import FlowStep
 ENABLED = "warning,style,performance,portability"
 # Reports that mean cppcheck could not read the file (so its review of it is not complete).
 _UNREADABLE = ("syntaxError", "internalAstError", "unknownMacro", "cppcheckError", "internalError")
-_UNKNOWN_MACRO = "unknownMacro"
 _MACRO_NAMED = re.compile(r"If (\w+) is a macro")
 _OBJECT_MACRO = re.compile(r"#define ([A-Za-z_]\w*)(?: (.*))?")  # gcc -dM; a function-like one has "(" after its name
 # gcc's and clang's feature tests: function-like macros built into the compiler, which cppcheck cannot evaluate
@@ -63,26 +62,24 @@ class Cppcheck:
 
     def analyse(self, path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> FileOutcome:
         outcome, unreadable = _check(path, build, build.defines, (), processes, timeout_s)
-        named = _MACRO_NAMED.search(unreadable.get(_UNKNOWN_MACRO, ""))
-        feature_test = next(filter(None, map(_FEATURE_TEST_FAILED.search, unreadable.values())), None)
-        macros = compiler_macros(build.language) if named else ()
-        if len(unreadable) != (named is not None) + (feature_test is not None) or not (macros or feature_test):
-            return outcome  # something else stopped it, or nothing to try: a gap, as cppcheck said
-        defines = (*macros, *build.defines) if macros else build.defines
+        per_compiler = next(filter(None, map(_MACRO_NAMED.search, unreadable)), None)
+        feature_test = next(filter(None, map(_FEATURE_TEST_FAILED.search, unreadable)), None)
+        macros = compiler_macros(build.language) if per_compiler else ()
+        retries = [  # (where cppcheck stopped, how the second reading gets past it)
+            *([(per_compiler.group(1), "as this machine's gcc configures it")] if per_compiler and macros else []),
+            *([(feature_test.group(1), "with the compiler's feature tests undefined")] if feature_test else []),
+        ]
+        if not retries:
+            return outcome  # nothing the compiler explains: a gap, as cppcheck said
         undefines = _COMPILER_FEATURE_TESTS if feature_test else ()
-        again, still_unreadable = _check(path, build, defines, undefines, processes, timeout_s)
+        again, still_unreadable = _check(path, build, (*macros, *build.defines), undefines, processes, timeout_s)
         if still_unreadable:
             return outcome
         known = {(report.check, report.line) for report in again.reports}
         again.reports += [report for report in outcome.reports if (report.check, report.line) not in known]
-        stops = [f"at {what}" for what in (named and named.group(1), feature_test and feature_test.group(1)) if what]
-        how = [
-            *(["as this machine's gcc configures it"] if macros else []),
-            *(["with the compiler's feature tests undefined (its portable branch)"] if feature_test else []),
-        ]
         again.notes.append(
-            f"cppcheck stopped {' and '.join(stops)} in some of the file's #if configurations; it checked the file "
-            f"again {' and '.join(how)}"
+            f"cppcheck stopped at {' and '.join(name for name, _ in retries)} in some of the file's #if "
+            f"configurations; it checked the file again {' and '.join(how for _, how in retries)}"
         )
         return again
 
@@ -94,8 +91,8 @@ def _check(
     undefines: Sequence[str],
     processes: ToolProcesses,
     timeout_s: float,
-) -> tuple[FileOutcome, dict[str, str]]:
-    """One cppcheck run, and the errors that mean it could not read the file (id -> message). With no -D it checks
+) -> tuple[FileOutcome, list[str]]:
+    """One cppcheck run, and the messages of the errors that mean it could not read the file. With no -D it checks
     every #if configuration it finds; with some, only that one."""
     command = [
         tool_path("cppcheck") or "cppcheck",
@@ -116,7 +113,7 @@ def _check(
         root = ET.fromstring(done.stderr[done.stderr.find("<?xml") :])
     except ET.ParseError:
         detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return FileOutcome(skipped=f"cppcheck failed (exit {done.returncode}): {detail[:200]}"), {}
+        return FileOutcome(skipped=f"cppcheck failed (exit {done.returncode}): {detail[:200]}"), []
     return _outcome(root, resolved(path))
 
 
@@ -145,9 +142,9 @@ def _known_standard(std: str) -> bool:
     return std.startswith(("c", "c++"))
 
 
-def _outcome(root: ET.Element, path: str) -> tuple[FileOutcome, dict[str, str]]:
+def _outcome(root: ET.Element, path: str) -> tuple[FileOutcome, list[str]]:
     outcome = FileOutcome()
-    unreadable: dict[str, str] = {}
+    unreadable: list[str] = []
     for error in root.iter("error"):
         check = error.get("id", "")
         message = error.get("msg", "")
@@ -156,7 +153,7 @@ def _outcome(root: ET.Element, path: str) -> tuple[FileOutcome, dict[str, str]]:
         ]
         if check in _UNREADABLE:
             outcome.skipped = f"cppcheck could not read it: {message[:200]}"
-            unreadable[check] = message
+            unreadable.append(message)
             continue
         if not locations or locations[0][0] < 1:
             continue  # reported in a header it includes: that header's own review says it
