@@ -145,6 +145,20 @@ def processes() -> dict[int, tuple[int, int, str]]:
     return found
 
 
+def a_tool_is_scanning(cli_pid: int, tools: set[int]) -> bool:
+    """True once a tool the CLI started has a child of its own (Semgrep's semgrep-core); `tools` collects the
+    CLI's children, each the leader of a process group of its own."""
+    table = processes()
+    tools.update(pid for pid, (parent, _, _) in table.items() if parent == cli_pid)
+    return any(group in tools and pid not in tools for pid, (_, group, _) in table.items())
+
+
+def still_running(tools: set[int]) -> list[int]:
+    """The processes of the tools' groups that are alive (not zombies) half a second after the CLI exited."""
+    time.sleep(0.5)
+    return [pid for pid, (_, group, state) in processes().items() if group in tools and state not in "ZX"]
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)")
 def test_ctrl_c_stops_bandit_and_semgrep_and_stores_only_finished_results(tmp_path: Path):
@@ -154,21 +168,13 @@ def test_ctrl_c_stops_bandit_and_semgrep_and_stores_only_finished_results(tmp_pa
         text = f"import subprocess\n\n\ndef run{index}(cmd):\n    return subprocess.call(cmd, shell=True)\n"
         (code / f"m{index:03}.py").write_text(text)
     first = start(tmp_path, cache, "code", "--engine", "static", "-o", str(report))
-    tools: set[int] = set()  # secreview's children: each tool leads a process group of its own
-
-    def semgrep_is_scanning() -> bool:
-        table = processes()
-        tools.update(pid for pid, (parent, _, _) in table.items() if parent == first.pid)
-        return any(group in tools and pid not in tools for pid, (_, group, _) in table.items())  # semgrep-core
-
-    took = interrupt_when(first, semgrep_is_scanning)
+    tools: set[int] = set()
+    took = interrupt_when(first, lambda: a_tool_is_scanning(first.pid, tools))
     stderr = first.stderr.read() if first.stderr else ""
     assert first.returncode == 3, stderr
     assert took < 10
     assert "Traceback" not in stderr
-    time.sleep(0.5)
-    left = [pid for pid, (_, group, state) in processes().items() if group in tools and state not in "ZX"]
-    assert left == []  # no tool, nor any of its children, outlives the review
+    assert still_running(tools) == []  # no tool, nor any of its children, outlives the review
     seen = units(report)
     assert len(seen) == 120
     assert all(unit["skipped_by"].get("semgrep") == "interrupted" for unit in seen.values())
@@ -210,3 +216,33 @@ def test_ctrl_c_before_the_review_began_says_so_and_exits_3(tmp_path: Path):
     stderr = waiting.stderr.read() if waiting.stderr else ""
     assert waiting.returncode == 3, stderr
     assert "nothing was reviewed and no report was written" in stderr and "Traceback" not in stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)")
+def test_sigterm_stops_a_bench_run_and_its_tools_and_keeps_the_finished_cases(tmp_path: Path):
+    """Every command, not only review: a cancelled CI job (SIGTERM) ended Python at once and left Semgrep
+    scanning. Now the tools stop as on Ctrl-C, the run says what it kept, and exits 3."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    (data / "files").mkdir(parents=True)
+    rows = []
+    for index in range(30):
+        (data / "files" / f"c{index:02}.py").write_text(SQL_INJECTION)
+        row = {"id": f"c{index:02}", "path": f"files/c{index:02}.py", "language": "python", "vulnerable": True}
+        rows.append({**row, "cwe": [89], "lines": [], "pair": None, "category": "sqli"})
+    (data / "cases.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    bench = subprocess.Popen(
+        [sys.executable, "-m", "secreview", "bench", str(data), "--engine", "static", "--out", str(out)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**clean_environment(), CACHE_DIR_ENV: str(tmp_path / "cache")},
+    )
+    tools: set[int] = set()
+    took = interrupt_when(bench, lambda: a_tool_is_scanning(bench.pid, tools), signal.SIGTERM)
+    stderr = bench.stderr.read() if bench.stderr else ""
+    assert bench.returncode == 3, stderr
+    assert took < 10
+    assert f"interrupted: the cases finished are kept in {out}" in stderr and "Traceback" not in stderr
+    assert still_running(tools) == []

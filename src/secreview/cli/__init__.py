@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+from types import FrameType
+
 import click
 
 from secreview.cli.baseline import baseline_group
@@ -19,6 +23,17 @@ from secreview.cli.review import review_command
 @click.version_option(package_name="secreview")
 def main() -> None:
     """Review code for security defects: each with its CWE, lines, explanation, fix and a verdict."""
+    signal.signal(signal.SIGTERM, _terminate_like_ctrl_c)
+
+
+def _terminate_like_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (how CI cancels a job) stops every command as Ctrl-C does: the tools' process groups are ended
+    and what was finished is kept (a review reports it, a bench run resumes from it); after a first interrupt, at
+    once. Without this, Python would die at once and leave Semgrep, cppcheck or the model server running."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    sys.exit(128 + signum)
 
 
 main.add_command(review_command)

@@ -14,7 +14,7 @@ from secreview.bench.interface import ReviewerError
 from secreview.bench.report import write_reports
 from secreview.bench.runner import ResumeError
 from secreview.bench.suite import configurations, run_bench
-from secreview.cli.review import EXIT_USAGE, warn
+from secreview.cli.review import EXIT_INCOMPLETE, EXIT_USAGE, warn
 from secreview.cli.terminal import status_text
 from secreview.config import ConfigError, load_settings
 from secreview.engines.llm import STRATEGIES
@@ -73,6 +73,10 @@ def bench_command(
             bar.stop()
             warn(f"error: {error}")
             sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the engines have stopped; finished cases are on disk
+            bar.stop()
+            warn(f"interrupted: the cases finished are kept in {folder}; run the same command again to resume")
+            sys.exit(EXIT_INCOMPLETE)
     outcome = write_reports(outcome, folder)
     click.echo((folder / "report.md").read_text(encoding="utf-8"), nl=False)
     warn(f"wrote {folder / 'report.md'}, {folder / 'results.json'} and {len(outcome.charts)} chart(s)")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import tempfile
 from pathlib import Path
-from types import FrameType
 from typing import Any, NoReturn
 
 import click
@@ -115,15 +113,6 @@ def exit_interrupted_early() -> NoReturn:
     the review is incomplete, not failed (click would say 'Aborted!' and exit 1, as for findings)."""
     warn("interrupted before the review began: nothing was reviewed and no report was written")
     sys.exit(EXIT_INCOMPLETE)
-
-
-def _terminate_like_ctrl_c(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM (how CI cancels a job) stops a review as Ctrl-C does: the tools' process groups are ended and what
-    was finished is reported; after a first interrupt, at once."""
-    handler = signal.getsignal(signal.SIGINT)
-    if callable(handler):
-        handler(signal.SIGINT, frame)
-    sys.exit(128 + signum)
 
 
 def _read_patch(patch: str) -> str:
@@ -252,7 +241,6 @@ def review_command(
     except ConfigError as error:
         warn(f"error: {error}")
         sys.exit(EXIT_USAGE)
-    signal.signal(signal.SIGTERM, _terminate_like_ctrl_c)
     request = ReviewRequest(paths=list(paths), diff=diff, staged=staged)
     try:
         if patch is not None:
