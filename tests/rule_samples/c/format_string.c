@@ -1,4 +1,5 @@
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -49,6 +50,43 @@ void report_size(int64_t size, FILE *log)
     printf("%" PRId64 "\n", size);
     // ok: c-format-string
     fprintf(log, "size=%" PRId64, size);
+}
+
+static void log_line(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    // ok: c-format-string
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+}
+
+static void log_at(int level, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    if (level > 0)
+        vsyslog(level, fmt, args);
+    va_end(args);
+}
+
+static void log_text(const char *text)
+{
+    fputs(text, stderr);
+}
+
+void log_request(const char *path)
+{
+    // ruleid: c-format-string
+    log_line(path);
+    // ok: c-format-string
+    log_line("request for %s\n", path);
+    // ruleid: c-format-string
+    log_at(LOG_NOTICE, path);
+    // ok: c-format-string
+    log_at(LOG_NOTICE, "request for %s", path);
+    // ok: c-format-string
+    log_text(path);
 }
 
 int main(int argc, char **argv)

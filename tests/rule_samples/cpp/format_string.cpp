@@ -1,5 +1,6 @@
 // c-format-string in C++ code: a message from a std::string used as the format.
 #include <cinttypes>
+#include <cstdarg>
 #include <cstdio>
 #include <string>
 #include <syslog.h>
@@ -46,4 +47,21 @@ void reportSize(std::int64_t size)
     printf("%" PRId64 "\n", size);
     // ok: c-format-string
     std::fprintf(stderr, "size=%" PRId64, size);
+}
+
+// A printf-like function of the program's own: its callers pass the format.
+static void trace(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    std::vfprintf(stderr, fmt, args);
+    va_end(args);
+}
+
+void traceRequest(const std::string &path)
+{
+    // ruleid: c-format-string
+    trace(path.c_str());
+    // ok: c-format-string
+    trace("request for %s\n", path.c_str());
 }
