@@ -191,7 +191,7 @@ _COMMAND_WRAPPER = re.compile(
 )
 _SQL_TEXT = re.compile(r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with)\b")
 _REQUEST_DATA = re.compile(
-    r"^(flask\.)?(self\.)?request\.(args|form|values|cookies|headers|json|data|files|GET|POST|COOKIES|META|body|"
+    r"^(flask\.)?(self\.)?request\.(args|form|values|cookies|headers|json|data|files|GET|POST|REQUEST|COOKIES|META|body|"
     r"FILES|query_params|query_string|get_json|get_data)\b"
 )
 REQUEST_SOURCE = "request data"

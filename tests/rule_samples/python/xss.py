@@ -98,6 +98,12 @@ def django_comment_preview_safe(request):
     return HttpResponse("<div class='preview'>" + html.escape(body) + "</div>")
 
 
+def django_legacy_search(request):
+    query = request.REQUEST.get("q", "")  # GET and POST merged (Django before 1.9)
+    # ruleid: python-reflected-xss
+    return HttpResponse("<p>Results for " + query + "</p>")
+
+
 def django_signature(request):
     sig = request.GET["sig"]
     # ruleid: python-reflected-xss
