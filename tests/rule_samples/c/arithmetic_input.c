@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #define MAX_PAGES 1000
@@ -101,6 +102,39 @@ size_t printable_count(int sock)
     for (p = line; *p != '\0'; p++)
         printable += (*p >= 32);
     return printable;
+}
+
+size_t slurp(FILE *in, char *buffer, size_t size)
+{
+    size_t used = 0;
+    size_t count;
+    while ((count = fread(buffer + used, 1, size - used, in)) > 0) {
+        /* how much was read is bounded by what was asked for: not a number the sender chose */
+        // ok: c-arithmetic-overflow-from-input
+        used += count;
+    }
+    return used;
+}
+
+int read_line(char *line, int size)
+{
+    size_t length;
+    if (fgets(line, size, stdin) == NULL)
+        return -1;
+    length = strlen(line);
+    if (length && line[length - 1] == '\n')
+        // ok: c-arithmetic-underflow-from-input
+        line[--length] = '\0';
+    return (int)length;
+}
+
+int main(int argc, char **argv)
+{
+    /* a command-line argument comes from whoever runs the program */
+    int repeat = argc > 1 ? atoi(argv[1]) : 1;
+    // ok: c-arithmetic-overflow-from-input
+    int lines = repeat * 2;
+    return lines;
 }
 
 int last_index(FILE *in)
