@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from secreview import cwe
+from secreview.engines.c_text import ended_paths, expanded_macros
 from secreview.engines.flows import RULES as FLOW_RULES
 from secreview.engines.flows import FlowEngine
 from secreview.engines.rulebook import load_rules
-from secreview.engines.semgrep import SemgrepEngine, expanded_macros
+from secreview.engines.semgrep import SemgrepEngine
 from secreview.models import CodeUnit
 from secreview.sources.languages import language_of
 
@@ -131,3 +132,27 @@ def test_inttypes_format_macros_are_read_as_the_literals_they_are():
     assert expanded_macros(text) == (
         'printf("%" "d" " of %" "u" "\\n", done, total); /* PRId64 */\nscanf("%" "x", &mask);\n'
     )
+
+
+def test_calls_that_do_not_return_end_the_path_for_semgrep_and_nothing_else_changes():
+    text = (
+        "static void usage(int status)\n"
+        "{\n"
+        '    fprintf(stderr, "usage: tool FILE\\n");\n'
+        "    exit(status);\n"
+        "}\n"
+        "static int checked(int n) { if (n < 0) exit(1); return n; }\n"
+        "int main(int argc, char **argv) {\n"
+        "    switch (argc) { case 1: usage(0); default: break; }\n"
+        "    if (argc > 9) usage(1); else abort();\n"
+        "    int n = argc > 2 ? checked(argc) : 0; /* usage(2); */\n"
+        '    puts("exit(3);"); (void)checked(n);\n'
+        "}\n"
+    )
+    ended = ended_paths(text).splitlines()
+    assert ended[3] == "    return exit(status);"
+    assert ended[7] == "    switch (argc) { case 1: return usage(0); default: break; }"
+    assert ended[8] == "    if (argc > 9) return usage(1); else return abort();"
+    assert ended[5] == "static int checked(int n) { if (n < 0) return exit(1); return n; }"  # it returns too
+    assert ended[9:] == text.splitlines()[9:]  # a function that returns; a comment and a string are not code
+    assert len(ended) == len(text.splitlines())

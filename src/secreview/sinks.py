@@ -31,8 +31,8 @@ _CREDENTIAL = r"(?i)\b\w*(password|passwd|secret|api_?key|access_?key|private_?k
 PYTHON_SOURCES = _table(
     SOURCE,
     {
-        "HTTP request data": r"\brequest\.(args|form|values|cookies|headers|json|data|files|stream|GET|POST|REQUEST|COOKIES|"
-        r"META|body|FILES|query_params|query_string|path_params|match_info|get_json|get_data|params|query)\b",
+        "HTTP request data": r"\brequest\.(args|form|values|cookies|headers|json|data|files|stream|GET|POST|REQUEST|"
+        r"COOKIES|META|body|FILES|query_params|query_string|path_params|match_info|get_json|get_data|params|query)\b",
         "route handler": r"^\s*@[\w.]*\b(route|get|post|put|patch|delete|websocket|api_view|view_config)\s*\(|"
         r"^\s*(async\s+)?def\s+\w+\s*\(\s*(self\s*,\s*)?request\b",
         "command line": r"\bsys\.argv\b|\bargparse\b|\.parse_args\s*\(|\bgetopt\b|@click\.(argument|option)\b",

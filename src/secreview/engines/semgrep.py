@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from secreview.engines import rule_cwes, rulebook, workspace
+from secreview.engines import c_text, rule_cwes, rulebook, workspace
 from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
 from secreview.engines.rule_cwes import rule_cwe
 from secreview.engines.rulebook import languages_with_rules, rule_dirs, rules_digest
@@ -27,53 +27,12 @@ _FATAL_ERROR_TYPES = ("Timeout", "OutOfMemory", "Fatal", "Lexical", "Syntax erro
 _SEMGREP_SEVERITY = {"ERROR": Severity.high, "WARNING": Severity.medium, "INFO": Severity.low}
 _CONFIDENCE_WORDS = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
 _CWE_NUMBER = re.compile(r"(?:CWE-)?(\d+)", re.IGNORECASE)
-# Semgrep reads C and C++ without a preprocessor, so a rule for open() would not see OPEN(path, ...) nor a shell
-# command written as COMMAND_ARG1: the object-like macros whose whole body is one name (`#define OPEN open`, how
-# portable code calls functions) or one string literal (`#define SHELL "/bin/sh"`) are expanded, as the
-# preprocessor would, before Semgrep reads the file. A comment may follow the body.
-_STRING = r'(?:\b(?:u8|u|U|L))?"(?:[^"\\\n]|\\.)*"'
-_SIMPLE_MACRO = re.compile(
-    r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_][\w:]*|" + _STRING + r")"
-    r"[ \t]*(?://[^\n]*|/\*.*?\*/)?[ \t]*$",
-    re.MULTILINE,
-)
-# What expansion leaves alone: comments, string and character literals, preprocessor lines (with their
-# continuations); then the names it may replace.
-_CODE_TOKEN = re.compile(
-    r"(?P<keep>//[^\n]*|/\*.*?\*/|" + _STRING + r"|'(?:[^'\\\n]|\\.)*'|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*)"
-    r"|(?P<name>\b[A-Za-z_]\w*\b)",
-    re.MULTILINE | re.DOTALL,
-)
-_PREPROCESSED = frozenset({"c", "cpp"})
-# <inttypes.h>'s format macros (PRId64, SCNu32, ...) are string literals on every platform: expanded to one, so
-# that "%" PRId64 "\n" reads as the one literal it is (Semgrep parses no name between two literals).
-_INTTYPES_NAME = re.compile(r"\b(?:PRI|SCN)([diouxX])(?:8|16|32|64|MAX|PTR|LEAST(?:8|16|32|64)|FAST(?:8|16|32|64))\b")
-
-
-def expanded_macros(text: str) -> str:
-    """C or C++ text with each use of a one-name or one-string object-like macro (and of <inttypes.h>'s format
-    macros) replaced by its body (the last definition wins: `#ifdef _WIN32 ... #else` puts the POSIX one last; a
-    macro naming another is followed to the end of the chain); every line keeps its number."""
-    macros = {match.group(0): f'"{match.group(1)}"' for match in _INTTYPES_NAME.finditer(text)}
-    macros |= {name: body for name, body in _SIMPLE_MACRO.findall(text) if name != body}
-    for name in macros:
-        seen = {name}
-        while macros[name] in macros and macros[name] not in seen:
-            seen.add(macros[name])
-            macros[name] = macros[macros[name]]
-    if not macros:
-        return text
-
-    def expand(match: re.Match[str]) -> str:
-        name: str | None = match.group("name")
-        return match.group(0) if name is None else macros.get(name, name)
-
-    return _CODE_TOKEN.sub(expand, text)
+_PREPROCESSED = frozenset({"c", "cpp"})  # read as engines/c_text.py writes them
 
 
 def _semgrep_text(unit: CodeUnit) -> str:
     text = tool_text(unit)
-    return expanded_macros(text) if unit.language in _PREPROCESSED else text
+    return c_text.semgrep_text(text) if unit.language in _PREPROCESSED else text
 
 
 def semgrep_command() -> str:

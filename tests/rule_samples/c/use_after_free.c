@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct session {
     char *user;
@@ -175,4 +176,36 @@ void shrink_pool(struct session_pool *pool, size_t keep)
         // ok: c-double-free
         free(pool->sessions[pool->cached].token);
     }
+}
+
+static void usage(int status)
+{
+    fprintf(stderr, "usage: convert [-h] [-o FILE] INPUT\n");
+    exit(status);
+}
+
+int convert_main(int argc, char **argv)
+{
+    char *output = strdup("out.txt");
+    int option;
+    while ((option = getopt(argc, argv, "ho:")) != -1) {
+        switch (option) {
+        case 'h':
+            free(output);
+            usage(EXIT_SUCCESS); /* does not return: the next free is on another run */
+            break;
+        case 'o':
+            // ok: c-double-free
+            free(output);
+            output = strdup(optarg);
+            break;
+        default:
+            // ok: c-double-free
+            free(output);
+            usage(EXIT_FAILURE);
+        }
+    }
+    // ok: c-double-free
+    free(output);
+    return 0;
 }

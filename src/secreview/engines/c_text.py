@@ -1,0 +1,156 @@
+"""What Semgrep reads of a C or C++ file: the file as written, with what a preprocessor and a compiler know and
+Semgrep does not made explicit. Every line keeps its number, so findings point at the file as written.
+
+- Macros. Semgrep reads no preprocessor, so a rule for open() would not see OPEN(path, ...) nor a shell command
+  written as COMMAND_ARG1: the object-like macros whose whole body is one name (`#define OPEN open`, how portable
+  code calls functions) or one string literal (`#define SHELL "/bin/sh"`) are expanded, as the preprocessor would
+  (a comment may follow the body), and so are <inttypes.h>'s format macros.
+- Calls that do not return. Semgrep's control flow goes on after `exit(1)` or a program's own `usage()` that
+  ends in exit: after `case 'h': free(name); usage(0);` in a getopt loop, the next `free(name)` reads as a double
+  free. A statement that is only a call of such a function (the C library's exit, abort, err and kin, and the
+  file's own functions whose body ends in one and holds no return) is written `return f(...);`, which ends the
+  path for Semgrep as it does for the program.
+"""
+
+from __future__ import annotations
+
+import re
+
+_STRING = r'(?:\b(?:u8|u|U|L))?"(?:[^"\\\n]|\\.)*"'
+_SIMPLE_MACRO = re.compile(
+    r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_][\w:]*|" + _STRING + r")"
+    r"[ \t]*(?://[^\n]*|/\*.*?\*/)?[ \t]*$",
+    re.MULTILINE,
+)
+# What expansion leaves alone: comments, string and character literals, preprocessor lines (with their
+# continuations); then the names it may replace.
+_CODE_TOKEN = re.compile(
+    r"(?P<keep>//[^\n]*|/\*.*?\*/|" + _STRING + r"|'(?:[^'\\\n]|\\.)*'|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*)"
+    r"|(?P<name>\b[A-Za-z_]\w*\b)",
+    re.MULTILINE | re.DOTALL,
+)
+# <inttypes.h>'s format macros (PRId64, SCNu32, ...) are string literals on every platform: expanded to one, so
+# that "%" PRId64 "\n" reads as the one literal it is (Semgrep parses no name between two literals).
+_INTTYPES_NAME = re.compile(r"\b(?:PRI|SCN)([diouxX])(?:8|16|32|64|MAX|PTR|LEAST(?:8|16|32|64)|FAST(?:8|16|32|64))\b")
+
+_LIBRARY_NORETURN = frozenset(
+    {"exit", "_exit", "_Exit", "quick_exit", "abort", "err", "errx", "verr", "verrx", "longjmp", "siglongjmp"}
+    | {"pthread_exit", "std::exit", "std::_Exit", "std::quick_exit", "std::abort", "std::terminate"}
+)
+_CALL_STATEMENT = re.compile(r"\b((?:std::)?[A-Za-z_]\w*)\s*\(")
+_DEFINITION = re.compile(r"\b([A-Za-z_]\w*)\s*\([^(){};]*\)\s*\{")
+_LAST_CALL = re.compile(r"\b((?:std::)?[A-Za-z_]\w*)\s*\([^;{}]*\)\s*;\s*$")
+_LABEL = re.compile(r"(?:^|[;{}\n])\s*(?:case\b[^;{}?]*|default\s*|[A-Za-z_]\w*\s*)$")
+_BLOCK_KEYWORDS = frozenset({"if", "while", "for", "switch"})
+
+
+def semgrep_text(text: str) -> str:
+    """C or C++ text as Semgrep should read it (the module's docstring says what changes)."""
+    return ended_paths(expanded_macros(text))
+
+
+def expanded_macros(text: str) -> str:
+    """C or C++ text with each use of a one-name or one-string object-like macro (and of <inttypes.h>'s format
+    macros) replaced by its body (the last definition wins: `#ifdef _WIN32 ... #else` puts the POSIX one last; a
+    macro naming another is followed to the end of the chain); every line keeps its number."""
+    macros = {match.group(0): f'"{match.group(1)}"' for match in _INTTYPES_NAME.finditer(text)}
+    macros |= {name: body for name, body in _SIMPLE_MACRO.findall(text) if name != body}
+    for name in macros:
+        seen = {name}
+        while macros[name] in macros and macros[name] not in seen:
+            seen.add(macros[name])
+            macros[name] = macros[macros[name]]
+    if not macros:
+        return text
+
+    def expand(match: re.Match[str]) -> str:
+        name: str | None = match.group("name")
+        return match.group(0) if name is None else macros.get(name, name)
+
+    return _CODE_TOKEN.sub(expand, text)
+
+
+def ended_paths(text: str) -> str:
+    """C or C++ text with each statement that only calls a function that does not return written as a return
+    of that call; every line keeps its number."""
+    code = _blanked(text)
+    noreturn = _LIBRARY_NORETURN | _own_noreturn(code)
+    starts = [
+        match.start(1)
+        for match in _CALL_STATEMENT.finditer(code)
+        if match.group(1) in noreturn and _starts_statement(code, match.start(1))
+    ]
+    for start in reversed(starts):
+        text = text[:start] + "return " + text[start:]
+    return text
+
+
+def _blanked(text: str) -> str:
+    """The text with comments, literals and preprocessor lines blanked (same length, same line breaks)."""
+
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0)) if match.group("keep") else match.group(0)
+
+    return _CODE_TOKEN.sub(blank, text)
+
+
+def _own_noreturn(code: str) -> set[str]:
+    """The file's functions whose body ends in a call of one that does not return and holds no return."""
+    bodies: dict[str, str] = {}
+    for match in _DEFINITION.finditer(code):
+        if match.group(1) in _BLOCK_KEYWORDS:
+            continue
+        end = _closing_brace(code, match.end() - 1)
+        if end is not None:
+            bodies[match.group(1)] = code[match.end() : end]
+    found: set[str] = set()
+    while True:
+        more = {
+            name
+            for name, body in bodies.items()
+            if name not in found
+            and not re.search(r"\breturn\b", body)
+            and (last := _LAST_CALL.search(body)) is not None
+            and last.group(1) in _LIBRARY_NORETURN | found
+        }
+        if not more:
+            return found
+        found |= more
+
+
+def _closing_brace(code: str, opening: int) -> int | None:
+    depth = 0
+    for index in range(opening, len(code)):
+        if code[index] == "{":
+            depth += 1
+        elif code[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def _starts_statement(code: str, index: int) -> bool:
+    """Whether a statement starts at index: after a ; { or }, after `else`, after the condition of an if, while
+    or for, or after a case, default or goto label (not after the : of a ?: expression)."""
+    before = code[:index].rstrip()
+    if not before or before[-1] in ";{}":
+        return True
+    if re.search(r"\belse$", before):
+        return True
+    if before[-1] == ")":
+        opening = _opening_paren(before, len(before) - 1)
+        return opening is not None and re.search(r"\b(if|while|for)\s*$", before[:opening]) is not None
+    return before[-1] == ":" and _LABEL.search(before[:-1]) is not None
+
+
+def _opening_paren(code: str, closing: int) -> int | None:
+    depth = 0
+    for index in range(closing, -1, -1):
+        if code[index] == ")":
+            depth += 1
+        elif code[index] == "(":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
