@@ -25,10 +25,9 @@ between are left out and marked (see llm.chunker.routed_windows).
 
 Splitting: Python with the `ast` module (a nested function stays in its function; each method is a part;
 decorators belong to their function); a file the running interpreter cannot parse (a newer syntax) is split on
-its tokens' indentation instead. C, C++ and Java by matching braces in the text with comments, string and
-character literals and preprocessor lines blanked out: a block at file, namespace or class level whose header
-reads `name(...)` is a function. A unit that cannot be split (another language, unbalanced braces) is sent whole
-and coverage says why.
+its tokens' indentation instead. C, C++ and Java with tree-sitter's grammars: a function definition, method or
+constructor at file, namespace, class or `extern "C"` level is a part (see _split_tree_sitter for code it cannot
+parse). A unit in another language is sent whole and coverage says why.
 
 The patterns are secreview.sinks' tables of input sources and dangerous sinks per language.
 """
@@ -37,11 +36,17 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import io
 import re
 import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+
+import tree_sitter_c
+import tree_sitter_cpp
+import tree_sitter_java
+from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from secreview.llm import prompts
 from secreview.llm.chunker import routed_windows, windows
@@ -83,7 +88,7 @@ class Part:
 
 @dataclass(frozen=True)
 class Split:
-    """A unit split into parts; `method` says how (python-ast, python-tokens, braces), or `problem` why it was
+    """A unit split into parts; `method` says how (python-ast, python-tokens, tree-sitter), or `problem` why it was
     not split (then `parts` is empty and the unit goes to the model whole)."""
 
     parts: list[Part]
@@ -217,8 +222,8 @@ def split_unit(unit: CodeUnit) -> Split:
     lines = source_lines(unit.text)
     if unit.language == "python":
         return _split_python(unit.text, lines)
-    if unit.language in ("c", "cpp", "java"):
-        return _split_braces(unit.text, lines, unit.language)
+    if unit.language in _GRAMMARS:
+        return _split_tree_sitter(unit.text, unit.language)
     return Split([], [], lines, problem=f"no function splitter for {unit.language}")
 
 
@@ -397,189 +402,151 @@ def _python_tokens(text: str) -> _Found:
     return found
 
 
-# C, C++ and Java: braces
+# C, C++ and Java: tree-sitter
 
 
-class _UnbalancedError(Exception):
-    pass
-
-
-_CONTAINER = re.compile(r"\b(class|interface|record|namespace)\b|@interface\b|^\s*extern\s*\"")
-_TYPE_BLOCK = re.compile(r"\b(struct|union|enum)\b")
-_ANNOTATION = re.compile(r"@\s*[\w.$]+\s*(\(\))?")
-_SIGNATURE = re.compile(
-    r"^(?P<pre>[^=;]*?)(?P<name>~?[A-Za-z_$][\w$:~]*|operator\s*\W{1,3})\s*\(\)"
-    r"(?P<tail>(\s*(const|noexcept|override|final|volatile|&&?|try|throws\s+[\w.$<>,\s]+|->[^{;=]+|"
-    r"__attribute__\s*\(\)|:\s*[\w:]+\s*\(\)(\s*,\s*[\w:]+\s*\(\))*))*)\s*$",
-    re.DOTALL,
+_GRAMMARS = {
+    "c": Language(tree_sitter_c.language()),
+    "cpp": Language(tree_sitter_cpp.language()),
+    "java": Language(tree_sitter_java.language()),
+}
+_C_QUERY = "[(comment) @comment (preproc_include) @header (preproc_def) @header (preproc_function_def) @header]"
+_QUERIES = {
+    "c": _C_QUERY,
+    "cpp": _C_QUERY,
+    "java": "[(line_comment) (block_comment)] @comment [(package_declaration) (import_declaration)] @header",
+}
+_FUNCTIONS = frozenset(
+    {"function_definition", "method_declaration", "constructor_declaration", "compact_constructor_declaration"}
 )
-_NOT_FUNCTIONS = frozenset({"if", "for", "while", "switch", "catch", "synchronized", "return", "sizeof", "new", "do"})
-_CONTAINER_NAME = re.compile(r"\b(?:class|interface|record|namespace|struct|union|enum)\s+([\w$]+)")
-_C_HEADER = re.compile(r"^\s*#\s*(include|import|define)\b")
-_JAVA_HEADER = re.compile(r"^\s*(package|import)\b")
+_CONTAINERS = frozenset(  # blocks whose body is scanned for functions in turn
+    {
+        *("namespace_definition", "linkage_specification"),  # extern "C"
+        *("class_specifier", "struct_specifier", "union_specifier", "enum_specifier"),
+        *("class_declaration", "interface_declaration", "enum_declaration", "record_declaration"),
+        "annotation_type_declaration",
+    }
+)
+_WRAPPERS = frozenset({"template_declaration", "declaration", "field_declaration", "type_definition"})
+_THROUGH = frozenset(  # the items of a file or a container's body, and #if branches around them
+    {
+        *("declaration_list", "field_declaration_list", "class_body", "interface_body", "enum_body"),
+        *("enum_body_declarations", "annotation_type_body", "ERROR"),
+        *("preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"),
+    }
+)
+_NAMES = frozenset(
+    {"identifier", "field_identifier", "qualified_identifier", "operator_name", "destructor_name", "operator_cast"}
+    | {"template_function", "template_method", "type_identifier"}
+)
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
 
 
-def _split_braces(text: str, lines: list[str], language: str) -> Split:
-    code_text, structure = _blank_c_like(text, language)
-    code = source_lines(code_text)
-    starts = [0] + [i + 1 for i, c in enumerate(structure) if c == "\n"]
+@functools.cache
+def _query(language: str) -> Query:
+    return Query(_GRAMMARS[language], _QUERIES[language])
 
-    def line_of(index: int) -> int:
-        return bisect.bisect_right(starts, index)
 
+def _split_tree_sitter(text: str, language: str) -> Split:
+    """C, C++ and Java with tree-sitter: function definitions, methods and constructors at file, namespace, class
+    or `extern "C"` level (a template's or an annotation's lines included; lambdas, local and anonymous classes
+    stay in their function). tree-sitter recovers from what it cannot parse (a function split across #if
+    branches, a macro it does not know) by wrapping it in an ERROR node; the definitions it still recognises in
+    and around such a node are parts as usual, and the lines it could not place are module-level code, routed
+    by the same patterns. A "definition" without a parameter list (`MACRO(x) { ... }`, a misread typedef) is
+    left to the module-level code too."""
+    data = text.encode("utf-8", "surrogatepass")
+    starts = [0] + [match.end() for match in _LINE_BREAK_BYTES.finditer(data)]
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_right(starts, offset)
+
+    def span(first: Node, last: Node) -> LineRange:
+        return LineRange(start=line_of(first.start_byte), end=line_of(max(last.end_byte - 1, last.start_byte)))
+
+    tree = Parser(_GRAMMARS[language]).parse(data)
     found = _Found()
-    pattern = _JAVA_HEADER if language == "java" else _C_HEADER
-    found.header = [LineRange(start=n, end=n) for n, line in enumerate(code, start=1) if pattern.match(line)]
-    try:
-        _scan(structure, 0, len(structure), (), "", found, line_of)
-    except _UnbalancedError:
-        return Split([], [], code, problem="unbalanced braces")
-    return _assemble(found, code, "braces")
+    blanked = bytearray(data)
+    captures = QueryCursor(_query(language)).captures(tree.root_node)
+    for comment in captures.get("comment", []):
+        blanked[comment.start_byte : comment.end_byte] = re.sub(
+            rb"[^\r\n]", b" ", data[comment.start_byte : comment.end_byte]
+        )
+    rows = sorted({line_of(node.start_byte) for node in captures.get("header", [])})
+    found.header = [LineRange(start=row, end=row) for row in rows]
+    code = source_lines(blanked.decode("utf-8", "replace"))
+
+    def visit(node: Node, outer: Node, context: tuple[LineRange, ...], prefix: str) -> None:
+        """`outer` is where the definition starts: its template or declaration line."""
+        kind = node.type
+        if kind in _FUNCTIONS:
+            name = _function_name(node)
+            if name and node.child_by_field_name("body") is not None:
+                found.functions.append((prefix + name, span(outer, node), context))
+        elif kind in _CONTAINERS:
+            body = node.child_by_field_name("body")
+            if body is None:
+                return
+            if body.type in _FUNCTIONS or body.type in _WRAPPERS:  # extern "C" int f() { ... }
+                visit(body, outer, context, prefix)
+                return
+            opening = LineRange(start=line_of(outer.start_byte), end=line_of(body.start_byte))
+            found.not_code.append(opening)
+            named = node.child_by_field_name("name")
+            inner = f"{prefix}{_text(named)}." if named is not None and kind != "linkage_specification" else prefix
+            for child in body.named_children:
+                visit(child, child, (*context, opening), inner)
+        elif kind in _WRAPPERS:
+            for child in node.named_children:
+                if child.type in _FUNCTIONS or child.type in _CONTAINERS or child.type in _WRAPPERS:
+                    visit(child, outer, context, prefix)
+        elif kind in _THROUGH:
+            for child in node.named_children:
+                visit(child, child, context, prefix)
+
+    for child in tree.root_node.named_children:
+        visit(child, child, (), "")
+    return _assemble(found, code, "tree-sitter")
 
 
-def _scan(
-    text: str,
-    start: int,
-    end: int,
-    context: tuple[LineRange, ...],
-    prefix: str,
-    found: _Found,
-    line_of: Callable[[int], int],
-) -> None:
-    """Blocks at file, namespace or class level between start and end: functions are recorded, containers
-    (classes, namespaces, extern "C") scanned in turn, other blocks (initialisers, struct bodies) passed over."""
-    statement = start
-    parens = 0
-    i = start
-    while i < end:
-        c = text[i]
-        if c in "([":
-            parens += 1
-        elif c in ")]":
-            parens = max(parens - 1, 0)
-        elif c == ";" and parens == 0:
-            statement = i + 1
-        elif c == "}" and parens == 0:
-            raise _UnbalancedError
-        elif c == "{" and parens == 0:
-            close = _matching(text, i, end)
-            header = text[statement:i]
-            first = statement + len(header) - len(header.lstrip())
-            kind, name = _classify(header)
-            if kind == "function":
-                found.functions.append((prefix + name, LineRange(start=line_of(first), end=line_of(close)), context))
-            elif kind == "container":
-                opening = LineRange(start=line_of(first), end=line_of(i))
-                found.not_code.append(opening)
-                inner = f"{prefix}{name}." if name else prefix
-                _scan(text, i + 1, close, (*context, opening), inner, found, line_of)
-            i = close + 1
-            statement = i
-            continue
-        i += 1
+def _function_name(node: Node) -> str:
+    """A Java method's name; a C or C++ function's declared name (`f`, `A::b`, `operator==`, `operator bool`),
+    found through pointer, reference and parenthesised declarators; "" when it declares no parameter list."""
+    named = node.child_by_field_name("name")
+    if named is not None:
+        return _text(named)
+    declarator = node.child_by_field_name("declarator")
+    after_parameters = False
+    while declarator is not None:
+        if declarator.type in ("operator_cast", "qualified_identifier") or (
+            declarator.type in _NAMES and after_parameters
+        ):
+            return _declared(declarator)
+        after_parameters = after_parameters or declarator.type == "function_declarator"
+        declarator = declarator.child_by_field_name("declarator") or next(
+            (c for c in declarator.named_children if c.type.endswith("declarator") or c.type in _NAMES), None
+        )
+    return ""
 
 
-def _matching(text: str, opening: int, end: int) -> int:
-    depth = 0
-    for i in range(opening, end):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-    raise _UnbalancedError
+def _declared(node: Node) -> str:
+    if node.type == "operator_cast":  # operator T*() const: the name ends where its parameters start
+        end = node.end_byte
+        inner: Node | None = node
+        while inner is not None and inner.child_by_field_name("parameters") is None:
+            inner = inner.child_by_field_name("declarator")
+        if inner is not None:
+            end = inner.child_by_field_name("parameters").start_byte  # type: ignore[union-attr]
+        return " ".join((node.text or b"")[: end - node.start_byte].decode("utf-8", "replace").split())
+    name = node.child_by_field_name("name")
+    if node.type == "qualified_identifier" and name is not None:
+        scope = node.child_by_field_name("scope")
+        return f"{_text(scope) if scope is not None else ''}::{_declared(name)}"
+    return _text(node)
 
 
-def _skeleton(header: str) -> str:
-    """The header with what is inside parentheses removed: `@A(x="{") int f(int a)` -> `@A() int f()`."""
-    out, depth = [], 0
-    for c in header:
-        if c == "(":
-            if depth == 0:
-                out.append(c)
-            depth += 1
-        elif c == ")":
-            depth = max(depth - 1, 0)
-            if depth == 0:
-                out.append(c)
-        elif depth == 0:
-            out.append(c)
-    return " ".join("".join(out).split())
-
-
-def _classify(header: str) -> tuple[str, str]:
-    """('function', name), ('container', name) or ('other', '') for the header of a block."""
-    skeleton = _ANNOTATION.sub(" ", _skeleton(header))
-    before_parens = skeleton.split("(", 1)[0]
-    if _CONTAINER.search(before_parens):
-        named = _CONTAINER_NAME.search(before_parens)
-        return "container", named.group(1) if named else ""
-    signature = _SIGNATURE.match(skeleton)
-    if signature and signature.group("name") not in _NOT_FUNCTIONS and "=" not in signature.group("pre"):
-        return "function", signature.group("name")
-    if _TYPE_BLOCK.search(skeleton) and "=" not in skeleton:
-        named = _CONTAINER_NAME.search(skeleton)
-        return "container", named.group(1) if named else ""
-    return "other", ""
-
-
-def _blank_c_like(text: str, language: str) -> tuple[str, str]:
-    """(code, structure), both as long as text with the same line breaks: code has the comments blanked;
-    structure also has the insides of string and character literals and (C) preprocessor lines blanked."""
-    code = list(text)
-    structure = list(text)
-
-    def blank(target: list[str], a: int, b: int) -> None:
-        for k in range(a, min(b, len(target))):
-            if target[k] != "\n":
-                target[k] = " "
-
-    i, n = 0, len(text)
-    line_start = True
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            line_start = True
-            i += 1
-            continue
-        if c in " \t\r\f\v":
-            i += 1
-            continue
-        if line_start and c == "#" and language in ("c", "cpp"):
-            j = i
-            while j < n and not (text[j] == "\n" and not text[max(j - 2, 0) : j].rstrip("\r").endswith("\\")):
-                j += 1
-            blank(structure, i, j)
-            i = j
-            continue
-        line_start = False
-        if text.startswith("//", i):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            blank(code, i, j)
-            blank(structure, i, j)
-            i = j
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            blank(code, i, j)
-            blank(structure, i, j)
-            i = j
-        elif language == "java" and text.startswith('"""', i):
-            j = text.find('"""', i + 3)
-            j = n if j < 0 else j + 3
-            blank(structure, i + 3, j - 3)
-            i = j
-        elif c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c and text[j] != "\n":
-                j += 2 if text[j] == "\\" else 1
-            blank(structure, i + 1, j)
-            i = j + 1 if j < n and text[j] == c else j
-        else:
-            i += 1
-    return "".join(code), "".join(structure)
+def _text(node: Node) -> str:
+    return node.text.decode("utf-8", "replace") if node.text is not None else ""
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
