@@ -270,7 +270,7 @@ class UnitRouting(BaseModel):
     routed: list[RoutedPart] = Field(default_factory=list, description="The parts sent; empty: none.")
     not_routed: str = Field(default="", description="Why the other parts were not sent.")
     split: str = Field(
-        default="", description="How the unit was split (python-ast, python-tokens, braces), or why it was not."
+        default="", description="How the unit was split (python-ast, python-tokens, tree-sitter), or why it was not."
     )
 
     def describe(self, engine: str) -> str:
