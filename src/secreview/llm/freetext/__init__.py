@@ -65,6 +65,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from secreview import cwe as cwe_catalog
+from secreview.llm.freetext.verdicts import (
+    ASSERTS_DEFECT,
+    NOTHING_HERE,
+    any_verdict,
+    equivalent_verdict,
+    exact_verdict,
+    hedged,
+)
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
 CONFIDENCE = 0.5
@@ -110,45 +118,6 @@ _SEVERITY = (
     ),
     re.compile(r"\b(critical|high|medium|moderate|low)[\s-]{1,2}(?:severity|risk|impact|priority)\b", re.IGNORECASE),
     re.compile(r"[\[(](critical|high|medium|moderate|low)[\])]", re.IGNORECASE),
-)
-
-_EXACT_VERDICT = re.compile(
-    r"\bno\W{1,5}security\W{1,5}defects?\W{1,5}(?:(?:are|were|have\W{1,3}been)\W{1,5})?detected\W{1,5}in\W{1,5}"
-    r"the\W{1,5}code\b",
-    re.IGNORECASE,
-)
-_NOUNS = r"(?:defects?|vulnerabilit(?:y|ies)|issues?|flaws?|weakness(?:es)?|problems?|concerns?)"
-_EQUIVALENT_VERDICTS = (
-    re.compile(
-        rf"\bno\s((?:[\w-]+\s){{0,3}}?)(?:security\s)?{_NOUNS}\s(?:[\w-]+\s){{0,2}}?"
-        r"(?:(?:are|were|was|is|have\sbeen|has\sbeen)\s)?(?:detected|found|identified|present|observed|introduced)\b",
-        re.IGNORECASE,
-    ),
-    re.compile(rf"\bthere\s(?:are|were|is)\sno\s((?:[\w-]+\s){{0,3}}?)security\s{_NOUNS}", re.IGNORECASE),
-    re.compile(
-        r"\b(?:does|do|did)\snot\s(?:introduce|contain|have|exhibit|present)\s((?:any\s)?(?:[\w-]+\s){0,2}?)"
-        rf"(?:security\s){_NOUNS}",
-        re.IGNORECASE,
-    ),
-)
-_NOT_ALL = re.compile(r"\b(?:other|further|additional|more|remaining|new)\b", re.IGNORECASE)
-_HEDGE_BEFORE = re.compile(
-    r"\b(?:other than|apart from|aside from|besides|except|beyond (?:this|these|that|those|the above)|otherwise"
-    r"|cannot|can't|can ?not|not (?:say|conclude|claim|state)|unable to)\b|\bif\s{0,3}$",
-    re.IGNORECASE,
-)
-# Used with .match(text, pos), which anchors at pos (a "^" would only match at the start of the text).
-_NARROWED_AFTER = re.compile(r"[^.!?\n]{0,60}?\b(?:except|other than|apart from|besides|aside from)\b", re.IGNORECASE)
-_NOTHING_HERE = re.compile(
-    r"(?:none|n/?a|not applicable|no issues?|nothing|not (?:found|detected|identified|present|applicable|"
-    r"observed|vulnerable|an issue)|no (?:[\w-]+\s){0,3}?" + _NOUNS + r")\b",
-    re.IGNORECASE,
-)
-_ASSERTS_DEFECT = re.compile(
-    r"\b(?:is|are|was|were|be|remains?)\s(?:[\w-]+\s){0,2}?(?:vulnerable|exploitable|insecure)\b"
-    r"|\b(?:introduces?|contains?|has|causes?|allows?|leads?\sto|results?\sin)\s(?:an?\s)?(?:[\w-]+\s){0,2}?"
-    r"(?:vulnerability|injection|security\s(?:defect|flaw|issue|bug|hole))\b",
-    re.IGNORECASE,
 )
 
 
@@ -390,32 +359,6 @@ def _has_refs(text: str) -> bool:
     return bool(_CWE.search(text)) or bool(_line_refs(text))
 
 
-# --- verdict ------------------------------------------------------------------------------------------
-
-
-def _hedged(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 160) : start]
-    cut = max(before.rfind("."), before.rfind("!"), before.rfind("?"), before.rfind("\n"))
-    before = before[cut + 1 :]
-    return bool(_HEDGE_BEFORE.search(before)) or bool(_NARROWED_AFTER.match(text, end, min(len(text), end + 80)))
-
-
-def _exact_verdict(text: str) -> bool:
-    return any(not _hedged(text, m.start(), m.end()) for m in _EXACT_VERDICT.finditer(text))
-
-
-def _equivalent_verdict(text: str) -> bool:
-    for pattern in _EQUIVALENT_VERDICTS:
-        for match in pattern.finditer(text):
-            if not _NOT_ALL.search(match.group(1)) and not _hedged(text, match.start(), match.end()):
-                return True
-    return False
-
-
-def _any_verdict(text: str) -> bool:
-    return _exact_verdict(text) or _equivalent_verdict(text)
-
-
 # --- structure -------------------------------------------------------------------------------------------
 
 
@@ -647,11 +590,11 @@ def _build(candidate: _Candidate) -> _Item:
     if not title:
         title = _clip(_first_sentence(description), 80) or "Security concern"
     opening = description.lstrip(" :-\u2013\u2014*")
-    nothing = _NOTHING_HERE.match(opening)
+    nothing = NOTHING_HERE.match(opening)
     negative = (
         nothing is not None
-        and not _hedged(opening, nothing.start(), nothing.end())
-        and not _ASSERTS_DEFECT.search(opening)
+        and not hedged(opening, nothing.start(), nothing.end())
+        and not ASSERTS_DEFECT.search(opening)
     )
     return _Item(
         title=_clip(title),
@@ -775,11 +718,11 @@ def _prose_items(paragraphs: list[list[str]]) -> list[_Item]:
             last.solution = last.solution or _squash(labelled[1])
             continue
         previous_was_item = False
-        if _any_verdict(text):
+        if any_verdict(text):
             continue
         segments = _sentence_runs(text)
         for segment in segments:
-            located_defect = bool(_line_refs(segment)) and bool(_ASSERTS_DEFECT.search(segment))
+            located_defect = bool(_line_refs(segment)) and bool(ASSERTS_DEFECT.search(segment))
             if _CWE.search(segment) or located_defect:
                 if len(segments) == 1:  # one weakness: read it line by line, so labels on lines count
                     heading, rest = _head_of(paragraph[0])
@@ -808,7 +751,7 @@ def _items(text: str) -> list[_Item]:
             and not _is_generic(heading)
             and not listed
             and _line_refs("\n".join(body))
-            and not _any_verdict("\n".join(body))
+            and not any_verdict("\n".join(body))
         ):
             found = [_build(_Candidate(heading, "", body))]
         items.extend(found)
@@ -859,7 +802,7 @@ def parse_review(
     clean = _normalise(text)
     counted = [item for item in _items(clean) if (item.cwe is not None or item.lines is not None) and not item.negative]
     names_cwe = any(item.cwe is not None for item in counted)
-    says_no_defects = _exact_verdict(clean) or (not names_cwe and _equivalent_verdict(clean))
+    says_no_defects = exact_verdict(clean) or (not names_cwe and equivalent_verdict(clean))
     if says_no_defects:
         observations = [
             _finding(item, unit, engine=engine, rule_id=rule_id, severity=Severity.info, sample=sample)
