@@ -64,7 +64,31 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from secreview import cwe as cwe_catalog
+from secreview.llm.freetext.fields import (
+    CWE,
+    FIELD_LABELS,
+    INLINE_SOLUTION,
+    LOCATION_LABELS,
+    NUMBERED_HEADING,
+    SENTENCE_END,
+    SEVERITY_LABELS,
+    SEVERITY_WORDS,
+    SOLUTION_LABELS,
+    TITLE_LABELS,
+    catalog_name,
+    clean_title,
+    clip,
+    first_cwe,
+    first_lines,
+    first_sentence,
+    has_refs,
+    is_generic,
+    label,
+    line_refs,
+    says_something,
+    severity_of,
+    squash,
+)
 from secreview.llm.freetext.verdicts import (
     ASSERTS_DEFECT,
     NOTHING_HERE,
@@ -76,85 +100,12 @@ from secreview.llm.freetext.verdicts import (
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
 CONFIDENCE = 0.5
-_MAX_TITLE = 120
 _MAX_SPLIT_DEPTH = 3
 
 # --- patterns (all bounded: linear time on any input) ---------------------------------------------
 
-_CWE = re.compile(r"\bCWE[\s:_\-\u2010-\u2015]{0,3}(?:ID[\s:#]{0,3})?#?(\d{1,5})(?!\d)", re.IGNORECASE)
-# The name a review writes right after an id: "CWE-664 (Improper Control ...)", one level of nesting.
-_NAME_IN_PARENS = re.compile(r"\s{0,3}\(([^()\n]{1,200}(?:\([^()\n]{0,120}\)[^()\n]{0,80})?)\)")
-_NAME_AFTER_SEPARATOR = re.compile(r"\s{0,3}(?:[:\-\u2013\u2014]|\*\*:?)\s{0,3}(.{1,200})")
-_LINE_WORD = re.compile(
-    r"(?<!\w)(?:lines?|ln)(?:\s{1,2}(?:numbers?|nos?\.?))?(?:\*\*|__)?\s{0,3}[:#]?\s{0,3}(\d{1,7})(?!\d)"
-    r"(?:\s{0,3}(?:[-\u2010-\u2014]|to|through|thru|until|\.\.\.?)\s{0,3}"
-    r"(?:lines?\s{0,2})?(\d{1,7})(?!\d))?",
-    re.IGNORECASE,
-)
-_LINE_L = re.compile(r"(?<!\w)(#?)L(\d{1,7})(?:\s{0,2}[-\u2013\u2014]\s{0,2}L?(\d{1,7}))?(?![\w])")
-# More ranges after the first one ("lines 84-87, 92-107"): removed from titles along with the first.
-_MORE_RANGES = re.compile(r"(?:\s{0,2}(?:,|and|&)\s{0,2}\d{1,7}(?:\s{0,2}[-\u2013]\s{0,2}\d{1,7})?){1,20}")
 _LIST_MARKER = re.compile(r"\s*(?:\d{1,3}[.)]|\(\d{1,3}\)|[-*+\u2022\u25cf\u25aa\u25e6\u2023])\s+")
 _MD_HEADING = re.compile(r"\s{0,3}#{1,6}\s+(.*)")
-# "2. ", "2) ", "Issue 2", "Finding #2": a numbered heading (its number prefix is left out of titles).
-_ISSUE_NUMBER = r"(?:issue|finding|defect|vulnerability|weakness|problem|concern)\s{0,2}#?\d{1,3}"
-_NUMBERED_HEADING = re.compile(rf"\d{{1,3}}[.):]\s|{_ISSUE_NUMBER}\b", re.IGNORECASE)
-_NUMBER_PREFIX = re.compile(
-    rf"\d{{1,3}}[.):]\s{{1,3}}|{_ISSUE_NUMBER}\s{{0,2}}[:.\-\u2013\u2014]?\s{{0,3}}", re.IGNORECASE
-)
-_LABEL = re.compile(
-    r"(?:\*\*|__)?\s{0,2}([A-Za-z][A-Za-z /-]{0,28}?)\s{0,2}(?:\*\*|__)?\s{0,2}:(?!//)\s{0,2}(?:\*\*|__)?"
-)
-_INLINE_SOLUTION = re.compile(
-    r"(?<!\w)(?:\*\*|__)?(?:Solution|Fix|Recommendation|Recommended fix|Mitigation|Remediation|Suggested fix)"
-    r"(?:\*\*|__)?\s{0,2}:(?:\*\*|__)?"
-)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_SEVERITY = (
-    re.compile(
-        r"\b(?:severity|risk(?:\s{1,2}level)?|priority|impact)\b[^\w\n]{0,6}(?:is\s{1,2}|level\s{1,2})?"
-        r"(critical|high|medium|moderate|low)\b",
-        re.IGNORECASE,
-    ),
-    re.compile(r"\b(critical|high|medium|moderate|low)[\s-]{1,2}(?:severity|risk|impact|priority)\b", re.IGNORECASE),
-    re.compile(r"[\[(](critical|high|medium|moderate|low)[\])]", re.IGNORECASE),
-)
-
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split(", "))
-
-
-# Field labels ("**Solution:** ...", "- Severity: High"), lowercased, by what the field is.
-_SOLUTION_LABELS = _names(
-    "solution, solutions, fix, fixes, recommendation, recommendations, recommended fix, recommended solution, "
-    "mitigation, mitigations, remediation, suggested fix, suggestion, suggestions, suggested solution, how to fix, "
-    "remedy, proposed fix, proposed solution, resolution"
-)
-_DESCRIPTION_LABELS = _names(
-    "description, issue, problem, details, detail, explanation, impact, risk, reason, why, analysis, evidence, "
-    "code, context, summary, vulnerability description, issue description, note, notes"
-)
-_TITLE_LABELS = _names("title, name, vulnerability, weakness, type, category, defect, finding")
-_LOCATION_LABELS = _names(
-    "line, lines, line number, line numbers, location, lines affected, affected lines, cwe, cwe id"
-)
-_SEVERITY_LABELS = _names("severity, risk level, priority, confidence")
-_SEVERITY_WORDS = _names("critical, high, medium, moderate, low, severity, risk, priority")
-_FIELD_LABELS = _SOLUTION_LABELS | _DESCRIPTION_LABELS | _TITLE_LABELS | _LOCATION_LABELS | _SEVERITY_LABELS
-
-# Headings made only of these words are section titles ("Potential Security Issues"), not defect names.
-_GENERIC_WORDS = (
-    "analysis summary conclusion conclusions verdict overview introduction recommendation recommendations notes "
-    "note observations observation findings finding issues issue defects defect vulnerabilities vulnerability "
-    "concerns concern assessment evaluation results result review context considerations consideration details "
-    "potential security identified key the of and code detected possible found other additional general points "
-    "reviewed final overall list detailed in a an areas area"
-)
-_GENERIC_HEADING_WORDS = frozenset(_GENERIC_WORDS.split())
-_DANGLING_PREPOSITION = re.compile(r"\s(?:at|on|in|near)(?=\s{0,3}(?:[(\[]\s{0,2}[)\]]|[:,.;]|$))", re.IGNORECASE)
-_EMPTY_BRACKETS = re.compile(r"[(\[]\s{0,3}[)\]]")
-_FILLER_TITLE = re.compile(r"^[\s:;,.\-\u2013\u2014()\[\]*_`]+|[\s:;,.\-\u2013\u2014()\[\]*_`]+$")
 
 
 @dataclass(frozen=True)
@@ -199,11 +150,6 @@ def _normalise(text: object) -> str:
     return clean.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
 
 
-def _squash(text: str) -> str:
-    """One line of plain text: markdown emphasis removed, whitespace collapsed."""
-    return " ".join(text.replace("**", "").replace("__", "").split())
-
-
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
@@ -211,152 +157,6 @@ def _indent(line: str) -> int:
 def _strip_marker(line: str) -> str:
     match = _LIST_MARKER.match(line)
     return line[match.end() :].strip() if match else line.strip()
-
-
-def _label(line: str) -> tuple[str, str] | None:
-    """("solution", text after the label) when the line starts with a known field label."""
-    match = _LABEL.match(line)
-    if not match:
-        return None
-    name = " ".join(match.group(1).lower().split())
-    if name not in _FIELD_LABELS:
-        return None
-    return name, line[match.end() :].strip()
-
-
-def _line_refs(text: str) -> list[tuple[int, int, int, int]]:
-    """Every line reference as (offset, end offset, first line, last line), in text order."""
-    refs: list[tuple[int, int, int, int]] = []
-    for match in _LINE_WORD.finditer(text):
-        refs.append((match.start(), match.end(), int(match.group(1)), int(match.group(2) or match.group(1))))
-    for match in _LINE_L.finditer(text):
-        # "L12" alone is a line only where it points: "#L12", "L12-L15", "at L12", "(L12)", "L12:"; not "L3 agent".
-        after = text[match.end() : match.end() + 2]
-        before = text[max(0, match.start() - 5) : match.start()].lower()
-        pointed = (
-            match.group(1)
-            or match.group(3)
-            or after[:1] in (")", "]", ":", ",", ";", "")
-            or after in (". ", ".")
-            or before.endswith(("at ", "on ", "see ", "near "))
-        )
-        if pointed:
-            refs.append((match.start(), match.end(), int(match.group(2)), int(match.group(3) or match.group(2))))
-    refs.sort()
-    return [(s, e, min(a, b), max(a, b)) for s, e, a, b in refs if min(a, b) >= 1]
-
-
-def _first_lines(*texts: str) -> tuple[int, int] | None:
-    for text in texts:
-        refs = _line_refs(text)
-        if refs:
-            return refs[0][2], refs[0][3]
-    return None
-
-
-def _first_cwe(*texts: str) -> tuple[int, str] | None:
-    """The first CWE id in the texts, with the name written right after it in parentheses, if any."""
-    for text in texts:
-        match = _CWE.search(text)
-        if match:
-            named = _NAME_IN_PARENS.match(text, match.end())
-            name = _squash(named.group(1)) if named and not _line_refs(named.group(1)) else ""
-            return int(match.group(1)), name
-    return None
-
-
-def _catalog_name(cwe_id: int) -> str:
-    try:
-        return cwe_catalog.short_name(cwe_id)
-    except Exception:  # the catalog is an optimisation for titles here, never a reason to fail
-        return f"CWE-{cwe_id}"
-
-
-def _severity(text: str) -> Severity:
-    for pattern in _SEVERITY:
-        match = pattern.search(text)
-        if match:
-            word = match.group(1).lower()
-            return Severity.medium if word == "moderate" else Severity(word)
-    return Severity.medium
-
-
-def _first_sentence(text: str) -> str:
-    sentence = _SENTENCE_END.split(text, maxsplit=1)[0] if text else ""
-    return _clip(sentence.rstrip("."))
-
-
-def _clip(text: str, limit: int = _MAX_TITLE) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return (cut or text[:limit]) + "..."
-
-
-def _without_line_refs(text: str) -> str:
-    """The text with its line references (and "at"/"on" before them, and emptied brackets) taken out."""
-    refs = _line_refs(text)
-    if not refs:
-        return text
-    pieces: list[str] = []
-    position = 0
-    for start, end, _, _ in refs:
-        if start < position:
-            continue
-        more = _MORE_RANGES.match(text, end)
-        pieces.append(text[position:start])
-        position = more.end() if more else end
-    pieces.append(text[position:])
-    return _EMPTY_BRACKETS.sub("", _DANGLING_PREPOSITION.sub("", "".join(pieces)))
-
-
-def _looks_like_name(text: str) -> bool:
-    """A weakness name is short and is not a sentence."""
-    return len(text.split()) <= 14 and not text.rstrip("*_ ").endswith(".")
-
-
-def _clean_title(heading: str) -> tuple[str, int | None, str]:
-    """(title, cwe id, the CWE name written in the heading) from an item's heading."""
-    text = _squash(heading.replace("`", ""))
-    prefix = _NUMBER_PREFIX.match(text)
-    if prefix and prefix.end() < len(text):
-        text = text[prefix.end() :]
-    text = _without_line_refs(text)
-    cwe_id: int | None = None
-    name = ""
-    match = _CWE.search(text)
-    if match:
-        cwe_id = int(match.group(1))
-        before, after = text[: match.start()], text[match.end() :]
-        in_parens = _NAME_IN_PARENS.match(after)
-        separated = _NAME_AFTER_SEPARATOR.match(after)
-        if in_parens:
-            name = _squash(in_parens.group(1))
-            after = after[in_parens.end() :]
-        elif separated and not before.strip(" ([-:") and _looks_like_name(separated.group(1)):
-            name = _FILLER_TITLE.sub("", separated.group(1))
-            after = ""
-        # "SQL Injection (CWE-89)", "[CWE-89] SQL Injection", "SQL Injection - CWE-89"
-        before = re.sub(r"[(\[]\s{0,3}$", "", before)
-        after = re.sub(r"^\s{0,3}[)\]]", "", after)
-        text = f"{before} {after}"
-    title = _FILLER_TITLE.sub("", " ".join(text.split()))
-    return title, cwe_id, name
-
-
-def _is_generic(heading: str) -> bool:
-    words = re.findall(r"[a-z]+", heading.lower())
-    return all(word in _GENERIC_HEADING_WORDS for word in words)
-
-
-def _says_something(description: str) -> bool:
-    """False for an empty description or one that only points somewhere ("at line 14:")."""
-    words = re.findall(r"[A-Za-z]{2,}", _without_line_refs(description))
-    return any(word.lower() not in {"at", "on", "in", "near", "see", "line", "lines"} for word in words)
-
-
-def _has_refs(text: str) -> bool:
-    return bool(_CWE.search(text)) or bool(_line_refs(text))
 
 
 # --- structure -------------------------------------------------------------------------------------------
@@ -379,12 +179,12 @@ def _heading_of(line: str, previous_blank: bool) -> str | None:
     for mark in ("**", "__"):
         if len(core) > 4 and core.startswith(mark) and core.endswith(mark) and mark not in core[2:-2]:
             inner = core[2:-2].strip().rstrip(":").strip()
-            return None if _label(inner + ":") is not None else inner
+            return None if label(inner + ":") is not None else inner
     if not _LIST_MARKER.match(line):
         lead = stripped.lstrip("*_ ")
         # "CWE-89: SQL Injection" is a heading; "CWE-89 on line 4: the query is built from input." a sentence.
         headline = not stripped.endswith(".") and len(stripped.split()) <= 16
-        if headline and (_CWE.match(lead) or _NUMBERED_HEADING.match(lead)) and _label(stripped) is None:
+        if headline and (CWE.match(lead) or NUMBERED_HEADING.match(lead)) and label(stripped) is None:
             return stripped
     return None
 
@@ -442,7 +242,7 @@ def _split_list(lines: list[str]) -> tuple[list[list[str]], list[list[str]]]:
             current = [line]
             items.append(current)
             current_indent = indent
-        elif current is not None and (indent > current_indent or not previous_blank or _label(stripped)):
+        elif current is not None and (indent > current_indent or not previous_blank or label(stripped)):
             current.append(line)
         else:
             current = None
@@ -456,7 +256,7 @@ def _split_list(lines: list[str]) -> tuple[list[list[str]], list[list[str]]]:
 def _head_of(line: str) -> tuple[str, str]:
     """(heading, rest) of an item's first line, list marker removed."""
     text = _strip_marker(line)
-    if _label(text) is not None:
+    if label(text) is not None:
         return "", text
     for mark in ("**", "__"):
         if text.startswith(mark):
@@ -468,9 +268,9 @@ def _head_of(line: str) -> tuple[str, str]:
     if colon > 0:
         lead = text[:colon]
         words = lead.split()
-        named = bool(_CWE.search(lead))
+        named = bool(CWE.search(lead))
         if (
-            not _SEVERITY_WORDS.issuperset(word.lower().strip("*_()[]") for word in words)
+            not SEVERITY_WORDS.issuperset(word.lower().strip("*_()[]") for word in words)
             and len(words) <= (16 if named else 6)
             and "," not in lead
             and words[0].lower() not in {"in", "on", "at", "the", "this", "a", "an"}
@@ -485,12 +285,12 @@ def _render(pieces: list[tuple[bool, str]]) -> str:
     prose: list[str] = []
     for is_code, text in pieces:
         if is_code:
-            out.append(_squash(" ".join(prose)))
+            out.append(squash(" ".join(prose)))
             prose = []
             out.append(text)
         else:
             prose.append(text)
-    out.append(_squash(" ".join(prose)))
+    out.append(squash(" ".join(prose)))
     return "\n".join(piece for piece in out if piece)
 
 
@@ -522,20 +322,20 @@ def _fields(candidate: _Candidate) -> tuple[str, str, str, str, str]:
         text = _strip_marker(raw)
         if not text:
             continue
-        labelled = _label(text)
+        labelled = label(text)
         if labelled is not None:
             name, value = labelled
-            if name in _SOLUTION_LABELS:
+            if name in SOLUTION_LABELS:
                 target = solution
                 text = value
-            elif name in _LOCATION_LABELS:
+            elif name in LOCATION_LABELS:
                 located.append(text)
                 continue
-            elif name in _SEVERITY_LABELS:
+            elif name in SEVERITY_LABELS:
                 if name != "confidence":  # how sure the reviewer is says nothing about impact
                     severity_text.append(f"severity: {value}")
                 continue
-            elif name in _TITLE_LABELS:
+            elif name in TITLE_LABELS:
                 title = title or value
                 located.append(value)
                 continue
@@ -543,7 +343,7 @@ def _fields(candidate: _Candidate) -> tuple[str, str, str, str, str]:
                 target = description
                 text = value
         if target is description:
-            inline = _INLINE_SOLUTION.search(text)
+            inline = INLINE_SOLUTION.search(text)
             said = text[: inline.start()] if inline else text
             located.append(said)
             severity_text.append(said)
@@ -557,38 +357,38 @@ def _fields(candidate: _Candidate) -> tuple[str, str, str, str, str]:
         _render(solution),
         "\n".join(located),
         "\n".join(severity_text),
-        _squash(title),
+        squash(title),
     )
 
 
 def _build(candidate: _Candidate) -> _Item:
     description, solution, located, severity_text, title_label = _fields(candidate)
-    title, cwe_id, cwe_name = _clean_title(candidate.heading)
+    title, cwe_id, cwe_name = clean_title(candidate.heading)
     if cwe_id is None:
-        found = _first_cwe(located, solution)
+        found = first_cwe(located, solution)
         if found:
             cwe_id, cwe_name = found
     elif not cwe_name:
-        found = _first_cwe(located)
+        found = first_cwe(located)
         cwe_name = found[1] if found and found[0] == cwe_id else ""
-    lines = _first_lines(candidate.heading, located, solution)
+    lines = first_lines(candidate.heading, located, solution)
     parent = candidate.inherited
     if parent is not None:
         if cwe_id is None and parent.cwe is not None:
             cwe_id, cwe_name = parent.cwe, parent.cwe_name
         elif not title and cwe_id is not None and cwe_id != parent.cwe:  # a weakness of its own: its name
-            title = cwe_name or _catalog_name(cwe_id)
+            title = cwe_name or catalog_name(cwe_id)
         lines = lines or parent.lines
         solution = solution or parent.solution
         title = title or parent.title
-    if _is_generic(title):  # "Potential Issue", "Security Defect 1": says nothing about the defect
+    if is_generic(title):  # "Potential Issue", "Security Defect 1": says nothing about the defect
         title = ""
     if not title and title_label:
-        title = _clean_title(title_label)[0]
+        title = clean_title(title_label)[0]
     if not title and cwe_id is not None:
-        title = cwe_name or _catalog_name(cwe_id)
+        title = cwe_name or catalog_name(cwe_id)
     if not title:
-        title = _clip(_first_sentence(description), 80) or "Security concern"
+        title = clip(first_sentence(description), 80) or "Security concern"
     opening = description.lstrip(" :-\u2013\u2014*")
     nothing = NOTHING_HERE.match(opening)
     negative = (
@@ -597,13 +397,13 @@ def _build(candidate: _Candidate) -> _Item:
         and not ASSERTS_DEFECT.search(opening)
     )
     return _Item(
-        title=_clip(title),
+        title=clip(title),
         cwe=cwe_id,
         cwe_name=cwe_name,
         lines=lines,
-        description=description if _says_something(description) else title,
+        description=description if says_something(description) else title,
         solution=solution,
-        severity=_severity(severity_text),
+        severity=severity_of(severity_text),
         negative=negative,
     )
 
@@ -618,11 +418,11 @@ def _expand(candidate: _Candidate, depth: int = 0) -> list[_Item]:
     keys: set[tuple[int | None, tuple[int, int] | None]] = set()
     for child in children:
         head = _strip_marker(child[0])
-        if _label(head) is not None:
+        if label(head) is not None:
             continue
         child_text = "\n".join(child)
-        found = _first_cwe(child_text)
-        lines = _first_lines(child_text)
+        found = first_cwe(child_text)
+        lines = first_lines(child_text)
         if found or lines:
             pointed.append(child)
             keys.add((found[0] if found else None, lines))
@@ -635,7 +435,7 @@ def _expand(candidate: _Candidate, depth: int = 0) -> list[_Item]:
     marker_indent = _indent(last[0])
     for index in range(1, len(last)):
         line = last[index]
-        if line.strip() and _indent(line) <= marker_indent and _label(line.strip()) is not None:
+        if line.strip() and _indent(line) <= marker_indent and label(line.strip()) is not None:
             own.extend(last[index:])
             pointed[-1] = last[:index]
             break
@@ -674,13 +474,13 @@ def _table_items(rows: list[str]) -> list[_Item]:
             name = header[index] if index < len(header) else ""
             if not value or set(value) <= set("-: "):
                 continue
-            if name in _LOCATION_LABELS and not name.startswith("cwe"):
+            if name in LOCATION_LABELS and not name.startswith("cwe"):
                 body.append(f"Lines: {value}")
-            elif name in _FIELD_LABELS:
+            elif name in FIELD_LABELS:
                 body.append(f"{name}: {value}")
             else:
                 body.append(value)
-        if _has_refs("\n".join(body)):
+        if has_refs("\n".join(body)):
             items.append(_build(_Candidate("", "", body)))
     return items
 
@@ -689,8 +489,8 @@ def _sentence_runs(text: str) -> list[str]:
     """The text cut before each sentence that names a new CWE; text before the first CWE joins it."""
     segments: list[list[str]] = []
     current_cwe: int | None = None
-    for sentence in _SENTENCE_END.split(text):
-        match = _CWE.search(sentence)
+    for sentence in SENTENCE_END.split(text):
+        match = CWE.search(sentence)
         named = int(match.group(1)) if match else None
         if not segments or (named is not None and current_cwe not in (None, named)):
             segments.append([sentence])
@@ -712,18 +512,18 @@ def _prose_items(paragraphs: list[list[str]]) -> list[_Item]:
             previous_was_item = bool(table)
             continue
         text = " ".join(line.strip() for line in paragraph)
-        labelled = _label(text)
-        if labelled is not None and labelled[0] in _SOLUTION_LABELS and previous_was_item:
+        labelled = label(text)
+        if labelled is not None and labelled[0] in SOLUTION_LABELS and previous_was_item:
             last = items[-1]
-            last.solution = last.solution or _squash(labelled[1])
+            last.solution = last.solution or squash(labelled[1])
             continue
         previous_was_item = False
         if any_verdict(text):
             continue
         segments = _sentence_runs(text)
         for segment in segments:
-            located_defect = bool(_line_refs(segment)) and bool(ASSERTS_DEFECT.search(segment))
-            if _CWE.search(segment) or located_defect:
+            located_defect = bool(line_refs(segment)) and bool(ASSERTS_DEFECT.search(segment))
+            if CWE.search(segment) or located_defect:
                 if len(segments) == 1:  # one weakness: read it line by line, so labels on lines count
                     heading, rest = _head_of(paragraph[0])
                     items.append(_build(_Candidate(heading, rest, paragraph[1:])))
@@ -736,7 +536,7 @@ def _prose_items(paragraphs: list[list[str]]) -> list[_Item]:
 def _items(text: str) -> list[_Item]:
     items: list[_Item] = []
     for heading, body in _blocks(text.split("\n")):
-        if heading is not None and (_has_refs(heading) or _NUMBERED_HEADING.match(heading.lstrip("*_ "))):
+        if heading is not None and (has_refs(heading) or NUMBERED_HEADING.match(heading.lstrip("*_ "))):
             items.extend(_expand(_Candidate(heading, "", body)))
             continue
         listed, paragraphs = _split_list(body)
@@ -748,9 +548,9 @@ def _items(text: str) -> list[_Item]:
         if (
             not any(item.cwe is not None or item.lines is not None for item in found)
             and heading
-            and not _is_generic(heading)
+            and not is_generic(heading)
             and not listed
-            and _line_refs("\n".join(body))
+            and line_refs("\n".join(body))
             and not any_verdict("\n".join(body))
         ):
             found = [_build(_Candidate(heading, "", body))]
