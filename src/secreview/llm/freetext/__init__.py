@@ -61,7 +61,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from secreview.llm.freetext.fields import (
@@ -72,7 +71,6 @@ from secreview.llm.freetext.fields import (
     NUMBERED_HEADING,
     SENTENCE_END,
     SEVERITY_LABELS,
-    SEVERITY_WORDS,
     SOLUTION_LABELS,
     TITLE_LABELS,
     catalog_name,
@@ -89,6 +87,16 @@ from secreview.llm.freetext.fields import (
     severity_of,
     squash,
 )
+from secreview.llm.freetext.structure import (
+    blocks,
+    code_flags,
+    head_of,
+    indent_of,
+    is_fence,
+    is_table_row,
+    split_list,
+    strip_marker,
+)
 from secreview.llm.freetext.verdicts import (
     ASSERTS_DEFECT,
     NOTHING_HERE,
@@ -103,9 +111,6 @@ CONFIDENCE = 0.5
 _MAX_SPLIT_DEPTH = 3
 
 # --- patterns (all bounded: linear time on any input) ---------------------------------------------
-
-_LIST_MARKER = re.compile(r"\s*(?:\d{1,3}[.)]|\(\d{1,3}\)|[-*+\u2022\u25cf\u25aa\u25e6\u2023])\s+")
-_MD_HEADING = re.compile(r"\s{0,3}#{1,6}\s+(.*)")
 
 
 @dataclass(frozen=True)
@@ -150,133 +155,7 @@ def _normalise(text: object) -> str:
     return clean.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
-
-
-def _strip_marker(line: str) -> str:
-    match = _LIST_MARKER.match(line)
-    return line[match.end() :].strip() if match else line.strip()
-
-
 # --- structure -------------------------------------------------------------------------------------------
-
-
-def _heading_of(line: str, previous_blank: bool) -> str | None:
-    """The heading text if the line is a heading (markdown, bold-only, or a CWE/numbered lead)."""
-    stripped = line.strip()
-    if not stripped:
-        return None
-    indent = _indent(line)
-    if indent > 3:
-        return None
-    markdown = _MD_HEADING.match(line)
-    if markdown:
-        return markdown.group(1).strip().strip("#").strip()
-    if indent or not previous_blank:  # bold or CWE-led lines inside an item or paragraph are not headings
-        return None
-    core = stripped.rstrip(":").strip()
-    for mark in ("**", "__"):
-        if len(core) > 4 and core.startswith(mark) and core.endswith(mark) and mark not in core[2:-2]:
-            inner = core[2:-2].strip().rstrip(":").strip()
-            return None if label(inner + ":") is not None else inner
-    if not _LIST_MARKER.match(line):
-        lead = stripped.lstrip("*_ ")
-        # "CWE-89: SQL Injection" is a heading; "CWE-89 on line 4: the query is built from input." a sentence.
-        headline = not stripped.endswith(".") and len(stripped.split()) <= 16
-        if headline and (CWE.match(lead) or NUMBERED_HEADING.match(lead)) and label(stripped) is None:
-            return stripped
-    return None
-
-
-def _blocks(lines: list[str]) -> list[tuple[str | None, list[str]]]:
-    """The text cut at headings: (heading, the lines under it), the first with heading None."""
-    blocks: list[tuple[str | None, list[str]]] = [(None, [])]
-    previous_blank = True
-    for line, code in _code_flags(lines):
-        heading = None if code else _heading_of(line, previous_blank)
-        if heading is not None:
-            blocks.append((heading, []))
-        else:
-            blocks[-1][1].append(line)
-        previous_blank = not line.strip()
-    return blocks
-
-
-def _is_fence(line: str) -> bool:
-    return line.lstrip().startswith(("```", "~~~"))
-
-
-def _code_flags(lines: list[str]) -> Iterator[tuple[str, bool]]:
-    """Each line with whether it is code (a fence line or a line between fences): code is never markup."""
-    inside = False
-    for line in lines:
-        fence = _is_fence(line)
-        yield line, inside or fence
-        inside = inside != fence
-
-
-def _is_table_row(line: str) -> bool:
-    return line.lstrip().startswith("|")
-
-
-def _split_list(lines: list[str]) -> tuple[list[list[str]], list[list[str]]]:
-    """Top-level list items (each a list of lines) and prose paragraphs outside them."""
-    items: list[list[str]] = []
-    paragraphs: list[list[str]] = [[]]  # the last one is open; empty ones are dropped at the end
-    current: list[str] | None = None
-    current_indent = 0
-    previous_blank = True
-    for line, code in _code_flags(lines):
-        stripped = line.strip()
-        indent = _indent(line)
-        if code:  # code belongs to the item (or paragraph) it follows
-            (current if current is not None else paragraphs[-1]).append(line)
-        elif not stripped:
-            if current is not None:
-                current.append(line)
-            else:
-                paragraphs.append([])
-        elif _LIST_MARKER.match(line) and (current is None or indent <= current_indent):
-            paragraphs.append([])
-            current = [line]
-            items.append(current)
-            current_indent = indent
-        elif current is not None and (indent > current_indent or not previous_blank or label(stripped)):
-            current.append(line)
-        else:
-            current = None
-            if paragraphs[-1] and _is_table_row(paragraphs[-1][-1]) != _is_table_row(line):  # a table is a paragraph
-                paragraphs.append([])
-            paragraphs[-1].append(line)
-        previous_blank = not stripped and not code
-    return items, [paragraph for paragraph in paragraphs if paragraph]
-
-
-def _head_of(line: str) -> tuple[str, str]:
-    """(heading, rest) of an item's first line, list marker removed."""
-    text = _strip_marker(line)
-    if label(text) is not None:
-        return "", text
-    for mark in ("**", "__"):
-        if text.startswith(mark):
-            close = text.find(mark, 2)
-            if close > 2:
-                rest = text[close + 2 :].lstrip(":-\u2013\u2014 ").strip()
-                return text[2:close].strip().rstrip(":").strip(), rest
-    colon = text.find(": ", 0, 200)
-    if colon > 0:
-        lead = text[:colon]
-        words = lead.split()
-        named = bool(CWE.search(lead))
-        if (
-            not SEVERITY_WORDS.issuperset(word.lower().strip("*_()[]") for word in words)
-            and len(words) <= (16 if named else 6)
-            and "," not in lead
-            and words[0].lower() not in {"in", "on", "at", "the", "this", "a", "an"}
-        ):
-            return lead.strip(), text[colon + 2 :].strip()
-    return "", text
 
 
 def _render(pieces: list[tuple[bool, str]]) -> str:
@@ -307,11 +186,11 @@ def _fields(candidate: _Candidate) -> tuple[str, str, str, str, str]:
     title = ""
     target = description
     code: list[str] | None = None
-    for raw, in_code in _code_flags([candidate.rest, *candidate.body]):
+    for raw, in_code in code_flags([candidate.rest, *candidate.body]):
         if in_code:
             if code is None:
                 code = [raw.strip()]
-            elif _is_fence(raw):
+            elif is_fence(raw):
                 block = "\n".join([code[0], textwrap.dedent("\n".join(code[1:])).strip("\n"), "```"])
                 if target is solution:
                     solution.append((True, block))
@@ -319,7 +198,7 @@ def _fields(candidate: _Candidate) -> tuple[str, str, str, str, str]:
             else:
                 code.append(raw)
             continue
-        text = _strip_marker(raw)
+        text = strip_marker(raw)
         if not text:
             continue
         labelled = label(text)
@@ -413,11 +292,11 @@ def _expand(candidate: _Candidate, depth: int = 0) -> list[_Item]:
     item = _build(candidate)
     if depth >= _MAX_SPLIT_DEPTH or not candidate.body:
         return [item]
-    children, _ = _split_list(candidate.body)
+    children, _ = split_list(candidate.body)
     pointed: list[list[str]] = []
     keys: set[tuple[int | None, tuple[int, int] | None]] = set()
     for child in children:
-        head = _strip_marker(child[0])
+        head = strip_marker(child[0])
         if label(head) is not None:
             continue
         child_text = "\n".join(child)
@@ -432,17 +311,17 @@ def _expand(candidate: _Candidate, depth: int = 0) -> list[_Item]:
     # line at the sub-items' own indentation after the last one ("   Solution: ...") is the parent's.
     own = _without(candidate.body, pointed)
     last = pointed[-1]
-    marker_indent = _indent(last[0])
+    marker_indent = indent_of(last[0])
     for index in range(1, len(last)):
         line = last[index]
-        if line.strip() and _indent(line) <= marker_indent and label(line.strip()) is not None:
+        if line.strip() and indent_of(line) <= marker_indent and label(line.strip()) is not None:
             own.extend(last[index:])
             pointed[-1] = last[:index]
             break
     shell = _build(_Candidate(candidate.heading, candidate.rest, own))
     expanded: list[_Item] = []
     for child in pointed:
-        heading, rest = _head_of(child[0])
+        heading, rest = head_of(child[0])
         expanded.extend(_expand(_Candidate(heading, rest, child[1:], inherited=shell), depth + 1))
     return expanded
 
@@ -506,7 +385,7 @@ def _prose_items(paragraphs: list[list[str]]) -> list[_Item]:
     items: list[_Item] = []
     previous_was_item = False
     for paragraph in paragraphs:
-        if all(_is_table_row(line) for line in paragraph):
+        if all(is_table_row(line) for line in paragraph):
             table = _table_items(paragraph)
             items.extend(table)
             previous_was_item = bool(table)
@@ -525,7 +404,7 @@ def _prose_items(paragraphs: list[list[str]]) -> list[_Item]:
             located_defect = bool(line_refs(segment)) and bool(ASSERTS_DEFECT.search(segment))
             if CWE.search(segment) or located_defect:
                 if len(segments) == 1:  # one weakness: read it line by line, so labels on lines count
-                    heading, rest = _head_of(paragraph[0])
+                    heading, rest = head_of(paragraph[0])
                     items.append(_build(_Candidate(heading, rest, paragraph[1:])))
                 else:
                     items.append(_build(_Candidate("", segment, [])))
@@ -535,14 +414,14 @@ def _prose_items(paragraphs: list[list[str]]) -> list[_Item]:
 
 def _items(text: str) -> list[_Item]:
     items: list[_Item] = []
-    for heading, body in _blocks(text.split("\n")):
+    for heading, body in blocks(text.split("\n")):
         if heading is not None and (has_refs(heading) or NUMBERED_HEADING.match(heading.lstrip("*_ "))):
             items.extend(_expand(_Candidate(heading, "", body)))
             continue
-        listed, paragraphs = _split_list(body)
+        listed, paragraphs = split_list(body)
         found: list[_Item] = []
         for entry in listed:
-            head, rest = _head_of(entry[0])
+            head, rest = head_of(entry[0])
             found.extend(_expand(_Candidate(head, rest, entry[1:])))
         found.extend(_prose_items(paragraphs))
         if (
