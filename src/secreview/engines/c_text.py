@@ -100,7 +100,7 @@ def _own_noreturn(code: str) -> set[str]:
     for match in _DEFINITION.finditer(code):
         if match.group(1) in _BLOCK_KEYWORDS:
             continue
-        end = _closing_brace(code, match.end() - 1)
+        end = _partner(code, match.end() - 1)
         if end is not None:
             bodies[match.group(1)] = code[match.end() : end]
     found: set[str] = set()
@@ -118,15 +118,18 @@ def _own_noreturn(code: str) -> set[str]:
         found |= more
 
 
-def _closing_brace(code: str, opening: int) -> int | None:
+def _partner(code: str, index: int) -> int | None:
+    """Where the bracket at index is closed (or, for a closing one, opened); None if nowhere."""
+    bracket = code[index]
+    partner, step, end = {"{": ("}", 1, len(code)), "(": (")", 1, len(code)), ")": ("(", -1, -1)}[bracket]
     depth = 0
-    for index in range(opening, len(code)):
-        if code[index] == "{":
+    for position in range(index, end, step):
+        if code[position] == bracket:
             depth += 1
-        elif code[index] == "}":
+        elif code[position] == partner:
             depth -= 1
             if depth == 0:
-                return index
+                return position
     return None
 
 
@@ -139,18 +142,6 @@ def _starts_statement(code: str, index: int) -> bool:
     if re.search(r"\belse$", before):
         return True
     if before[-1] == ")":
-        opening = _opening_paren(before, len(before) - 1)
+        opening = _partner(before, len(before) - 1)
         return opening is not None and re.search(r"\b(if|while|for)\s*$", before[:opening]) is not None
     return before[-1] == ":" and _LABEL.search(before[:-1]) is not None
-
-
-def _opening_paren(code: str, closing: int) -> int | None:
-    depth = 0
-    for index in range(closing, -1, -1):
-        if code[index] == ")":
-            depth += 1
-        elif code[index] == "(":
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
