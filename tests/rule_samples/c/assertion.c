@@ -84,3 +84,19 @@ int other_value_after_a_read(void)
     assert(limit <= MAX_ITEMS);
     return count < limit ? count : limit;
 }
+
+int main(int argc, char **argv)
+{
+    char *line = NULL;
+    /* no input makes argv or a line read NULL */
+    // ok: c-reachable-assertion
+    assert(argv);
+    line = argc > 1 ? argv[1] : NULL;
+    if (line == NULL)
+        return 1;
+    // ok: c-reachable-assertion
+    assert(line != NULL);
+    // ruleid: c-reachable-assertion
+    assert(line[0] != '-');
+    return 0;
+}
