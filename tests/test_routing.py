@@ -238,13 +238,18 @@ def test_java_splits_methods_in_nested_classes_with_braces_in_strings_annotation
 
 def test_a_unit_that_cannot_be_split_goes_to_the_model_whole_and_says_why():
     other = unit_of("function f(a) { return eval(a); }\n", "javascript", "f.js")
-    for unit, why in ((other, "no function splitter for javascript"),):
+    nested = "".join(f"namespace n{i} {{\n" for i in range(3000)) + "void f() {}\n" + "}\n" * 3000
+    deep = unit_of(nested, "cpp", "deep.cpp")  # the walk goes one level per level: Python's recursion limit
+    for unit, why in (
+        (other, "no function splitter for javascript"),
+        (deep, "declarations nested too deeply to split"),
+    ):
         routing = route(unit)
         coverage = routing.coverage()
         assert coverage.split == f"not split: {why}"
         assert [part.name for part in coverage.routed] == ["whole file"]
-        (window,) = routing.windows(100)
-        assert (window.lines.start, window.lines.end, window.shown) == (1, unit.line_count, ())
+        windows = routing.windows(100)
+        assert (windows[0].lines.start, windows[-1].lines.end, windows[0].shown) == (1, unit.line_count, ())
         assert coverage.describe("llm") == f"llm: the whole file was sent to the model (not split: {why})"
 
 

@@ -223,7 +223,10 @@ def split_unit(unit: CodeUnit) -> Split:
     if unit.language == "python":
         return _split_python(unit.text, lines)
     if unit.language in _GRAMMARS:
-        return _split_tree_sitter(unit.text, unit.language)
+        try:
+            return _split_tree_sitter(unit.text, unit.language)
+        except RecursionError:  # thousands of nested namespaces or classes: the walk goes one level per level
+            return Split([], [], lines, problem="declarations nested too deeply to split")
     return Split([], [], lines, problem=f"no function splitter for {unit.language}")
 
 
