@@ -40,7 +40,8 @@ _LIBRARY_NORETURN = frozenset(
 _CALL_STATEMENT = re.compile(r"\b((?:std::)?[A-Za-z_]\w*)\s*\(")
 _DEFINITION = re.compile(r"\b([A-Za-z_]\w*)\s*\([^(){};]*\)\s*\{")
 _LAST_CALL = re.compile(r"\b((?:std::)?[A-Za-z_]\w*)\s*\([^;{}]*\)\s*;\s*$")
-_LABEL = re.compile(r"(?:^|[;{}\n])\s*(?:case\b[^;{}?]*|default\s*|[A-Za-z_]\w*\s*)$")
+_LABEL = re.compile(r"\s*(?:case\b[^?]*|default\s*|[A-Za-z_]\w*\s*)")
+_LOOKBACK = 2_000  # characters read back from a call to decide whether it starts a statement
 _BLOCK_KEYWORDS = frozenset({"if", "while", "for", "switch"})
 
 
@@ -75,14 +76,12 @@ def ended_paths(text: str) -> str:
     of that call; every line keeps its number."""
     code = _blanked(text)
     noreturn = _LIBRARY_NORETURN | _own_noreturn(code)
-    starts = [
-        match.start(1)
-        for match in _CALL_STATEMENT.finditer(code)
-        if match.group(1) in noreturn and _starts_statement(code, match.start(1))
-    ]
-    for start in reversed(starts):
-        text = text[:start] + "return " + text[start:]
-    return text
+    pieces, done = [], 0
+    for match in _CALL_STATEMENT.finditer(code):
+        if match.group(1) in noreturn and _starts_statement(code, match.start(1)):
+            pieces += [text[done : match.start(1)], "return "]
+            done = match.start(1)
+    return "".join([*pieces, text[done:]])
 
 
 def _blanked(text: str) -> str:
@@ -96,26 +95,17 @@ def _blanked(text: str) -> str:
 
 def _own_noreturn(code: str) -> set[str]:
     """The file's functions whose body ends in a call of one that does not return and holds no return."""
-    bodies: dict[str, str] = {}
+    last_calls: dict[str, str] = {}  # a function without a return statement -> the call its body ends with
     for match in _DEFINITION.finditer(code):
-        if match.group(1) in _BLOCK_KEYWORDS:
-            continue
-        end = _partner(code, match.end() - 1)
-        if end is not None:
-            bodies[match.group(1)] = code[match.end() : end]
+        end = _partner(code, match.end() - 1) if match.group(1) not in _BLOCK_KEYWORDS else None
+        body = code[match.end() : end] if end is not None else ""
+        last = _LAST_CALL.search(body)
+        if last is not None and not re.search(r"\breturn\b", body):
+            last_calls[match.group(1)] = last.group(1)
     found: set[str] = set()
-    while True:
-        more = {
-            name
-            for name, body in bodies.items()
-            if name not in found
-            and not re.search(r"\breturn\b", body)
-            and (last := _LAST_CALL.search(body)) is not None
-            and last.group(1) in _LIBRARY_NORETURN | found
-        }
-        if not more:
-            return found
+    while more := {name for name, call in last_calls.items() if call in _LIBRARY_NORETURN | found} - found:
         found |= more
+    return found
 
 
 def _partner(code: str, index: int) -> int | None:
@@ -135,13 +125,19 @@ def _partner(code: str, index: int) -> int | None:
 
 def _starts_statement(code: str, index: int) -> bool:
     """Whether a statement starts at index: after a ; { or }, after `else`, after the condition of an if, while
-    or for, or after a case, default or goto label (not after the : of a ?: expression)."""
-    before = code[:index].rstrip()
-    if not before or before[-1] in ";{}":
-        return True
-    if re.search(r"\belse$", before):
+    or for, or after a case, default or goto label (not after the : of a ?: expression). Reads at most
+    _LOOKBACK characters back: a longer condition is not recognised, and the path then goes on as before."""
+    start = max(0, index - _LOOKBACK)
+    before = code[start:index].rstrip()
+    if not before:
+        return start == 0
+    if before[-1] in ";{}" or re.search(r"(?:^|\W)else$", before[-5:]):
         return True
     if before[-1] == ")":
         opening = _partner(before, len(before) - 1)
-        return opening is not None and re.search(r"\b(if|while|for)\s*$", before[:opening]) is not None
-    return before[-1] == ":" and _LABEL.search(before[:-1]) is not None
+        return (
+            opening is not None
+            and re.search(r"\b(if|while|for)\s*$", before[max(0, opening - 16) : opening]) is not None
+        )
+    statement = re.split(r"[;{}\n]", before[:-1])[-1]  # what comes before the colon on its line or statement
+    return before[-1] == ":" and _LABEL.fullmatch(statement) is not None
