@@ -87,13 +87,16 @@ int other_value_after_a_read(void)
 
 int main(int argc, char **argv)
 {
-    char *line = NULL;
-    /* no input makes argv or a line read NULL */
+    char line[32];
+    char *option = argc > 1 ? argv[1] : NULL;
     // ok: c-reachable-assertion
     assert(argv);
-    line = argc > 1 ? argv[1] : NULL;
-    if (line == NULL)
+    /* the command line is written by whoever runs the program: failing it stops only their run */
+    // ok: c-reachable-assertion
+    assert(option == NULL || option[0] != '-');
+    if (fgets(line, sizeof(line), stdin) == NULL)
         return 1;
+    /* no input makes a buffer's address NULL */
     // ok: c-reachable-assertion
     assert(line != NULL);
     // ruleid: c-reachable-assertion
