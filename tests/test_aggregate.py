@@ -73,6 +73,13 @@ def test_verdicts():
     assert "incomplete" in incomplete and NO_DEFECTS_VERDICT not in incomplete
     (finding,) = aggregate.judge([raw("x", 328, 5)], {"m.py": unit()})
     assert aggregate.verdict([finding], complete=True) == "1 security defect is detected in the code (1 medium)"
+    # candidates no model checked are not defects, and not a clean review either
+    waiting = aggregate.verdict([], complete=True, candidates=2)
+    assert waiting == "No security defect is confirmed in the code; 2 candidates are listed to check (not counted)"
+    assert aggregate.verdict([finding], complete=True, candidates=1).endswith(
+        "; 1 candidate is listed to check (not counted)"
+    )
+    assert NO_DEFECTS_VERDICT not in aggregate.verdict([], complete=False, candidates=1)
 
 
 def test_reports_on_adjacent_lines_are_one_defect():

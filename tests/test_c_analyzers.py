@@ -1,7 +1,8 @@
 """The C and C++ analyzers: real cppcheck, clang-tidy and gcc on annotated samples (tests/data/c_analyzers: `ruleid:
-CHECK` on the line before one where the check must report, `ok: CHECK` before one where it must not; every check
-of the table has one), the CWE table against the MITRE catalog, include folders and compile_commands.json, a
-missing gcc, the merge of their reports, and Ctrl-C."""
+CHECK` on the line before one where the check must report a defect, `candidate: CHECK` where it must report only a
+candidate to check, `ok: CHECK` before one where it must not report; every check of the table has one), the CWE
+table against the MITRE catalog, include folders and compile_commands.json, a missing gcc, the merge of their
+reports, and Ctrl-C."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,18 +22,19 @@ from secreview import cwe
 from secreview.api import ReviewRequest, run_review
 from secreview.backends.call_log import CallLog
 from secreview.config import Settings
-from secreview.engines import c_checks, cbuild, gcc_analyzer, gcc_warnings, per_file, workspace
+from secreview.engines import c_checks, c_text, cbuild, gcc_analyzer, gcc_warnings, per_file, workspace
 from secreview.engines.c_analyzers import ANALYZERS, c_analyzers
 from secreview.engines.cached import CachedEngine
 from secreview.engines.cbuild import BuildContext
 from secreview.engines.interface import EngineResult, source_digest
 from secreview.engines.workspace import tool_path
+from secreview.llm import routing
 from secreview.models import CodeUnit
 from secreview.sources.languages import language_of
 from test_interrupt import interrupt_when, processes, start, units
 
 SAMPLES = Path(__file__).parent / "data" / "c_analyzers"
-ANNOTATION = re.compile(r"//\s*(ruleid|ok):\s*([\w\-.=, ]+)")
+ANNOTATION = re.compile(r"//\s*(ruleid|candidate|ok):\s*([\w\-.=, ]+)")
 Expectations = dict[tuple[str, int], set[str]]
 
 
@@ -40,16 +43,16 @@ def unit_of(path: Path, root: Path) -> CodeUnit:
     return CodeUnit(id=relative, path=relative, language=language_of(path) or "", text=path.read_text(), disk_path=path)
 
 
-def annotations() -> tuple[Expectations, Expectations]:
-    fire: Expectations = defaultdict(set)
-    quiet: Expectations = defaultdict(set)
+def annotations() -> dict[str, Expectations]:
+    """By annotation (ruleid, candidate, ok): the checks it names for each (file, line) it annotates."""
+    found: dict[str, Expectations] = {kind: defaultdict(set) for kind in ("ruleid", "candidate", "ok")}
     for path in sorted(SAMPLES.iterdir()):
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             match = ANNOTATION.search(line)
             if match:
                 ids = {check.strip() for check in match.group(2).split(",") if check.strip()}
-                (fire if match.group(1) == "ruleid" else quiet)[(path.name, number + 1)] |= ids
-    return fire, quiet
+                found[match.group(1)][(path.name, number + 1)] |= ids
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -128,18 +131,34 @@ def test_every_clang_tidy_check_of_the_table_exists():
 
 
 def test_analyzers_report_exactly_where_annotated(results: dict[str, EngineResult]):
-    fired: Expectations = defaultdict(set)
+    reported: Expectations = defaultdict(set)
+    as_defect: Expectations = defaultdict(set)  # the reports that are not only candidates
     for result in results.values():
         assert not result.skipped and not result.not_run and not result.notes
         for finding in result.findings:
-            fired[(finding.path, finding.start_line)] |= {e.rule_id for e in finding.evidence}
-    fire, quiet = annotations()
-    missed = [f"{path}:{line} {check}" for (path, line), ids in fire.items() for check in ids - fired[(path, line)]]
-    wrong = [f"{path}:{line} {check}" for (path, line), ids in quiet.items() for check in ids & fired[(path, line)]]
-    extra = [f"{path}:{line} {c}" for (path, line), ids in fired.items() for c in ids - fire.get((path, line), set())]
+            place, ids = (finding.path, finding.start_line), {e.rule_id for e in finding.evidence}
+            reported[place] |= ids
+            if finding.kind == "defect":
+                as_defect[place] |= ids
+    annotated = annotations()
+    fire: Expectations = defaultdict(set)
+    for kind in ("ruleid", "candidate"):
+        for place, ids in annotated[kind].items():
+            fire[place] |= ids
+
+    def listed(expected: Expectations, pick: Callable[[set[str], set[str]], set[str]], got: Expectations) -> list[str]:
+        return [f"{path}:{line} {c}" for (path, line), ids in expected.items() for c in pick(ids, got[(path, line)])]
+
+    missed = listed(fire, set.difference, reported)
+    wrong = listed(annotated["ok"], set.intersection, reported)
+    extra = listed(reported, set.difference, fire)
+    only_candidates = listed(annotated["ruleid"], set.difference, as_defect)
+    defects = listed(annotated["candidate"], set.intersection, as_defect)
     assert not missed, f"checks that did not report where annotated: {missed}"
     assert not wrong, f"checks that reported on ok: lines: {wrong}"
-    assert not extra, f"reports on lines without a ruleid: annotation: {extra}"
+    assert not extra, f"reports on lines without a ruleid: or candidate: annotation: {extra}"
+    assert not only_candidates, f"ruleid: checks that reported only a candidate: {only_candidates}"
+    assert not defects, f"candidate: checks that reported a defect: {defects}"
     # each analyzer earns its place on the samples
     assert all(result.findings for result in results.values())
 
@@ -156,8 +175,8 @@ NOT_TRIGGERABLE = {
 
 
 def test_every_check_of_the_tables_fires_in_an_annotated_sample():
-    fire, _ = annotations()
-    annotated = set().union(*fire.values())
+    found = annotations()
+    annotated = set().union(*found["ruleid"].values(), *found["candidate"].values())
 
     def shown(check: str) -> bool:
         return any(id_ == check or (check.endswith("_") and id_.startswith(check)) for id_ in annotated)
@@ -373,7 +392,7 @@ def test_the_cache_key_names_the_tool_version_and_the_check_table():
     assert len({key["source"] for key in keys}) == len(keys)  # each analyzer's own module is in its key
     # gcc-warnings reads gcc's output with gcc-analyzer's code: a change there must not reuse its cached results
     (warnings_key,) = [key for name, key in zip(ANALYZERS, keys, strict=True) if name == "gcc-warnings"]
-    shared = (per_file, cbuild, c_checks, workspace, cwe)
+    shared = (per_file, cbuild, c_checks, c_text, routing, workspace, cwe)
     assert warnings_key["source"] == source_digest(gcc_warnings, gcc_analyzer, *shared)
 
 

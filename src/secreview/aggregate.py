@@ -439,15 +439,23 @@ def unplaced_note(unplaced: list[Finding]) -> str:
     return f"model claims listed as observations, not defects, because judging could not place them: {named}"
 
 
-def verdict(findings: list[Finding], complete: bool) -> str:
-    """The review's last word; never the no-defect sentence when something was not reviewed."""
+def verdict(findings: list[Finding], complete: bool, candidates: int = 0) -> str:
+    """The review's last word; never the no-defect sentence when something was not reviewed or candidates wait
+    to be checked."""
+    to_check = (
+        f"; {candidates} candidate{' is' if candidates == 1 else 's are'} listed to check (not counted)"
+        if candidates
+        else ""
+    )
     if findings:
         counts = Counter(finding.severity for finding in findings)
         detail = ", ".join(f"{counts[severity]} {severity.value}" for severity in Severity if counts[severity])
         noun = "defect is" if len(findings) == 1 else "defects are"
         tail = "" if complete else "; the review is incomplete (see coverage)"
-        return f"{len(findings)} security {noun} detected in the code ({detail}){tail}"
-    if complete:
-        return NO_DEFECTS_VERDICT
-    # Worded so that no tool or reader grepping for "No security defects" mistakes a gap for a clean review.
-    return "Nothing was found in the code that was reviewed, but the review is incomplete (see coverage)"
+        return f"{len(findings)} security {noun} detected in the code ({detail}){to_check}{tail}"
+    if not complete:
+        # Worded so that no tool or reader grepping for "No security defects" mistakes a gap for a clean review.
+        return f"Nothing was found in the code that was reviewed{to_check}, but the review is incomplete (see coverage)"
+    if candidates:
+        return f"No security defect is confirmed in the code{to_check}"
+    return NO_DEFECTS_VERDICT

@@ -413,7 +413,7 @@ def run_review(
         observations=unconfirmed,
         likely_false_alarms=demoted,
         candidates=candidates,
-        verdict=aggregate.verdict(findings, coverage.complete),
+        verdict=aggregate.verdict(findings, coverage.complete, len(candidates)),
         complete=coverage.complete,
         coverage=coverage,
         model_calls=calls,

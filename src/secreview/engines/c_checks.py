@@ -41,14 +41,23 @@ class Check:
     confidence: float = 0.8  # how often such a report is a real defect (path-sensitive: high)
     # (regex, CWE or None: not a security report, words), first match wins
     by_message: tuple[tuple[str, int | None, str], ...] = field(default=())
+    # messages that report an address kept where it outlives its object (a global, the caller's struct), not a read
+    # of it: a defect only if something reads it after the return, which the analyzer does not see (a candidate)
+    kept_not_read: str = ""
+    # messages naming (in group 1) a variable the check finds unset where the analyzer does not follow writes made
+    # through the variable's address once stored or passed (cppcheck: `strm->next_out = outbuf;` then a library
+    # call fills outbuf); such a report after the address escaped is a candidate
+    misses_writes_to: str = ""
 
 
 @dataclass(frozen=True)
 class Weakness:
-    """A report's weakness as the table names it."""
+    """A report's weakness as the table names it, and what would make it only a candidate to check."""
 
     cwe: int
     confidence: float
+    kept_not_read: bool = False  # the report is of an address kept beyond its object's life, not of a read of it
+    unset_variable: str = ""  # the variable reported unset, if the analyzer misses writes through its address
 
 
 _BOUNDS = (119, "Bounds of a Memory Buffer")
@@ -95,8 +104,10 @@ _CHROOT = (243, "chroot Jail Without Changing Working Directory")
 _AFTER_RELEASE = (672, "Operation on a Resource after Expiration or Release")
 
 
-def _check(weakness: tuple[int, str], confidence: float = 0.8) -> Check:
-    return Check(weakness[0], weakness[1], confidence)
+def _check(
+    weakness: tuple[int, str], confidence: float = 0.8, *, kept_not_read: str = "", misses_writes_to: str = ""
+) -> Check:
+    return Check(weakness[0], weakness[1], confidence, kept_not_read=kept_not_read, misses_writes_to=misses_writes_to)
 
 
 def _by_message(
@@ -113,6 +124,9 @@ def _by_message(
 # cppcheck's message for a printf/scanf argument whose type differs from the format's only in signedness
 _SIGNEDNESS_ONLY = r"requires '(?:(?:un)?signed )?([a-z ]+?)( \*|)' but the argument type is '(?:(?:un)?signed )?\1\2'"
 
+
+# cppcheck's message for a variable it finds unset: "Uninitialized variable: outbuf"
+_UNSET_NAMED = r"^Uninitialized variable: ([A-Za-z_]\w*)$"
 
 # cppcheck ids (ending in "_": every id with that prefix). Its "warning" severity ids (a condition elsewhere
 # suggests the value) are less often right than its "error" ones.
@@ -134,8 +148,8 @@ CPPCHECK: dict[str, Check] = {
     "nullPointerRedundantCheck": _check(_NULL, 0.6),
     "nullPointerOutOfMemory": _check(_UNCHECKED_NULL, 0.6),
     "nullPointerOutOfResources": _check(_UNCHECKED_NULL, 0.6),
-    "uninitvar": _check(_UNINIT),
-    "legacyUninitvar": _check(_UNINIT),
+    "uninitvar": _check(_UNINIT, misses_writes_to=_UNSET_NAMED),
+    "legacyUninitvar": _check(_UNINIT, misses_writes_to=_UNSET_NAMED),
     "ctuuninitvar": _check(_UNINIT, 0.6),
     "uninitStructMember": _check(_UNINIT),
     "uninitdata": _check(_UNINIT_MEMORY),
@@ -159,12 +173,12 @@ CPPCHECK: dict[str, Check] = {
     "shiftTooManyBits": _check(_SHIFT),
     "shiftTooManyBitsSigned": _check(_SHIFT),
     "shiftNegative": _check(_SHIFT),
-    "autoVariables": _check(_STACK_ADDRESS),
+    "autoVariables": _check(_STACK_ADDRESS, kept_not_read=r"assigned to a function parameter"),
     "returnDanglingLifetime": _check(_STACK_ADDRESS),
     "returnReference": _check(_STACK_ADDRESS),
     "returnTempReference": _check(_STACK_ADDRESS),
     "invalidLifetime": _check(_EXPIRED),
-    "danglingLifetime": _check(_EXPIRED),
+    "danglingLifetime": _check(_EXPIRED, kept_not_read=r"^Non-local variable .* will use pointer to local"),
     "danglingReference": _check(_EXPIRED),
     "danglingTempReference": _check(_EXPIRED),
     "danglingTemporaryLifetime": _check(_EXPIRED),
@@ -202,7 +216,7 @@ CLANG_TIDY: dict[str, Check] = {
     _ANALYZER + "core.NonNullParamChecker": _check(_NULL),
     _ANALYZER + "core.CallAndMessage": _by_message((r"garbage|uninitiali[sz]ed|undefined", _UNINIT), (r"null", _NULL)),
     _ANALYZER + "core.DivideZero": _check(_DIVIDE_BY_ZERO),
-    _ANALYZER + "core.StackAddressEscape": _check(_STACK_ADDRESS),
+    _ANALYZER + "core.StackAddressEscape": _check(_STACK_ADDRESS, kept_not_read=r"still referred to by"),
     _ANALYZER + "core.BitwiseShift": _check(_SHIFT),
     _ANALYZER + "core.UndefinedBinaryOperatorResult": _by_message(
         (r"garbage|uninitiali[sz]ed", _UNINIT), (r"shift", _SHIFT)
@@ -308,7 +322,7 @@ GCC_WARNINGS: dict[str, Check] = {
     "-Wmismatched-dealloc": _check(_MISMATCHED_FREE),
     "-Wmismatched-new-delete": _check(_MISMATCHED_FREE),
     "-Winfinite-recursion": _check((674, "Uncontrolled Recursion")),
-    "-Wdangling-pointer=": _check(_EXPIRED),
+    "-Wdangling-pointer=": _check(_EXPIRED, kept_not_read=r"^storing the address"),
     "-Wformat-overflow=": _check(_WRITE),
     "-Wsizeof-pointer-memaccess": _check(_SIZEOF_POINTER),
     # "potential null pointer dereference": a path on which the pointer is NULL (a callee returned it) reaches it
@@ -335,10 +349,18 @@ def weakness(table: dict[str, Check], check_id: str, message: str) -> Weakness |
     )
     if check is None:
         return None
-    for pattern, cwe_id, _ in check.by_message:
-        if re.search(pattern, message, re.IGNORECASE):
-            return Weakness(cwe_id, check.confidence) if cwe_id is not None else None
-    return Weakness(check.cwe, check.confidence) if check.cwe is not None else None
+    cwe_id = next(
+        (cwe_id for pattern, cwe_id, _ in check.by_message if re.search(pattern, message, re.IGNORECASE)), check.cwe
+    )
+    if cwe_id is None:
+        return None
+    unset = re.search(check.misses_writes_to, message) if check.misses_writes_to else None
+    return Weakness(
+        cwe_id,
+        check.confidence,
+        kept_not_read=bool(check.kept_not_read and re.search(check.kept_not_read, message)),
+        unset_variable=unset.group(1) if unset else "",
+    )
 
 
 def severity(cwe_id: int) -> Severity:

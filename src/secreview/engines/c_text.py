@@ -10,11 +10,17 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   free. A statement that is only a call of such a function (the C library's exit, abort, err and kin, and the
   file's own functions whose body ends in one and holds no return) is written `return f(...);`, which ends the
   path for Semgrep as it does for the program.
+
+It also finds where a variable's address escapes in a function (`&x` passed or kept, an array's name stored in a
+struct), for the analyzers' reports that do not follow writes made through it.
 """
 
 from __future__ import annotations
 
 import re
+
+from secreview.llm.routing import enclosing_function, split_unit
+from secreview.models import CodeUnit
 
 _STRING = r'(?:\b(?:u8|u|U|L))?"(?:[^"\\\n]|\\.)*"'
 _SIMPLE_MACRO = re.compile(
@@ -141,3 +147,22 @@ def _starts_statement(code: str, index: int) -> bool:
         )
     statement = re.split(r"[;{}\n]", before[:-1])[-1]  # what comes before the colon on its line or statement
     return before[-1] == ":" and _LABEL.fullmatch(statement) is not None
+
+
+def address_escape(unit: CodeUnit, line: int, name: str) -> int | None:
+    """The first line, in the function holding `line` and before it, where `name`'s address is taken (`&name`,
+    `(void *)&name`) or, for an array declared there, its name is stored (`strm->next_out = name;`): a call after
+    it may write the variable through that address. None if there is none, or `line` is in no function."""
+    home = enclosing_function(split_unit(unit), line)
+    if home is None:
+        return None
+    lines = _blanked(unit.text).splitlines()[home.ranges[0].start - 1 : line - 1]
+    word = re.escape(name)
+    declared_array = re.compile(rf"\b[A-Za-z_]\w*[\s*]+{word}\s*\[")
+    address_taken = re.compile(rf"(?:^|[(,=;{{?:!]|\breturn)\s*(?:\([^()]*\)\s*)?&\s*{word}\b")
+    stored = re.compile(rf"(?<![=!<>])=\s*(?:\([^()]*\)\s*)?{word}\s*[;,]")
+    is_array = any(declared_array.search(text) for text in lines)
+    for offset, text in enumerate(lines):
+        if address_taken.search(text) or (is_array and stored.search(text)):
+            return home.ranges[0].start + offset
+    return None

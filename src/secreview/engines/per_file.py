@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from secreview import cwe
-from secreview.engines import c_checks, cbuild, workspace
+from secreview.engines import c_checks, c_text, cbuild, workspace
 from secreview.engines.cbuild import BuildArgs, BuildContext
 from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
 from secreview.engines.rulebook import advice_for, rules_digest
 from secreview.engines.workspace import ToolProcesses, units_on_disk
+from secreview.llm import routing
 from secreview.models import CodeUnit, Evidence, Finding, FlowStep
 
 DEFAULT_TIMEOUT_S = 120  # per file; a file the analyzer cannot finish in this time is reported, not waited for
@@ -204,6 +205,8 @@ class FileByFileEngine:
                 sys.modules[__name__],
                 cbuild,
                 c_checks,
+                c_text,
+                routing,
                 workspace,
                 cwe,
             ),
@@ -282,32 +285,54 @@ def _judged(engine: str, unit: CodeUnit, outcome: FileOutcome) -> EngineResult:
     for report in outcome.reports:
         weakness = c_checks.weakness(table, report.check, report.message)
         if weakness is not None:
-            result.findings.append(_finding(engine, unit, report, weakness))
+            result.findings.append(_finding(engine, unit, report, weakness, _unsure(engine, unit, report, weakness)))
     return result
 
 
-def _finding(engine: str, unit: CodeUnit, report: Report, weakness: c_checks.Weakness) -> Finding:
+CANDIDATE_CONFIDENCE = 0.3  # as the flow engine's candidates: a question for the model or a reader
+
+
+def _unsure(engine: str, unit: CodeUnit, report: Report, weakness: c_checks.Weakness) -> str:
+    """Why the report is only a candidate to check (what the analyzer does not see); empty: a defect as reported."""
+    if weakness.kept_not_read:
+        return (
+            "The address is kept where it outlives the variable; the report is of it being kept, not read. It is a "
+            "defect if anything reads it after the function returns, which is not visible here: a candidate to check."
+        )
+    escape = c_text.address_escape(unit, report.line, weakness.unset_variable) if weakness.unset_variable else None
+    if escape is not None:
+        return (
+            f"`{weakness.unset_variable}`'s address escapes at line {escape}, and {engine} does not follow writes "
+            "made through it (a library call filling the buffer it was given earlier): a candidate to check."
+        )
+    return ""
+
+
+def _finding(engine: str, unit: CodeUnit, report: Report, weakness: c_checks.Weakness, unsure: str) -> Finding:
     severity = c_checks.severity(weakness.cwe)
     message = " ".join(report.message.split())
+    description = f"{message.rstrip('.')}. {unsure}" if unsure else message
+    confidence = min(weakness.confidence, CANDIDATE_CONFIDENCE) if unsure else weakness.confidence
     return Finding(
         path=unit.path,
         start_line=report.line,
         end_line=max(report.end_line or report.line, report.line),
         cwe=weakness.cwe,
-        title=cwe.short_name(weakness.cwe),
-        description=message,
+        title=cwe.short_name(weakness.cwe) + (" (candidate)" if unsure else ""),
+        description=description,
         solution=advice_for(weakness.cwe, unit.language),
         severity=severity,
-        confidence=weakness.confidence,
+        confidence=confidence,
         flow=list(report.flow),
         evidence=[
             Evidence(
                 engine=engine,
                 rule_id=report.check,
-                message=message,
+                message=description,
                 severity=severity,
-                confidence=weakness.confidence,
+                confidence=confidence,
                 cwe=weakness.cwe,
             )
         ],
+        kind="candidate" if unsure else "defect",
     )

@@ -230,6 +230,12 @@ def split_unit(unit: CodeUnit) -> Split:
     return Split([], [], lines, problem=f"no function splitter for {unit.language}")
 
 
+def enclosing_function(split: Split, line: int) -> Part | None:
+    """The innermost function or method holding `line`; None at module level."""
+    functions = [p for p in split.parts if not p.is_module_level and any(r.start <= line <= r.end for r in p.ranges)]
+    return min(functions, key=lambda p: sum(r.end - r.start for r in p.ranges), default=None)
+
+
 @dataclass
 class _Found:
     """What a splitter found: functions (name, range, enclosing class lines), imports, lines that are not code."""

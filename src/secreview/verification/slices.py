@@ -7,16 +7,11 @@ import re
 from collections.abc import Iterable
 
 from secreview.llm import prompts
-from secreview.llm.routing import Part, Split, split_unit
+from secreview.llm.routing import Part, Split, enclosing_function, split_unit
 from secreview.models import CodeUnit, Finding, LineRange
 
 MAX_LINES = 120  # a slice longer than this keeps the lines nearest the finding
 AROUND = 12  # lines either side of a finding outside any function
-
-
-def _containing(split: Split, line: int) -> Part | None:
-    functions = [p for p in split.parts if not p.is_module_level and any(r.start <= line <= r.end for r in p.ranges)]
-    return min(functions, key=lambda p: sum(r.end - r.start for r in p.ranges), default=None)  # the innermost
 
 
 def _called_helpers(split: Split, home: Part, code: list[str]) -> list[Part]:
@@ -55,7 +50,7 @@ def code_slice(unit: CodeUnit, finding: Finding, split: Split | None = None) -> 
     """The window shown to the model for `finding` (pass `split` to split a unit once for all its findings)."""
     split = split or split_unit(unit)
     last = max(unit.line_count, 1)
-    home = _containing(split, finding.start_line)
+    home = enclosing_function(split, finding.start_line)
     wanted = list(split.header)
     wanted.append(LineRange(start=finding.start_line, end=max(finding.end_line, finding.start_line)))
     wanted += [LineRange(start=step.line, end=step.line) for step in finding.flow]

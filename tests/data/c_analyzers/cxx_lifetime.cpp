@@ -57,7 +57,7 @@ const std::string &stored_name(const Config &config)
 void set_limit(Config &config)
 {
     int limit = 10;
-    // ruleid: danglingLifetime, clang-analyzer-core.StackAddressEscape, -Wdangling-pointer=
+    // candidate: danglingLifetime, clang-analyzer-core.StackAddressEscape, -Wdangling-pointer=
     config.limit = &limit;
 }
 
