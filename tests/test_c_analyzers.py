@@ -93,6 +93,8 @@ def test_the_table_corrects_the_ids_the_tools_give():
     # a format argument of the right size that differs only in signedness misuses nothing
     unsigned = "%x in format string (no. 1) requires 'unsigned int *' but the argument type is 'signed int *'."
     assert named(c_checks.CPPCHECK, "invalidScanfArgType_int", unsigned) is None
+    typedef = "%ld in format string (no. 1) requires 'long' but the argument type is 'DWORD {aka unsigned long}'."
+    assert named(c_checks.CPPCHECK, "invalidPrintfArgType_sint", typedef) is None
     narrower = "%d in format string (no. 1) requires 'int *' but the argument type is 'signed short *'."
     assert named(c_checks.CPPCHECK, "invalidScanfArgType_int", narrower) == 686
     malloc = "clang-analyzer-unix.Malloc"

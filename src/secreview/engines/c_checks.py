@@ -121,8 +121,12 @@ def _by_message(
     )
 
 
-# cppcheck's message for a printf/scanf argument whose type differs from the format's only in signedness
-_SIGNEDNESS_ONLY = r"requires '(?:(?:un)?signed )?([a-z ]+?)( \*|)' but the argument type is '(?:(?:un)?signed )?\1\2'"
+# cppcheck's message for a printf/scanf argument whose type differs from the format's only in signedness (a
+# typedef's type is given as "'DWORD {aka unsigned long}'")
+_SIGNEDNESS_ONLY = (
+    r"requires '(?:(?:un)?signed )?([a-z ]+?)( \*|)' but the argument type is "
+    r"'(?:\w+ \{aka )?(?:(?:un)?signed )?\1\2\}?'"
+)
 
 
 # cppcheck's message for a variable it finds unset: "Uninitialized variable: outbuf"
