@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #define MAX_ITEMS 64
@@ -83,6 +84,27 @@ int other_value_after_a_read(void)
     // ok: c-reachable-assertion
     assert(limit <= MAX_ITEMS);
     return count < limit ? count : limit;
+}
+
+int compress_block(unsigned char *block, size_t size); /* a library's call: 0 or an error code */
+
+/* What a library returns about the input it was given is the library's word, and how much a read returned is
+   bounded by what it asked for; the size of a buffer is not its content. The text itself, and what conversions
+   make of it, are input. */
+int pack(FILE *in)
+{
+    unsigned char block[256];
+    size_t size = fread(block, 1, sizeof(block) - 8, in);
+    // ok: c-reachable-assertion
+    assert(size + 8 <= sizeof(block));
+    int status = compress_block(block, size);
+    // ok: c-reachable-assertion
+    assert(status != -2);
+    // ruleid: c-reachable-assertion
+    assert(strlen((const char *)block) < 64);
+    // ruleid: c-reachable-assertion
+    assert(strtol((const char *)block, NULL, 10) > 0);
+    return status;
 }
 
 int main(int argc, char **argv)

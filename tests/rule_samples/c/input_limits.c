@@ -116,3 +116,18 @@ void print_fixed(void)
         puts("hello");
     }
 }
+
+/* The command line's numbers are what the user who runs the program asks for: a block size it sets can exhaust
+   only that user's run. */
+int main(int argc, char **argv)
+{
+    size_t size = argc > 1 ? strtoul(argv[1], NULL, 10) : 4096;
+    // ok: c-alloc-size-from-input
+    char *block = malloc(size + 8);
+    size_t i;
+    // ok: c-loop-count-from-input
+    for (i = 0; i < size; i++)
+        block[i] = 0;
+    free(block);
+    return 0;
+}
