@@ -90,6 +90,33 @@ char *duplicate(const char *src)
     return copy;
 }
 
+struct log_file {
+    char *path;
+};
+
+/* sized from the source's length kept first, with room for a suffix (zlib's gzlog) */
+int set_log_path(struct log_file *log, const char *path)
+{
+    size_t n = strlen(path);
+    log->path = malloc(n + 9);
+    if (log->path == NULL)
+        return -1;
+    // ok: c-strcpy-unbounded
+    strcpy(log->path, path);
+    return 0;
+}
+
+int set_log_path_from_another(struct log_file *log, const char *path, const char *name)
+{
+    size_t n = strlen(name);
+    log->path = malloc(n + 9);
+    if (log->path == NULL)
+        return -1;
+    // ruleid: c-strcpy-unbounded
+    strcpy(log->path, path);
+    return 0;
+}
+
 int set_user_name_checked(struct user *u, const char *name)
 {
     if (strlen(name) >= sizeof(u->name))
