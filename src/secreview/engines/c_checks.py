@@ -29,6 +29,7 @@ default), or one it maps to no weakness (None), is not a security report.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from secreview.models import Severity
@@ -41,9 +42,9 @@ class Check:
     confidence: float = 0.8  # how often such a report is a real defect (path-sensitive: high)
     # (regex, CWE or None: not a security report, words), first match wins
     by_message: tuple[tuple[str, int | None, str], ...] = field(default=())
-    # messages that report an address kept where it outlives its object (a global, the caller's struct), not a read
-    # of it: a defect only if something reads it after the return, which the analyzer does not see (a candidate)
-    kept_not_read: str = ""
+    # (regex over the message and the path notes, why such a report is only a candidate to check): reports whose
+    # truth hangs on what the analyzer does not see
+    unsure_when: tuple[tuple[str, str], ...] = field(default=())
     # messages naming (in group 1) a variable the check finds unset where the analyzer does not follow writes made
     # through the variable's address once stored or passed (cppcheck: `strm->next_out = outbuf;` then a library
     # call fills outbuf); such a report after the address escaped is a candidate
@@ -56,7 +57,7 @@ class Weakness:
 
     cwe: int
     confidence: float
-    kept_not_read: bool = False  # the report is of an address kept beyond its object's life, not of a read of it
+    unsure: str = ""  # why the report is only a candidate to check (the table's reason); empty: a defect
     unset_variable: str = ""  # the variable reported unset, if the analyzer misses writes through its address
 
 
@@ -105,19 +106,53 @@ _AFTER_RELEASE = (672, "Operation on a Resource after Expiration or Release")
 
 
 def _check(
-    weakness: tuple[int, str], confidence: float = 0.8, *, kept_not_read: str = "", misses_writes_to: str = ""
+    weakness: tuple[int, str],
+    confidence: float = 0.8,
+    *,
+    unsure_when: tuple[tuple[str, str], ...] = (),
+    misses_writes_to: str = "",
 ) -> Check:
-    return Check(weakness[0], weakness[1], confidence, kept_not_read=kept_not_read, misses_writes_to=misses_writes_to)
+    return Check(weakness[0], weakness[1], confidence, unsure_when=unsure_when, misses_writes_to=misses_writes_to)
+
+
+def _kept_not_read(pattern: str) -> tuple[tuple[str, str], ...]:
+    """Reports (matching `pattern`) of an address kept where it outlives its object (a global, the caller's struct),
+    not of a read of it."""
+    return (
+        (
+            pattern,
+            "The address is kept where it outlives the variable; the report is of it being kept, not read. It is a "
+            "defect if anything reads it after the function returns, which is not visible here",
+        ),
+    )
+
+
+# clang's bounds check naming no index ("at an overflowing index", "at a negative index"): the index was found out
+# of range only under the assumptions of one path through the loops and branches before it; on real code such
+# reports lost a relation the code keeps (a loop bound tied to the buffer's size, docs/benchmarks.md), where a
+# concrete or tainted index ("at index 10", "with a tainted index") stands on its own
+_SYMBOLIC_INDEX = (
+    (
+        r"^Access of .* at (?:an overflowing|a negative) index",
+        "The analyzer names no index: it found one out of range only under the assumptions it made on one path "
+        "through the loops and branches before (the flow), which can contradict what the code keeps true, such as "
+        "a loop bound tied to the buffer's size",
+    ),
+)
 
 
 def _by_message(
-    *pairs: tuple[str, tuple[int, str] | None], default: tuple[int, str] | None = None, confidence: float = 0.8
+    *pairs: tuple[str, tuple[int, str] | None],
+    default: tuple[int, str] | None = None,
+    confidence: float = 0.8,
+    unsure_when: tuple[tuple[str, str], ...] = (),
 ) -> Check:
     return Check(
         default[0] if default else None,
         default[1] if default else "",
         confidence,
         tuple((pattern, *(weakness or (None, ""))) for pattern, weakness in pairs),
+        unsure_when,
     )
 
 
@@ -177,12 +212,12 @@ CPPCHECK: dict[str, Check] = {
     "shiftTooManyBits": _check(_SHIFT),
     "shiftTooManyBitsSigned": _check(_SHIFT),
     "shiftNegative": _check(_SHIFT),
-    "autoVariables": _check(_STACK_ADDRESS, kept_not_read=r"assigned to a function parameter"),
+    "autoVariables": _check(_STACK_ADDRESS, unsure_when=_kept_not_read(r"assigned to a function parameter")),
     "returnDanglingLifetime": _check(_STACK_ADDRESS),
     "returnReference": _check(_STACK_ADDRESS),
     "returnTempReference": _check(_STACK_ADDRESS),
     "invalidLifetime": _check(_EXPIRED),
-    "danglingLifetime": _check(_EXPIRED, kept_not_read=r"^Non-local variable .* will use pointer to local"),
+    "danglingLifetime": _check(_EXPIRED, unsure_when=_kept_not_read(r"^Non-local variable .* will use ")),
     "danglingReference": _check(_EXPIRED),
     "danglingTempReference": _check(_EXPIRED),
     "danglingTemporaryLifetime": _check(_EXPIRED),
@@ -220,7 +255,7 @@ CLANG_TIDY: dict[str, Check] = {
     _ANALYZER + "core.NonNullParamChecker": _check(_NULL),
     _ANALYZER + "core.CallAndMessage": _by_message((r"garbage|uninitiali[sz]ed|undefined", _UNINIT), (r"null", _NULL)),
     _ANALYZER + "core.DivideZero": _check(_DIVIDE_BY_ZERO),
-    _ANALYZER + "core.StackAddressEscape": _check(_STACK_ADDRESS, kept_not_read=r"still referred to by"),
+    _ANALYZER + "core.StackAddressEscape": _check(_STACK_ADDRESS, unsure_when=_kept_not_read(r"still referred to by")),
     _ANALYZER + "core.BitwiseShift": _check(_SHIFT),
     _ANALYZER + "core.UndefinedBinaryOperatorResult": _by_message(
         (r"garbage|uninitiali[sz]ed", _UNINIT), (r"shift", _SHIFT)
@@ -231,7 +266,9 @@ CLANG_TIDY: dict[str, Check] = {
     _ANALYZER + "core.uninitialized.UndefReturn": _check(_UNINIT),
     _ANALYZER + "core.uninitialized.NewArraySize": _check(_UNINIT),
     _ANALYZER + "core.VLASize": _by_message((r"tainted|untrusted", _HUGE_ALLOCATION), (r"negative|zero", _BUFFER_SIZE)),
-    _ANALYZER + "security.ArrayBound": _by_message((r"before the beginning|negative", _BEFORE_START), default=_BOUNDS),
+    _ANALYZER + "security.ArrayBound": _by_message(
+        (r"before the beginning|negative", _BEFORE_START), default=_BOUNDS, unsure_when=_SYMBOLIC_INDEX
+    ),
     # putenv(stack array): the environment keeps the pointer, which outlives the frame (CERT POS34-C, an instance
     # of DCL30-C, a stack address escaping): the weakness of StackAddressEscape, so their reports merge
     _ANALYZER + "security.PutenvStackArray": _check(_STACK_ADDRESS),
@@ -326,7 +363,7 @@ GCC_WARNINGS: dict[str, Check] = {
     "-Wmismatched-dealloc": _check(_MISMATCHED_FREE),
     "-Wmismatched-new-delete": _check(_MISMATCHED_FREE),
     "-Winfinite-recursion": _check((674, "Uncontrolled Recursion")),
-    "-Wdangling-pointer=": _check(_EXPIRED, kept_not_read=r"^storing the address"),
+    "-Wdangling-pointer=": _check(_EXPIRED, unsure_when=_kept_not_read(r"^storing the address")),
     "-Wformat-overflow=": _check(_WRITE),
     "-Wsizeof-pointer-memaccess": _check(_SIZEOF_POINTER),
     # "potential null pointer dereference": a path on which the pointer is NULL (a callee returned it) reaches it
@@ -341,9 +378,10 @@ TABLES: dict[str, dict[str, Check]] = {
 }
 
 
-def weakness(table: dict[str, Check], check_id: str, message: str) -> Weakness | None:
-    """The weakness a report of `check_id` saying `message` is, by the table; None: not a security report.
-    gcc names an option that takes a level with or without its "=" (-Warray-bounds, -Wstringop-overflow=)."""
+def weakness(table: dict[str, Check], check_id: str, message: str, notes: Sequence[str] = ()) -> Weakness | None:
+    """The weakness a report of `check_id` saying `message` (with the path `notes`) is, by the table; None: not a
+    security report. gcc names an option that takes a level with or without its "=" (-Warray-bounds,
+    -Wstringop-overflow=)."""
     check = (
         table.get(check_id)
         or table.get(check_id.rstrip("="))
@@ -359,12 +397,9 @@ def weakness(table: dict[str, Check], check_id: str, message: str) -> Weakness |
     if cwe_id is None:
         return None
     unset = re.search(check.misses_writes_to, message) if check.misses_writes_to else None
-    return Weakness(
-        cwe_id,
-        check.confidence,
-        kept_not_read=bool(check.kept_not_read and re.search(check.kept_not_read, message)),
-        unset_variable=unset.group(1) if unset else "",
-    )
+    said = (message, *notes)
+    unsure = next((why for pattern, why in check.unsure_when if any(re.search(pattern, text) for text in said)), "")
+    return Weakness(cwe_id, check.confidence, unsure=unsure, unset_variable=unset.group(1) if unset else "")
 
 
 def severity(cwe_id: int) -> Severity:

@@ -283,7 +283,7 @@ def _judged(engine: str, unit: CodeUnit, outcome: FileOutcome) -> EngineResult:
         result.notes[unit.id] = list(dict.fromkeys(outcome.notes))
     table = c_checks.TABLES[engine]
     for report in outcome.reports:
-        weakness = c_checks.weakness(table, report.check, report.message)
+        weakness = c_checks.weakness(table, report.check, report.message, [step.note for step in report.flow])
         if weakness is not None:
             result.findings.append(_finding(engine, unit, report, weakness, _unsure(engine, unit, report, weakness)))
     return result
@@ -294,11 +294,8 @@ CANDIDATE_CONFIDENCE = 0.3  # as the flow engine's candidates: a question for th
 
 def _unsure(engine: str, unit: CodeUnit, report: Report, weakness: c_checks.Weakness) -> str:
     """Why the report is only a candidate to check (what the analyzer does not see); empty: a defect as reported."""
-    if weakness.kept_not_read:
-        return (
-            "The address is kept where it outlives the variable; the report is of it being kept, not read. It is a "
-            "defect if anything reads it after the function returns, which is not visible here: a candidate to check."
-        )
+    if weakness.unsure:
+        return f"{weakness.unsure}: a candidate to check."
     escape = c_text.address_escape(unit, report.line, weakness.unset_variable) if weakness.unset_variable else None
     if escape is not None:
         return (
