@@ -144,6 +144,17 @@ def test_unlikely_findings_are_listed_as_likely_false_alarms_and_candidates_wait
     assert aggregate.verdict(judged.findings, True).startswith("2 security defects")
 
 
+def test_a_check_that_cannot_demote_cannot_confirm_a_candidate_either():
+    """A C candidate checked by a model calibrated on Python only (threshold 0): its probability orders findings no
+    better than chance there, so it stays a candidate, with the check shown."""
+    judged = aggregate.judge_votes(
+        [finding(562, 5, kind="candidate", verification=checked(0.9, threshold=0.0))], {"tool.py": unit()}
+    )
+    (waiting,) = judged.candidates
+    assert judged.findings == [] and waiting.verification is not None
+    assert waiting.remark == "a candidate the model's check cannot confirm (no calibration for its language)"
+
+
 def test_checked_findings_are_ordered_by_probability_within_severity():
     judged = aggregate.judge(
         [

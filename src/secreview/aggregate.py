@@ -375,8 +375,8 @@ def judge_votes(
             unconfirmed.append(finding)
         elif finding.verification is not None and not finding.verification.likely_real:
             demoted.append(finding.model_copy(update={"remark": _demotion(finding)}))
-        elif finding.kind == "candidate" and finding.verification is None:
-            candidates.append(finding.model_copy(update={"remark": "a candidate no model has checked"}))
+        elif finding.kind == "candidate" and (finding.verification is None or not finding.verification.demotes):
+            candidates.append(finding.model_copy(update={"remark": _unconfirmed_candidate(finding)}))
         else:
             kept.append(finding)
     return Judged(
@@ -386,6 +386,16 @@ def judge_votes(
         _ordered(_fingerprinted(demoted)),
         _fingerprinted(candidates),
     )
+
+
+def _unconfirmed_candidate(finding: Finding) -> str:
+    """Why a candidate is not a defect: nothing checked it, or a check that decides nothing (a model not calibrated
+    for its language, where its probability was measured to order findings no better than chance, or threshold 0)."""
+    check = finding.verification
+    if check is None:
+        return "a candidate no model has checked"
+    why = "no calibration for its language" if not check.calibrated else "the threshold is 0"
+    return f"a candidate the model's check cannot confirm ({why})"
 
 
 def _confirmed(finding: Finding, unit: CodeUnit) -> bool:

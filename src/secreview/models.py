@@ -393,8 +393,9 @@ class Review(BaseModel):
     )
     candidates: list[Finding] = Field(
         default_factory=list,
-        description="Candidates no model has verified (--engine static, --verify off): for a person to check, not "
-        "counted in the verdict or the exit code by default.",
+        description="Candidates no calibrated model check has confirmed (--engine static, --verify off, or a "
+        "language the model's calibration was not fitted on): for a person to check, not counted in the verdict or "
+        "the exit code by default.",
     )
     verdict: str
     complete: bool

@@ -75,7 +75,8 @@ UNCOUNTED_SECTIONS = (
     (
         "candidates",
         "Candidates to check (not counted)",
-        "Wider, lower-confidence static proposals that no model has checked (run with the model to verify them).",
+        "Lower-confidence static proposals that no calibrated model check has confirmed: each says why it is only a "
+        "candidate; a person, or the model where it is calibrated for the language, decides.",
     ),
 )
 """The Review lists shown after the defects but not counted in the verdict or the exit code: (field, heading,
