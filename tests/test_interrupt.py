@@ -220,9 +220,11 @@ def test_ctrl_c_before_the_review_began_says_so_and_exits_3(tmp_path: Path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)")
-def test_sigterm_stops_a_bench_run_and_its_tools_and_keeps_the_finished_cases(tmp_path: Path):
+@pytest.mark.parametrize("sigint_ignored", [False, True])
+def test_sigterm_stops_a_bench_run_and_its_tools_and_keeps_the_finished_cases(tmp_path: Path, sigint_ignored: bool):
     """Every command, not only review: a cancelled CI job (SIGTERM) ended Python at once and left Semgrep
-    scanning. Now the tools stop as on Ctrl-C, the run says what it kept, and exits 3."""
+    scanning. Now the tools stop as on Ctrl-C, the run says what it kept, and exits 3; also when it was started
+    with SIGINT ignored, as a script's background job is (there it exited 143 and said nothing)."""
     data, out = tmp_path / "data", tmp_path / "out"
     (data / "files").mkdir(parents=True)
     rows = []
@@ -238,6 +240,7 @@ def test_sigterm_stops_a_bench_run_and_its_tools_and_keeps_the_finished_cases(tm
         stderr=subprocess.PIPE,
         text=True,
         env={**clean_environment(), CACHE_DIR_ENV: str(tmp_path / "cache")},
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None,
     )
     tools: set[int] = set()
     took = interrupt_when(bench, lambda: a_tool_is_scanning(bench.pid, tools), signal.SIGTERM)

@@ -29,10 +29,14 @@ def main() -> None:
 def _terminate_like_ctrl_c(signum: int, frame: FrameType | None) -> None:
     """SIGTERM (how CI cancels a job) stops every command as Ctrl-C does: the tools' process groups are ended
     and what was finished is kept (a review reports it, a bench run resumes from it); after a first interrupt, at
-    once. Without this, Python would die at once and leave Semgrep, cppcheck or the model server running."""
+    once. Without this, Python would die at once and leave Semgrep, cppcheck or the model server running. A
+    process started with SIGINT ignored (a background job of a script, nohup) has no Ctrl-C handler to call, and
+    stops as that handler would."""
     handler = signal.getsignal(signal.SIGINT)
     if callable(handler):
         handler(signal.SIGINT, frame)
+    if handler == signal.SIG_IGN:
+        raise KeyboardInterrupt
     sys.exit(128 + signum)
 
 
