@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from secreview import cwe
+from secreview import cwe, sinks
 from secreview.engines.c_text import ended_paths, expanded_macros
 from secreview.engines.flows import RULES as FLOW_RULES
 from secreview.engines.flows import FlowEngine
-from secreview.engines.rulebook import load_rules
+from secreview.engines.rulebook import RULES_DIR, load_rules
 from secreview.engines.semgrep import SemgrepEngine
 from secreview.models import CodeUnit
 from secreview.sources.languages import language_of
@@ -73,6 +73,17 @@ def test_every_rule_has_complete_metadata_and_a_real_cwe():
         assert cwe.is_weakness(rule.cwe), f"{rule.id}: CWE-{rule.cwe} is not a weakness in the catalog"
         assert rule.title and rule.solution and rule.message, rule.id
         assert 0 < rule.confidence <= 1, rule.id
+
+
+def test_the_semgrep_rules_read_the_request_data_the_flow_engine_and_routing_read():
+    """One list of request attributes (secreview.sinks) for every part; the YAML cannot import it, so it is
+    checked: a source added on one side only would make the engines disagree on the same line."""
+    text = (RULES_DIR / "python" / "request_taint.yaml").read_text()
+    attributes = re.search(r"pattern: request\.\$ATTR\n.*?regex: \^\(([\w|]+)\)\$", text, re.DOTALL)
+    methods = re.search(r"pattern: request\.\$METHOD\(\.\.\.\)\n.*?regex: \^\(([\w|]+)\)\$", text, re.DOTALL)
+    assert attributes and methods
+    assert attributes.group(1).split("|") == list(sinks.REQUEST_ATTRIBUTES)
+    assert methods.group(1).split("|") == list(sinks.REQUEST_METHODS)
 
 
 def test_every_flow_rule_has_a_real_cwe():

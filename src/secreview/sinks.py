@@ -17,6 +17,18 @@ from collections.abc import Iterable
 from secreview.cwe import same_family
 
 SOURCE = "input source"
+
+# What the request object holds from the client: its attributes (Flask/Werkzeug, Django, DRF, Starlette, aiohttp,
+# Pyramid and Bottle) and the methods that return the body. One list for routing, the flow engine and the model's
+# slices; the Semgrep rules' request sources (rules/python/request_taint.yaml) name the same (a test checks it).
+REQUEST_ATTRIBUTES = (
+    *("args", "form", "values", "cookies", "headers", "json", "data", "files", "stream"),  # Flask, Werkzeug
+    *("GET", "POST", "REQUEST", "COOKIES", "META", "body", "FILES"),  # Django
+    *("query_params", "query_string", "path_params", "match_info", "params", "query"),  # DRF, Starlette, aiohttp, ...
+)
+REQUEST_METHODS = ("get_json", "get_data", "json", "form", "body")  # Starlette: await request.json()
+_REQUEST_NAMES = "|".join(dict.fromkeys(REQUEST_ATTRIBUTES + REQUEST_METHODS))
+REQUEST_DATA = re.compile(rf"^(flask\.)?(self\.)?request\.({_REQUEST_NAMES})\b")  # a dotted name that reads it
 SINK = "dangerous sink"
 
 Table = list[tuple[str, str, re.Pattern[str]]]  # (kind, category, pattern)
@@ -31,8 +43,7 @@ _CREDENTIAL = r"(?i)\b\w*(password|passwd|secret|api_?key|access_?key|private_?k
 PYTHON_SOURCES = _table(
     SOURCE,
     {
-        "HTTP request data": r"\brequest\.(args|form|values|cookies|headers|json|data|files|stream|GET|POST|REQUEST|"
-        r"COOKIES|META|body|FILES|query_params|query_string|path_params|match_info|get_json|get_data|params|query)\b",
+        "HTTP request data": rf"\brequest\.({_REQUEST_NAMES})\b",
         "route handler": r"^\s*@[\w.]*\b(route|get|post|put|patch|delete|websocket|api_view|view_config)\s*\(|"
         r"^\s*(async\s+)?def\s+\w+\s*\(\s*(self\s*,\s*)?request\b",
         "command line": r"\bsys\.argv\b|\bargparse\b|\.parse_args\s*\(|\bgetopt\b|@click\.(argument|option)\b",

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import cast
 
 from secreview.models import FlowStep
-from secreview.sinks import PYTHON_SINKS, PYTHON_SOURCES
+from secreview.sinks import PYTHON_SINKS, PYTHON_SOURCES, REQUEST_DATA
 
 ALL = "*"  # a sanitiser that makes a value safe for every sink (int(), len(), a failed allow-list check exits)
 
@@ -190,10 +190,6 @@ _COMMAND_WRAPPER = re.compile(
     r"(^|_)(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn)$"
 )
 _SQL_TEXT = re.compile(r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with)\b")
-_REQUEST_DATA = re.compile(
-    r"^(flask\.)?(self\.)?request\.(args|form|values|cookies|headers|json|data|files|GET|POST|REQUEST|COOKIES|META|body|"
-    r"FILES|query_params|query_string|get_json|get_data)\b"
-)
 REQUEST_SOURCE = "request data"
 # Parameters that are not a caller's data (the framework's request object is read through its attributes).
 _NOT_DATA = frozenset({"self", "cls", "request", "req"})
@@ -332,7 +328,7 @@ class _Walker:
             key = _name(node)
             if key in self.env:
                 return self.env[key]
-            if self.request_sources and _REQUEST_DATA.match(key):
+            if self.request_sources and REQUEST_DATA.match(key):
                 return Taint(REQUEST_SOURCE, (FlowStep(line=node.lineno, note=f"{key} is request data"),))
             if isinstance(node, ast.Name):
                 return None

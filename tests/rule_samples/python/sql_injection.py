@@ -11,6 +11,16 @@ app = Flask(__name__)
 db = sqlite3.connect("app.db")
 
 
+async def search_titles(request):
+    """aiohttp: request.query is the query string's values (request.match_info the path's)"""
+    term = request.query.get("q", "")
+    cur = db.cursor()
+    # ruleid: python-sql-injection
+    cur.execute("SELECT id FROM articles WHERE title = '" + term + "'")
+    # ok: python-sql-injection
+    cur.execute("SELECT id FROM articles WHERE title = ?", (term,))
+    return cur.fetchall()
+
 def find_by_name_query(name):
     return "SELECT id, email FROM users WHERE name = '%s'" % name
 
