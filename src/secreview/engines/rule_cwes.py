@@ -138,6 +138,7 @@ RULE_CWES: dict[str, RuleCwe] = {
     "cpp-mismatched-delete": RuleCwe(762, "mismatched memory management routines"),
     "cpp-dangling-c-str": RuleCwe(416, "use after free"),
     "cpp-stream-into-char-array": RuleCwe(676, "potentially dangerous function"),
+    "cpp-dynamic-cast-unchecked": RuleCwe(690, "unchecked return value to null pointer dereference"),
     "c-double-free": RuleCwe(415, "double free"),
     "c-weak-hash": RuleCwe(328, "weak hash"),
     "c-unchecked-input": RuleCwe(252, "unchecked return value"),

@@ -102,3 +102,56 @@ const char *label_right(const std::string &stored)
     // ok: cpp-dangling-c-str
     return stored.c_str();
 }
+
+// ---------------- dynamic_cast to a pointer used unchecked ----------------
+
+struct Greenlet {
+    virtual ~Greenlet() {}
+};
+struct BrokenGreenlet : Greenlet {
+    bool force_switch_error;
+};
+
+bool forced(Greenlet *pimpl)
+{
+    BrokenGreenlet *broken = dynamic_cast<BrokenGreenlet *>(pimpl);
+    // ruleid: cpp-dynamic-cast-unchecked
+    return broken->force_switch_error;
+}
+
+bool forced_inline(Greenlet *pimpl)
+{
+    // ruleid: cpp-dynamic-cast-unchecked
+    return dynamic_cast<BrokenGreenlet *>(pimpl)->force_switch_error;
+}
+
+bool forced_checked(Greenlet *pimpl)
+{
+    BrokenGreenlet *broken = dynamic_cast<BrokenGreenlet *>(pimpl);
+    if (broken == nullptr)
+        return false;
+    // ok: cpp-dynamic-cast-unchecked
+    return broken->force_switch_error;
+}
+
+bool forced_in_condition(Greenlet *pimpl)
+{
+    if (auto *broken = dynamic_cast<BrokenGreenlet *>(pimpl))
+        // ok: cpp-dynamic-cast-unchecked
+        return broken->force_switch_error;
+    return false;
+}
+
+bool forced_or_not(Greenlet *pimpl)
+{
+    auto *broken = dynamic_cast<BrokenGreenlet *>(pimpl);
+    // ok: cpp-dynamic-cast-unchecked
+    return broken && broken->force_switch_error;
+}
+
+bool forced_by_reference(Greenlet &pimpl)
+{
+    /* a cast to a reference throws std::bad_cast rather than giving null */
+    // ok: cpp-dynamic-cast-unchecked
+    return dynamic_cast<BrokenGreenlet &>(pimpl).force_switch_error;
+}
