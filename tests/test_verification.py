@@ -10,12 +10,13 @@ import pytest
 
 from conftest import DATA, SQL_INJECTION, FaultServer, chat_answer, run_secreview, serving, smollm2_env
 from secreview import aggregate
+from secreview.backends.openai_http import OpenAICompatibleBackend
 from secreview.llm.prompts import Window
 from secreview.llm.structured import defect_findings, parse_answer
 from secreview.models import CodeUnit, Evidence, Finding, FlowStep, LineRange, Severity, Verification
 from secreview.reporters.wording import model_check
 from secreview.verification import calibration, questions, slices
-from secreview.verification.model_check import yes_probability
+from secreview.verification.model_check import ModelVerifier, yes_probability
 
 SARIF_SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
 
@@ -125,6 +126,20 @@ def test_a_finding_in_a_language_the_calibration_was_not_fitted_on_is_shown_unca
 
 
 # --- what judging does with the answer ---------------------------------------------------------------------------
+
+
+def test_a_file_in_a_language_the_calibration_excludes_is_not_asked_about_unless_a_threshold_is_set():
+    """The shipped table was fitted on Python; on C the 1.5B model's checks ordered findings below chance
+    (docs/benchmarks.md), so asking would cost minutes per file for a number that is not evidence."""
+    shipped = {"sha256": "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"}
+    unreachable = OpenAICompatibleBackend("http://127.0.0.1:9", "m", max_retries=0, timeout_s=2)
+    c_unit = CodeUnit(id="copy.c", path="copy.c", language="c", text="int main(void)\n{\n    return 0;\n}\n")
+    found = finding(562, 3).model_copy(update={"path": "copy.c", "kind": "candidate"})
+    skipped = ModelVerifier(unreachable, shipped).verify([found], {"copy.c": c_unit})
+    assert skipped.calls == [] and skipped.findings == [found]
+    assert "fitted on python findings" in skipped.unchecked["copy.c"]
+    asked = ModelVerifier(unreachable, shipped, threshold=0.3).verify([found], {"copy.c": c_unit})
+    assert "could not check 1 finding(s)" in asked.unchecked["copy.c"]  # asked: the endpoint is not there
 
 
 def test_unlikely_findings_are_listed_as_likely_false_alarms_and_candidates_wait_for_a_check():

@@ -122,6 +122,15 @@ class ModelVerifier:
                 f"reviewers (CWE-{INSTRUCTIONS_TO_REVIEWERS}), so the model's judgment of it is not trusted"
             )
             return result
+        fitted_on = self._calibration.languages if self._calibration is not None else None
+        if self.threshold is None and fitted_on is not None and unit.language not in fitted_on:
+            # measured to decide nothing there: minutes of model time per file for a number that is not evidence
+            result.unchecked[unit.path] = (
+                f"the model checked none of its {len(findings)} finding(s): its calibration was fitted on "
+                f"{', '.join(sorted(fitted_on))} findings, and on {unit.language} findings its checks were measured "
+                "to order them no better than chance (set verify-threshold to have them checked anyway)"
+            )
+            return result
         split = split_unit(unit)
         done = result.findings
         order = sorted(range(len(findings)), key=lambda i: (findings[i].start_line, findings[i].end_line))
