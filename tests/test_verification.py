@@ -137,7 +137,7 @@ def test_a_file_in_a_language_the_calibration_excludes_is_not_asked_about_unless
     found = finding(562, 3).model_copy(update={"path": "copy.c", "kind": "candidate"})
     skipped = ModelVerifier(unreachable, shipped).verify([found], {"copy.c": c_unit})
     assert skipped.calls == [] and skipped.findings == [found]
-    assert "fitted on python findings" in skipped.unchecked["copy.c"]
+    assert "fitted on python findings only" in skipped.unchecked["copy.c"]
     asked = ModelVerifier(unreachable, shipped, threshold=0.3).verify([found], {"copy.c": c_unit})
     assert "could not check 1 finding(s)" in asked.unchecked["copy.c"]  # asked: the endpoint is not there
 

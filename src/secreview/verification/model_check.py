@@ -127,8 +127,8 @@ class ModelVerifier:
             # measured to decide nothing there: minutes of model time per file for a number that is not evidence
             result.unchecked[unit.path] = (
                 f"the model checked none of its {len(findings)} finding(s): its calibration was fitted on "
-                f"{', '.join(sorted(fitted_on))} findings, and on {unit.language} findings its checks were measured "
-                "to order them no better than chance (set verify-threshold to have them checked anyway)"
+                f"{', '.join(sorted(fitted_on))} findings only, so on {unit.language} its answer would not be evidence "
+                "(on C it ordered findings below chance); set verify-threshold to have them checked anyway"
             )
             return result
         split = split_unit(unit)
