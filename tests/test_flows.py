@@ -10,7 +10,8 @@ from pathlib import Path
 from secreview.api import ReviewRequest, open_engines, run_review
 from secreview.backends.call_log import CallLog
 from secreview.config import Settings
-from secreview.engines.flows import CONFIDENCE, FlowEngine
+from secreview.engines.flows import FlowEngine
+from secreview.engines.interface import CANDIDATE_CONFIDENCE
 from secreview.engines.rulebook import load_rules
 from secreview.models import CodeUnit
 
@@ -50,7 +51,7 @@ def test_a_call_of_a_wrapper_in_another_file_is_a_candidate_with_its_flow():
     assert "run_cmd()" in finding.description and "tools/shell.py:5" in finding.description
     assert [step.line for step in finding.flow] == [4, 5, 5, 6]  # the parameter, built, assigned, the call
     assert finding.flow[0].note == "parameter folder of archive()"
-    assert finding.confidence == CONFIDENCE < min(rule.confidence for rule in load_rules())
+    assert finding.confidence == CANDIDATE_CONFIDENCE < min(rule.confidence for rule in load_rules())
 
 
 def test_a_wrapper_name_defined_twice_is_ambiguous_and_not_followed():

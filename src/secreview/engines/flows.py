@@ -35,7 +35,7 @@ from secreview import models, sinks
 from secreview.backends.call_log import CallLog
 from secreview.engines import pyflow, rulebook, workspace
 from secreview.engines.cached import CachedEngine
-from secreview.engines.interface import EngineResult, source_digest
+from secreview.engines.interface import CANDIDATE_CONFIDENCE, EngineResult, source_digest
 from secreview.engines.pyflow import Hit, Summary
 from secreview.engines.workspace import readable_python, syntax_error
 from secreview.models import CodeUnit, Evidence, Finding, Severity
@@ -43,7 +43,6 @@ from secreview.sources.languages import parse_python
 
 ENGINE = "flows"
 KEY_VERSION = 1
-CONFIDENCE = 0.3  # below every rule's: a candidate is a question, not a confirmed defect
 _SEVERITY = {89: Severity.high, 78: Severity.high, 95: Severity.high, 502: Severity.high, 1336: Severity.high}
 
 # Rule id and title per weakness: one per CWE, whichever way (direct, wrapper, name) the value got there.
@@ -151,10 +150,15 @@ def _finding(unit: CodeUnit, function: str, hit: Hit) -> Finding:
         description=message,
         solution=rulebook.solution_for(hit.cwe, "python") or _GENERIC_SOLUTION,
         severity=severity,
-        confidence=CONFIDENCE,
+        confidence=CANDIDATE_CONFIDENCE,
         evidence=[
             Evidence(
-                engine=ENGINE, rule_id=rule_id, message=message, severity=severity, confidence=CONFIDENCE, cwe=hit.cwe
+                engine=ENGINE,
+                rule_id=rule_id,
+                message=message,
+                severity=severity,
+                confidence=CANDIDATE_CONFIDENCE,
+                cwe=hit.cwe,
             )
         ],
         kind="candidate",

@@ -25,7 +25,13 @@ from typing import Any, Protocol
 from secreview import cwe
 from secreview.engines import c_checks, c_text, cbuild, workspace
 from secreview.engines.cbuild import BuildArgs, BuildContext
-from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
+from secreview.engines.interface import (
+    CANDIDATE_CONFIDENCE,
+    EngineResult,
+    EngineStoppedError,
+    EngineUnavailableError,
+    source_digest,
+)
 from secreview.engines.rulebook import advice_for, rules_digest
 from secreview.engines.workspace import ToolProcesses, units_on_disk
 from secreview.llm import routing
@@ -287,9 +293,6 @@ def _judged(engine: str, unit: CodeUnit, outcome: FileOutcome) -> EngineResult:
         if weakness is not None:
             result.findings.append(_finding(engine, unit, report, weakness, _unsure(engine, unit, report, weakness)))
     return result
-
-
-CANDIDATE_CONFIDENCE = 0.3  # as the flow engine's candidates: a question for the model or a reader
 
 
 def _unsure(engine: str, unit: CodeUnit, report: Report, weakness: c_checks.Weakness) -> str:
