@@ -258,6 +258,35 @@ def test_include_folders_come_from_the_repository_and_compile_commands_wins(tmp_
     assert not {"gcc-analyzer", "gcc-warnings"} & set(covered.reviewed_by) and review.complete
 
 
+def test_includes_are_followed_through_parent_folders_and_a_librarys_own_headers_win(tmp_path: Path):
+    """Brotli's layout: dec/huffman.c includes "huffman.h", which includes "../common/platform.h", which includes
+    <brotli/port.h> from c/include. Both were lost (a path with .. was not followed, and the system's older
+    brotli/port.h was taken for the repository's), and 33 of its 92 files did not compile."""
+    for name, text in {
+        "include/mylib/port.h": "#define MYLIB_INTERNAL static\n",
+        "include/scsi/sg.h": "#define SG_SHIM 1\n",  # a library's header the system also has: the repository's
+        "include/sys/queue.h": "#define QUEUE_SHIM 1\n",  # a shim for a system header: the system's
+        "include/string.h": "#define STRING_SHIM 1\n",
+        "common/platform.h": "#include <string.h>\n#include <sys/queue.h>\n#include <mylib/port.h>\n",
+        "dec/huffman.h": '#include "../common/platform.h"\n',
+        "dec/huffman.c": '#include "huffman.h"\n\nMYLIB_INTERNAL int level(void) { return 1; }\n',
+        "dec/scsi.c": "#include <scsi/sg.h>\n\nint shim(void) { return SG_SHIM; }\n",
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    units = [unit_of(tmp_path / "dec" / name, tmp_path) for name in ("huffman.c", "scsi.c")]
+    context = BuildContext.for_units(units)
+    assert context.args(str(tmp_path / "dec" / "huffman.c"), units[0]).includes == (str(tmp_path / "include"),)
+    if Path("/usr/include/scsi/sg.h").is_file():  # the C library's own copy is there (libc6-dev)
+        assert context.args(str(tmp_path / "dec" / "scsi.c"), units[1]).includes == (str(tmp_path / "include"),)
+    compiled = subprocess.run(
+        [tool_path("gcc") or "gcc", "-fsyntax-only", *context.args(str(units[0].disk_path), units[0]).compiler_flags(),
+         str(tmp_path / "dec" / "huffman.c")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert compiled.returncode == 0, compiled.stderr
+
+
 def test_a_file_whose_code_the_build_leaves_out_is_said_unread_by_the_compilers(tmp_path: Path):
     # a codec compiled only with its library: without the library's macro no compiler reads a line of it
     (tmp_path / "codec.c").write_text(

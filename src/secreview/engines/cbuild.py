@@ -5,9 +5,12 @@ A repository with a compile_commands.json (at its root or in build/) says it for
 include folders, macros and language standard; a file it does not list (a header) is built like the listed
 file nearest to it. Without one, the include folders are worked out from the repository itself: each
 `#include "..."` or `<...>` of the file (and of the repository headers it reaches) is looked up among the
-repository's headers, and the folder that makes the include resolve is added, nearest the including file first.
-An angle include that the system provides (stdio.h, <sys/...>) is left to the compiler, so a repository header
-of the same name never shadows it.
+repository's headers, and the folder that makes the include resolve is added, nearest the including file first;
+a quoted include relative to the including file (`"../common/platform.h"`) needs no folder, but what it includes
+is followed too. An angle include that the system provides (stdio.h, <sys/...>) is left to the compiler, so a
+repository header of the same name never shadows it, except a library's own namespaced header that the
+repository holds (`<brotli/port.h>` under `c/include/`): the project's build puts its own folder first, and the
+system's copy may be another version of it.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ _SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "venv", ".venv", "s
 _MAX_FILES_INDEXED = 50_000  # a repository bigger than this gets the include folders of the headers seen so far
 _MAX_HEADERS_FOLLOWED = 400  # per file: how many repository headers its includes are followed through
 _SYSTEM_INCLUDE_DIRS = ("/usr/local/include", "/usr/include")
+# folders of the C library, POSIX and the kernel: a repository's copy of such a header is a compatibility shim that
+# its build adds only where the system lacks one
+_SYSTEM_NAMESPACES = frozenset(
+    {"sys", "bits", "linux", "asm", "asm-generic", "net", "netinet", "arpa", "machine", "gnu"}
+)
 _INCLUDE = re.compile(rb'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.MULTILINE)
 _Known = tuple[tuple[str, ...], tuple[str, ...], str | None]  # a compile command's includes, defines, standard
 
@@ -164,7 +172,7 @@ class BuildContext:
         while queue and len(followed) < _MAX_HEADERS_FOLLOWED:
             here, content = queue.popleft()
             for quote, spec in _includes(content):
-                if quote == "<" and _is_system_header(spec):
+                if quote == "<" and _is_system_header(spec) and not self._library_header(spec):
                     continue
                 if (here / spec).is_file():
                     header = _relative(here / spec, root)
@@ -185,6 +193,11 @@ class BuildContext:
                     continue
         return folders
 
+    def _library_header(self, spec: str) -> bool:
+        """Whether an angle include names a library's namespaced header that the repository holds (brotli/port.h)."""
+        parts = PurePosixPath(spec).parts
+        return len(parts) > 1 and parts[0] not in _SYSTEM_NAMESPACES and self._nearest(spec, None) is not None
+
     def _nearest(self, spec: str, near: PurePosixPath | None) -> PurePosixPath | None:
         """The repository header that `#include spec` names, the one nearest the including folder first."""
         wanted = PurePosixPath(spec)
@@ -204,10 +217,11 @@ class BuildContext:
 
 
 def _includes(content: bytes) -> Iterable[tuple[str, str]]:
+    """(quote, spec) of each #include; a path that climbs (`../common/x.h`) only in quotes, relative to its file."""
     for match in _INCLUDE.finditer(content):
-        spec = match.group(2).decode("utf-8", "replace").strip()
-        if spec and ".." not in PurePosixPath(spec).parts:
-            yield match.group(1).decode(), spec
+        spec, quote = match.group(2).decode("utf-8", "replace").strip(), match.group(1).decode()
+        if spec and (quote == '"' or ".." not in PurePosixPath(spec).parts):
+            yield quote, spec
 
 
 def _relative(path: Path, root: Path) -> PurePosixPath | None:
