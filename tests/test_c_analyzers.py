@@ -265,8 +265,8 @@ def test_includes_are_followed_through_parent_folders_and_a_librarys_own_headers
     for name, text in {
         "include/mylib/port.h": "#define MYLIB_INTERNAL static\n",
         "include/scsi/sg.h": "#define SG_SHIM 1\n",  # a library's header the system also has: the repository's
-        "include/sys/queue.h": "#define QUEUE_SHIM 1\n",  # a shim for a system header: the system's
-        "include/string.h": "#define STRING_SHIM 1\n",
+        "compat/sys/queue.h": "#define QUEUE_SHIM 1\n",  # a shim for a system header: the system's
+        "compat/string.h": "#define STRING_SHIM 1\n",  # (taking either would add compat/ to the folders)
         "common/platform.h": "#include <string.h>\n#include <sys/queue.h>\n#include <mylib/port.h>\n",
         "dec/huffman.h": '#include "../common/platform.h"\n',
         "dec/huffman.c": '#include "huffman.h"\n\nMYLIB_INTERNAL int level(void) { return 1; }\n',

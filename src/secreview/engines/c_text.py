@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import re
 
-from secreview.llm.routing import enclosing_function, split_unit
-from secreview.models import CodeUnit
+from secreview.llm.routing import Split, enclosing_function
 
 _STRING = r'(?:\b(?:u8|u|U|L))?"(?:[^"\\\n]|\\.)*"'
 _SIMPLE_MACRO = re.compile(
@@ -149,14 +148,15 @@ def _starts_statement(code: str, index: int) -> bool:
     return before[-1] == ":" and _LABEL.fullmatch(statement) is not None
 
 
-def address_escape(unit: CodeUnit, line: int, name: str) -> int | None:
-    """The first line, in the function holding `line` and before it, where `name`'s address is taken (`&name`,
-    `(void *)&name`) or, for an array declared there, its name is stored (`strm->next_out = name;`): a call after
-    it may write the variable through that address. None if there is none, or `line` is in no function."""
-    home = enclosing_function(split_unit(unit), line)
+def address_escape(split: Split, line: int, name: str) -> int | None:
+    """The first line, in the function of the split unit holding `line` and before it, where `name`'s address is
+    taken (`&name`, `(void *)&name`) or, for an array declared there, its name is stored (`strm->next_out = name;`):
+    a call after it may write the variable through that address. None if there is none, or `line` is in no
+    function."""
+    home = enclosing_function(split, line)
     if home is None:
         return None
-    lines = _blanked(unit.text).splitlines()[home.ranges[0].start - 1 : line - 1]
+    lines = split.code[home.ranges[0].start - 1 : line - 1]  # comments blanked
     word = re.escape(name)
     declared_array = re.compile(rf"\b[A-Za-z_]\w*[\s*]+{word}\s*\[")
     address_taken = re.compile(rf"(?:^|[(,=;{{?:!]|\breturn)\s*(?:\([^()]*\)\s*)?&\s*{word}\b")

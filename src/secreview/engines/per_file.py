@@ -15,7 +15,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -35,6 +35,7 @@ from secreview.engines.interface import (
 from secreview.engines.rulebook import advice_for, rules_digest
 from secreview.engines.workspace import ToolProcesses, units_on_disk
 from secreview.llm import routing
+from secreview.llm.routing import Split
 from secreview.models import CodeUnit, Evidence, Finding, FlowStep
 
 DEFAULT_TIMEOUT_S = 120  # per file; a file the analyzer cannot finish in this time is reported, not waited for
@@ -288,18 +289,19 @@ def _judged(engine: str, unit: CodeUnit, outcome: FileOutcome) -> EngineResult:
     if outcome.notes:
         result.notes[unit.id] = list(dict.fromkeys(outcome.notes))
     table = c_checks.TABLES[engine]
+    split = cache(lambda: routing.split_unit(unit))  # the file's functions, read once and only if a report needs them
     for report in outcome.reports:
         weakness = c_checks.weakness(table, report.check, report.message, [step.note for step in report.flow])
         if weakness is not None:
-            result.findings.append(_finding(engine, unit, report, weakness, _unsure(engine, unit, report, weakness)))
+            result.findings.append(_finding(engine, unit, report, weakness, _unsure(engine, split, report, weakness)))
     return result
 
 
-def _unsure(engine: str, unit: CodeUnit, report: Report, weakness: c_checks.Weakness) -> str:
+def _unsure(engine: str, split: Callable[[], Split], report: Report, weakness: c_checks.Weakness) -> str:
     """Why the report is only a candidate to check (what the analyzer does not see); empty: a defect as reported."""
     if weakness.unsure:
         return f"{weakness.unsure}: a candidate to check."
-    escape = c_text.address_escape(unit, report.line, weakness.unset_variable) if weakness.unset_variable else None
+    escape = c_text.address_escape(split(), report.line, weakness.unset_variable) if weakness.unset_variable else None
     if escape is not None:
         return (
             f"`{weakness.unset_variable}`'s address escapes at line {escape}, and {engine} does not follow writes "

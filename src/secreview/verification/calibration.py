@@ -50,12 +50,18 @@ def for_model(identity: dict[str, Any], prompt_digest: str) -> Calibration | Non
     return None
 
 
+def excludes(fitted: Calibration | None, language: str) -> bool:
+    """Whether the model's table was fitted on other languages only: there its answers were not shown to be
+    evidence (on C they ordered findings below chance)."""
+    return fitted is not None and fitted.languages is not None and language not in fitted.languages
+
+
 def applicable(fitted: Calibration | None, language: str) -> tuple[Calibration | None, float]:
     """The calibration that applies to a finding in `language`, and the probability below which the finding is a
     likely false alarm: the table's own threshold; DEFAULT_THRESHOLD for a model without one; no table and 0.0
-    (never demoted) where the model's table was fitted on other languages only."""
+    (never demoted) where the table `excludes` the language."""
     if fitted is None:
         return None, DEFAULT_THRESHOLD
-    if fitted.languages is not None and language not in fitted.languages:
+    if excludes(fitted, language):
         return None, 0.0
     return fitted, fitted.threshold

@@ -122,13 +122,17 @@ class ModelVerifier:
                 f"reviewers (CWE-{INSTRUCTIONS_TO_REVIEWERS}), so the model's judgment of it is not trusted"
             )
             return result
-        fitted_on = self._calibration.languages if self._calibration is not None else None
-        if self.threshold is None and fitted_on is not None and unit.language not in fitted_on:
-            # measured to decide nothing there: minutes of model time per file for a number that is not evidence
+        if (
+            self.threshold is None
+            and self._calibration is not None
+            and calibration.excludes(self._calibration, unit.language)
+        ):
+            # minutes of model time per file for a number that is not evidence
+            fitted_on = ", ".join(sorted(self._calibration.languages or ()))
             result.unchecked[unit.path] = (
-                f"the model checked none of its {len(findings)} finding(s): its calibration was fitted on "
-                f"{', '.join(sorted(fitted_on))} findings only, so on {unit.language} its answer would not be evidence "
-                "(on C it ordered findings below chance); set verify-threshold to have them checked anyway"
+                f"the model checked none of its {len(findings)} finding(s): its calibration was fitted on {fitted_on} "
+                f"findings only, so on {unit.language} its answer would not be evidence (on C it ordered findings "
+                "below chance); set verify-threshold to have them checked anyway"
             )
             return result
         split = split_unit(unit)
