@@ -417,6 +417,21 @@ def test_one_analyzer_alone_through_the_setting(tmp_path: Path):
     assert {e["engine"] for f in review["findings"] for e in f["evidence"]} == {"cppcheck", "semgrep"}
 
 
+def test_a_file_that_needs_more_memory_than_the_limit_is_said_unread_and_the_others_are_read(tmp_path: Path):
+    # GCC's analyzer models a large initializer that a function reads (about 380 MB for this one, 50 MB to start)
+    numbers = ",".join(str(i % 97) for i in range(400_000))
+    (tmp_path / "table.c").write_text(f"const int table[] = {{{numbers}}};\nint get(int i) {{ return table[i]; }}\n")
+    shutil.copy(SAMPLES / "defects.c", tmp_path / "defects.c")
+    settings = {"SECREVIEW_C_ANALYZERS": "gcc-analyzer", "SECREVIEW_ANALYZER_MEMORY_MB": "150"}
+    done = run_secreview("review", ".", "--format", "json", "--no-cache", cwd=tmp_path, env=settings)
+    review = json.loads(done.stdout)
+    units = {unit["path"]: unit for unit in review["coverage"]["units"]}
+    assert "gcc-analyzer" in units["defects.c"]["reviewed_by"], done.stderr
+    assert "gcc-analyzer" not in units["table.c"]["reviewed_by"]
+    assert "not reviewed by gcc-analyzer: needed more than 150 MB of memory" in units["table.c"]["notes"]
+    assert any("gcc-analyzer" in {e["engine"] for e in f["evidence"]} for f in review["findings"])
+
+
 def test_the_cache_key_names_the_tool_version_and_the_check_table():
     keys = [engine.cache_key() for engine in c_analyzers(list(ANALYZERS))]
     assert [key["tool"] for key in keys][:2] == [engine.version() for engine in c_analyzers(["cppcheck", "clang-tidy"])]

@@ -148,7 +148,7 @@ def static_engines(settings: Settings) -> list[CacheableEngine]:
             timeout_s=settings.semgrep_timeout,
             extra_rules=user_rule_paths(settings.rules),
         ),
-        *c_analyzers(settings.c_analyzers),
+        *c_analyzers(settings.c_analyzers, settings.analyzer_timeout, settings.analyzer_memory_mb),
     ]
 
 

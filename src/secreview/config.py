@@ -55,6 +55,16 @@ class Settings(BaseModel):
         default_factory=lambda: list(get_args(CAnalyzer)),
         description="The C and C++ analyzers the static engine runs (gcc-analyzer needs gcc 10+, gcc-warnings 12+).",
     )
+    analyzer_timeout: int = Field(
+        default=120, gt=0, description="Seconds a C analyzer may take on a file; past it the file is reported unread."
+    )
+    analyzer_memory_mb: int | None = Field(
+        default=None,
+        ge=0,
+        examples=[2048],
+        description="Memory (MB) a C analyzer may take on a file; past it the file is reported unread by it. "
+        "Unset: a quarter of this machine's memory; 0: no limit.",
+    )
     strategy: Literal["structured", "basic", "commit", "cwe-list", "cot"] = Field(
         default="structured", description="How the model is asked: the project's JSON schema, or a published prompt."
     )

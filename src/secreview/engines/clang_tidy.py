@@ -20,8 +20,6 @@ import yaml
 from secreview.engines import c_checks
 from secreview.engines.cbuild import BuildArgs
 from secreview.engines.per_file import (
-    FileAnalyzer,
-    FileByFileEngine,
     FileOutcome,
     Report,
     does_not_compile,
@@ -98,8 +96,3 @@ def _outcome(diagnostics: list[dict[str, Any]], path: str) -> FileOutcome:
         # else: in a header it includes, which its own review covers
     outcome.notes = outcome.notes[:1]
     return outcome
-
-
-def clang_tidy_engine() -> FileByFileEngine:
-    analyzer: FileAnalyzer = ClangTidy()
-    return FileByFileEngine(analyzer)

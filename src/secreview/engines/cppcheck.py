@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from secreview.engines.cbuild import BuildArgs
-from secreview.engines.per_file import FileAnalyzer, FileByFileEngine, FileOutcome, Report, version_output
-from secreview.engines.workspace import ToolProcesses, resolved, tool_path
+from secreview.engines.per_file import FileOutcome, Report, version_output
+from secreview.engines.workspace import MemoryLimitError, ToolProcesses, resolved, tool_path
 from secreview.models import FlowStep
 
 ENABLED = "warning,style,performance,portability"
@@ -114,7 +114,10 @@ def _check(
     except ET.ParseError:
         detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
         return FileOutcome(skipped=f"cppcheck failed (exit {done.returncode}): {detail[:200]}"), []
-    return _outcome(root, resolved(path))
+    outcome, unreadable = _outcome(root, resolved(path))
+    if processes.memory_mb is not None and any(message.endswith("out of memory") for message in unreadable):
+        raise MemoryLimitError(processes.memory_mb)  # cppcheck says so in its report, and exits 0
+    return outcome, unreadable
 
 
 @functools.cache
@@ -167,8 +170,3 @@ def _outcome(root: ET.Element, path: str) -> tuple[FileOutcome, list[str]]:
 
 def _same(location: ET.Element, path: str) -> bool:
     return resolved(location.get("file", "")) == path
-
-
-def cppcheck_engine() -> FileByFileEngine:
-    analyzer: FileAnalyzer = Cppcheck()
-    return FileByFileEngine(analyzer)

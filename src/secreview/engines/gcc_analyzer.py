@@ -17,8 +17,6 @@ from typing import Any
 
 from secreview.engines.cbuild import BuildArgs
 from secreview.engines.per_file import (
-    FileAnalyzer,
-    FileByFileEngine,
     FileOutcome,
     Report,
     does_not_compile,
@@ -113,8 +111,3 @@ def _outcome(tool: str, diagnostics: list[dict[str, Any]], path: str) -> FileOut
     if outcome.not_run is not None:
         outcome.reports = []  # a file that does not compile was not analysed: what came before the error is partial
     return outcome
-
-
-def gcc_analyzer_engine() -> FileByFileEngine:
-    analyzer: FileAnalyzer = GccAnalyzer()
-    return FileByFileEngine(analyzer)

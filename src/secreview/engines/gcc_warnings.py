@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from secreview.engines.cbuild import BuildArgs
 from secreview.engines.gcc_analyzer import GccAnalyzer
-from secreview.engines.per_file import FileAnalyzer, FileByFileEngine, FileOutcome
+from secreview.engines.per_file import FileOutcome
 from secreview.engines.workspace import ToolProcesses
 
 # The table's warnings (those in -Wall at its levels: -Wuse-after-free=3 would add comparisons of freed pointers).
@@ -50,8 +50,3 @@ class GccWarnings(GccAnalyzer):
     def analyse(self, path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> FileOutcome:
         options = ("-O2", *WARNINGS, *(_CXX_WARNINGS if build.language == "c++" else ()))
         return self.compile(path, build, options, processes, timeout_s)
-
-
-def gcc_warnings_engine() -> FileByFileEngine:
-    analyzer: FileAnalyzer = GccWarnings()
-    return FileByFileEngine(analyzer)

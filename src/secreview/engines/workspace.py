@@ -21,6 +21,13 @@ from secreview.models import CodeUnit, line_ranges, spans
 from secreview.sources.languages import parse_python
 
 _MAX_ARGUMENT_CHARS = 100_000  # well under Linux's ARG_MAX, so long file lists are split instead
+# A tool given a memory limit runs under the shell's `ulimit -v` (its address space, in KiB); where the system
+# has no such limit (ulimit fails) the tool runs without one. Python's preexec_fn would do it without a shell,
+# but is unsafe with the threads the engines run tools from.
+_UNDER_MEMORY_LIMIT = ("/bin/sh", "-c", 'ulimit -v "$0" 2>/dev/null; exec "$@"')
+# What gcc ("cc1: out of memory allocating ..."), LLVM ("LLVM ERROR: out of memory") and C++ tools
+# (std::bad_alloc) say when an allocation fails
+_OUT_OF_MEMORY = re.compile(r"out of memory|memory exhausted|bad_alloc|Cannot allocate memory")
 
 
 @contextmanager
@@ -225,12 +232,22 @@ def argument_batches(paths: Sequence[str]) -> Iterator[list[str]]:
         yield batch
 
 
+class MemoryLimitError(Exception):
+    """A tool failed for want of memory under the limit it was given (ToolProcesses' memory_mb)."""
+
+    def __init__(self, memory_mb: int) -> None:
+        super().__init__(f"needed more than {memory_mb} MB of memory")
+
+
 class ToolProcesses:
     """The tool processes (Bandit, Semgrep) an engine runs, so that `stop` (Ctrl-C) can end them all. Each
     runs in a process group of its own: killing the group also ends the tool's own children (Semgrep's
-    semgrep-core workers), which killing the tool alone would leave running."""
+    semgrep-core workers), which killing the tool alone would leave running. With `memory_mb` each tool may use
+    that much memory and no more, so one large file cannot take the machine's memory (the kernel's OOM killer
+    would then end the review itself, or another job)."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory_mb: int | None = None) -> None:
+        self.memory_mb = memory_mb
         self._lock = threading.Lock()
         self._running: set[subprocess.Popen[str]] = set()
         self._stopped = False
@@ -240,12 +257,15 @@ class ToolProcesses:
     ) -> subprocess.CompletedProcess[str]:
         """Run a tool to its end, its output captured (OSError when it cannot start). EngineStoppedError once
         stopped: its output, cut short by the kill, is never read. subprocess.TimeoutExpired when it ran longer
-        than `timeout_s` (it is killed, with its children)."""
+        than `timeout_s` (it is killed, with its children); MemoryLimitError when it failed for want of memory
+        under the limit."""
+        limited = self.memory_mb is not None and os.name == "posix"
+        argv = [*_UNDER_MEMORY_LIMIT, str((self.memory_mb or 0) * 1024), *command] if limited else list(command)
         with self._lock:
             if self._stopped:
                 raise EngineStoppedError
             process = subprocess.Popen(
-                command,
+                argv,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -263,6 +283,8 @@ class ToolProcesses:
                 _kill_group(process)
         if self._stopped:
             raise EngineStoppedError
+        if limited and process.returncode != 0 and _OUT_OF_MEMORY.search(stderr):
+            raise MemoryLimitError(self.memory_mb or 0)
         return subprocess.CompletedProcess(list(command), process.returncode, stdout, stderr)
 
     def stop(self) -> None:
