@@ -324,7 +324,7 @@ def test_a_file_whose_code_the_build_leaves_out_is_said_unread_by_the_compilers(
     ],
 )
 def test_only_a_file_whose_code_starts_inside_a_conditional_is_preprocessed(text: str, asked: str | None):
-    assert per_file._leading_conditional(text) == asked
+    assert per_file.leading_conditional(text) == asked
 
 
 def test_a_macro_defined_per_compiler_is_read_as_gcc_configures_it(tmp_path: Path):
@@ -351,15 +351,35 @@ def test_a_macro_defined_per_compiler_is_read_as_gcc_configures_it(tmp_path: Pat
     assert "unknown macro" in result.skipped["undefined.c"]
 
 
+def test_cppcheck_checks_one_configuration_unless_it_leaves_the_code_out(tmp_path: Path):
+    """The code as written with no macro defined, as the compilers read one configuration; cppcheck's other #if
+    configurations only where that one leaves the code out: the code starts inside an #if, or it stops at #error."""
+    leak = "int leaky{}(void)\n{{\n    char *buffer = malloc(16);\n    return buffer != NULL;\n}}\n"
+    (tmp_path / "options.c").write_text(
+        "#include <stdlib.h>\n\n" + leak.format(1) + "\n#ifdef EXTRA_CHECKS\n" + leak.format(2) + "#endif\n"
+    )
+    (tmp_path / "codec.c").write_text("#include <stdlib.h>\n\n#ifdef HAVE_CODEC\n" + leak.format(1) + "#endif\n")
+    (tmp_path / "platform.c").write_text(
+        "#include <stdlib.h>\n\n#ifndef PLATFORM_OK\n#error define PLATFORM_OK\n#endif\n\n" + leak.format(1)
+    )
+    (engine,) = c_analyzers(["cppcheck"])
+    result = engine.review([unit_of(tmp_path / name, tmp_path) for name in ("options.c", "codec.c", "platform.c")])
+    assert not result.skipped
+    assert sorted((finding.path, finding.cwe, finding.start_line) for finding in result.findings) == [
+        ("codec.c", 401, 7),
+        ("options.c", 401, 6),  # leaky2, under EXTRA_CHECKS, is not read
+        ("platform.c", 401, 10),
+    ]
+
+
 def test_a_compiler_feature_test_does_not_stop_cppcheck(tmp_path: Path):
-    """`#ifdef __has_attribute` then `#if __has_attribute(unused)`: cppcheck fails on the function-like macro built
-    into gcc and clang, so the file is checked again with the feature tests undefined (its portable branch:
-    double-conversion's utils.h, in ujson); Cython's `#ifndef __has_attribute` fallback is read the first time."""
+    """`#if defined(__has_attribute) && __has_attribute(unused)`: cppcheck fails on the function-like macro built
+    into gcc and clang, so the file is checked again with the feature tests answering 0 (its portable branch);
+    Cython's `#ifndef __has_attribute` fallback is read the first time."""
     body = "\nint leaky(int UNUSED flag)\n{\n    char *buffer = malloc(16);\n    return buffer != NULL;\n}\n"
     (tmp_path / "tested.c").write_text(
-        "#include <stdlib.h>\n\n#ifdef __has_attribute\n#define HAS_ATTRIBUTE(x) __has_attribute(x)\n#else\n"
-        "#define HAS_ATTRIBUTE(x) 0\n#endif\n\n#if HAS_ATTRIBUTE(unused)\n#define UNUSED __attribute__((unused))\n"
-        "#else\n#define UNUSED\n#endif\n" + body
+        "#include <stdlib.h>\n\n\n\n\n\n\n\n#if defined(__has_attribute) && __has_attribute(unused)\n"
+        "#define UNUSED __attribute__((unused))\n#else\n#define UNUSED\n#endif\n" + body
     )
     (tmp_path / "fallback.c").write_text(
         "#include <stdlib.h>\n\n#ifndef __has_attribute\n#define __has_attribute(x) 0\n#endif\n\n"
@@ -369,7 +389,7 @@ def test_a_compiler_feature_test_does_not_stop_cppcheck(tmp_path: Path):
     result = engine.review([unit_of(tmp_path / name, tmp_path) for name in ("tested.c", "fallback.c")])
     assert not result.skipped
     (note,) = result.notes["tested.c"]
-    assert "stopped at __has_attribute" in note and "feature tests undefined" in note
+    assert "stopped at __has_attribute" in note and "feature tests answering 0" in note
     assert "fallback.c" not in result.notes
     assert sorted((finding.path, finding.cwe, finding.start_line) for finding in result.findings) == [
         ("fallback.c", 401, 16),

@@ -87,7 +87,7 @@ def compiled_away(path: str, text: str, build: BuildArgs, processes: ToolProcess
     that they leave out, as a codec's file is without its library's HAVE_ macro), or None: some of it is compiled,
     or there is no gcc to ask. Only a file whose code starts inside a conditional is asked about (gcc -E), once for
     all the compiler-based analyzers."""
-    directive = _leading_conditional(text)
+    directive = leading_conditional(text)
     gcc = workspace.tool_path("gcc")
     if directive is None or gcc is None:
         return None
@@ -132,7 +132,7 @@ _CLOSES = re.compile(r"^#\s*endif")
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
-def _leading_conditional(text: str) -> str | None:
+def leading_conditional(text: str) -> str | None:
     """The innermost #if/#ifdef line that the file's first code (after comments, includes and defines) is
     inside, or None when that code is outside every conditional but an include guard (or there is no code, only
     macros): a guard is never left out, so a header inside one alone needs no preprocessor run."""
