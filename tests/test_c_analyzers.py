@@ -327,6 +327,23 @@ def test_only_a_file_whose_code_starts_inside_a_conditional_is_preprocessed(text
     assert per_file.leading_conditional(text) == asked
 
 
+@pytest.mark.parametrize(
+    ("statement", "through_pointer"),
+    [
+        ("    im->block = (char *)malloc(1);", True),
+        ("    *out = calloc(n, 4);", True),
+        ("    state->rows[y] = malloc(n);", True),
+        ("    copy = malloc(n);", False),  # a local
+        ("    frame.data = malloc(n);", False),  # a local struct's member
+        ("    if (im->block == NULL) {", False),  # a comparison, not a store
+        ("    total += im->size;", False),
+    ],
+)
+def test_a_store_through_a_pointer_is_told_from_one_into_a_local(statement: str, through_pointer: bool):
+    unit = CodeUnit(id="a.c", path="a.c", language="c", text=f"void f(void)\n{{\n{statement}\n}}\n")
+    assert c_text.stored_through_pointer(routing.split_unit(unit), 3) is through_pointer
+
+
 def test_a_macro_defined_per_compiler_is_read_as_gcc_configures_it(tmp_path: Path):
     """cppcheck stops at a macro it cannot expand in the #if configuration where no compiler is defined; the file
     is then checked as gcc configures it (a note, not a gap), while a macro defined nowhere stays a gap."""

@@ -49,6 +49,9 @@ class Check:
     # through the variable's address once stored or passed (cppcheck: `strm->next_out = outbuf;` then a library
     # call fills outbuf); such a report after the address escaped is a candidate
     misses_writes_to: str = ""
+    # a leak report whose memory, where it was allocated, was stored through a pointer (`im->blocks = calloc(...)`)
+    # into memory the caller may hold: GCC 12's analyzer loses such stores, so such a report is a candidate
+    loses_stores_through_pointers: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Weakness:
     confidence: float
     unsure: str = ""  # why the report is only a candidate to check (the table's reason); empty: a defect
     unset_variable: str = ""  # the variable reported unset, if the analyzer misses writes through its address
+    loses_stores_through_pointers: bool = False  # the check's, for a leak: see Check
 
 
 _BOUNDS = (119, "Bounds of a Memory Buffer")
@@ -111,8 +115,16 @@ def _check(
     *,
     unsure_when: tuple[tuple[str, str], ...] = (),
     misses_writes_to: str = "",
+    loses_stores_through_pointers: bool = False,
 ) -> Check:
-    return Check(weakness[0], weakness[1], confidence, unsure_when=unsure_when, misses_writes_to=misses_writes_to)
+    return Check(
+        weakness[0],
+        weakness[1],
+        confidence,
+        unsure_when=unsure_when,
+        misses_writes_to=misses_writes_to,
+        loses_stores_through_pointers=loses_stores_through_pointers,
+    )
 
 
 def _kept_not_read(pattern: str) -> tuple[tuple[str, str], ...]:
@@ -319,7 +331,8 @@ CLANG_TIDY: dict[str, Check] = {
 GCC: dict[str, Check] = {
     "-Wanalyzer-double-free": _by_message((r"close", _RELEASED_TWICE), default=_DOUBLE_FREE),
     "-Wanalyzer-use-after-free": _check(_USE_AFTER_FREE),
-    "-Wanalyzer-malloc-leak": _check(_LEAK, 0.7),
+    # Pillow: `im->blocks = calloc(...)`, `c->starttab = calloc(...)`, all false, reported as leaks at the next line
+    "-Wanalyzer-malloc-leak": _check(_LEAK, 0.7, loses_stores_through_pointers=True),
     "-Wanalyzer-file-leak": _check(_HANDLE_LEAK, 0.7),
     "-Wanalyzer-fd-leak": _check(_HANDLE_LEAK, 0.7),
     "-Wanalyzer-double-fclose": _check(_RELEASED_TWICE),
@@ -411,7 +424,13 @@ def weakness(table: dict[str, Check], check_id: str, message: str, notes: Sequen
     unset = re.search(check.misses_writes_to, message) if check.misses_writes_to else None
     said = (message, *notes)
     unsure = next((why for pattern, why in check.unsure_when if any(re.search(pattern, text) for text in said)), "")
-    return Weakness(cwe_id, check.confidence, unsure=unsure, unset_variable=unset.group(1) if unset else "")
+    return Weakness(
+        cwe_id,
+        check.confidence,
+        unsure=unsure,
+        unset_variable=unset.group(1) if unset else "",
+        loses_stores_through_pointers=check.loses_stores_through_pointers,
+    )
 
 
 def severity(cwe_id: int) -> Severity:

@@ -166,3 +166,15 @@ def address_escape(split: Split, line: int, name: str) -> int | None:
         if address_taken.search(text) or (is_array and stored.search(text)):
             return home.ranges[0].start + offset
     return None
+
+
+# an assignment's target, up to its "=" (not ==, <=, >=, !=, nor a compound +=)
+_ASSIGNED = re.compile(r"^\s*([^=;{}()]*?[\w\]\)])\s*=(?!=)")
+
+
+def stored_through_pointer(split: Split, line: int) -> bool:
+    """Whether the statement at `line` stores a value through a pointer (`im->blocks = ...`, `*out = ...`): into
+    memory the function may not own, which its caller can still reach after it returns."""
+    code = split.code[line - 1] if 0 < line <= len(split.code) else ""
+    target = _ASSIGNED.match(code)
+    return target is not None and ("->" in target.group(1) or target.group(1).lstrip().startswith("*"))

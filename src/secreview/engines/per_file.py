@@ -320,6 +320,13 @@ def _unsure(engine: str, split: Callable[[], Split], report: Report, weakness: c
             f"`{weakness.unset_variable}`'s address escapes at line {escape}, and {engine} does not follow writes "
             "made through it (a library call filling the buffer it was given earlier): a candidate to check."
         )
+    allocated = next((step.line for step in report.flow if step.note == "allocated here"), None)
+    if weakness.loses_stores_through_pointers and allocated and c_text.stored_through_pointer(split(), allocated):
+        return (
+            f"The memory is stored through a pointer where it is allocated (line {allocated}), into memory the "
+            f"caller may hold, and {engine} can lose track of such a store: a leak only if nothing frees it from "
+            "there; a candidate to check."
+        )
     return ""
 
 
