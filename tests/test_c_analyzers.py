@@ -328,6 +328,19 @@ def test_only_a_file_whose_code_starts_inside_a_conditional_is_preprocessed(text
 
 
 @pytest.mark.parametrize(
+    ("text", "inside"),
+    [
+        ("#include <zlib.h>\n#ifdef HAVE_LIBZ\nint inflate_all(void);\n#endif\n", True),
+        ('#ifdef __cplusplus\nextern "C" {\n#endif\nint run(void);\n', False),
+        ("#ifndef CODEC_H\n#define CODEC_H\nint decode(void);\n#endif\n", False),  # an include guard
+        ("#define LIMIT 4\n", False),  # no code
+    ],
+)
+def test_a_file_all_of_whose_code_is_inside_conditionals_is_told(text: str, inside: bool):
+    assert per_file.all_code_inside_conditionals(text) is inside
+
+
+@pytest.mark.parametrize(
     ("statement", "through_pointer"),
     [
         ("    im->block = (char *)malloc(1);", True),
@@ -372,8 +385,9 @@ def test_cppcheck_checks_one_configuration_unless_it_leaves_the_code_out(tmp_pat
     """The code as written with no macro defined, as the compilers read one configuration; cppcheck's other #if
     configurations only where that one leaves the code out: the code starts inside an #if, or it stops at #error."""
     leak = "int leaky{}(void)\n{{\n    char *buffer = malloc(16);\n    return buffer != NULL;\n}}\n"
+    cplusplus = '#ifdef __cplusplus\nextern "C" {\n#endif\n'  # code inside an #if first, as many C files start
     (tmp_path / "options.c").write_text(
-        "#include <stdlib.h>\n\n" + leak.format(1) + "\n#ifdef EXTRA_CHECKS\n" + leak.format(2) + "#endif\n"
+        "#include <stdlib.h>\n" + cplusplus + leak.format(1) + "#ifdef EXTRA_CHECKS\n" + leak.format(2) + "#endif\n"
     )
     (tmp_path / "codec.c").write_text("#include <stdlib.h>\n\n#ifdef HAVE_CODEC\n" + leak.format(1) + "#endif\n")
     (tmp_path / "platform.c").write_text(
@@ -384,7 +398,7 @@ def test_cppcheck_checks_one_configuration_unless_it_leaves_the_code_out(tmp_pat
     assert not result.skipped
     assert sorted((finding.path, finding.cwe, finding.start_line) for finding in result.findings) == [
         ("codec.c", 401, 7),
-        ("options.c", 401, 6),  # leaky2, under EXTRA_CHECKS, is not read
+        ("options.c", 401, 8),  # leaky2, under EXTRA_CHECKS, is not read
         ("platform.c", 401, 10),
     ]
 

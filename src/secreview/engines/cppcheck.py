@@ -7,8 +7,8 @@ Its locations after the first are the path to the defect (where a pointer was fr
 cppcheck can check a file once per #if configuration it finds (up to 12), which cost Brotli's encoder 10 times
 the time of one (12 min against 65 s for its 92 files) and found no more security defects there (on Pillow one
 more in 6 times the time): it checks one, the code as written with no macro defined but the build's, as the
-compilers read one. It tries the others where that one leaves the file's code out: the code starts inside an
-#if (`#ifdef HAVE_LIBTIFF`, a codec without its library's macro) or that configuration stops at an #error.
+compilers read one. It tries the others where that one may leave the file's code out: all of the code is inside
+#if blocks (`#ifdef HAVE_LIBTIFF`, a codec without its library's macro), or that configuration stops at an #error.
 
 cppcheck gives up on a configuration that uses a macro it cannot expand. Two kinds are the compiler's, not the
 code's, and such a file is checked again: a macro defined per compiler (`#if defined(__GNUC__)` ... `#elif
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from secreview.engines.cbuild import BuildArgs
-from secreview.engines.per_file import FileOutcome, Report, leading_conditional, version_output
+from secreview.engines.per_file import FileOutcome, Report, all_code_inside_conditionals, version_output
 from secreview.engines.workspace import MemoryLimitError, ToolProcesses, resolved, tool_path
 from secreview.models import FlowStep
 
@@ -68,8 +68,8 @@ class Cppcheck:
         return version_output(tool_path("cppcheck") or "cppcheck").removeprefix("Cppcheck ").split(" ")[0]
 
     def analyse(self, path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> FileOutcome:
-        # every configuration where the first leaves the file's code out (see the module's docstring)
-        every = leading_conditional(Path(path).read_text(encoding="utf-8", errors="replace")) is not None
+        # every configuration where the first may leave the file's code out (see the module's docstring)
+        every = all_code_inside_conditionals(Path(path).read_text(encoding="utf-8", errors="replace"))
         outcome, unreadable = _check(path, build, build.defines, processes, timeout_s, every)
         if not every and not build.defines and any(message.startswith("#error") for message in unreadable):
             outcome, unreadable = _check(path, build, build.defines, processes, timeout_s, every=True)

@@ -15,7 +15,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -136,6 +136,19 @@ def leading_conditional(text: str) -> str | None:
     """The innermost #if/#ifdef line that the file's first code (after comments, includes and defines) is
     inside, or None when that code is outside every conditional but an include guard (or there is no code, only
     macros): a guard is never left out, so a header inside one alone needs no preprocessor run."""
+    return next(_code_lines_inside(text), None)
+
+
+def all_code_inside_conditionals(text: str) -> bool:
+    """Whether every line of the file's code is inside an #if/#ifdef (an include guard aside), so that a reading
+    with no macro defined can leave all of it out; `extern "C" {` under `#ifdef __cplusplus` alone is not that."""
+    found = list(_code_lines_inside(text))
+    return bool(found) and None not in found
+
+
+def _code_lines_inside(text: str) -> Iterator[str | None]:
+    """For each line of code (not a directive, comment or blank), the innermost #if/#ifdef it is inside, or None:
+    outside every conditional but include guards."""
     open_conditionals: list[str | None] = []  # None: an include guard (#ifndef NAME, then #define NAME)
     continued = False  # a directive's line ending in a backslash: the next line is still the directive
     previous = ""  # the directive before this one
@@ -145,7 +158,8 @@ def leading_conditional(text: str) -> str | None:
         if not stripped or stripped.startswith("//"):
             continue
         if not directive:
-            return next((opened for opened in reversed(open_conditionals) if opened is not None), None)
+            yield next((opened for opened in reversed(open_conditionals) if opened is not None), None)
+            continue
         words = stripped.lstrip("#").split()
         if _OPENS.match(stripped):
             open_conditionals.append(" ".join(stripped.split()))
@@ -154,7 +168,6 @@ def leading_conditional(text: str) -> str | None:
         elif words[:1] == ["define"] and len(words) > 1 and previous == f"ifndef {words[1]}" and open_conditionals:
             open_conditionals[-1] = None
         previous = " ".join(words[:2])
-    return None
 
 
 def does_not_compile(line: int | None, message: str) -> str:
