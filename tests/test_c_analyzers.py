@@ -403,6 +403,29 @@ def test_cppcheck_checks_one_configuration_unless_it_leaves_the_code_out(tmp_pat
     ]
 
 
+def test_cppcheck_reads_the_headers_the_compilers_find_through_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """CPATH points gcc and clang at headers outside the repository (Python.h for an extension); cppcheck does not
+    read it, so it is given those folders: without them it stops at the macro they define."""
+    headers = tmp_path / "outside"
+    headers.mkdir()
+    (headers / "api.h").write_text("#define BEGIN_UNLOCKED {\n#define END_UNLOCKED }\n")  # as Py_BEGIN_ALLOW_THREADS
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "module.c").write_text(
+        '#include <stdlib.h>\n#include "api.h"\n\nint leaky(void)\n{\n    char *buffer;\n    BEGIN_UNLOCKED\n'
+        "    buffer = malloc(16);\n    END_UNLOCKED\n    return buffer != NULL;\n}\n"
+    )
+    unit = unit_of(tmp_path / "repo" / "module.c", tmp_path / "repo")
+    (engine,) = c_analyzers(["cppcheck"])
+    assert "unknown macro" in engine.review([unit]).skipped["module.c"]
+    monkeypatch.setenv("CPATH", str(headers))
+    (engine,) = c_analyzers(["cppcheck"])
+    result = engine.review([unit])
+    assert not result.skipped and [(finding.cwe, finding.start_line) for finding in result.findings] == [(401, 10)]
+    assert engine.cache_key()["environment"]["CPATH"] == str(headers)  # a cached result is not reused without it
+
+
 def test_a_compiler_feature_test_does_not_stop_cppcheck(tmp_path: Path):
     """`#if defined(__has_attribute) && __has_attribute(unused)`: cppcheck fails on the function-like macro built
     into gcc and clang, so the file is checked again with the feature tests answering 0 (its portable branch);

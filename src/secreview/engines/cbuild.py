@@ -39,6 +39,8 @@ _SYSTEM_INCLUDE_DIRS = ("/usr/local/include", "/usr/include")
 _SYSTEM_NAMESPACES = frozenset(
     {"sys", "bits", "linux", "asm", "asm-generic", "net", "netinet", "arpa", "machine", "gnu"}
 )
+# the environment's include folders, as gcc and clang read them: for both languages, for C, for C++
+INCLUDE_VARIABLES = ("CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH")
 _INCLUDE = re.compile(rb'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.MULTILINE)
 _Known = tuple[tuple[str, ...], tuple[str, ...], str | None]  # a compile command's includes, defines, standard
 
@@ -61,6 +63,16 @@ class BuildArgs:
         flags += [f"-D{define}" for define in self.defines]
         flags += [f"-I{folder}" for folder in self.includes]
         return flags
+
+    def environment_includes(self) -> list[str]:
+        """The folders gcc and clang also search because the environment names them (CPATH, then C_INCLUDE_PATH or
+        CPLUS_INCLUDE_PATH), for a tool that does not read the environment (cppcheck): where a user has pointed
+        the compilers at Python's headers, every analyzer sees the same Python.h."""
+        named = [
+            os.environ.get("CPATH", ""),
+            os.environ.get(f"{'CPLUS' if self.language == 'c++' else 'C'}_INCLUDE_PATH", ""),
+        ]
+        return [folder for value in named for folder in value.split(os.pathsep) if folder and Path(folder).is_dir()]
 
 
 def language_of(unit: CodeUnit) -> Literal["c", "c++"]:

@@ -117,7 +117,7 @@ def _check(
         *([] if defines or every else ["--max-configs=1"]),
         *([f"--std={build.std}"] if build.std and _known_standard(build.std) else []),
         *(f"-D{define}" for define in defines),
-        *(f"-I{folder}" for folder in build.includes),
+        *(f"-I{folder}" for folder in (*build.includes, *build.environment_includes())),
         path,
     ]
     done = processes.run(command, timeout_s=timeout_s)

@@ -232,6 +232,8 @@ class FileByFileEngine:
             "tool": self.version(),
             "timeout_s": self.timeout_s,
             "memory_mb": self.memory_mb,
+            # the include folders the compilers take from the environment (and cppcheck from them: cbuild)
+            "environment": {name: os.environ.get(name) for name in cbuild.INCLUDE_VARIABLES},
             "rules": rules_digest(),
             "source": source_digest(
                 *(sys.modules[kind.__module__] for kind in type(self.analyzer).__mro__ if kind is not object),
