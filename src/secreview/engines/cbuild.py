@@ -21,7 +21,7 @@ import re
 import shlex
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -54,6 +54,9 @@ class BuildArgs:
     defines: tuple[str, ...] = ()  # NAME or NAME=VALUE (-D)
     std: str | None = None  # c11, gnu++17, ... (-std=); None: the tool's default
     from_database: bool = False  # True: taken from compile_commands.json
+    # a file of the review that includes this header (its path and arguments): where the header cannot be read
+    # alone (a template written against macros its includer defines first), it is read there
+    includer: tuple[str, BuildArgs] | None = None
 
     def compiler_flags(self) -> list[str]:
         """The flags as gcc and clang read them (the language, then -std, -D, -I)."""
@@ -97,23 +100,52 @@ class BuildContext:
 
     root: Path | None
     _database: dict[str, _Known] = field(default_factory=dict, init=False)
+    _units: tuple[CodeUnit, ...] = field(default=(), init=False)
 
     @classmethod
     def for_units(cls, units: Iterable[CodeUnit]) -> BuildContext:
+        units = tuple(units)
         root = next((r for r in map(repository_root, units) if r is not None), None)
         context = cls(root)
+        context._units = units
         if root is not None:
             context._database = _read_database(root)
         return context
 
     def args(self, path: str, unit: CodeUnit) -> BuildArgs:
-        """The arguments for the unit, whose text the tools read at `path`."""
+        """The arguments for the unit, whose text the tools read at `path`, with the review's file that includes it
+        (a header's)."""
+        own = self._own_args(path, unit)
+        includer = self.includer_of(unit)
+        if includer is None:
+            return own
+        where = str(Path(includer.disk_path or "").resolve())
+        return replace(own, includer=(where, self._own_args(where, includer)))
+
+    def includer_of(self, unit: CodeUnit) -> CodeUnit | None:
+        """The review's file (on disk) that includes the unit, directly or through other headers: a source before a
+        header, then the first by path; None if none does."""
+        return self._includers.get(unit.path)
+
+    def _own_args(self, path: str, unit: CodeUnit) -> BuildArgs:
         language = language_of(unit)
         disk = str(Path(unit.disk_path).resolve()) if unit.disk_path is not None else None
         known = self._database.get(disk or "") or self._borrowed(disk or path)
         if known is not None:
             return BuildArgs(language, *known, from_database=True)
         return BuildArgs(language, tuple(self._include_folders(Path(disk or path).parent, unit.text.encode())))
+
+    @cached_property
+    def _includers(self) -> dict[str, CodeUnit]:
+        """Path of each header of the review -> the review's file that includes it, directly or through other
+        headers: a source before a header, then the first by path."""
+        found: dict[str, CodeUnit] = {}
+        on_disk = [unit for unit in self._units if unit.disk_path is not None]
+        for unit in sorted(on_disk, key=lambda unit: (PurePosixPath(unit.path).suffix in HEADER_SUFFIXES, unit.path)):
+            for name in self.included_headers(str(Path(unit.disk_path or "").resolve()), unit):
+                if name != unit.path:
+                    found.setdefault(name, unit)
+        return found
 
     def included_headers(self, path: str, unit: CodeUnit) -> dict[str, bytes]:
         """The repository headers the unit (read at `path`) includes, directly or through one another, by path
@@ -122,7 +154,7 @@ class BuildContext:
         the -I folders); a header outside the repository (the system's) is left out."""
         if self.root is None:
             return {}
-        includes = [Path(folder) for folder in self.args(path, unit).includes]
+        includes = [Path(folder) for folder in self._own_args(path, unit).includes]
         disk = Path(unit.disk_path).resolve() if unit.disk_path is not None else Path(path)
         found: dict[str, bytes] = {}
         queue: deque[tuple[Path, bytes]] = deque([(disk.parent, unit.text.encode())])

@@ -21,6 +21,7 @@ answering 0, so the code takes its portable branch. The coverage notes the secon
 from __future__ import annotations
 
 import functools
+import os
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -68,43 +69,64 @@ class Cppcheck:
         return version_output(tool_path("cppcheck") or "cppcheck").removeprefix("Cppcheck ").split(" ")[0]
 
     def analyse(self, path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float) -> FileOutcome:
-        # every configuration where the first may leave the file's code out (see the module's docstring)
-        every = all_code_inside_conditionals(Path(path).read_text(encoding="utf-8", errors="replace"))
-        outcome, unreadable = _check(path, build, build.defines, processes, timeout_s, every)
-        if not every and not build.defines and any(message.startswith("#error") for message in unreadable):
-            outcome, unreadable = _check(path, build, build.defines, processes, timeout_s, every=True)
-        per_compiler = next(filter(None, map(_MACRO_NAMED.search, unreadable)), None)
-        feature_test = next(filter(None, map(_FEATURE_TEST_FAILED.search, unreadable)), None)
-        macros = compiler_macros(build.language) if per_compiler else ()
-        retries = [  # (where cppcheck stopped, how the second reading gets past it)
-            *([(per_compiler.group(1), "as this machine's gcc configures it")] if per_compiler and macros else []),
-            *([(feature_test.group(1), "with the compiler's feature tests answering 0")] if feature_test else []),
-        ]
-        if not retries:
-            return outcome  # nothing the compiler explains: a gap, as cppcheck said
-        no_features = [f"{name}(x)=0" for name in _COMPILER_FEATURE_TESTS] if feature_test else []
-        again, still_unreadable = _check(path, build, (*macros, *no_features, *build.defines), processes, timeout_s)
-        if still_unreadable:
-            return outcome
-        known = {(report.check, report.line) for report in again.reports}
-        again.reports += [report for report in outcome.reports if (report.check, report.line) not in known]
-        again.notes.append(
-            f"cppcheck stopped at {' and '.join(name for name, _ in retries)} in some of the file's #if "
-            f"configurations; it checked the file again {' and '.join(how for _, how in retries)}"
-        )
-        return again
+        alone = _read(path, build, processes, timeout_s)
+        if alone.skipped is None or build.includer is None:
+            return alone
+        # a header it cannot read alone (a template written against macros the including file defines first)
+        includer, includer_build = build.includer
+        within = _read(includer, includer_build, processes, timeout_s, report_on=path)
+        if within.skipped is not None:
+            return alone
+        reason = alone.skipped.removeprefix("cppcheck could not read it: ")
+        where = os.path.relpath(includer, Path(path).parent)
+        within.notes = [f"cppcheck could not read it alone ({reason}); it read it where {where} includes it"]
+        return within
+
+
+def _read(
+    path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float, report_on: str | None = None
+) -> FileOutcome:
+    """cppcheck's reports on `report_on` (by default the file itself) when it reads the file at `path`: in one
+    configuration or every one, and again where it stopped at a compiler's macro (the module's docstring)."""
+    every = all_code_inside_conditionals(Path(path).read_text(encoding="utf-8", errors="replace"))
+    on = report_on or path
+    outcome, unreadable = _check(path, on, build, build.defines, processes, timeout_s, every)
+    if not every and not build.defines and any(message.startswith("#error") for message in unreadable):
+        outcome, unreadable = _check(path, on, build, build.defines, processes, timeout_s, every=True)
+    per_compiler = next(filter(None, map(_MACRO_NAMED.search, unreadable)), None)
+    feature_test = next(filter(None, map(_FEATURE_TEST_FAILED.search, unreadable)), None)
+    macros = compiler_macros(build.language) if per_compiler else ()
+    retries = [  # (where cppcheck stopped, how the second reading gets past it)
+        *([(per_compiler.group(1), "as this machine's gcc configures it")] if per_compiler and macros else []),
+        *([(feature_test.group(1), "with the compiler's feature tests answering 0")] if feature_test else []),
+    ]
+    if not retries:
+        return outcome  # nothing the compiler explains: a gap, as cppcheck said
+    no_features = [f"{name}(x)=0" for name in _COMPILER_FEATURE_TESTS] if feature_test else []
+    again, still_unreadable = _check(path, on, build, (*macros, *no_features, *build.defines), processes, timeout_s)
+    if still_unreadable:
+        return outcome
+    known = {(report.check, report.line) for report in again.reports}
+    again.reports += [report for report in outcome.reports if (report.check, report.line) not in known]
+    again.notes.append(
+        f"cppcheck stopped at {' and '.join(name for name, _ in retries)} in some of the file's #if "
+        f"configurations; it checked the file again {' and '.join(how for _, how in retries)}"
+    )
+    return again
 
 
 def _check(
     path: str,
+    report_on: str,
     build: BuildArgs,
     defines: Sequence[str],
     processes: ToolProcesses,
     timeout_s: float,
     every: bool = False,
 ) -> tuple[FileOutcome, list[str]]:
-    """One cppcheck run, and the messages of the errors that mean it could not read the file. It checks one #if
-    configuration: with -D the one they name, else the first (none defined); `every` without -D: all it finds."""
+    """One cppcheck run on `path`, its reports on `report_on`, and the messages of the errors that mean it could not
+    read the file. It checks one #if configuration: with -D the one they name, else the first (none defined);
+    `every` without -D: all it finds."""
     one = bool(defines) or not every
     command = [
         tool_path("cppcheck") or "cppcheck",
@@ -126,7 +148,7 @@ def _check(
     except ET.ParseError:
         detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
         return FileOutcome(skipped=f"cppcheck failed (exit {done.returncode}): {detail[:200]}"), []
-    outcome, unreadable = _outcome(root, resolved(path), one)
+    outcome, unreadable = _outcome(root, resolved(report_on), one)
     if processes.memory_mb is not None and any(message.endswith("out of memory") for message in unreadable):
         raise MemoryLimitError(processes.memory_mb)  # cppcheck says so in its report, and exits 0
     return outcome, unreadable

@@ -249,12 +249,22 @@ class FileByFileEngine:
 
     def dependencies(self, units: Sequence[CodeUnit]) -> dict[str, str]:
         """Unit id -> sha256 of the repository headers the file includes (ReadsOtherFiles): the analyzer reads
-        them with it, so a change to one of them must review the file again, and a change to another must not."""
+        them with it, so a change to one of them must review the file again, and a change to another must not. A
+        header that another file of the review includes may be read there (cbuild's `includer`): that file and
+        its headers count too."""
         build = BuildContext.for_units(units)
         digests = {}
         for unit in units:
             if unit.disk_path is not None:  # the others are written to a scratch folder, with no headers beside
                 headers = build.included_headers(str(Path(unit.disk_path).resolve()), unit)
+                includer = build.includer_of(unit)
+                if includer is not None and includer.disk_path is not None:
+                    where = str(Path(includer.disk_path).resolve())
+                    headers = {
+                        **headers,
+                        **build.included_headers(where, includer),
+                        includer.path: includer.text.encode(),
+                    }
                 named = {name: hashlib.sha256(text).hexdigest() for name, text in headers.items()}
                 digests[unit.id] = hashlib.sha256(json.dumps(named, sort_keys=True).encode()).hexdigest()
         return digests
