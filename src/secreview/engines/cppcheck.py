@@ -10,6 +10,10 @@ more in 6 times the time): it checks one, the code as written with no macro defi
 compilers read one. It tries the others where that one may leave the file's code out: all of the code is inside
 #if blocks (`#ifdef HAVE_LIBTIFF`, a codec without its library's macro), or that configuration stops at an #error.
 
+A header it cannot read alone (a template written against macros the including file defines first, Brotli's
+`hash_*_inc.h` with `FN(name)`) is read where a file of the review includes it (cbuild's `includer`), its
+reports there kept for the header.
+
 cppcheck gives up on a configuration that uses a macro it cannot expand. Two kinds are the compiler's, not the
 code's, and such a file is checked again: a macro defined per compiler (`#if defined(__GNUC__)` ... `#elif
 defined(_MSC_VER)`: "unknown macro" where neither is defined) as this machine's gcc configures it (its predefined
