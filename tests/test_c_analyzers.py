@@ -427,30 +427,34 @@ def test_cppcheck_reads_the_headers_the_compilers_find_through_the_environment(
 
 
 def test_a_header_cppcheck_cannot_read_alone_is_read_where_a_file_includes_it(tmp_path: Path):
-    """A template header written against a macro its includer defines first (Brotli's `hash_*_inc.h`): cppcheck
-    stops at the macro alone, so it reads the header inside the file that includes it; one nobody includes stays
-    a gap. The header's cached result depends on that file too."""
-    template = "static int FN(sum)(int n)\n{\n    char *buffer = malloc(n);\n    return buffer != NULL;\n}\n"
-    (tmp_path / "sum_inc.h").write_text("/* included by sum.c with FN defined first */\n" + template)
-    (tmp_path / "orphan_inc.h").write_text(template)
+    """Template headers written against a macro their includer defines first (Brotli's `hash_*_inc.h`): cppcheck
+    stops at the macro alone, so it reads each header inside the file that includes it, one run shared by its
+    headers; one nobody includes stays a gap. A header's cached result depends on that file too."""
+    template = "static int FN({})(int n)\n{{\n    char *buffer = malloc(n);\n    return buffer != NULL;\n}}\n"
+    (tmp_path / "sum_inc.h").write_text("/* included by sum.c with FN defined first */\n" + template.format("sum"))
+    (tmp_path / "count_inc.h").write_text(template.format("count"))
+    (tmp_path / "orphan_inc.h").write_text(template.format("orphan"))
     (tmp_path / "sum.c").write_text(
-        '#include <stdlib.h>\n\n#define FN(name) name##_int\n#include "sum_inc.h"\n#undef FN\n'
+        '#include <stdlib.h>\n\n#define FN(name) name##_int\n#include "sum_inc.h"\n#include "count_inc.h"\n#undef FN\n'
         '#define FN(name) name##_again\n#include "sum_inc.h"\n#undef FN\n\n'
-        "int total(int n)\n{\n    return sum_int(n) + sum_again(n);\n}\n"
+        "int total(int n)\n{\n    return sum_int(n) + sum_again(n) + count_int(n);\n}\n"
     )
-    units = [unit_of(tmp_path / name, tmp_path) for name in ("orphan_inc.h", "sum.c", "sum_inc.h")]
+    names = ("count_inc.h", "orphan_inc.h", "sum.c", "sum_inc.h")
+    units = [unit_of(tmp_path / name, tmp_path) for name in names]
     (engine,) = c_analyzers(["cppcheck"])
     result = engine.review(units)
     assert list(result.skipped) == ["orphan_inc.h"] and "If FN is a macro" in result.skipped["orphan_inc.h"]
     (note,) = result.notes["sum_inc.h"]
     assert note.startswith("cppcheck could not read it alone (There is an unknown macro") and "where sum.c" in note
-    assert [(f.path, f.cwe, f.start_line) for f in result.findings] == [
-        ("sum_inc.h", 401, 5)
-    ]  # once, as cppcheck says it
+    found = sorted((finding.path, finding.cwe, finding.start_line) for finding in result.findings)
+    assert found == [("count_inc.h", 401, 4), ("sum_inc.h", 401, 5)]  # each once, however often it is included
+    build = BuildContext.for_units(units)
+    count, summed = (build.args(str(tmp_path / name), unit_of(tmp_path / name, tmp_path)) for name in names[::3])
+    assert count.includer is not None and count.includer is summed.includer  # one run of sum.c for both
 
     before = engine.dependencies(units)
     (tmp_path / "sum.c").write_text((tmp_path / "sum.c").read_text() + "\n/* changed */\n")
-    after = engine.dependencies([unit_of(tmp_path / name, tmp_path) for name in ("orphan_inc.h", "sum.c", "sum_inc.h")])
+    after = engine.dependencies([unit_of(tmp_path / name, tmp_path) for name in names])
     assert before["sum_inc.h"] != after["sum_inc.h"] and before["orphan_inc.h"] == after["orphan_inc.h"]
 
 

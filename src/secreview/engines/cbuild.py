@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shlex
+import subprocess
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -54,9 +55,9 @@ class BuildArgs:
     defines: tuple[str, ...] = ()  # NAME or NAME=VALUE (-D)
     std: str | None = None  # c11, gnu++17, ... (-std=); None: the tool's default
     from_database: bool = False  # True: taken from compile_commands.json
-    # a file of the review that includes this header (its path and arguments): where the header cannot be read
-    # alone (a template written against macros its includer defines first), it is read there
-    includer: tuple[str, BuildArgs] | None = None
+    # a file of the review that includes this header: where the header cannot be read alone (a template written
+    # against macros its includer defines first), it is read there
+    includer: Includer | None = None
 
     def compiler_flags(self) -> list[str]:
         """The flags as gcc and clang read them (the language, then -std, -D, -I)."""
@@ -76,6 +77,18 @@ class BuildArgs:
             os.environ.get(f"{'CPLUS' if self.language == 'c++' else 'C'}_INCLUDE_PATH", ""),
         ]
         return [folder for value in named for folder in value.split(os.pathsep) if folder and Path(folder).is_dir()]
+
+
+@dataclass(frozen=True)
+class Includer:
+    """A file of the review that includes headers (its path and arguments), and what a tool made of it in this
+    review, by command: the headers read within it share one run."""
+
+    path: str
+    build: BuildArgs
+    runs: dict[tuple[str, ...], subprocess.CompletedProcess[str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def language_of(unit: CodeUnit) -> Literal["c", "c++"]:
@@ -117,15 +130,21 @@ class BuildContext:
         (a header's)."""
         own = self._own_args(path, unit)
         includer = self.includer_of(unit)
-        if includer is None:
-            return own
-        where = str(Path(includer.disk_path or "").resolve())
-        return replace(own, includer=(where, self._own_args(where, includer)))
+        return own if includer is None else replace(own, includer=self._includer_args[includer.path])
 
     def includer_of(self, unit: CodeUnit) -> CodeUnit | None:
         """The review's file (on disk) that includes the unit, directly or through other headers: a source before a
         header, then the first by path; None if none does."""
         return self._includers.get(unit.path)
+
+    @cached_property
+    def _includer_args(self) -> dict[str, Includer]:
+        """One Includer per including file, shared by the headers it includes (and so their runs within it)."""
+        found: dict[str, Includer] = {}
+        for unit in self._includers.values():
+            where = str(Path(unit.disk_path or "").resolve())
+            found.setdefault(unit.path, Includer(where, self._own_args(where, unit)))
+        return found
 
     def _own_args(self, path: str, unit: CodeUnit) -> BuildArgs:
         language = language_of(unit)

@@ -77,26 +77,33 @@ class Cppcheck:
         if alone.skipped is None or build.includer is None:
             return alone
         # a header it cannot read alone (a template written against macros the including file defines first)
-        includer, includer_build = build.includer
-        within = _read(includer, includer_build, processes, timeout_s, report_on=path)
+        includer = build.includer
+        within = _read(includer.path, includer.build, processes, timeout_s, report_on=path, runs=includer.runs)
         if within.skipped is not None:
             return alone
         reason = alone.skipped.removeprefix("cppcheck could not read it: ")
-        where = os.path.relpath(includer, Path(path).parent)
+        where = os.path.relpath(includer.path, Path(path).parent)
         within.notes = [f"cppcheck could not read it alone ({reason}); it read it where {where} includes it"]
         return within
 
 
 def _read(
-    path: str, build: BuildArgs, processes: ToolProcesses, timeout_s: float, report_on: str | None = None
+    path: str,
+    build: BuildArgs,
+    processes: ToolProcesses,
+    timeout_s: float,
+    report_on: str | None = None,
+    runs: dict[tuple[str, ...], subprocess.CompletedProcess[str]] | None = None,
 ) -> FileOutcome:
     """cppcheck's reports on `report_on` (by default the file itself) when it reads the file at `path`: in one
-    configuration or every one, and again where it stopped at a compiler's macro (the module's docstring)."""
+    configuration or every one, and again where it stopped at a compiler's macro (the module's docstring). `runs`:
+    earlier runs on `path` in this review, by command, to read them again rather than run cppcheck again."""
     every = all_code_inside_conditionals(Path(path).read_text(encoding="utf-8", errors="replace"))
     on = report_on or path
-    outcome, unreadable = _check(path, on, build, build.defines, processes, timeout_s, every)
+    check = functools.partial(_check, path, on, build, processes=processes, timeout_s=timeout_s, runs=runs)
+    outcome, unreadable = check(build.defines, every=every)
     if not every and not build.defines and any(message.startswith("#error") for message in unreadable):
-        outcome, unreadable = _check(path, on, build, build.defines, processes, timeout_s, every=True)
+        outcome, unreadable = check(build.defines, every=True)
     per_compiler = next(filter(None, map(_MACRO_NAMED.search, unreadable)), None)
     feature_test = next(filter(None, map(_FEATURE_TEST_FAILED.search, unreadable)), None)
     macros = compiler_macros(build.language) if per_compiler else ()
@@ -107,7 +114,7 @@ def _read(
     if not retries:
         return outcome  # nothing the compiler explains: a gap, as cppcheck said
     no_features = [f"{name}(x)=0" for name in _COMPILER_FEATURE_TESTS] if feature_test else []
-    again, still_unreadable = _check(path, on, build, (*macros, *no_features, *build.defines), processes, timeout_s)
+    again, still_unreadable = check((*macros, *no_features, *build.defines))
     if still_unreadable:
         return outcome
     known = {(report.check, report.line) for report in again.reports}
@@ -127,6 +134,7 @@ def _check(
     processes: ToolProcesses,
     timeout_s: float,
     every: bool = False,
+    runs: dict[tuple[str, ...], subprocess.CompletedProcess[str]] | None = None,
 ) -> tuple[FileOutcome, list[str]]:
     """One cppcheck run on `path`, its reports on `report_on`, and the messages of the errors that mean it could not
     read the file. It checks one #if configuration: with -D the one they name, else the first (none defined);
@@ -146,7 +154,11 @@ def _check(
         *(f"-I{folder}" for folder in (*build.includes, *build.environment_includes())),
         path,
     ]
-    done = processes.run(command, timeout_s=timeout_s)
+    done = runs.get(tuple(command)) if runs is not None else None
+    if done is None:
+        done = processes.run(command, timeout_s=timeout_s)
+        if runs is not None:
+            runs[tuple(command)] = done
     try:
         root = ET.fromstring(done.stderr[done.stderr.find("<?xml") :])
     except ET.ParseError:

@@ -258,13 +258,9 @@ class FileByFileEngine:
             if unit.disk_path is not None:  # the others are written to a scratch folder, with no headers beside
                 headers = build.included_headers(str(Path(unit.disk_path).resolve()), unit)
                 includer = build.includer_of(unit)
-                if includer is not None and includer.disk_path is not None:
-                    where = str(Path(includer.disk_path).resolve())
-                    headers = {
-                        **headers,
-                        **build.included_headers(where, includer),
-                        includer.path: includer.text.encode(),
-                    }
+                if includer is not None:
+                    where = str(Path(includer.disk_path or "").resolve())
+                    headers |= build.included_headers(where, includer) | {includer.path: includer.text.encode()}
                 named = {name: hashlib.sha256(text).hexdigest() for name, text in headers.items()}
                 digests[unit.id] = hashlib.sha256(json.dumps(named, sort_keys=True).encode()).hexdigest()
         return digests
