@@ -72,11 +72,9 @@ class BuildArgs:
         """The folders gcc and clang also search because the environment names them (CPATH, then C_INCLUDE_PATH or
         CPLUS_INCLUDE_PATH), for a tool that does not read the environment (cppcheck): where a user has pointed
         the compilers at Python's headers, every analyzer sees the same Python.h."""
-        named = [
-            os.environ.get("CPATH", ""),
-            os.environ.get(f"{'CPLUS' if self.language == 'c++' else 'C'}_INCLUDE_PATH", ""),
-        ]
-        return [folder for value in named for folder in value.split(os.pathsep) if folder and Path(folder).is_dir()]
+        variables = ("CPATH", "CPLUS_INCLUDE_PATH" if self.language == "c++" else "C_INCLUDE_PATH")
+        folders = (folder for name in variables for folder in os.environ.get(name, "").split(os.pathsep))
+        return [folder for folder in folders if folder and Path(folder).is_dir()]
 
 
 @dataclass(frozen=True)
