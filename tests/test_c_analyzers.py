@@ -383,7 +383,7 @@ def test_a_macro_defined_per_compiler_is_read_as_gcc_configures_it(tmp_path: Pat
 
 def test_cppcheck_checks_one_configuration_unless_it_leaves_the_code_out(tmp_path: Path):
     """The code as written with no macro defined, as the compilers read one configuration; cppcheck's other #if
-    configurations only where that one leaves the code out: the code starts inside an #if, or it stops at #error."""
+    configurations only where that one may leave the code out: all of it is inside #if blocks, or it stops at #error."""
     leak = "int leaky{}(void)\n{{\n    char *buffer = malloc(16);\n    return buffer != NULL;\n}}\n"
     cplusplus = '#ifdef __cplusplus\nextern "C" {\n#endif\n'  # code inside an #if first, as many C files start
     (tmp_path / "options.c").write_text(
@@ -464,7 +464,7 @@ def test_a_compiler_feature_test_does_not_stop_cppcheck(tmp_path: Path):
     Cython's `#ifndef __has_attribute` fallback is read the first time."""
     body = "\nint leaky(int UNUSED flag)\n{\n    char *buffer = malloc(16);\n    return buffer != NULL;\n}\n"
     (tmp_path / "tested.c").write_text(
-        "#include <stdlib.h>\n\n\n\n\n\n\n\n#if defined(__has_attribute) && __has_attribute(unused)\n"
+        "#include <stdlib.h>\n\n#if defined(__has_attribute) && __has_attribute(unused)\n"
         "#define UNUSED __attribute__((unused))\n#else\n#define UNUSED\n#endif\n" + body
     )
     (tmp_path / "fallback.c").write_text(
@@ -479,7 +479,7 @@ def test_a_compiler_feature_test_does_not_stop_cppcheck(tmp_path: Path):
     assert "fallback.c" not in result.notes
     assert sorted((finding.path, finding.cwe, finding.start_line) for finding in result.findings) == [
         ("fallback.c", 401, 16),
-        ("tested.c", 401, 18),
+        ("tested.c", 401, 12),
     ]
 
 

@@ -89,6 +89,11 @@ class Includer:
     )
 
 
+def _on_disk(unit: CodeUnit) -> str:
+    """The resolved path of a unit that is a file on disk."""
+    return str(Path(unit.disk_path or "").resolve())
+
+
 def language_of(unit: CodeUnit) -> Literal["c", "c++"]:
     """The compiler's name of the unit's language (a .h header that reads as C++ is a C++ unit: sources)."""
     return "c++" if unit.language == "cpp" else "c"
@@ -112,6 +117,7 @@ class BuildContext:
     root: Path | None
     _database: dict[str, _Known] = field(default_factory=dict, init=False)
     _units: tuple[CodeUnit, ...] = field(default=(), init=False)
+    _headers_of: dict[str, dict[str, bytes]] = field(default_factory=dict, init=False)  # included_headers, by path
 
     @classmethod
     def for_units(cls, units: Iterable[CodeUnit]) -> BuildContext:
@@ -135,14 +141,25 @@ class BuildContext:
         header, then the first by path; None if none does."""
         return self._includers.get(unit.path)
 
+    def files_read_with(self, unit: CodeUnit) -> dict[str, bytes]:
+        """The repository files an analyzer may read with the unit (on disk), by path: the headers it includes
+        and, for a header, the review's file that includes it and that file's headers (cppcheck reads a header
+        there when it cannot alone)."""
+        found = self.included_headers(_on_disk(unit), unit)
+        includer = self.includer_of(unit)
+        if includer is not None:
+            found = (
+                found | self.included_headers(_on_disk(includer), includer) | {includer.path: includer.text.encode()}
+            )
+        return found
+
     @cached_property
     def _includer_args(self) -> dict[str, Includer]:
         """One Includer per including file, shared by the headers it includes (and so their runs within it)."""
-        found: dict[str, Includer] = {}
-        for unit in self._includers.values():
-            where = str(Path(unit.disk_path or "").resolve())
-            found.setdefault(unit.path, Includer(where, self._own_args(where, unit)))
-        return found
+        including = {unit.path: unit for unit in self._includers.values()}
+        return {
+            name: Includer(_on_disk(unit), self._own_args(_on_disk(unit), unit)) for name, unit in including.items()
+        }
 
     def _own_args(self, path: str, unit: CodeUnit) -> BuildArgs:
         language = language_of(unit)
@@ -159,7 +176,7 @@ class BuildContext:
         found: dict[str, CodeUnit] = {}
         on_disk = [unit for unit in self._units if unit.disk_path is not None]
         for unit in sorted(on_disk, key=lambda unit: (PurePosixPath(unit.path).suffix in HEADER_SUFFIXES, unit.path)):
-            for name in self.included_headers(str(Path(unit.disk_path or "").resolve()), unit):
+            for name in self.included_headers(_on_disk(unit), unit):
                 if name != unit.path:
                     found.setdefault(name, unit)
         return found
@@ -168,9 +185,14 @@ class BuildContext:
         """The repository headers the unit (read at `path`) includes, directly or through one another, by path
         relative to the root, with their content: what the analyzers read besides the file. Each include is
         resolved as the compiler does with the unit's arguments (`"..."` next to the including file first, then
-        the -I folders); a header outside the repository (the system's) is left out."""
+        the -I folders); a header outside the repository (the system's) is left out. Read once per review."""
         if self.root is None:
             return {}
+        if path not in self._headers_of:
+            self._headers_of[path] = self._follow_includes(path, unit, self.root)
+        return self._headers_of[path]
+
+    def _follow_includes(self, path: str, unit: CodeUnit, root: Path) -> dict[str, bytes]:
         includes = [Path(folder) for folder in self._own_args(path, unit).includes]
         disk = Path(unit.disk_path).resolve() if unit.disk_path is not None else Path(path)
         found: dict[str, bytes] = {}
@@ -181,7 +203,7 @@ class BuildContext:
                 spec = match.group(2).decode("utf-8", "replace").strip()
                 folders = [here, *includes] if match.group(1) == b'"' else includes
                 header = next((folder / spec for folder in folders if (folder / spec).is_file()), None)
-                relative = _relative(header, self.root) if header is not None else None
+                relative = _relative(header, root) if header is not None else None
                 if header is None or relative is None or str(relative) in found:
                     continue
                 try:

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any, Protocol
 
 from secreview import cwe
@@ -248,20 +247,14 @@ class FileByFileEngine:
         }
 
     def dependencies(self, units: Sequence[CodeUnit]) -> dict[str, str]:
-        """Unit id -> sha256 of the repository headers the file includes (ReadsOtherFiles): the analyzer reads
-        them with it, so a change to one of them must review the file again, and a change to another must not. A
-        header that another file of the review includes may be read there (cbuild's `includer`): that file and
-        its headers count too."""
+        """Unit id -> sha256 of the repository files the analyzer may read with the file (ReadsOtherFiles: the
+        headers it includes, and a header's includer, cbuild's `files_read_with`), so a change to one of them must
+        review the file again, and a change to another must not."""
         build = BuildContext.for_units(units)
         digests = {}
         for unit in units:
             if unit.disk_path is not None:  # the others are written to a scratch folder, with no headers beside
-                headers = build.included_headers(str(Path(unit.disk_path).resolve()), unit)
-                includer = build.includer_of(unit)
-                if includer is not None:
-                    where = str(Path(includer.disk_path or "").resolve())
-                    headers |= build.included_headers(where, includer) | {includer.path: includer.text.encode()}
-                named = {name: hashlib.sha256(text).hexdigest() for name, text in headers.items()}
+                named = {name: hashlib.sha256(text).hexdigest() for name, text in build.files_read_with(unit).items()}
                 digests[unit.id] = hashlib.sha256(json.dumps(named, sort_keys=True).encode()).hexdigest()
         return digests
 
@@ -286,9 +279,11 @@ def review_file_by_file(
     with units_on_disk(units) as by_path:
         build = BuildContext.for_units(by_path.values())
 
+        # worked out before the threads start: a header's includer (and its runs) must be one object for them all
+        arguments = {path: build.args(path, unit) for path, unit in by_path.items()}
+
         def one(path: str) -> FileOutcome:
-            unit = by_path[path]
-            args = build.args(path, unit)
+            unit, args = by_path[path], arguments[path]
             try:
                 if analyzer.compiles and (reason := compiled_away(path, unit.text, args, processes, timeout_s)):
                     return FileOutcome(not_run=f"{analyzer.name}: {reason}")
@@ -341,8 +336,10 @@ def _unsure(engine: str, split: Callable[[], Split], report: Report, weakness: c
             f"`{weakness.unset_variable}`'s address escapes at line {escape}, and {engine} does not follow writes "
             "made through it (a library call filling the buffer it was given earlier): a candidate to check."
         )
-    allocated = next((step.line for step in report.flow if step.note == "allocated here"), None)
-    if weakness.loses_stores_through_pointers and allocated and c_text.stored_through_pointer(split(), allocated):
+    allocated = weakness.loses_stores_through_pointers and next(
+        (step.line for step in report.flow if step.note == "allocated here"), None
+    )
+    if allocated and c_text.stored_through_pointer(split(), allocated):
         return (
             f"The memory is stored through a pointer where it is allocated (line {allocated}), into memory the "
             f"caller may hold, and {engine} can lose track of such a store: a leak only if nothing frees it from "
