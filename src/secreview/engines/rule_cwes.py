@@ -131,6 +131,7 @@ RULE_CWES: dict[str, RuleCwe] = {
     "c-arithmetic-overflow-from-input": RuleCwe(190, "integer overflow"),
     "c-arithmetic-underflow-from-input": RuleCwe(191, "integer underflow"),
     "c-divisor-from-input": RuleCwe(369, "divide by zero"),
+    "c-write-what-where": RuleCwe(123, "write-what-where"),
     "c-prompt-injection": RuleCwe(506, "embedded malicious code"),
     "c-use-after-free": RuleCwe(416, "use after free"),
     "cpp-shell-command": _COMMAND,
