@@ -148,6 +148,8 @@ RULE_CWES: dict[str, RuleCwe] = {
     "c-broken-cipher": _RISKY_CRYPTO,
     "c-weak-prng": RuleCwe(338, "cryptographically weak pseudo-random number generator"),
     "c-toctou-path": RuleCwe(367, "time-of-check time-of-use"),  # a path checked, then opened by name
+    "c-signal-handler-race": RuleCwe(364, "signal handler race condition"),
+    "c-thread-unsynchronized-update": RuleCwe(366, "race condition within a thread"),
     "c-search-path-from-input": RuleCwe(427, "uncontrolled search path element"),  # PATH, LD_* from input
     "java-cookie-missing-secure": RuleCwe(614, "without 'secure' attribute"),
     "java-cookie-missing-httponly": RuleCwe(1004, "without 'httponly' flag"),
