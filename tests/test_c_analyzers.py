@@ -357,6 +357,22 @@ def test_a_store_through_a_pointer_is_told_from_one_into_a_local(statement: str,
     assert c_text.stored_through_pointer(routing.split_unit(unit), 3) is through_pointer
 
 
+@pytest.mark.parametrize(
+    ("declaration", "call", "byte_buffer"),
+    [
+        ("    unsigned char block[64];", "    memcpy(block, text, n);", "unsigned char block[64]"),
+        ("    BYTE encrypted[200];", "    memcpy((char *)encrypted, text, n);", "BYTE encrypted[200]"),
+        ("    uint8_t *out = malloc(n);", "    strncpy(out, text, n);", "uint8_t *out"),
+        ("    char name[64];", "    memcpy(name, text, n);", None),  # characters: a string
+        ("    unsigned char block[64];", "    memcpy(name, block, n);", None),  # bytes are the source
+    ],
+)
+def test_a_copy_into_a_byte_buffer_is_told(declaration: str, call: str, byte_buffer: str | None):
+    text = f"void f(const char *text, char *name, size_t n)\n{{\n{declaration}\n{call}\n}}\n"
+    unit = CodeUnit(id="a.c", path="a.c", language="c", text=text)
+    assert c_text.byte_buffer_copied_into(routing.split_unit(unit), 4) == byte_buffer
+
+
 def test_a_macro_defined_per_compiler_is_read_as_gcc_configures_it(tmp_path: Path):
     """cppcheck stops at a macro it cannot expand in the #if configuration where no compiler is defined; the file
     is then checked as gcc configures it (a note, not a gap), while a macro defined nowhere stays a gap."""

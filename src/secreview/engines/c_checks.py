@@ -52,6 +52,9 @@ class Check:
     # a leak report whose memory, where it was allocated, was stored through a pointer (`im->blocks = calloc(...)`)
     # into memory the caller may hold: GCC 12's analyzer loses such stores, so such a report is a candidate
     loses_stores_through_pointers: bool = False
+    # a report that a copy leaves its destination unterminated, which matters only for a string: a copy into a
+    # byte buffer (unsigned char, uint8_t: binary data, handled by its length) is a candidate
+    binary_destination: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,9 +63,9 @@ class Weakness:
 
     cwe: int
     confidence: float
+    check: Check  # the table's entry, for what the report's code says (see Check)
     unsure: str = ""  # why the report is only a candidate to check (the table's reason); empty: a defect
     unset_variable: str = ""  # the variable reported unset, if the analyzer misses writes through its address
-    loses_stores_through_pointers: bool = False  # the check's, for a leak: see Check
 
 
 _BOUNDS = (119, "Bounds of a Memory Buffer")
@@ -116,6 +119,7 @@ def _check(
     unsure_when: tuple[tuple[str, str], ...] = (),
     misses_writes_to: str = "",
     loses_stores_through_pointers: bool = False,
+    binary_destination: bool = False,
 ) -> Check:
     return Check(
         weakness[0],
@@ -124,6 +128,7 @@ def _check(
         unsure_when=unsure_when,
         misses_writes_to=misses_writes_to,
         loses_stores_through_pointers=loses_stores_through_pointers,
+        binary_destination=binary_destination,
     )
 
 
@@ -313,7 +318,7 @@ CLANG_TIDY: dict[str, Check] = {
     ),
     _ANALYZER + "optin.taint.TaintedAlloc": _check(_HUGE_ALLOCATION),
     _ANALYZER + "optin.taint.TaintedDiv": _check(_DIVIDE_BY_ZERO),
-    "bugprone-not-null-terminated-result": _check(_NULL_TERMINATION, 0.6),
+    "bugprone-not-null-terminated-result": _check(_NULL_TERMINATION, 0.6, binary_destination=True),
     "bugprone-signal-handler": _check(_SIGNAL, 0.7),
     "bugprone-sizeof-expression": _check(_SIZEOF_POINTER, 0.5),
     "bugprone-misplaced-operator-in-strlen-in-alloc": _check(_BUFFER_SIZE, 0.7),
@@ -424,13 +429,7 @@ def weakness(table: dict[str, Check], check_id: str, message: str, notes: Sequen
     unset = re.search(check.misses_writes_to, message) if check.misses_writes_to else None
     said = (message, *notes)
     unsure = next((why for pattern, why in check.unsure_when if any(re.search(pattern, text) for text in said)), "")
-    return Weakness(
-        cwe_id,
-        check.confidence,
-        unsure=unsure,
-        unset_variable=unset.group(1) if unset else "",
-        loses_stores_through_pointers=check.loses_stores_through_pointers,
-    )
+    return Weakness(cwe_id, check.confidence, check, unsure=unsure, unset_variable=unset.group(1) if unset else "")
 
 
 def severity(cwe_id: int) -> Severity:

@@ -178,3 +178,23 @@ def stored_through_pointer(split: Split, line: int) -> bool:
     code = split.code[line - 1] if 0 < line <= len(split.code) else ""
     target = _ASSIGNED.match(code)
     return target is not None and ("->" in target.group(1) or target.group(1).lstrip().startswith("*"))
+
+
+# the element types that say a buffer holds bytes, not characters
+_BYTE_TYPE = r"(?:unsigned\s+char|u_?char|u_?int8_t|std::u?int8_t|std::byte|u8|BYTE|UCHAR|guchar|guint8)"
+_FIRST_ARGUMENT = re.compile(r"\b[A-Za-z_][\w:]*\s*\(\s*(?:\([^()]*\)\s*)?&?\s*([A-Za-z_]\w*)\s*[,)]")
+
+
+def byte_buffer_copied_into(split: Split, line: int) -> str | None:
+    """The declaration (`BYTE encrypted[200]`, `uint8_t *out`) of the first argument of the call at `line` where
+    the function holding it declares that argument with a byte type; None for any other destination."""
+    home = enclosing_function(split, line)
+    call = _FIRST_ARGUMENT.search(split.code[line - 1]) if home is not None and 0 < line <= len(split.code) else None
+    if home is None or call is None:
+        return None
+    declaration = re.compile(rf"\b{_BYTE_TYPE}[\s*]+{re.escape(call.group(1))}\s*(?:\[[^\]]*\])?(?=\s*[=;,)])")
+    for text in reversed(split.code[home.ranges[0].start - 1 : line - 1]):
+        found = declaration.search(text)
+        if found:
+            return " ".join(found.group(0).split())
+    return None

@@ -336,7 +336,7 @@ def _unsure(engine: str, split: Callable[[], Split], report: Report, weakness: c
             f"`{weakness.unset_variable}`'s address escapes at line {escape}, and {engine} does not follow writes "
             "made through it (a library call filling the buffer it was given earlier): a candidate to check."
         )
-    allocated = weakness.loses_stores_through_pointers and next(
+    allocated = weakness.check.loses_stores_through_pointers and next(
         (step.line for step in report.flow if step.note == "allocated here"), None
     )
     if allocated and c_text.stored_through_pointer(split(), allocated):
@@ -344,6 +344,12 @@ def _unsure(engine: str, split: Callable[[], Split], report: Report, weakness: c
             f"The memory is stored through a pointer where it is allocated (line {allocated}), into memory the "
             f"caller may hold, and {engine} can lose track of such a store: a leak only if nothing frees it from "
             "there; a candidate to check."
+        )
+    declared = c_text.byte_buffer_copied_into(split(), report.line) if weakness.check.binary_destination else None
+    if declared:
+        return (
+            f"The destination is a byte buffer (`{declared}`): binary data, handled by its length, needs no "
+            "terminator; unterminated only if it is read as a string: a candidate to check."
         )
     return ""
 

@@ -194,6 +194,21 @@ char *copy_name_terminated(const char *name)
     return copy;
 }
 
+size_t seal(const char *text, unsigned char *sealed, size_t size)
+{
+    unsigned char block[64];
+    size_t length = strlen(text);
+    size_t i;
+    if (length > sizeof(block) || length > size)
+        return 0;
+    /* bytes to encrypt: used with their length, never read as a string */
+    // candidate: bugprone-not-null-terminated-result
+    memcpy(block, text, length);
+    for (i = 0; i < length; i++)
+        sealed[i] = block[i] ^ 0x5a;
+    return length;
+}
+
 char *duplicate(const char *text)
 {
     // ruleid: bugprone-misplaced-operator-in-strlen-in-alloc
