@@ -6,7 +6,9 @@ import pytest
 
 from secreview.api import ReviewRequest, run_review
 from secreview.config import Settings
+from secreview.engines import semgrep
 from secreview.engines.bandit import BanditEngine
+from secreview.engines.semgrep import SemgrepEngine
 from secreview.engines.workspace import readable_python
 from secreview.models import CodeUnit
 
@@ -167,3 +169,26 @@ def test_bandit_reports_with_nothing_to_inject_are_dropped(text: str, cwe_id: in
     flagged = {f.start_line for f in BanditEngine().review([unit]).findings if f.cwe == cwe_id}
     lines = text.splitlines()
     assert flagged == {n + 1 for n, line in enumerate(lines, start=1) if "# ruleid:" in line}
+
+
+def test_a_file_on_which_a_semgrep_rule_ran_out_of_time_is_read_again_with_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Beside the C analyzers a busy machine can slow Semgrep's rules on a large file past `semgrep-timeout`: the
+    file is read once more with more time, its findings counted once, and the coverage says so."""
+    body = "".join(
+        f"    if (n > {i}) {{ local[{i % 64}] = buf[n - {i}]; memcpy(local, buf + {i}, {i % 60}); }}\n"
+        for i in range(3000)
+    )
+    path = tmp_path / "large.c"
+    path.write_text(
+        f"#include <string.h>\nvoid f(char *buf, int n, size_t size)\n{{\n    char local[64];\n{body}"
+        "    memcpy(local, buf, size);\n}\n"
+    )
+    unit = CodeUnit(id="large.c", path="large.c", language="c", text=path.read_text(), disk_path=path)
+    monkeypatch.setattr(semgrep, "RETRY_TIME_FACTOR", 600)  # 1 s, then 10 minutes: a timeout only the first time
+    result = SemgrepEngine(max_target_bytes=10_000_000, timeout_s=1).review([unit])
+    assert not result.skipped
+    assert "read again" in result.notes["large.c"][0]
+    copies = [f for f in result.findings if f.evidence[0].rule_id == "c-memcpy-size-not-destination"]
+    assert [f.start_line for f in copies] == [3005]  # its rule is one of those that ran out of time

@@ -50,7 +50,9 @@ class Settings(BaseModel):
     bandit_skip: list[str] = Field(
         default_factory=lambda: list(DEFAULT_SKIPPED_TESTS), description="Bandit test ids to leave out."
     )
-    semgrep_timeout: int = Field(default=30, gt=0, description="Seconds per rule and file.")
+    semgrep_timeout: int = Field(
+        default=30, gt=0, description="Seconds per rule and file (a file past it is read again with 4 times as long)."
+    )
     c_analyzers: list[CAnalyzer] = Field(
         default_factory=lambda: list(get_args(CAnalyzer)),
         description="The C and C++ analyzers the static engine runs (gcc-analyzer needs gcc 10+, gcc-warnings 12+).",
