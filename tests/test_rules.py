@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from secreview import cwe, sinks
-from secreview.engines.c_text import ended_paths, expanded_macros
+from secreview.engines.c_text import ended_paths, expanded_macros, without_declaration_macros
 from secreview.engines.flows import RULES as FLOW_RULES
 from secreview.engines.flows import FlowEngine
 from secreview.engines.rulebook import RULES_DIR, load_rules
@@ -167,3 +167,23 @@ def test_calls_that_do_not_return_end_the_path_for_semgrep_and_nothing_else_chan
     assert ended[5] == "static int checked(int n) { if (n < 0) return exit(1); return n; }"  # it returns too
     assert ended[9:] == text.splitlines()[9:]  # a function that returns; a comment and a string are not code
     assert len(ended) == len(text.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("static BROTLI_INLINE uint32_t Copy(char *d) {", "static               uint32_t Copy(char *d) {"),
+        ("LZ4LIB_API int LZ4_compress(const char *s);", "           int LZ4_compress(const char *s);"),
+        ("void WINAPI Start(void *arg) {", "void        Start(void *arg) {"),
+        ("BROTLI_DEC_API BROTLI_BOOL Set(int x);", "               BROTLI_BOOL Set(int x);"),  # the last names the type
+        ("static BROTLI_INLINE void\nSplit(int x) {", "static               void\nSplit(int x) {"),
+        ("static FILE *open_log(const char *p) {", None),  # the type alone
+        ("struct FOO *make(void);", None),
+        ("    return FOO(x) + BAR(y);", None),  # calls, not declarations
+        ("    MACRO_CALL(a, b);", None),
+        ("/* EXPORT int f( */ int g(void);", None),  # a comment
+        ("#define X BROTLI_INLINE int f(", None),  # a directive
+    ],
+)
+def test_macros_beside_a_declarations_type_are_blanked_for_semgrep(written: str, read: str | None):
+    assert without_declaration_macros(written) == (written if read is None else read)

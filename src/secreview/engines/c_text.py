@@ -5,6 +5,11 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   written as COMMAND_ARG1: the object-like macros whose whole body is one name (`#define OPEN open`, how portable
   code calls functions) or one string literal (`#define SHELL "/bin/sh"`) are expanded, as the preprocessor would
   (a comment may follow the body), and so are <inttypes.h>'s format macros.
+- Macros in a function's declaration. `static BROTLI_INLINE uint32_t f(...)`, `LZ4LIB_API int f(...)`, `void
+  WINAPI f(...)`: an all-capitals name beside the declaration's type, a macro that expands to attributes, export
+  or calling-convention words, made Semgrep give up on whole headers of such declarations (Brotli's public
+  headers); it is blanked. The type stays: of a declaration whose only words are such names (`BROTLI_DEC_API
+  BROTLI_BOOL f(...)`), the last is kept.
 - Calls that do not return. Semgrep's control flow goes on after `exit(1)` or a program's own `usage()` that
   ends in exit: after `case 'h': free(name); usage(0);` in a getopt loop, the next `free(name)` reads as a double
   free. A statement that is only a call of such a function (the C library's exit, abort, err and kin, and the
@@ -52,7 +57,7 @@ _BLOCK_KEYWORDS = frozenset({"if", "while", "for", "switch"})
 
 def semgrep_text(text: str) -> str:
     """C or C++ text as Semgrep should read it (the module's docstring says what changes)."""
-    return ended_paths(expanded_macros(text))
+    return ended_paths(without_declaration_macros(expanded_macros(text)))
 
 
 def expanded_macros(text: str) -> str:
@@ -74,6 +79,33 @@ def expanded_macros(text: str) -> str:
         return match.group(0) if name is None else macros.get(name, name)
 
     return _CODE_TOKEN.sub(expand, text)
+
+
+# a function's declaration from the start of a line: its words and pointer stars (over lines), its name, "("
+_DECLARATION_HEAD = re.compile(r"^[ \t]*((?:[A-Za-z_]\w*[\s*]+)+)[A-Za-z_]\w*\s*\(", re.MULTILINE)
+_HEAD_WORD = re.compile(r"\b(?:(?:struct|union|enum|class)\s+)?[A-Za-z_]\w*")
+_QUALIFIERS = frozenset(
+    {"static", "extern", "inline", "__inline", "__inline__", "const", "volatile", "register", "unsigned", "signed"}
+)
+_MACRO_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
+
+
+def without_declaration_macros(text: str) -> str:
+    """C or C++ text with the all-capitals macros beside a function declaration's type blanked (the module's
+    docstring); every line keeps its number."""
+    code = _blanked(text)
+    blanks: list[tuple[int, int]] = []
+    for head in _DECLARATION_HEAD.finditer(code):
+        words = [w for w in _HEAD_WORD.finditer(head.group(1)) if w.group(0) not in _QUALIFIERS]
+        macros = [w for w in words if _MACRO_NAME.fullmatch(w.group(0))]
+        if len(macros) == len(words):
+            macros = macros[:-1]  # nothing else names the type: the last one does
+        blanks += [(head.start(1) + w.start(), head.start(1) + w.end()) for w in macros]
+    pieces, done = [], 0
+    for start, end in blanks:
+        pieces += [text[done:start], " " * (end - start)]
+        done = end
+    return "".join([*pieces, text[done:]])
 
 
 def ended_paths(text: str) -> str:
