@@ -192,3 +192,19 @@ def test_a_file_on_which_a_semgrep_rule_ran_out_of_time_is_read_again_with_more(
     assert "read again" in result.notes["large.c"][0]
     copies = [f for f in result.findings if f.evidence[0].rule_id == "c-memcpy-size-not-destination"]
     assert [f.start_line for f in copies] == [3005]  # its rule is one of those that ran out of time
+
+
+def test_a_file_semgreps_parser_fails_on_whole_is_said_unread_by_it(tmp_path: Path):
+    """Semgrep lists such a file as scanned, with a warning, and reads nothing of it (the copy below is missed):
+    a gap, not a clean file."""
+    path = tmp_path / "api.h"
+    path.write_text(
+        " * has to return without doing anything when asked to free a NULL pointer.\n"
+        " * @returns @c 0 if the parser can not be allocated\n"
+        " * @returns pointer to initialized ::ParserState otherwise\n"
+        "export_api ParserState* CreateParser(\n"
+        "static void copy_it(char *d, const char *s) { strcpy(d, s); }\n"
+    )
+    unit = CodeUnit(id="api.h", path="api.h", language="c", text=path.read_text(), disk_path=path)
+    result = SemgrepEngine(max_target_bytes=1_000_000).review([unit])
+    assert result.skipped["api.h"].startswith("Semgrep: Other syntax error")

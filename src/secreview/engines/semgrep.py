@@ -21,9 +21,10 @@ from secreview.engines.rulebook import languages_with_rules, rule_dirs, rules_di
 from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_path, tool_text, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 
-# Error types after which Semgrep's review of the file cannot be trusted to be complete.
+# Error types after which Semgrep's review of the file cannot be trusted to be complete ("Other syntax error": its
+# parser failed on the whole file, which it lists as scanned and reads nothing of).
+_FATAL_ERROR_TYPES = ("Timeout", "OutOfMemory", "Fatal", "Lexical", "Syntax error", "Other syntax error")
 _TIMEOUT = "Semgrep: Timeout"  # how a file on which a rule ran out of time is said skipped
-_FATAL_ERROR_TYPES = ("Timeout", "OutOfMemory", "Fatal", "Lexical", "Syntax error")
 # A user's rule without secreview's metadata: Semgrep's own severity and the registry's confidence words.
 _SEMGREP_SEVERITY = {"ERROR": Severity.high, "WARNING": Severity.medium, "INFO": Severity.low}
 _CONFIDENCE_WORDS = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
