@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from secreview import cwe, sinks
-from secreview.engines.c_text import ended_paths, expanded_macros, without_declaration_macros
+from secreview.engines.c_text import (
+    ended_paths,
+    expanded_macros,
+    without_cplusplus_blocks,
+    without_declaration_macros,
+)
 from secreview.engines.flows import RULES as FLOW_RULES
 from secreview.engines.flows import FlowEngine
 from secreview.engines.rulebook import RULES_DIR, load_rules
@@ -187,3 +192,30 @@ def test_calls_that_do_not_return_end_the_path_for_semgrep_and_nothing_else_chan
 )
 def test_macros_beside_a_declarations_type_are_blanked_for_semgrep(written: str, read: str | None):
     assert without_declaration_macros(written) == (written if read is None else read)
+
+
+def test_what_only_a_cplusplus_compiler_reads_is_blanked_in_a_c_file():
+    text = (
+        "#if defined(__cplusplus) || defined(c_plusplus)\n"
+        'extern "C" {\n'
+        "#endif\n"
+        "int f(void);\n"
+        "#ifdef __cplusplus\n"
+        "}\n"
+        "#else\n"
+        "typedef int bool_t;\n"
+        "#endif\n"
+        "#ifndef __cplusplus\n"
+        "#define C_ONLY 1\n"
+        "#endif\n"
+        "#if __cplusplus >= 201103L\n"
+        "#define MODERN 1\n"
+        "#endif\n"
+    )
+    read = without_cplusplus_blocks(text).split("\n")
+    assert read[1] == "" and read[5] == ""  # extern "C" { and its }
+    assert read[7] == "typedef int bool_t;"  # the #else part is C's
+    assert read[10] == "#define C_ONLY 1" and read[13] == "#define MODERN 1"  # not C++ only (or not plainly)
+    assert [line for number, line in enumerate(read) if number not in (1, 5)] == [
+        line for number, line in enumerate(text.split("\n")) if number not in (1, 5)
+    ]

@@ -10,6 +10,9 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   or calling-convention words, made Semgrep give up on whole headers of such declarations (Brotli's public
   headers); it is blanked. The type stays: of a declaration whose only words are such names (`BROTLI_DEC_API
   BROTLI_BOOL f(...)`), the last is kept.
+- C++ in a C file. A C compiler never reads what `#ifdef __cplusplus` (or `#if defined(__cplusplus)`) guards,
+  typically `extern "C" {` and its closing `}`, which made Semgrep's C parser give up on whole files (lz4.c); in a
+  C file such a block is blanked, and its `#else` part kept.
 - Calls that do not return. Semgrep's control flow goes on after `exit(1)` or a program's own `usage()` that
   ends in exit: after `case 'h': free(name); usage(0);` in a getopt loop, the next `free(name)` reads as a double
   free. A statement that is only a call of such a function (the C library's exit, abort, err and kin, and the
@@ -55,9 +58,37 @@ _LOOKBACK = 2_000  # characters read back from a call to decide whether it start
 _BLOCK_KEYWORDS = frozenset({"if", "while", "for", "switch"})
 
 
-def semgrep_text(text: str) -> str:
+def semgrep_text(text: str, language: str) -> str:
     """C or C++ text as Semgrep should read it (the module's docstring says what changes)."""
-    return ended_paths(without_declaration_macros(expanded_macros(text)))
+    read_as = without_cplusplus_blocks(text) if language == "c" else text
+    return ended_paths(without_declaration_macros(expanded_macros(read_as)))
+
+
+_CONDITIONAL = re.compile(r"[ \t]*#[ \t]*(?P<kind>if|ifdef|ifndef|elif|else|endif)\b(?P<condition>.*)")
+_CPLUSPLUS_ONLY = re.compile(
+    r"\s*(?:__cplusplus|defined\s*\(?\s*__cplusplus\s*\)?(?:\s*\|\|\s*defined\s*\(?\s*c_plusplus\s*\)?)?)"
+    r"\s*(?://.*|/\*.*\*/)?\s*"
+)
+
+
+def without_cplusplus_blocks(text: str) -> str:
+    """C text with the lines only a C++ compiler reads blanked: those of an `#ifdef __cplusplus` or `#if
+    defined(__cplusplus)` block (up to its #else or #endif); every line keeps its number."""
+    lines = text.split("\n")
+    open_blocks: list[bool] = []  # for each open #if: whether the lines under it are C++ only
+    for number, line in enumerate(lines):
+        directive = _CONDITIONAL.match(line)
+        kind, condition = directive.group("kind", "condition") if directive else ("", "")
+        if kind.startswith("if"):
+            only = kind != "ifndef" and _CPLUSPLUS_ONLY.fullmatch(condition) is not None
+            open_blocks.append(only)
+        elif kind in ("elif", "else") and open_blocks:
+            open_blocks[-1] = False
+        elif kind == "endif" and open_blocks:
+            open_blocks.pop()
+        elif any(open_blocks):
+            lines[number] = ""
+    return "\n".join(lines)
 
 
 def expanded_macros(text: str) -> str:

@@ -37,7 +37,7 @@ RETRY_TIME_FACTOR = 4
 
 def _semgrep_text(unit: CodeUnit) -> str:
     text = tool_text(unit)
-    return c_text.semgrep_text(text) if unit.language in _PREPROCESSED else text
+    return c_text.semgrep_text(text, unit.language) if unit.language in _PREPROCESSED else text
 
 
 def semgrep_command() -> str:
