@@ -16,6 +16,7 @@ from secreview.api import ReviewRequest, open_engines, run_review
 from secreview.backends.call_log import CallLog, call_key
 from secreview.backends.interface import ChatRequest, Completion
 from secreview.config import Settings
+from secreview.engines import c_text
 from secreview.engines.bandit import BanditEngine
 from secreview.engines.cached import CachedEngine, result_keys
 from secreview.engines.flows import FlowEngine
@@ -114,6 +115,16 @@ def test_the_key_changes_with_the_file_and_what_the_engine_depends_on():
         assert setting in bandit.cache_key()
     for setting in ("semgrep", "max_target_bytes", "timeout_s", "rules", "source"):
         assert setting in semgrep.cache_key()
+
+
+def test_semgreps_key_changes_with_what_it_reads_of_c(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A change to c_text changes the text Semgrep reads of every C file: results cached before it must not count."""
+    engine = SemgrepEngine(max_target_bytes=1000)
+    before = engine.cache_key()["source"]
+    changed = tmp_path / "c_text.py"
+    changed.write_text(Path(c_text.__file__).read_text() + "\n# changed\n")
+    monkeypatch.setattr(c_text, "__file__", str(changed))
+    assert engine.cache_key()["source"] != before
 
 
 def test_the_engines_are_wrapped_only_with_the_cache_setting():

@@ -11,8 +11,8 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   headers); it is blanked. The type stays: of a declaration whose only words are such names (`BROTLI_DEC_API
   BROTLI_BOOL f(...)`), the last is kept.
 - C++ in a C file. A C compiler never reads what `#ifdef __cplusplus` (or `#if defined(__cplusplus)`) guards,
-  typically `extern "C" {` and its closing `}`, which made Semgrep's C parser give up on whole files (lz4.c); in a
-  C file such a block is blanked, and its `#else` part kept.
+  typically `extern "C" {` and its closing `}`, which made Semgrep's C parser give up on whole files (lz4's
+  headers); in a C file such a block is blanked, and its `#else` part kept.
 - Calls that do not return. Semgrep's control flow goes on after `exit(1)` or a program's own `usage()` that
   ends in exit: after `case 'h': free(name); usage(0);` in a getopt loop, the next `free(name)` reads as a double
   free. A statement that is only a call of such a function (the C library's exit, abort, err and kin, and the

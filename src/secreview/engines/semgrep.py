@@ -138,7 +138,8 @@ class SemgrepEngine:
             "timeout_s": self.timeout_s,
             "rules": rules_digest(),
             "extra_rules": _files_digest(self.extra_rules),
-            "source": source_digest(sys.modules[__name__], workspace, rulebook, rule_cwes),
+            # c_text: what Semgrep reads of a C or C++ file
+            "source": source_digest(sys.modules[__name__], c_text, workspace, rulebook, rule_cwes),
         }
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
