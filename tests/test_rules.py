@@ -14,6 +14,7 @@ from secreview.engines.c_text import (
     expanded_macros,
     without_cplusplus_blocks,
     without_declaration_macros,
+    without_prototype_macros,
 )
 from secreview.engines.flows import RULES as FLOW_RULES
 from secreview.engines.flows import FlowEngine
@@ -219,3 +220,18 @@ def test_what_only_a_cplusplus_compiler_reads_is_blanked_in_a_c_file():
     assert [line for number, line in enumerate(read) if number not in (1, 5)] == [
         line for number, line in enumerate(text.split("\n")) if number not in (1, 5)
     ]
+
+
+def test_pre_ansi_prototype_macros_are_read_as_their_parameter_lists():
+    text = (
+        "void test_inflate OF((Byte *compr, uLong comprLen,\n"
+        "                      Byte *uncompr));\n"
+        "static int f __P((int a));\n"
+        '/* OF((a comment)) */ x = OFFSET((a)); s = "OF((text))";\n'
+    )
+    assert without_prototype_macros(text) == (
+        "void test_inflate    (Byte *compr, uLong comprLen,\n"
+        "                      Byte *uncompr) ;\n"
+        "static int f     (int a) ;\n"
+        '/* OF((a comment)) */ x = OFFSET((a)); s = "OF((text))";\n'
+    )

@@ -10,6 +10,9 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   or calling-convention words, made Semgrep give up on whole headers of such declarations (Brotli's public
   headers); it is blanked. The type stays: of a declaration whose only words are such names (`BROTLI_DEC_API
   BROTLI_BOOL f(...)`), the last is kept.
+- Prototype macros. Pre-ANSI portable code declares `void f OF((int n));` (zlib), `__P((...))` (BSD),
+  `_ANSI_ARGS_((...))` (Tcl), `PARAMS((...))` (GNU), which expand to their inner parameter list; Semgrep gave up on
+  whole files of them (zlib's examples). The macro's name and its outer parentheses are blanked.
 - C++ in a C file. A C compiler never reads what `#ifdef __cplusplus` (or `#if defined(__cplusplus)`) guards,
   typically `extern "C" {` and its closing `}`, which made Semgrep's C parser give up on whole files (lz4's
   headers); in a C file such a block is blanked, and its `#else` part kept.
@@ -61,7 +64,25 @@ _BLOCK_KEYWORDS = frozenset({"if", "while", "for", "switch"})
 def semgrep_text(text: str, language: str) -> str:
     """C or C++ text as Semgrep should read it (the module's docstring says what changes)."""
     read_as = without_cplusplus_blocks(text) if language == "c" else text
-    return ended_paths(without_declaration_macros(expanded_macros(read_as)))
+    return ended_paths(without_declaration_macros(without_prototype_macros(expanded_macros(read_as))))
+
+
+_PROTOTYPE_MACRO = re.compile(r"\b(?:OF|__P|_ANSI_ARGS_|PARAMS)\s*\(\s*\(")
+
+
+def without_prototype_macros(text: str) -> str:
+    """C text with each pre-ANSI prototype macro, `OF((int n))`, read as the parameter list it expands to, `(int
+    n)`: the name and the outer parentheses blanked; every line keeps its number."""
+    code = _blanked(text)
+    pieces, done = [], 0
+    for macro in _PROTOTYPE_MACRO.finditer(code):
+        opening = code.index("(", macro.start())
+        closing = _partner(code, opening)
+        if macro.start() < done or closing is None:
+            continue
+        pieces += [text[done : macro.start()], " " * (opening + 1 - macro.start()), text[opening + 1 : closing], " "]
+        done = closing + 1
+    return "".join([*pieces, text[done:]])
 
 
 _CONDITIONAL = re.compile(r"[ \t]*#[ \t]*(?P<kind>if|ifdef|ifndef|elif|else|endif)\b(?P<condition>.*)")
