@@ -74,14 +74,21 @@ def without_prototype_macros(text: str) -> str:
     """C text with each pre-ANSI prototype macro, `OF((int n))`, read as the parameter list it expands to, `(int
     n)`: the name and the outer parentheses blanked; every line keeps its number."""
     code = _blanked(text)
-    pieces, done = [], 0
+    spans: list[tuple[int, int]] = []
     for macro in _PROTOTYPE_MACRO.finditer(code):
         opening = code.index("(", macro.start())
         closing = _partner(code, opening)
-        if macro.start() < done or closing is None:
-            continue
-        pieces += [text[done : macro.start()], " " * (opening + 1 - macro.start()), text[opening + 1 : closing], " "]
-        done = closing + 1
+        if closing is not None and (not spans or macro.start() > spans[-1][1]):
+            spans += [(macro.start(), opening + 1), (closing, closing + 1)]
+    return _with_spaces(text, spans)
+
+
+def _with_spaces(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with each (start, end) span, in order and apart, written as spaces (line breaks stay)."""
+    pieces, done = [], 0
+    for start, end in spans:
+        pieces += [text[done:start], re.sub(r"[^\n]", " ", text[start:end])]
+        done = end
     return "".join([*pieces, text[done:]])
 
 
@@ -153,11 +160,7 @@ def without_declaration_macros(text: str) -> str:
         if len(macros) == len(words):
             macros = macros[:-1]  # nothing else names the type: the last one does
         blanks += [(head.start(1) + w.start(), head.start(1) + w.end()) for w in macros]
-    pieces, done = [], 0
-    for start, end in blanks:
-        pieces += [text[done:start], " " * (end - start)]
-        done = end
-    return "".join([*pieces, text[done:]])
+    return _with_spaces(text, blanks)
 
 
 def ended_paths(text: str) -> str:

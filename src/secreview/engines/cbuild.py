@@ -163,7 +163,7 @@ class BuildContext:
 
     def _own_args(self, path: str, unit: CodeUnit) -> BuildArgs:
         language = language_of(unit)
-        disk = str(Path(unit.disk_path).resolve()) if unit.disk_path is not None else None
+        disk = _on_disk(unit) if unit.disk_path is not None else None
         known = self._database.get(disk or "") or self._borrowed(disk or path)
         if known is not None:
             return BuildArgs(language, *known, from_database=True)

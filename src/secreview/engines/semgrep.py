@@ -24,7 +24,6 @@ from secreview.models import CodeUnit, Evidence, Finding, Severity
 # Error types after which Semgrep's review of the file cannot be trusted to be complete ("Other syntax error": its
 # parser failed on the whole file, which it lists as scanned and reads nothing of).
 _FATAL_ERROR_TYPES = ("Timeout", "OutOfMemory", "Fatal", "Lexical", "Syntax error", "Other syntax error")
-_TIMEOUT = "Semgrep: Timeout"  # how a file on which a rule ran out of time is said skipped
 # A user's rule without secreview's metadata: Semgrep's own severity and the registry's confidence words.
 _SEMGREP_SEVERITY = {"ERROR": Severity.high, "WARNING": Severity.medium, "INFO": Severity.low}
 _CONFIDENCE_WORDS = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
@@ -148,15 +147,18 @@ class SemgrepEngine:
         configs = [arg for folder in folders for arg in ("--config", str(folder))]
         with units_on_disk(units, _semgrep_text) as by_path:
             scanned: set[str] = set()
+            timed_out: set[str] = set()
             batches = list(argument_batches(list(by_path)))
             for index, batch in enumerate(batches):
                 try:
-                    scanned |= self._scan(configs, batch, by_path, result, self.timeout_s)
+                    done, late = self._scan(configs, batch, by_path, result, self.timeout_s)
                 except EngineStoppedError:
                     result.interrupt(by_path[path].id for rest in batches[index:] for path in rest)
                     break
-            if not result.interrupted:
-                self._retry_timed_out(configs, by_path, result)
+                scanned |= done
+                timed_out |= late
+            if timed_out and not result.interrupted:
+                self._retry_timed_out(configs, sorted(timed_out), by_path, result)
             for path, unit in by_path.items():
                 if path not in scanned and unit.id not in result.skipped:
                     result.skipped[unit.id] = "Semgrep did not scan it"
@@ -164,27 +166,29 @@ class SemgrepEngine:
 
     def _scan(
         self, configs: list[str], paths: list[str], by_path: dict[str, CodeUnit], result: EngineResult, timeout_s: int
-    ) -> set[str]:
-        """One Semgrep run over `paths`: its findings and errors into `result`; the paths it scanned."""
+    ) -> tuple[set[str], set[str]]:
+        """One Semgrep run over `paths`: its findings and errors into `result`; the paths it scanned, and those of
+        them on which a rule ran out of time."""
         report = self._run(configs, paths, timeout_s)
         for item in report.get("results", []):
             result.findings.append(_finding(item, by_path[resolved(item["path"])]))
-        for error in report.get("errors", []):
+        errors = report.get("errors", [])
+        for error in errors:
             self._record_error(error, by_path, result)
-        return {resolved(path) for path in report.get("paths", {}).get("scanned", [])}
+        late = {resolved(e["path"]) for e in errors if e.get("path") and _error_type(e) == "Timeout"}
+        return {resolved(path) for path in report.get("paths", {}).get("scanned", [])}, late & set(by_path)
 
-    def _retry_timed_out(self, configs: list[str], by_path: dict[str, CodeUnit], result: EngineResult) -> None:
+    def _retry_timed_out(
+        self, configs: list[str], timed_out: list[str], by_path: dict[str, CodeUnit], result: EngineResult
+    ) -> None:
         """The files on which a rule ran out of time, read again after the others with RETRY_TIME_FACTOR times the
         time: what the first run found on them is replaced, and the coverage says so (or, timed out again, why it is
         a gap)."""
-        timed_out = [path for path, unit in by_path.items() if result.skipped.get(unit.id, "").startswith(_TIMEOUT)]
-        if not timed_out:
-            return
         ids = {by_path[path].id for path in timed_out}
         paths = {by_path[path].path for path in timed_out}
         result.findings = [finding for finding in result.findings if finding.path not in paths]
         for unit_id in ids:
-            del result.skipped[unit_id]
+            result.skipped.pop(unit_id, None)
             result.notes.pop(unit_id, None)
         longer = self.timeout_s * RETRY_TIME_FACTOR
         try:
