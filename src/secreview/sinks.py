@@ -19,14 +19,16 @@ from secreview.cwe import same_family
 SOURCE = "input source"
 
 # What the request object holds from the client: its attributes (Flask/Werkzeug, Django, DRF, Starlette, aiohttp,
-# Pyramid and Bottle) and the methods that return the body. One list for routing, the flow engine and the model's
-# slices; the Semgrep rules' request sources (rules/python/request_taint.yaml) name the same (a test checks it).
+# Pyramid and Bottle), the methods that return the body, and webapp2's request.get(name) / get_all(name) that
+# return a parameter (App Engine handlers: self.request.get("dest")). One list for routing, the flow engine and
+# the model's slices; the Semgrep rules' request sources (rules/python/request_taint.yaml) name the same (a test
+# checks it).
 REQUEST_ATTRIBUTES = (
     *("args", "form", "values", "cookies", "headers", "json", "data", "files", "stream"),  # Flask, Werkzeug
     *("GET", "POST", "REQUEST", "COOKIES", "META", "body", "FILES"),  # Django
     *("query_params", "query_string", "path_params", "match_info", "params", "query"),  # DRF, Starlette, aiohttp, ...
 )
-REQUEST_METHODS = ("get_json", "get_data", "json", "form", "body")  # Starlette: await request.json()
+REQUEST_METHODS = ("get_json", "get_data", "json", "form", "body", "get", "get_all")
 _REQUEST_NAMES = "|".join(dict.fromkeys(REQUEST_ATTRIBUTES + REQUEST_METHODS))
 REQUEST_DATA = re.compile(rf"^(flask\.)?(self\.)?request\.({_REQUEST_NAMES})\b")  # a dotted name that reads it
 SINK = "dangerous sink"

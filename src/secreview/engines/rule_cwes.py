@@ -203,6 +203,9 @@ RULE_CWES: dict[str, RuleCwe] = {
     "python-xss-template-string": _XSS,
     "python-markdown-unsanitised-html": _XSS,
     "python-exception-text-in-html-response": _XSS,
+    "python-html-built-from-request-data": _XSS,
+    "python-form-errors-in-html-response": _XSS,
+    "python-request-url-in-template-link": _XSS,  # javascript: URLs; another host is CWE-601 as well
     "python-xxe-lxml-unsafe-parser": RuleCwe(611, "xml external entity"),
     "python-xxe-sax-external-entities": RuleCwe(611, "xml external entity"),
     "python-xxe-lxml-untrusted-input": RuleCwe(611, "xml external entity"),
