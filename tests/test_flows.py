@@ -7,11 +7,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from conftest import commit_all, make_git_repo
 from secreview.api import ReviewRequest, open_engines, run_review
 from secreview.backends.call_log import CallLog
 from secreview.config import Settings
 from secreview.engines.flows import FlowEngine
-from secreview.engines.interface import CANDIDATE_CONFIDENCE
+from secreview.engines.interface import CANDIDATE_CONFIDENCE, Surroundings
 from secreview.engines.rulebook import load_rules
 from secreview.models import CodeUnit
 
@@ -97,3 +98,65 @@ def test_a_static_review_reports_candidates_beside_bandit_and_semgrep(tmp_path: 
     assert [(f.path, f.start_line, f.cwe, f.kind) for f in review.candidates] == [("jobs.py", 6, 78, "candidate")]
     assert not [f for f in review.findings if f.kind == "candidate"]
     assert all(unit.reviewed_by == ["bandit", "semgrep", "flows"] for unit in review.coverage.units)
+
+
+def test_the_files_around_the_units_lend_their_wrappers_and_are_not_reviewed():
+    around = Surroundings(tuple(units(**{"net.py": FETCHER})))
+    result = FlowEngine().review(units(**{"app.py": PREVIEW}), surroundings=around)
+    assert [(f.path, f.start_line, f.cwe) for f in result.findings] == [("app.py", 5, 918)]
+    assert "net.py:5" in result.findings[0].description
+
+
+def test_separate_units_do_not_lend_each_other_their_wrappers():
+    """A benchmark's cases are separate programs: one case's function does not make a sink in another."""
+    cases = units(**{"case_1.py": FETCHER, "case_2.py": PREVIEW})
+    assert [f.path for f in FlowEngine().review(cases).findings] == ["case_1.py", "case_2.py"]
+    assert [f.path for f in FlowEngine().review(cases, surroundings=Surroundings(separate=True)).findings] == [
+        "case_1.py"
+    ]
+
+
+def test_a_review_of_a_change_follows_wrappers_in_the_files_it_did_not_change(tmp_path: Path):
+    repo = make_git_repo(tmp_path / "repo")
+    (repo / "net.py").write_text(FETCHER)
+    commit_all(repo, "the project's request helper")
+    (repo / "app.py").write_text(PREVIEW)
+    commit_all(repo, "a preview that calls it")
+    settings = Settings(engine="static")
+    review = run_review(ReviewRequest(diff="HEAD~1..HEAD"), settings, start=repo)
+    assert [(f.path, f.start_line, f.cwe) for f in review.candidates] == [("app.py", 5, 918)]
+    assert [unit.path for unit in review.coverage.units] == ["app.py"]  # the helper was read, not reviewed
+    # without the repository around it, the call is not known to be a request
+    alone = run_review(ReviewRequest(diff="HEAD~1..HEAD", context=[]), settings, start=repo)
+    assert not alone.candidates
+
+
+READER = """\
+class Form:
+    def __init__(self, request):
+        self.request = request
+
+    def get_value(self, name):
+        return self.request.args.get(name)
+"""
+LOOKUP = """\
+import sqlite3
+
+from flask import request
+from helpers import Form
+
+
+def lookup():
+    name = Form(request).get_value("name")
+    return sqlite3.connect("app.db").execute("SELECT * FROM users WHERE name = '%s'" % name).fetchall()
+"""
+
+
+def test_request_data_a_helper_module_returns_is_followed_to_a_sink():
+    around = Surroundings(tuple(units(**{"helpers.py": READER})))
+    (finding,) = FlowEngine().review(units(**{"views.py": LOOKUP}), surroundings=around).findings
+    assert (finding.path, finding.start_line, finding.cwe, finding.kind) == ("views.py", 9, 89, "candidate")
+    assert finding.flow[0].note == "Form(request).get_value() returns request data (helpers.py:5)"
+    assert "request data that a project helper returned" in finding.description
+    # without the helper module, nothing says the value is request data (and Semgrep's rules do not know it)
+    assert not FlowEngine().review(units(**{"views.py": LOOKUP})).findings

@@ -36,10 +36,13 @@ from secreview.engines.c_analyzers import c_analyzers
 from secreview.engines.cached import CachedEngine
 from secreview.engines.flows import FlowEngine
 from secreview.engines.interface import (
+    NO_SURROUNDINGS,
     CacheableEngine,
     Engine,
     EngineResult,
     EngineUnavailableError,
+    ReadsSurroundings,
+    Surroundings,
     stop_on_ctrl_c,
     wait_all,
 )
@@ -52,6 +55,7 @@ from secreview.llm.freetext import parse_review
 from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, ModelCall, Review, Voting
 from secreview.progress import ProgressCallback, ProgressEvent
 from secreview.rule_selection import bandit_skipped, user_rule_paths, without_disabled
+from secreview.sources.context import surrounding_python
 from secreview.sources.gitdiff import GitDiffSource, StagedSource, git_toplevel
 from secreview.sources.interface import Source
 from secreview.sources.languages import all_languages
@@ -80,6 +84,10 @@ class ReviewRequest:
     staged: bool = False
     patch_text: str | None = None
     patch_label: str = "-"
+    # Read for context only (the project's helper modules: their wrappers make calls in the reviewed files sinks):
+    # None, the Python files of the git work tree the review is in; [] none.
+    context: list[str] | None = None
+    separate: bool = False  # the files named are separate programs (a benchmark's cases), not parts of one
 
     def describe(self) -> str:
         if self.diff is not None:
@@ -243,11 +251,23 @@ def collect_units(request: ReviewRequest, settings: Settings, start: Path | None
     return _source(request, settings, review_root(start or Path.cwd()), all_languages()).collect().units
 
 
+def _surroundings(
+    request: ReviewRequest, settings: Settings, root: Path, units: Sequence[CodeUnit], engines: Sequence[Engine]
+) -> Surroundings:
+    """The files around the review, read only when an engine that reads them has Python units to review."""
+    readers = [engine for engine in engines if isinstance(engine, ReadsSurroundings)]
+    if not any(unit.language in engine.languages for engine in readers for unit in units):
+        return Surroundings(separate=request.separate)
+    around = surrounding_python(request.context, root, units, settings.max_file_size, settings.exclude)
+    return Surroundings(tuple(around), request.separate)
+
+
 def _run_engine(
     engine: Engine,
     units: Sequence[CodeUnit],
     hints: Mapping[str, list[Finding]],
     progress: ProgressCallback | None = None,
+    surroundings: Surroundings = NO_SURROUNDINGS,
 ) -> EngineResult:
     """One engine on the units of its languages; `progress` hears when it starts and when it is done."""
     mine = [unit for unit in units if unit.language in engine.languages]
@@ -256,6 +276,8 @@ def _run_engine(
     if progress is not None:
         progress(ProgressEvent(engine.name, 0, len(mine)))
     try:
+        if isinstance(engine, ReadsSurroundings):
+            return engine.review(mine, None, surroundings)
         return engine.review(mine, hints if engine.wants_hints else None)
     except EngineUnavailableError as error:
         return EngineResult(skipped=dict.fromkeys((unit.id for unit in mine), str(error)))
@@ -276,7 +298,11 @@ class _Run:
 
 
 def _run_stages(
-    pipeline: Pipeline, units: Sequence[CodeUnit], progress: ProgressCallback | None, disable: Sequence[str]
+    pipeline: Pipeline,
+    units: Sequence[CodeUnit],
+    progress: ProgressCallback | None,
+    disable: Sequence[str],
+    surroundings: Surroundings,
 ) -> _Run:
     """Engines without hints run side by side (they are subprocesses); their findings (not those of `disable`d
     rules) are judged into one per defect and checked by the verifier; then the engines that take those as hints
@@ -284,7 +310,7 @@ def _run_stages(
     engines = pipeline.engines
     first = [i for i, engine in enumerate(engines) if not engine.wants_hints]
     with ThreadPoolExecutor(max_workers=max(len(first), 1)) as pool:
-        futures = {i: pool.submit(_run_engine, engines[i], units, {}, progress) for i in first}
+        futures = {i: pool.submit(_run_engine, engines[i], units, {}, progress, surroundings) for i in first}
         with stop_on_ctrl_c(*engines):
             wait_all(futures.values())
         results = {i: future.result() for i, future in futures.items()}
@@ -369,8 +395,9 @@ def run_review(
     root = review_root(start or Path.cwd())
     languages = frozenset().union(*(engine.languages for engine in engines))
     collected = _source(request, settings, root, languages).collect()
+    surroundings = _surroundings(request, settings, root, collected.units, engines)
     with _second_ctrl_c_exits():
-        run = _run_stages(pipeline, collected.units, progress, settings.disable)
+        run = _run_stages(pipeline, collected.units, progress, settings.disable, surroundings)
     results = run.results
     engine_info = [EngineInfo(name=engine.name, version=engine.version()) for engine in engines]
     if run.checked is not None:

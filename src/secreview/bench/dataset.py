@@ -35,6 +35,12 @@ class Dataset:
     def file(self, case: Case) -> Path:
         return self.root / case.path
 
+    def support_files(self) -> list[Path]:
+        """The files under files/ that are no case: code the cases need for context (owasp's helpers/), which a
+        tool may read but whose findings are not scored."""
+        cases = {self.file(case) for case in self.cases}
+        return sorted(p for p in (self.root / "files").rglob("*") if p.is_file() and p not in cases)
+
 
 def _case(raw: dict[str, object], where: str) -> Case:
     try:

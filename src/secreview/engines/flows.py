@@ -5,9 +5,10 @@ arrives as a parameter of a public function or method, or goes through the proje
 (`run_cmd(cmd)` two files away). A careful reviewer asks of each such parameter whether anything checks it.
 This engine asks the same, in two passes over the Python units under review (secreview.engines.pyflow):
 
-1. summaries: which functions pass their own parameter to a sink. They depend on one file only, so each
-   file's summaries are stored in the call log under its content (like engines/cached.py); a function name
-   defined once in the units reviewed makes its calls sinks (a name defined twice is ambiguous and dropped);
+1. summaries: which functions pass their own parameter to a sink, in the units and in the files around them
+   (the rest of the repository, interface.Surroundings). They depend on one file only, so each file's
+   summaries are stored in the call log under its content (like engines/cached.py); a function name defined
+   once among those files makes its calls sinks (a name defined twice is ambiguous and dropped);
 2. candidates: in each function, a value from a public function's parameter reaching a sink directly, or
    any caller data (a parameter, request data) reaching a wrapper's sink through a summary, or a command
    line or query built from it going to a function named like a command runner.
@@ -27,7 +28,7 @@ import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import metadata
 from typing import Any
 
@@ -35,14 +36,14 @@ from secreview import models, sinks
 from secreview.backends.call_log import CallLog
 from secreview.engines import pyflow, rulebook, workspace
 from secreview.engines.cached import CachedEngine
-from secreview.engines.interface import CANDIDATE_CONFIDENCE, EngineResult, source_digest
-from secreview.engines.pyflow import Hit, Summary
+from secreview.engines.interface import CANDIDATE_CONFIDENCE, NO_SURROUNDINGS, EngineResult, Surroundings, source_digest
+from secreview.engines.pyflow import Hit, RequestReader, Summary
 from secreview.engines.workspace import readable_python, syntax_error
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 from secreview.sources.languages import parse_python
 
 ENGINE = "flows"
-KEY_VERSION = 1
+KEY_VERSION = 2
 _SEVERITY = {89: Severity.high, 78: Severity.high, 95: Severity.high, 502: Severity.high, 1336: Severity.high}
 
 # Rule id and title per weakness: one per CWE, whichever way (direct, wrapper, name) the value got there.
@@ -86,48 +87,89 @@ def parse(unit: CodeUnit) -> tuple[ast.Module, str | None] | str:
 
 @dataclass(frozen=True)
 class FileSummary:
-    """What one file contributes to the repository's summaries: the functions it defines, and those of them
-    that pass a parameter to a sink."""
+    """What one file contributes to the repository's summaries: the functions it defines, those of them that
+    pass a parameter to a sink, and those that return request data."""
 
     defined: tuple[str, ...]
     summaries: tuple[Summary, ...]
+    readers: tuple[RequestReader, ...] = ()
 
     def dumps(self) -> str:
-        return json.dumps({"defined": list(self.defined), "summaries": [asdict(s) for s in self.summaries]})
+        return json.dumps(
+            {
+                "defined": list(self.defined),
+                "summaries": [asdict(s) for s in self.summaries],
+                "readers": [asdict(r) for r in self.readers],
+            }
+        )
 
     @classmethod
     def loads(cls, text: str) -> FileSummary | None:
         try:
             data = json.loads(text)
-            return cls(tuple(data["defined"]), tuple(Summary(**item) for item in data["summaries"]))
+            return cls(
+                tuple(data["defined"]),
+                tuple(Summary(**item) for item in data["summaries"]),
+                tuple(RequestReader(**item) for item in data["readers"]),
+            )
         except (ValueError, KeyError, TypeError):
             return None
 
 
 def summarise_file(unit: CodeUnit) -> FileSummary:
-    parsed = parse(unit)
+    return _summarised(unit.path, unit.language, unit.text)
+
+
+@lru_cache(maxsize=20_000)
+def _summarised(path: str, language: str, text: str) -> FileSummary:
+    """Kept in memory too: without a call log, each review of a repository's files would parse its helper
+    modules again."""
+    parsed = parse(CodeUnit(id=path, path=path, language=language, text=text))
     if isinstance(parsed, str):
         return FileSummary((), ())
     tree = parsed[0]
-    return FileSummary(tuple(f.name for f in pyflow.functions(tree)), tuple(pyflow.summarise(tree, unit.path)))
+    return FileSummary(
+        tuple(f.name for f in pyflow.functions(tree)),
+        tuple(pyflow.summarise(tree, path)),
+        tuple(pyflow.request_readers(tree, path)),
+    )
 
 
-def wrappers(files: Sequence[FileSummary]) -> dict[str, list[Summary]]:
-    """Function name -> what its parameters reach, for names defined exactly once among the files (a call
-    of a name defined twice cannot be told apart without types)."""
+@dataclass(frozen=True)
+class Index:
+    """What the repository's functions do, by name, for names defined exactly once among the files (a call of
+    a name defined twice cannot be told apart without types): what their parameters reach, whether they return
+    request data."""
+
+    wrappers: dict[str, list[Summary]]
+    readers: dict[str, RequestReader]
+
+    def digest(self) -> str:
+        return _digest(
+            {
+                "wrappers": {name: [asdict(s) for s in items] for name, items in sorted(self.wrappers.items())},
+                "readers": {name: asdict(reader) for name, reader in sorted(self.readers.items())},
+            }
+        )
+
+
+def index(files: Sequence[FileSummary]) -> Index:
     defined = Counter(name for file in files for name in file.defined)
-    index: dict[str, list[Summary]] = {}
+    wrappers: dict[str, list[Summary]] = {}
     for file in files:
         for summary in file.summaries:
             if defined[summary.function] == 1:
-                index.setdefault(summary.function, []).append(summary)
-    return index
+                wrappers.setdefault(summary.function, []).append(summary)
+    readers = {r.function: r for file in files for r in file.readers if defined[r.function] == 1}
+    return Index(wrappers, readers)
 
 
 def _finding(unit: CodeUnit, function: str, hit: Hit) -> Finding:
     rule_id, title = RULES[hit.cwe]
     source = hit.taint.source
-    origin = "request data" if source == pyflow.REQUEST_SOURCE else f"parameter `{source}` of `{function}()`"
+    origin = f"parameter `{source}` of `{function}()`"
+    if source == pyflow.REQUEST_SOURCE:
+        origin = "request data that a project helper returned" if hit.taint.read_by_helper else "request data"
     how = (
         f"through the project's wrapper `{hit.via.function}()`"
         if hit.via is not None
@@ -166,7 +208,7 @@ def _finding(unit: CodeUnit, function: str, hit: Hit) -> Finding:
     )
 
 
-def candidates(unit: CodeUnit, index: Mapping[str, list[Summary]]) -> tuple[list[Finding], str | None] | str:
+def candidates(unit: CodeUnit, known: Index) -> tuple[list[Finding], str | None] | str:
     """The unit's candidates, one per sink line and weakness (the first flow found to it), and what of it was
     not read; or why it could not be read."""
     parsed = parse(unit)
@@ -176,7 +218,7 @@ def candidates(unit: CodeUnit, index: Mapping[str, list[Summary]]) -> tuple[list
     found: dict[tuple[int, int], Finding] = {}
     modules = pyflow.imported_names(tree)
     for function in pyflow.functions(tree):
-        for hit in pyflow.walk(function, dict(index), modules):
+        for hit in pyflow.walk(function, dict(known.wrappers), modules, readers=known.readers):
             found.setdefault((hit.line, hit.cwe), _finding(unit, function.name, hit))
     return [found[key] for key in sorted(found)], note
 
@@ -185,7 +227,7 @@ def candidates(unit: CodeUnit, index: Mapping[str, list[Summary]]) -> tuple[list
 class _CandidateEngine:
     """The second pass over units, with the repository's wrappers fixed: cacheable per unit."""
 
-    index: dict[str, list[Summary]]
+    known: Index
     name: str = ENGINE
     languages: frozenset[str] = frozenset({"python"})
     wants_hints: bool = False
@@ -199,13 +241,13 @@ class _CandidateEngine:
     def cache_key(self) -> dict[str, Any]:
         return {
             "source": _code_digest(),
-            "wrappers": _digest({name: [asdict(s) for s in items] for name, items in sorted(self.index.items())}),
+            "index": self.known.digest(),
         }
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
         result = EngineResult()
         for unit in units:
-            found = candidates(unit, self.index)
+            found = candidates(unit, self.known)
             if isinstance(found, str):
                 result.skipped[unit.id] = found
                 continue
@@ -224,6 +266,7 @@ class FlowEngine:
     name: str = ENGINE
     languages: frozenset[str] = frozenset({"python"})
     wants_hints: bool = False
+    reads_surroundings: bool = True
     _stopped: bool = field(default=False, init=False, repr=False)
 
     def version(self) -> str:
@@ -232,14 +275,24 @@ class FlowEngine:
     def stop(self) -> None:
         self._stopped = True
 
-    def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
+    def review(
+        self,
+        units: Sequence[CodeUnit],
+        hints: Mapping[str, list[Finding]] | None = None,
+        surroundings: Surroundings = NO_SURROUNDINGS,
+    ) -> EngineResult:
+        """The units' candidates, with the wrappers of the units and of the files around them (separate units:
+        each with its own and the surroundings', so one benchmark case's functions do not make sinks in another)."""
+        result = EngineResult()
         if self._stopped:
-            result = EngineResult()
             result.interrupt(unit.id for unit in units)
             return result
-        index = wrappers([self._summary(unit) for unit in units])
-        inner = _CandidateEngine(index)
-        return (CachedEngine(inner, self.log) if self.log is not None else inner).review(units)
+        around = [self._summary(unit) for unit in surroundings.units]
+        groups = [[unit] for unit in units] if surroundings.separate else [list(units)]
+        for group in groups:
+            inner = _CandidateEngine(index([*(self._summary(unit) for unit in group), *around]))
+            result.extend((CachedEngine(inner, self.log) if self.log is not None else inner).review(group))
+        return result
 
     def _summary(self, unit: CodeUnit) -> FileSummary:
         """The file's summary, from the call log when its content was summarised before by this code."""

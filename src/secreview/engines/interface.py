@@ -122,6 +122,34 @@ class ReadsOtherFiles(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Surroundings:
+    """What surrounds the units under review: files read for context only (the project's helper modules, never
+    reviewed or reported on), and whether the units are separate programs (a benchmark's cases, each reviewed on
+    its own) rather than parts of one."""
+
+    units: Sequence[CodeUnit] = ()
+    separate: bool = False
+
+
+NO_SURROUNDINGS = Surroundings()
+
+
+@runtime_checkable
+class ReadsSurroundings(Protocol):
+    """An engine whose findings in a unit depend on what other files of the project define (the flow engine's
+    summaries of wrappers): the review gives it the surroundings beside the units."""
+
+    reads_surroundings: bool
+
+    def review(
+        self,
+        units: Sequence[CodeUnit],
+        hints: Mapping[str, list[Finding]] | None = None,
+        surroundings: Surroundings = NO_SURROUNDINGS,
+    ) -> EngineResult: ...
+
+
 def source_digest(*modules: ModuleType) -> str:
     """sha256 of the modules' source files: results cached by an engine under development stop counting
     as soon as its code changes, before any version number does."""

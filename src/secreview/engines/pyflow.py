@@ -5,9 +5,11 @@ string building and calls, statement by statement, until it reaches a dangerous 
 questions for engines/flows.py:
 
 - `summarise`: which of a function's own parameters reach which sink (the project's wrappers such as
-  `run_cmd(cmd)`; these summaries are computed per file, so they can be cached by the file's content);
+  `run_cmd(cmd)`; these summaries are computed per file, so they can be cached by the file's content), and
+  `request_readers`: which functions return request data (helpers such as `get_form_parameter(name)`);
 - `walk`: in a function, which values from a parameter (or request data) reach a sink, either directly or
-  through a wrapper whose summary says it passes that argument to a sink.
+  through a wrapper whose summary says it passes that argument to a sink; a call of a request reader is
+  request data there.
 
 Sinks are found with the category patterns of secreview.sinks (the table routing and confirmation read), on
 the called name; `SINK_RULES` says which of their calls are dangerous with which argument, and which
@@ -22,7 +24,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import cast
 
@@ -208,8 +210,14 @@ class Taint:
     safe_for: frozenset[int | str] = frozenset()  # weaknesses a sanitiser on the way rules out
     formatted: bool = False  # built into a string with constant text (a command line or a query)
     joined: bool = False  # joined onto a path (os.path.join, a string or Path built from it)
+    read_by_helper: bool = False  # request data a project function returned (Semgrep's rules cannot see it)
     join: int | None = None  # the walker's pending candidate for that join (dropped if the path is checked later)
     text: str = ""  # that constant text, first part
+
+    @property
+    def seen_by_rules(self) -> bool:
+        """Request data read in the function itself: Semgrep's taint rules report where it goes."""
+        return self.source == REQUEST_SOURCE and not self.read_by_helper
 
     def then(self, line: int, note: str) -> Taint:
         if self.steps and self.steps[-1].line == line and self.steps[-1].note == note:
@@ -229,6 +237,16 @@ class Summary:
     position: int | None  # None: keyword-only
     cwe: int
     what: str
+    line: int
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class RequestReader:
+    """A function that returns request data it reads (`return self.request.form.get(name)`): one level, calls
+    of it elsewhere in the repository read request data."""
+
+    function: str
     line: int
     path: str = ""
 
@@ -310,11 +328,15 @@ class _Walker:
     """One walk of one function body. `env` maps a variable (or `self.attr`) to the taint it carries."""
 
     summaries: dict[str, list[Summary]]  # wrapper name -> what its parameters reach
-    request_sources: bool  # request data counts as a source (for wrapper sinks only: Semgrep covers the rest)
+    # request data counts as a source: at wrapper sinks, and at direct sinks when a project function returned
+    # it (what Semgrep's rules read themselves they report themselves)
+    request_sources: bool
     modules: frozenset[str]  # names the module imports: calls through them pass data on (os.path.join)
     built_only: bool  # direct sinks count only a value built into a query, command or path (see walk)
     private: bool  # a private function: every sink counts only a value built from a parameter (see walk)
+    readers: Mapping[str, RequestReader] = field(default_factory=dict)  # function name -> it returns request data
     env: dict[str, Taint] = field(default_factory=dict)
+    returned: list[Taint] = field(default_factory=list)  # what the function's return statements give back
     hits: list[Hit] = field(default_factory=list)
     joins: dict[ast.expr, Hit] = field(default_factory=dict)  # candidates at path joins, unless checked later
     checked: set[int] = field(default_factory=set)  # indexes into `joins` of paths checked afterwards
@@ -380,7 +402,7 @@ class _Walker:
         if found is None:
             return None
         joined = replace(found, joined=True)
-        if not found.safe(22) and found.source != REQUEST_SOURCE:
+        if not found.safe(22) and not found.seen_by_rules:
             if node not in self.joins:
                 self._hit(22, node, how, "joins it onto a directory path", joined)
                 self.joins[node] = self.hits.pop()
@@ -412,6 +434,10 @@ class _Walker:
 
     def _call_taint(self, call: ast.Call) -> Taint | None:
         callee = _callee(call)
+        reader = self.readers.get(callee.rsplit(".", 1)[-1]) if self.request_sources else None
+        if reader is not None:
+            note = f"{callee}() returns request data ({reader.path}:{reader.line})"
+            return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=note),), read_by_helper=True)
         sanitised = _sanitises(callee)
         if ALL in sanitised:
             return None
@@ -468,17 +494,13 @@ class _Walker:
         if value is None or isinstance(value, (ast.Constant, ast.List, ast.Tuple)):
             return  # a constant query or command, or an argument list (no shell): nothing to inject into
         found = self.taint(value)
-        if found is None or found.safe(rule.cwe) or found.source == REQUEST_SOURCE:
+        if found is None or found.safe(rule.cwe) or found.seen_by_rules:
             return
-        if self.private and rule.argument is not None and not (found.formatted or found.joined):
-            return
-        if (
-            self.built_only
-            and rule.cwe in _BUILT
-            and rule.argument is not None
-            and not (found.joined if rule.cwe == 22 else found.formatted)
-        ):
-            return  # a query, command or path used whole is the function's contract (callers: see its summary)
+        if found.source != REQUEST_SOURCE and rule.argument is not None:  # a parameter, not request data
+            if self.private and not (found.formatted or found.joined):
+                return
+            if self.built_only and rule.cwe in _BUILT and not (found.joined if rule.cwe == 22 else found.formatted):
+                return  # a query, command or path used whole is the function's contract (callers: see its summary)
         if rule.cwe in (601, 918) and _fixed_start(value):
             return  # "/users/" + name, "https://api.example.com/" + path: the value cannot choose where it goes
         self._hit(rule.cwe, call, callee, rule.what, found)
@@ -559,7 +581,9 @@ class _Walker:
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             self._mutation(node.value)
         elif isinstance(node, ast.Return):
-            self.taint(node.value)
+            found = self.taint(node.value)
+            if found is not None:
+                self.returned.append(found)
         return isinstance(node, (ast.Return, ast.Raise, ast.Continue, ast.Break)) or (
             isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and bool(_EXITS.search(_callee(node.value)))
         )
@@ -743,10 +767,11 @@ def walk(
     *,
     all_parameters: bool = False,
     request_sources: bool = True,
+    readers: Mapping[str, RequestReader] | None = None,
 ) -> list[Hit]:
     """The sinks that data reaches in the function's body: from its parameters (those that carry a caller's
     data, or all of them with `all_parameters`, for summaries), and from request data (with
-    `request_sources`, at wrapper sinks only).
+    `request_sources`: at wrapper sinks, and anywhere when one of the `readers` returned it).
 
     For candidates, a parameter used whole as a query, command or path at a direct sink (`def run(sql):
     cur.execute(sql)`) is the function's contract, not a finding: its callers are checked through its
@@ -754,7 +779,7 @@ def walk(
     is. In a private function (`_name`), whose callers are in its module, only built values count."""
     handler = is_handler(function)
     private = not all_parameters and not handler and not is_public(function)
-    walker = _Walker(summaries, request_sources, modules, not all_parameters and not handler, private)
+    walker = _Walker(summaries, request_sources, modules, not all_parameters and not handler, private, readers or {})
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     else:
@@ -780,4 +805,17 @@ def summarise(tree: ast.AST, path: str) -> list[Summary]:
             summary = Summary(function.name, param, positions.get(param), hit.cwe, hit.what, hit.line, path)
             if summary not in found:
                 found.append(summary)
+    return found
+
+
+def request_readers(tree: ast.AST, path: str) -> list[RequestReader]:
+    """The functions in the module that return request data they read themselves (one level: not what another
+    helper returned), for calls of them elsewhere in the repository."""
+    found: list[RequestReader] = []
+    modules = imported_names(tree)
+    for function in functions(tree):
+        walker = _Walker({}, True, modules, built_only=False, private=False)
+        walker.block(function.body)
+        if any(taint.source == REQUEST_SOURCE for taint in walker.returned):
+            found.append(RequestReader(function.name, function.lineno, path))
     return found

@@ -12,9 +12,18 @@ from urllib.request import urlopen
 import ldap
 import requests
 import yaml
-from flask import Flask, Markup, redirect, render_template, render_template_string, send_file, send_from_directory
+from flask import (
+    Flask,
+    Markup,
+    redirect,
+    render_template,
+    render_template_string,
+    request,
+    send_file,
+    send_from_directory,
+)
 from ldap.filter import escape_filter_chars
-from flows_wrappers import fetch_page, join_under, run_cmd, run_query
+from flows_wrappers import RequestForm, fetch_page, join_under, run_cmd, run_query
 from markupsafe import escape
 from werkzeug.utils import secure_filename
 
@@ -206,3 +215,24 @@ def preview_through_wrapper(url):
 def _private_fetch(url):
     # ok: python-flow-ssrf
     return requests.get(url, timeout=10).text
+
+
+@app.route("/employee")
+def employee():
+    """Request data read through the project's helper (flows_wrappers.RequestForm), which Semgrep's rules do not
+    see as request data."""
+    form = RequestForm(request)
+    emplid = form.get_value("emplid")
+    tree = load_employees()
+    # ruleid: python-flow-xpath-injection
+    found = tree.xpath(f"/Employees/Employee[@emplid='{emplid}']")
+    photo = form.get_value("photo")
+    # ok: python-flow-path-traversal
+    shown = send_file(os.path.join(BASE, secure_filename(photo)))
+    fallback = form.get_default("emplid")
+    # ok: python-flow-xpath-injection
+    return found or shown or tree.xpath(f"/Employees/Employee[@emplid='{fallback}']")
+
+
+def load_employees():
+    return None

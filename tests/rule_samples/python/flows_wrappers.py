@@ -28,3 +28,17 @@ def fetch_page(address):
 def join_under(root, name):
     # ruleid: python-flow-path-traversal
     return os.path.join(root, name)
+
+
+class RequestForm:
+    """A helper that reads the request for its callers: what get_value() returns is request data at every call
+    (flows.py), what get_default() returns is not."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_value(self, name):
+        return self.request.form.get(name)
+
+    def get_default(self, name):
+        return "none"
