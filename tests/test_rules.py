@@ -87,9 +87,11 @@ def test_the_semgrep_rules_read_the_request_data_the_flow_engine_and_routing_rea
     text = (RULES_DIR / "python" / "request_taint.yaml").read_text()
     attributes = re.search(r"pattern: request\.\$ATTR\n.*?regex: \^\(([\w|]+)\)\$", text, re.DOTALL)
     methods = re.search(r"pattern: request\.\$METHOD\(\.\.\.\)\n.*?regex: \^\(([\w|]+)\)\$", text, re.DOTALL)
-    assert attributes and methods
+    handlers = re.search(r"pattern: \$HANDLER\.\$METHOD\(\.\.\.\)\n.*?regex: \^\(([\w|]+)\)\$", text, re.DOTALL)
+    assert attributes and methods and handlers
     assert attributes.group(1).split("|") == list(sinks.REQUEST_ATTRIBUTES)
     assert methods.group(1).split("|") == list(sinks.REQUEST_METHODS)
+    assert handlers.group(1).split("|") == list(sinks.HANDLER_METHODS)
 
 
 def test_every_flow_rule_has_a_real_cwe():

@@ -29,6 +29,8 @@ REQUEST_ATTRIBUTES = (
     *("query_params", "query_string", "path_params", "match_info", "params", "query"),  # DRF, Starlette, aiohttp, ...
 )
 REQUEST_METHODS = ("get_json", "get_data", "json", "form", "body", "get", "get_all")
+# What a Tornado handler reads the query and the body with: self.get_argument("q").
+HANDLER_METHODS = tuple(f"get_{part}argument{plural}" for part in ("", "query_", "body_") for plural in ("", "s"))
 _REQUEST_NAMES = "|".join(dict.fromkeys(REQUEST_ATTRIBUTES + REQUEST_METHODS))
 REQUEST_DATA = re.compile(rf"^(flask\.)?(self\.)?request\.({_REQUEST_NAMES})\b")  # a dotted name that reads it
 SINK = "dangerous sink"
@@ -45,7 +47,7 @@ _CREDENTIAL = r"(?i)\b\w*(password|passwd|secret|api_?key|access_?key|private_?k
 PYTHON_SOURCES = _table(
     SOURCE,
     {
-        "HTTP request data": rf"\brequest\.({_REQUEST_NAMES})\b",
+        "HTTP request data": rf"\brequest\.({_REQUEST_NAMES})\b|\.({'|'.join(HANDLER_METHODS)})\s*\(",
         "route handler": r"^\s*@[\w.]*\b(route|get|post|put|patch|delete|websocket|api_view|view_config)\s*\(|"
         r"^\s*(async\s+)?def\s+\w+\s*\(\s*(self\s*,\s*)?request\b",
         "command line": r"\bsys\.argv\b|\bargparse\b|\.parse_args\s*\(|\bgetopt\b|@click\.(argument|option)\b",

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import cast
 
 from secreview.models import FlowStep
-from secreview.sinks import PYTHON_SINKS, PYTHON_SOURCES, REQUEST_DATA
+from secreview.sinks import HANDLER_METHODS, PYTHON_SINKS, PYTHON_SOURCES, REQUEST_DATA
 
 ALL = "*"  # a sanitiser that makes a value safe for every sink (int(), len(), a failed allow-list check exits)
 
@@ -434,10 +434,13 @@ class _Walker:
 
     def _call_taint(self, call: ast.Call) -> Taint | None:
         callee = _callee(call)
-        reader = self.readers.get(callee.rsplit(".", 1)[-1]) if self.request_sources else None
+        name = callee.rsplit(".", 1)[-1]
+        reader = self.readers.get(name) if self.request_sources else None
         if reader is not None:
             note = f"{callee}() returns request data ({reader.path}:{reader.line})"
             return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=note),), read_by_helper=True)
+        if self.request_sources and name in HANDLER_METHODS:
+            return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=f"{callee}() is request data"),))
         sanitised = _sanitises(callee)
         if ALL in sanitised:
             return None

@@ -22,8 +22,8 @@ from flask import (
     send_file,
     send_from_directory,
 )
-from ldap.filter import escape_filter_chars
 from flows_wrappers import RequestForm, fetch_page, join_under, run_cmd, run_query
+from ldap.filter import escape_filter_chars
 from markupsafe import escape
 from werkzeug.utils import secure_filename
 

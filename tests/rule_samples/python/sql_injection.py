@@ -2,6 +2,7 @@ import sqlite3
 import sys
 
 import pandas as pd
+import tornado.web
 from django.db import connection
 from flask import Flask, request
 from myapp.models import Article
@@ -20,6 +21,7 @@ async def search_titles(request):
     # ok: python-sql-injection
     cur.execute("SELECT id FROM articles WHERE title = ?", (term,))
     return cur.fetchall()
+
 
 def find_by_name_query(name):
     return "SELECT id, email FROM users WHERE name = '%s'" % name
@@ -122,3 +124,13 @@ class UserRepository:
         # ok: python-sql-injection-function-param
         cur.execute(sql, params)
         return cur
+
+
+class OrdersHandler(tornado.web.RequestHandler):
+    def get(self):
+        customer = self.get_argument("customer")
+        cur = db.cursor()
+        # ruleid: python-sql-injection
+        cur.execute("SELECT * FROM orders WHERE customer = '%s'" % customer)
+        # ok: python-sql-injection
+        cur.execute("SELECT * FROM orders WHERE customer = ?", (customer,))

@@ -1,5 +1,6 @@
 import html
 
+import tornado.web
 from django.http import HttpResponse, JsonResponse
 from django.utils.safestring import mark_safe
 from flask import Flask, Response, jsonify, make_response, render_template, render_template_string, request
@@ -138,3 +139,18 @@ def echo_raw():
     word = request.args.get("word", "")
     # ruleid: python-reflected-xss
     return f"<p>You said: {html.unescape(word)}</p>"
+
+
+class SearchHandler(tornado.web.RequestHandler):
+    """Tornado: the handler's own methods read the request, self.write() sends a string as text/html."""
+
+    def get(self):
+        query = self.get_argument("q", "")
+        if not query:
+            # ok: python-reflected-xss
+            self.write({"results": [], "query": query})
+            return
+        # ok: python-reflected-xss
+        self.write("<h1>Results for %s</h1>" % html.escape(query))
+        # ruleid: python-reflected-xss
+        self.finish("<p>No more results for %s</p>" % query)
