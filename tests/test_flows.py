@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from conftest import commit_all, make_git_repo
 from secreview.api import ReviewRequest, open_engines, run_review
 from secreview.backends.call_log import CallLog
@@ -15,6 +17,8 @@ from secreview.engines.flows import FlowEngine
 from secreview.engines.interface import CANDIDATE_CONFIDENCE, Surroundings
 from secreview.engines.rulebook import load_rules
 from secreview.models import CodeUnit
+from secreview.sources.context import PythonAround
+from secreview.sources.interface import TargetError
 
 WRAPPERS = """\
 import subprocess
@@ -101,7 +105,7 @@ def test_a_static_review_reports_candidates_beside_bandit_and_semgrep(tmp_path: 
 
 
 def test_the_files_around_the_units_lend_their_wrappers_and_are_not_reviewed():
-    around = Surroundings(tuple(units(**{"net.py": FETCHER})))
+    around = Surroundings(defining=lambda names: units(**{"net.py": FETCHER}))
     result = FlowEngine().review(units(**{"app.py": PREVIEW}), surroundings=around)
     assert [(f.path, f.start_line, f.cwe) for f in result.findings] == [("app.py", 5, 918)]
     assert "net.py:5" in result.findings[0].description
@@ -153,10 +157,30 @@ def lookup():
 
 
 def test_request_data_a_helper_module_returns_is_followed_to_a_sink():
-    around = Surroundings(tuple(units(**{"helpers.py": READER})))
+    around = Surroundings(defining=lambda names: units(**{"helpers.py": READER}))
     (finding,) = FlowEngine().review(units(**{"views.py": LOOKUP}), surroundings=around).findings
     assert (finding.path, finding.start_line, finding.cwe, finding.kind) == ("views.py", 9, 89, "candidate")
     assert finding.flow[0].note == "Form(request).get_value() returns request data (helpers.py:5)"
     assert "request data that a project helper returned" in finding.description
     # without the helper module, nothing says the value is request data (and Semgrep's rules do not know it)
     assert not FlowEngine().review(units(**{"views.py": LOOKUP})).findings
+
+
+def test_the_files_around_are_those_of_the_work_tree_that_define_a_called_name(tmp_path: Path):
+    repo = make_git_repo(tmp_path / "repo")
+    (repo / "vendor").mkdir()
+    for name in ("net.py", "other.py", "vendor/net2.py"):
+        (repo / name).write_text(FETCHER if name != "other.py" else NOT_A_FETCHER)
+    (repo / "app.py").write_text(PREVIEW)
+    commit_all(repo, "files")
+    (repo / "untracked.py").write_text(FETCHER)
+    reviewed = [CodeUnit(id="app.py", path="app.py", language="python", text=PREVIEW)]
+    around = PythonAround(None, repo, reviewed, 1_000_000, exclude=["vendor/"])
+    assert [unit.path for unit in around.defining(frozenset({"fetch", "preview"}))] == [
+        "net.py",
+        "other.py",
+        "untracked.py",
+    ]
+    assert around.defining(frozenset({"nothing_defines_this"})) == []
+    with pytest.raises(TargetError, match="no-such-dir: no such file or directory"):
+        run_review(ReviewRequest(paths=[str(repo)], context=["no-such-dir"]), Settings(engine="static"), start=repo)

@@ -8,6 +8,7 @@ review = run_review(ReviewRequest(paths=["src/"]), load_settings(Path.cwd()))
 from __future__ import annotations
 
 import atexit
+import os
 import signal
 import threading
 import time
@@ -55,9 +56,9 @@ from secreview.llm.freetext import parse_review
 from secreview.models import CodeUnit, Coverage, EngineInfo, Finding, ModelCall, Review, Voting
 from secreview.progress import ProgressCallback, ProgressEvent
 from secreview.rule_selection import bandit_skipped, user_rule_paths, without_disabled
-from secreview.sources.context import surrounding_python
+from secreview.sources.context import PythonAround
 from secreview.sources.gitdiff import GitDiffSource, StagedSource, git_toplevel
-from secreview.sources.interface import Source
+from secreview.sources.interface import Source, TargetError
 from secreview.sources.languages import all_languages
 from secreview.sources.patch import PatchSource
 from secreview.sources.paths import PathSource
@@ -251,15 +252,13 @@ def collect_units(request: ReviewRequest, settings: Settings, start: Path | None
     return _source(request, settings, review_root(start or Path.cwd()), all_languages()).collect().units
 
 
-def _surroundings(
-    request: ReviewRequest, settings: Settings, root: Path, units: Sequence[CodeUnit], engines: Sequence[Engine]
-) -> Surroundings:
-    """The files around the review, read only when an engine that reads them has Python units to review."""
-    readers = [engine for engine in engines if isinstance(engine, ReadsSurroundings)]
-    if not any(unit.language in engine.languages for engine in readers for unit in units):
-        return Surroundings(separate=request.separate)
-    around = surrounding_python(request.context, root, units, settings.max_file_size, settings.exclude)
-    return Surroundings(tuple(around), request.separate)
+def _surroundings(request: ReviewRequest, settings: Settings, root: Path, units: Sequence[CodeUnit]) -> Surroundings:
+    """The files around the review, read only when an engine asks for them (ReadsSurroundings)."""
+    missing = [name for name in request.context or [] if not os.path.lexists(name)]
+    if missing:
+        raise TargetError(f"{missing[0]}: no such file or directory (named as context)")
+    around = PythonAround(request.context, root, units, settings.max_file_size, settings.exclude)
+    return Surroundings(around.defining, request.separate)
 
 
 def _run_engine(
@@ -395,7 +394,7 @@ def run_review(
     root = review_root(start or Path.cwd())
     languages = frozenset().union(*(engine.languages for engine in engines))
     collected = _source(request, settings, root, languages).collect()
-    surroundings = _surroundings(request, settings, root, collected.units, engines)
+    surroundings = _surroundings(request, settings, root, collected.units)
     with _second_ctrl_c_exits():
         run = _run_stages(pipeline, collected.units, progress, settings.disable, surroundings)
     results = run.results

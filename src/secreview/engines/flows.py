@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -223,6 +224,9 @@ def candidates(unit: CodeUnit, known: Index) -> tuple[list[Finding], str | None]
     return [found[key] for key in sorted(found)], note
 
 
+_CALLED = re.compile(r"(\w+)\s*\(")
+
+
 @dataclass
 class _CandidateEngine:
     """The second pass over units, with the repository's wrappers fixed: cacheable per unit."""
@@ -287,9 +291,11 @@ class FlowEngine:
         if self._stopped:
             result.interrupt(unit.id for unit in units)
             return result
-        around = [self._summary(unit) for unit in surroundings.units]
         groups = [[unit] for unit in units] if surroundings.separate else [list(units)]
         for group in groups:
+            # only a file defining a name the group calls can make a call in it a sink or a source
+            called = frozenset(name for unit in group for name in _CALLED.findall(unit.text))
+            around = [self._summary(unit) for unit in surroundings.defining(called)]
             inner = _CandidateEngine(index([*(self._summary(unit) for unit in group), *around]))
             result.extend((CachedEngine(inner, self.log) if self.log is not None else inner).review(group))
         return result

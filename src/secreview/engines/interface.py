@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -122,13 +122,18 @@ class ReadsOtherFiles(Protocol):
         ...
 
 
+def _no_files(names: frozenset[str]) -> Sequence[CodeUnit]:
+    return ()
+
+
 @dataclass(frozen=True)
 class Surroundings:
-    """What surrounds the units under review: files read for context only (the project's helper modules, never
-    reviewed or reported on), and whether the units are separate programs (a benchmark's cases, each reviewed on
-    its own) rather than parts of one."""
+    """What surrounds the units under review: the project's other files, read for context only (never reviewed or
+    reported on) and asked for by the names of the functions they define (`defining`: those that define one of
+    the names); and whether the units are separate programs (a benchmark's cases, each reviewed on its own)
+    rather than parts of one."""
 
-    units: Sequence[CodeUnit] = ()
+    defining: Callable[[frozenset[str]], Sequence[CodeUnit]] = _no_files
     separate: bool = False
 
 

@@ -1,42 +1,82 @@
 """The files around a review: the project's other Python modules, read for context only.
 
 Reviewing one file or one change, the wrappers it calls (`run_cmd(cmd)` in a helper module) are in files that
-are not under review; the flow engine summarises what those functions pass to a sink. These units are never
-reviewed, reported on or counted in the coverage.
+are not under review; the flow engine summarises what those functions pass to a sink. It asks only for the files
+that define a function of a name the reviewed code calls (`git grep` finds them in a work tree of thousands of
+files in a fraction of a second), and these units are never reviewed, reported on or counted in the coverage.
 """
 
 from __future__ import annotations
 
+import re
+import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+
+import pathspec
 
 from secreview.models import CodeUnit
 from secreview.sources.gitdiff import git_toplevel
-from secreview.sources.languages import language_of
-from secreview.sources.paths import PathSource, display_path, git_listed_files
+from secreview.sources.paths import PathSource
+from secreview.sources.reading import UnreadableSourceError, read_source
 
-# A repository's first modules in path order, past which a cold review would spend minutes summarising it.
-MAX_CONTEXT_FILES = 5000
+_DEFINED = re.compile(r"\bdef\s+(\w+)")
 
 
-def surrounding_python(
-    named: Sequence[str] | None,
-    root: Path,
-    reviewed: Sequence[CodeUnit],
-    max_bytes: int,
-    exclude: Sequence[str] = (),
-) -> list[CodeUnit]:
-    """The Python files of `named` (None: of the git work tree `root`, if it is one) that are not under review;
-    files that cannot be read are left out. TargetError when a named path does not exist."""
-    python = frozenset({"python"})
-    under_review = {unit.path for unit in reviewed}
-    if named is None:
-        listed = git_listed_files(root) if git_toplevel(root) == root.resolve() else None
-        files = [
-            str(path)
-            for path in sorted(listed or [])
-            if language_of(path) == "python" and display_path(path, root) not in under_review and path.is_file()
+def defines_any(unit: CodeUnit, names: frozenset[str]) -> bool:
+    return not names.isdisjoint(_DEFINED.findall(unit.text))
+
+
+@dataclass
+class PythonAround:
+    """The Python files of `named` (None: of the git work tree `root`, if it is one, but those `exclude`d), not
+    those under review. TargetError (on first use) when a named path does not exist."""
+
+    named: Sequence[str] | None
+    root: Path
+    reviewed: Sequence[CodeUnit]
+    max_bytes: int
+    exclude: Sequence[str] = field(default_factory=list)
+
+    def defining(self, names: frozenset[str]) -> list[CodeUnit]:
+        """The files that define a function of one of `names` (all of them, so that a name defined twice is
+        seen to be ambiguous); files that cannot be read are left out."""
+        if not names:
+            return []
+        if self.named is not None:
+            return [unit for unit in self._named_units if defines_any(unit, names)]
+        return [unit for unit in map(self._read, self._grep(names)) if unit is not None and defines_any(unit, names)]
+
+    @cached_property
+    def _under_review(self) -> set[str]:
+        return {unit.path for unit in self.reviewed}
+
+    @cached_property
+    def _named_units(self) -> list[CodeUnit]:
+        python = frozenset({"python"})
+        units = PathSource(list(self.named or []), self.root, python, self.max_bytes, list(self.exclude)).collect()
+        return [unit for unit in units.units if unit.path not in self._under_review]
+
+    def _grep(self, names: frozenset[str]) -> list[str]:
+        """Work-tree files (tracked or not ignored, relative to root) with a line `def NAME` for one of names."""
+        if git_toplevel(self.root) != self.root.resolve():
+            return []
+        pattern = rf"def[[:space:]]+({'|'.join(sorted(names))})[[:space:]]*\("
+        command = ["git", "-C", str(self.root), "grep", "-l", "-z", "-I", "--untracked", "-E", pattern, "--", "*.py"]
+        listed = subprocess.run(command, capture_output=True, check=False).stdout  # 1: nothing matched
+        excluded = pathspec.GitIgnoreSpec.from_lines(self.exclude)
+        return [
+            name
+            for name in sorted(listed.decode("utf-8", "surrogateescape").split("\0"))
+            if name and name not in self._under_review and not excluded.match_file(name)
         ]
-        named = files[:MAX_CONTEXT_FILES]
-    units = PathSource(list(named), root, python, max_bytes, list(exclude)).collect().units
-    return [unit for unit in units if unit.path not in under_review]
+
+    def _read(self, shown: str) -> CodeUnit | None:
+        path = self.root.resolve() / shown
+        try:
+            text = read_source(path, self.max_bytes, self.root.resolve())
+        except UnreadableSourceError:
+            return None
+        return CodeUnit(id=shown, path=shown, language="python", text=text, disk_path=path)
