@@ -29,7 +29,7 @@ import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from importlib import metadata
 from typing import Any
 
@@ -118,21 +118,14 @@ class FileSummary:
 
 
 def summarise_file(unit: CodeUnit) -> FileSummary:
-    return _summarised(unit.path, unit.language, unit.text)
-
-
-@lru_cache(maxsize=20_000)
-def _summarised(path: str, language: str, text: str) -> FileSummary:
-    """Kept in memory too: without a call log, each review of a repository's files would parse its helper
-    modules again."""
-    parsed = parse(CodeUnit(id=path, path=path, language=language, text=text))
+    parsed = parse(unit)
     if isinstance(parsed, str):
         return FileSummary((), ())
     tree = parsed[0]
     return FileSummary(
         tuple(f.name for f in pyflow.functions(tree)),
-        tuple(pyflow.summarise(tree, path)),
-        tuple(pyflow.request_readers(tree, path)),
+        tuple(pyflow.summarise(tree, unit.path)),
+        tuple(pyflow.request_readers(tree, unit.path)),
     )
 
 
