@@ -243,3 +243,19 @@ def test_stderr_names_at_most_fifty_gaps_and_counts_the_rest(tmp_path: Path):
     lines = done.stderr.splitlines()
     assert len(lines) == 51 and lines[-1] == "secreview: ... and 10 more gaps and notes: see the report's coverage"
     assert len(json.loads(done.stdout)["coverage"]["skipped"]) == 60  # the report keeps every one
+
+
+def test_context_names_where_the_projects_wrappers_are_outside_a_git_repository(tmp_path: Path):
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "net.py").write_text(
+        "import requests\n\n\ndef fetch(address):\n    return requests.get(address, timeout=5)\n"
+    )
+    (tmp_path / "app.py").write_text("from helpers.net import fetch\n\n\ndef preview(url):\n    return fetch(url)\n")
+    alone = run_secreview("review", "app.py", "--format", "json", cwd=tmp_path)
+    assert json.loads(alone.stdout)["candidates"] == []
+    around = run_secreview("review", "app.py", "--context", "helpers", "--format", "json", cwd=tmp_path)
+    review = json.loads(around.stdout)
+    assert [(c["path"], c["start_line"], c["cwe"]) for c in review["candidates"]] == [("app.py", 5, 918)]
+    assert [unit["path"] for unit in review["coverage"]["units"]] == ["app.py"]  # read, not reviewed
+    missing = run_secreview("review", "app.py", "--context", "nowhere", cwd=tmp_path)
+    assert missing.returncode == 2 and "nowhere: no such file or directory" in missing.stderr

@@ -128,6 +128,13 @@ def _read_patch(patch: str) -> str:
 @click.option("--diff", "diff", metavar="REV", help="Review the lines changed since REV (or in A..B).")
 @click.option("--staged", is_flag=True, help="Review the lines staged for the next commit (git diff --cached).")
 @click.option("--patch", "patch", metavar="FILE", help="Review the lines a unified diff adds ('-' reads stdin).")
+@click.option(
+    "--context",
+    "context",
+    multiple=True,
+    metavar="PATH",
+    help="Read for the project's wrappers and request helpers, not reviewed (repeatable) [the git work tree].",
+)
 @click.option("--engine", type=click.Choice(["static", "llm", "hybrid"]), help="Which engines review [hybrid].")
 @click.option("--strategy", type=click.Choice(STRATEGIES), help="How the model is asked [structured].")
 @click.option("--model", help="Local model name or GGUF file; with --base-url, the remote model id.")
@@ -222,6 +229,7 @@ def review_command(
     diff: str | None,
     staged: bool,
     patch: str | None,
+    context: tuple[str, ...],
     output_format: str | None,
     **options: Any,
 ) -> None:
@@ -241,7 +249,7 @@ def review_command(
     except ConfigError as error:
         warn(f"error: {error}")
         sys.exit(EXIT_USAGE)
-    request = ReviewRequest(paths=list(paths), diff=diff, staged=staged)
+    request = ReviewRequest(paths=list(paths), diff=diff, staged=staged, context=list(context) or None)
     try:
         if patch is not None:
             request.patch_text, request.patch_label = _read_patch(patch), patch
