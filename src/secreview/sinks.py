@@ -27,6 +27,7 @@ REQUEST_ATTRIBUTES = (
     *("args", "form", "values", "cookies", "headers", "json", "data", "files", "stream"),  # Flask, Werkzeug
     *("GET", "POST", "REQUEST", "COOKIES", "META", "body", "FILES"),  # Django
     *("query_params", "query_string", "path_params", "match_info", "params", "query"),  # DRF, Starlette, aiohttp, ...
+    *("matchdict", "json_body", "forms"),  # Pyramid, Bottle
 )
 REQUEST_METHODS = ("get_json", "get_data", "json", "form", "body", "get", "get_all")
 # What a Tornado handler reads the query and the body with: self.get_argument("q").

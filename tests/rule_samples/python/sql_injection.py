@@ -134,3 +134,13 @@ class OrdersHandler(tornado.web.RequestHandler):
         cur.execute("SELECT * FROM orders WHERE customer = '%s'" % customer)
         # ok: python-sql-injection
         cur.execute("SELECT * FROM orders WHERE customer = ?", (customer,))
+
+
+def pyramid_orders(request):
+    """Pyramid: the route's placeholders are request.matchdict."""
+    customer = request.matchdict["customer"]
+    cur = db.cursor()
+    # ruleid: python-sql-injection
+    cur.execute("SELECT * FROM orders WHERE customer = '" + customer + "'")
+    # ok: python-sql-injection
+    cur.execute("SELECT * FROM orders WHERE customer = ?", (customer,))
