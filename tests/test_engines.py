@@ -137,16 +137,25 @@ def test_units_without_a_file_on_disk_are_given_to_the_tools_under_their_own_nam
 
 
 # Bandit reports that secreview drops, beside the ones it keeps: annotated like the rule samples
-_SQL_F_STRINGS = (  # B608 fires on every f-string with SQL words; a constant one with the value bound is correct
-    "def search(cur, term, table):\n"
+_SQL_QUERIES = (  # B608 fires on every string with SQL words built by formatting
+    "def search(cur, term, table, column):\n"
     "    # ok: B608\n"
     '    cur.execute(f"SELECT * FROM film WHERE title = %s", (term,))\n'
     "    # ruleid: B608\n"
     "    cur.execute(f\"SELECT * FROM film WHERE title = '{term}'\")\n"
     "    # ruleid: B608\n"
-    '    cur.execute(f"SELECT * FROM {table} WHERE title = %s" + "", (term,))\n'
-    "    # ruleid: B608\n"
     "    cur.execute(\"SELECT * FROM film WHERE title = '%s'\" % term)\n"
+    "    # only the table's name formatted in, the value bound: how a table named by a setting is written\n"
+    "    # ok: B608\n"
+    '    cur.execute(f"SELECT * FROM {table} WHERE title = %s" + "", (term,))\n'
+    "    # ok: B608\n"
+    '    cur.execute("DELETE FROM %s WHERE identifier = $1;" % table, (term,))\n'
+    "    # ok: B608\n"
+    '    cur.execute("INSERT INTO {} (title) VALUES (?)".format(table), (term,))\n'
+    "    # ruleid: B608\n"
+    '    cur.execute("UPDATE %s SET %s = $1" % (table, column), (term,))\n'
+    "    # ruleid: B608\n"
+    "    cur.execute(\"SELECT * FROM \" + table + \" WHERE title = '\" + term + \"'\")\n"
 )
 _CONSTANT_SHELLS = (  # B602/B605 on one constant command say "Seems safe" at low severity: no input reaches it
     "import os\n"
@@ -163,7 +172,7 @@ _CONSTANT_SHELLS = (  # B602/B605 on one constant command say "Seems safe" at lo
 )
 
 
-@pytest.mark.parametrize(("text", "cwe_id"), [(_SQL_F_STRINGS, 89), (_CONSTANT_SHELLS, 78)])
+@pytest.mark.parametrize(("text", "cwe_id"), [(_SQL_QUERIES, 89), (_CONSTANT_SHELLS, 78)])
 def test_bandit_reports_with_nothing_to_inject_are_dropped(text: str, cwe_id: int) -> None:
     unit = CodeUnit(id="s.py", path="s.py", language="python", text=text)
     flagged = {f.start_line for f in BanditEngine().review([unit]).findings if f.cwe == cwe_id}
