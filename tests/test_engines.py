@@ -155,7 +155,7 @@ _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formattin
     "    # ruleid: B608\n"
     '    cur.execute("UPDATE %s SET %s = $1" % (table, column), (term,))\n'
     "    # ruleid: B608\n"
-    "    cur.execute(\"SELECT * FROM \" + table + \" WHERE title = '\" + term + \"'\")\n"
+    '    cur.execute("SELECT * FROM " + table + " WHERE title = \'" + term + "\'")\n'
 )
 _CONSTANT_SHELLS = (  # B602/B605 on one constant command say "Seems safe" at low severity: no input reaches it
     "import os\n"
