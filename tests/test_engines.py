@@ -138,24 +138,27 @@ def test_units_without_a_file_on_disk_are_given_to_the_tools_under_their_own_nam
 
 # Bandit reports that secreview drops, beside the ones it keeps: annotated like the rule samples
 _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formatting
-    "def search(cur, term, table, column):\n"
+    "def search(self, cur, term, table):\n"
     "    # ok: B608\n"
     '    cur.execute(f"SELECT * FROM film WHERE title = %s", (term,))\n'
     "    # ruleid: B608\n"
     "    cur.execute(f\"SELECT * FROM film WHERE title = '{term}'\")\n"
     "    # ruleid: B608\n"
     "    cur.execute(\"SELECT * FROM film WHERE title = '%s'\" % term)\n"
-    "    # only the table's name formatted in, the value bound: how a table named by a setting is written\n"
+    "    # only the table's name formatted in, from a setting, the value bound: how a configured table is named\n"
     "    # ok: B608\n"
-    '    cur.execute(f"SELECT * FROM {table} WHERE title = %s" + "", (term,))\n'
+    '    cur.execute(f"SELECT * FROM {self.table} WHERE title = %s" + "", (term,))\n'
     "    # ok: B608\n"
-    '    cur.execute("DELETE FROM %s WHERE identifier = $1;" % table, (term,))\n'
+    '    cur.execute("DELETE FROM %s WHERE identifier = $1;" % TABLE_NAME, (term,))\n'
     "    # ok: B608\n"
-    '    cur.execute("INSERT INTO {} (title) VALUES (?)".format(table), (term,))\n'
+    '    cur.execute("INSERT INTO {} (title) VALUES (?)".format(CFG("film_table")), (term,))\n'
+    "    # a table named by a parameter, a column, a value: still reported\n"
     "    # ruleid: B608\n"
-    '    cur.execute("UPDATE %s SET %s = $1" % (table, column), (term,))\n'
+    '    cur.execute("INSERT INTO " + str(table) + " VALUES (?)", (term,))\n'
     "    # ruleid: B608\n"
-    '    cur.execute("SELECT * FROM " + table + " WHERE title = \'" + term + "\'")\n'
+    '    cur.execute("UPDATE %s SET %s = $1" % (self.table, self.column), (term,))\n'
+    "    # ruleid: B608\n"
+    '    cur.execute("SELECT * FROM " + self.table + " WHERE title = \'" + term + "\'")\n'
 )
 _CONSTANT_SHELLS = (  # B602/B605 on one constant command say "Seems safe" at low severity: no input reaches it
     "import os\n"

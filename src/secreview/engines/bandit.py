@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any
+from typing import Any, cast
 
 from secreview import cwe
 from secreview.engines import rule_cwes, rulebook, workspace
@@ -86,38 +86,64 @@ def _builds_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
     return bool(fstrings) and not (formatted or operators or calls)
 
 
-_SLOT = "\x00"  # where a value is put into the query text
+_SETTING = "\x00"  # where a setting's value is put into the query text
+_VALUE = "\x01"  # where anything else is
 _PRINTF_SLOT = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdirfx]")
 _FORMAT_SLOT = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
 # a table's name: what cannot be a bound parameter, so code that names its table by a setting formats it in
 _TABLE_SLOT = re.compile(r"(?i)\b(from|into|update|join|table|exists)\s+[\"`\[]?$")
+_CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def _is_setting(node: ast.expr) -> bool:
+    """An object's or a class's attribute (`self.table`), a constant's name (`TABLE_NAME`, `settings.TABLE`), or a
+    lookup by constant keys (`CFG("poll_table_name")`): a setting, not data a caller or a user passes."""
+    if isinstance(node, ast.Attribute):
+        return _CONSTANT_NAME.match(node.attr) is not None or (
+            isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+        )
+    if isinstance(node, ast.Name):
+        return _CONSTANT_NAME.match(node.id) is not None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
+        arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+        return bool(arguments) and all(isinstance(argument, ast.Constant) for argument in arguments)
+    return False
+
+
+def _slot(*values: ast.expr) -> str:
+    return _SETTING if values and all(_is_setting(value) for value in values) else _VALUE
 
 
 def _query_text(node: ast.AST) -> str | None:
-    """The text of a query built by `node` with each formatted value as _SLOT (`"... FROM %s" % t`,
-    `"... FROM {}".format(t)`, an f-string, `+`); None when `node` builds no string."""
+    """The text of a query built by `node` (`"... FROM %s" % t`, `"... FROM {}".format(t)`, an f-string, `+`),
+    each formatted value _SETTING or _VALUE; None when `node` builds no string."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
-        return _PRINTF_SLOT.sub(_SLOT, str(node.left.value))
+        values = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+        return _PRINTF_SLOT.sub(_slot(*values), str(node.left.value))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
         template = node.func.value
-        return _FORMAT_SLOT.sub(_SLOT, str(template.value)) if isinstance(template, ast.Constant) else None
+        values = [*node.args, *(keyword.value for keyword in node.keywords)]
+        return _FORMAT_SLOT.sub(_slot(*values), str(template.value)) if isinstance(template, ast.Constant) else None
     if isinstance(node, ast.JoinedStr):
-        return "".join(str(part.value) if isinstance(part, ast.Constant) else _SLOT for part in node.values)
+        return "".join(
+            str(part.value) if isinstance(part, ast.Constant) else _slot(cast(ast.FormattedValue, part).value)
+            for part in node.values
+        )
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        sides = [_query_text(node.left), _query_text(node.right)]
-        if all(side is None for side in sides):
+        sides = [(side, _query_text(side)) for side in (node.left, node.right)]
+        if all(text is None for _, text in sides):
             return None
-        return "".join(_SLOT if side is None else side for side in sides)
+        return "".join(_slot(side) if text is None else text for side, text in sides)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
 
 
 def _names_a_table_only(item: dict[str, Any], tree: ast.AST | None) -> bool:
-    """A B608 report whose query gets only its table's name formatted in (`"SELECT data FROM %s WHERE id = $1"
-    % self.table`, `"... FROM {}".format(CFG("table"))`), the values bound: a table's name cannot be a bound
-    parameter, so this is how such code is written. Where the name comes from request data or a caller, the
-    taint rules and the flow engine report it."""
+    """A B608 report whose query gets only its table's name formatted in, from a setting (`"SELECT data FROM %s
+    WHERE id = $1" % self.table`, `"... FROM {}".format(CFG("table"))`), the values bound: a table's name cannot
+    be a bound parameter, so this is how such code is written. A table named by a variable, a parameter or an
+    item of data stays reported (`"insert into " + str(tag)`)."""
     if item["test_id"] != "B608" or tree is None:
         return False
     lines = item.get("line_range") or [item["line_number"]]
@@ -128,8 +154,10 @@ def _names_a_table_only(item: dict[str, Any], tree: ast.AST | None) -> bool:
         and not isinstance(node, ast.Constant)
         and (text := _query_text(node)) is not None
     ]
-    slots = [text[: match.start()] for text in built for match in re.finditer(_SLOT, text)]
-    return bool(slots) and all(_TABLE_SLOT.search(before) for before in slots)
+    slots = [match for text in built for match in re.finditer(f"[{_SETTING}{_VALUE}]", text)]
+    return bool(slots) and all(
+        match.group() == _SETTING and _TABLE_SLOT.search(match.string[: match.start()]) for match in slots
+    )
 
 
 def _finding(item: dict[str, Any], unit: CodeUnit) -> Finding:
