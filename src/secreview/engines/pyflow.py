@@ -181,6 +181,9 @@ _CHECKS = re.compile(
     r"fullmatch|search|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|\w*valid\w*|\w*allowed\w*|"
     r"\w*safe\w*|\w*check\w*|url_has_allowed_host_and_scheme)$"
 )
+# Calls that raise unless their argument is allowed (validate_filename(name), validateKeyName(data["key"])): made as a
+# statement, the value is checked afterwards.
+_VALIDATORS = re.compile(r"(?i)(^|\.)_?(validate|verify|ensure_valid|ensure_safe|assert_valid|assert_safe)\w*$")
 _EXITS = re.compile(r"(^|\.)(abort|exit|_exit)$")
 _JOINS = re.compile(r"^((os\.|posix)?path\.join|join|\w*\.joinpath|(pathlib\.)?(Pure|Posix)?Path)$")
 _READS = re.compile(r"^(io\.|codecs\.)?open$|\.(read|read_text|read_bytes|readlines|readline)$")
@@ -582,7 +585,10 @@ class _Walker:
             if found is not None:
                 self.env[key] = self._formatted(found, node.value, node.lineno).then(node.lineno, f"added to {key}")
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            self._mutation(node.value)
+            if _VALIDATORS.search(_callee(node.value)):
+                self._checked({n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)})
+            else:
+                self._mutation(node.value)
         elif isinstance(node, ast.Return):
             found = self.taint(node.value)
             if found is not None:
@@ -654,7 +660,10 @@ class _Walker:
             for n in ast.walk(test)
             if isinstance(n, ast.Compare) and any(isinstance(o, (ast.In, ast.NotIn)) for o in n.ops)
         ]
-        names = {_name(n) for node in [*checks, *allow_list] for n in ast.walk(node) if isinstance(n, ast.Name)}
+        self._checked({_name(n) for node in [*checks, *allow_list] for n in ast.walk(node) if isinstance(n, ast.Name)})
+
+    def _checked(self, names: set[str]) -> None:
+        """The values of these variables (and of their attributes and items) are checked from here on."""
         for key in list(self.env):
             if key.split(".")[0].split("[")[0] in names:
                 self.env[key] = replace(self.env[key], safe_for=self.env[key].safe_for | {ALL})

@@ -236,3 +236,18 @@ def employee():
 
 def load_employees():
     return None
+
+
+def store_key(folder, name, key):
+    # ruleid: python-flow-path-traversal
+    with open(os.path.join(folder, name), "w") as handle:
+        handle.write(key)
+    validate_key_name(name)
+    # ok: python-flow-path-traversal
+    with open(os.path.join(folder, name), "w") as handle:
+        handle.write(key)
+
+
+def validate_key_name(name):
+    if not name.isalnum():
+        raise ValueError("key names are letters and digits")

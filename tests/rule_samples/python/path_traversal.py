@@ -107,3 +107,20 @@ def restore_backup(archive_path, dest="/srv/app/restore"):
     safe = [m for m in bundle.getmembers() if m.isfile() and ".." not in m.name]
     # ok: python-tarfile-extractall-traversal
     bundle.extractall(dest, members=safe)
+
+
+@app.route("/keys", methods=["PUT"])
+def store_key():
+    data = request.get_json()
+    # ruleid: python-path-traversal
+    with open("keys/%s.key" % data["name"], "w") as handle:
+        handle.write(data["key"])
+    validate_key_name(data["name"])
+    # ok: python-path-traversal
+    with open("keys/%s.key" % data["name"], "w") as handle:
+        handle.write(data["key"])
+
+
+def validate_key_name(name):
+    if not name.isalnum():
+        raise ValueError("key names are letters and digits")
