@@ -181,9 +181,13 @@ _CHECKS = re.compile(
     r"fullmatch|search|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|\w*valid\w*|\w*allowed\w*|"
     r"\w*safe\w*|\w*check\w*|url_has_allowed_host_and_scheme)$"
 )
-# Calls that raise unless their argument is allowed (validate_filename(name), validateKeyName(data["key"])): made as a
-# statement, the value is checked afterwards.
-_VALIDATORS = re.compile(r"(?i)(^|\.)_?(validate|verify|ensure_valid|ensure_safe|assert_valid|assert_safe)\w*$")
+# Calls that raise unless a name or path is allowed (validate_filename(name), validateKeyName(data["key"])): made as
+# a statement, the value is checked afterwards. Not any validator: validate_new_key_data(data) checks a record's
+# shape, not that its name is safe in a path.
+_VALIDATORS = re.compile(
+    r"(?i)(^|\.)_?(validate|verify|ensure_valid|ensure_safe|assert_valid|assert_safe)_?\w*"
+    r"(name|path|file|filename|slug|identifier)$"
+)
 _EXITS = re.compile(r"(^|\.)(abort|exit|_exit)$")
 _JOINS = re.compile(r"^((os\.|posix)?path\.join|join|\w*\.joinpath|(pathlib\.)?(Pure|Posix)?Path)$")
 _READS = re.compile(r"^(io\.|codecs\.)?open$|\.(read|read_text|read_bytes|readlines|readline)$")

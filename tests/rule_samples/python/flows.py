@@ -239,6 +239,7 @@ def load_employees():
 
 
 def store_key(folder, name, key):
+    validate_key_data(key)  # another value
     # ruleid: python-flow-path-traversal
     with open(os.path.join(folder, name), "w") as handle:
         handle.write(key)
@@ -251,3 +252,8 @@ def store_key(folder, name, key):
 def validate_key_name(name):
     if not name.isalnum():
         raise ValueError("key names are letters and digits")
+
+
+def validate_key_data(key):
+    if not key:
+        raise ValueError("empty key")

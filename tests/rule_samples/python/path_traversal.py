@@ -112,6 +112,7 @@ def restore_backup(archive_path, dest="/srv/app/restore"):
 @app.route("/keys", methods=["PUT"])
 def store_key():
     data = request.get_json()
+    validate_key_data(data)  # the record's shape, not its name
     # ruleid: python-path-traversal
     with open("keys/%s.key" % data["name"], "w") as handle:
         handle.write(data["key"])
@@ -124,3 +125,8 @@ def store_key():
 def validate_key_name(name):
     if not name.isalnum():
         raise ValueError("key names are letters and digits")
+
+
+def validate_key_data(data):
+    if set(data) != {"name", "key"}:
+        raise ValueError("a key is a name and a key")
