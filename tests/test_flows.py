@@ -184,3 +184,14 @@ def test_the_files_around_are_those_of_the_work_tree_that_define_a_called_name(t
     assert around.defining(frozenset({"nothing_defines_this"})) == []
     with pytest.raises(TargetError, match="no-such-dir: no such file or directory"):
         run_review(ReviewRequest(paths=[str(repo)], context=["no-such-dir"]), Settings(engine="static"), start=repo)
+
+
+def test_files_reviewed_from_outside_the_repository_get_none_of_its_files_around_them(tmp_path: Path):
+    repo = make_git_repo(tmp_path / "repo")
+    (repo / "net.py").write_text(FETCHER)
+    commit_all(repo, "a request helper")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "app.py").write_text(PREVIEW)
+    review = run_review(ReviewRequest(paths=[str(elsewhere / "app.py")]), Settings(engine="static"), start=repo)
+    assert not review.candidates  # the repository the review started in is not the reviewed file's project

@@ -19,7 +19,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from secreview import aggregate, baseline, suppression
 from secreview.backends import model_store
@@ -257,6 +257,8 @@ def _surroundings(request: ReviewRequest, settings: Settings, root: Path, units:
     missing = [name for name in request.context or [] if not os.path.lexists(name)]
     if missing:
         raise TargetError(f"{missing[0]}: no such file or directory (named as context)")
+    if request.context is None and all(PurePath(unit.path).is_absolute() for unit in units):
+        return Surroundings(separate=request.separate)  # files from elsewhere: the root's repository is not theirs
     around = PythonAround(request.context, root, units, settings.max_file_size, settings.exclude)
     return Surroundings(around.defining, request.separate)
 

@@ -22,6 +22,7 @@ a digest of every summary, so a warm re-run parses nothing.
 from __future__ import annotations
 
 import ast
+import builtins
 import hashlib
 import json
 import re
@@ -218,6 +219,7 @@ def candidates(unit: CodeUnit, known: Index) -> tuple[list[Finding], str | None]
 
 
 _CALLED = re.compile(r"(\w+)\s*\(")
+_BUILTINS = frozenset(dir(builtins))  # print(x) calls the builtin, whatever a module names print
 
 
 @dataclass
@@ -287,7 +289,7 @@ class FlowEngine:
         groups = [[unit] for unit in units] if surroundings.separate else [list(units)]
         for group in groups:
             # only a file defining a name the group calls can make a call in it a sink or a source
-            called = frozenset(name for unit in group for name in _CALLED.findall(unit.text))
+            called = frozenset(name for unit in group for name in _CALLED.findall(unit.text)) - _BUILTINS
             around = [self._summary(unit) for unit in surroundings.defining(called)]
             inner = _CandidateEngine(index([*(self._summary(unit) for unit in group), *around]))
             result.extend((CachedEngine(inner, self.log) if self.log is not None else inner).review(group))
