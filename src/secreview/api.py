@@ -8,7 +8,6 @@ review = run_review(ReviewRequest(paths=["src/"]), load_settings(Path.cwd()))
 from __future__ import annotations
 
 import atexit
-import os
 import signal
 import threading
 import time
@@ -58,7 +57,7 @@ from secreview.progress import ProgressCallback, ProgressEvent
 from secreview.rule_selection import bandit_skipped, user_rule_paths, without_disabled
 from secreview.sources.context import PythonAround
 from secreview.sources.gitdiff import GitDiffSource, StagedSource, git_toplevel
-from secreview.sources.interface import Source, TargetError
+from secreview.sources.interface import Source
 from secreview.sources.languages import all_languages
 from secreview.sources.patch import PatchSource
 from secreview.sources.paths import PathSource
@@ -253,10 +252,8 @@ def collect_units(request: ReviewRequest, settings: Settings, start: Path | None
 
 
 def _surroundings(request: ReviewRequest, settings: Settings, root: Path, units: Sequence[CodeUnit]) -> Surroundings:
-    """The files around the review, read only when an engine asks for them (ReadsSurroundings)."""
-    missing = [name for name in request.context or [] if not os.path.lexists(name)]
-    if missing:
-        raise TargetError(f"{missing[0]}: no such file or directory (named as context)")
+    """The files around the review: those named, or those of the work tree an engine asks for (ReadsSurroundings).
+    TargetError when a named one does not exist."""
     if request.context is None and all(PurePath(unit.path).is_absolute() for unit in units):
         return Surroundings(separate=request.separate)  # files from elsewhere: the root's repository is not theirs
     around = PythonAround(request.context, root, units, settings.max_file_size, settings.exclude)

@@ -7,6 +7,7 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 
@@ -35,6 +36,7 @@ class Dataset:
     def file(self, case: Case) -> Path:
         return self.root / case.path
 
+    @cached_property
     def support_files(self) -> list[Path]:
         """The files under files/ that are no case: code the cases need for context (owasp's helpers/), which a
         tool may read but whose findings are not scored."""

@@ -42,7 +42,7 @@ class SecreviewReviewer:
     def review(self, dataset: Dataset, cases: Sequence[Case]) -> Iterator[CaseResult]:
         root = review_root(dataset.root)
         # Each case on its own, with the dataset's support files around it (not the other cases).
-        support = [str(path) for path in dataset.support_files()]
+        support = [str(path) for path in dataset.support_files]
         request = ReviewRequest(paths=[str(dataset.file(case)) for case in cases], context=support, separate=True)
         review = run_review(request, self.settings, start=dataset.root, pipeline=self._pipeline)
         by_file = {dataset.file(case).resolve(): case for case in cases}

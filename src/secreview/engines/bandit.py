@@ -71,21 +71,6 @@ def _runs_a_constant(item: dict[str, Any]) -> bool:
     return item["test_id"] in ("B602", "B605") and item["issue_severity"] == "LOW"
 
 
-def _builds_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
-    """A B608 report on a line whose only "string-based query construction" is an f-string without a single
-    placeholder (`cursor.execute(f"SELECT ... = %s", (name,))`: a constant, the value bound). Bandit flags every
-    f-string with SQL words; a parameterised query written that way is no injection, and the report would also
-    reject the model's correct fix of it."""
-    if item["test_id"] != "B608" or tree is None:
-        return False
-    on_line = [node for node in ast.walk(tree) if getattr(node, "lineno", None) == item["line_number"]]
-    fstrings = [node for node in on_line if isinstance(node, ast.JoinedStr)]
-    formatted = any(isinstance(part, ast.FormattedValue) for node in fstrings for part in node.values)
-    operators = any(isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod) for node in on_line)
-    calls = any(isinstance(node, ast.Attribute) and node.attr in ("format", "join") for node in on_line)
-    return bool(fstrings) and not (formatted or operators or calls)
-
-
 _SETTING = "\x00"  # where a setting's value is put into the query text
 _VALUE = "\x01"  # where anything else is
 _PRINTF_SLOT = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdirfx]")
@@ -139,11 +124,15 @@ def _query_text(node: ast.AST) -> str | None:
     return None
 
 
-def _names_a_table_only(item: dict[str, Any], tree: ast.AST | None) -> bool:
-    """A B608 report whose query gets only its table's name formatted in, from a setting (`"SELECT data FROM %s
-    WHERE id = $1" % self.table`, `"... FROM {}".format(CFG("table"))`), the values bound: a table's name cannot
-    be a bound parameter, so this is how such code is written. A table named by a variable, a parameter or an
-    item of data stays reported (`"insert into " + str(tag)`)."""
+def _injects_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B608 report whose query gets nothing a caller or a user passes formatted in. Bandit flags every string
+    with SQL words built by formatting; two kinds put no data in:
+    - an f-string without a single placeholder (`cursor.execute(f"SELECT ... = %s", (name,))`: a constant, the
+      value bound), whose report would also reject the model's correct fix of it;
+    - only the table's name formatted in, from a setting (`"SELECT data FROM %s WHERE id = $1" % self.table`,
+      `"... FROM {}".format(CFG("table"))`), the values bound: a table's name cannot be a bound parameter, so
+      this is how such code is written. A table named by a variable, a parameter or an item of data stays
+      reported (`"insert into " + str(tag)`)."""
     if item["test_id"] != "B608" or tree is None:
         return False
     lines = item.get("line_range") or [item["line_number"]]
@@ -155,7 +144,7 @@ def _names_a_table_only(item: dict[str, Any], tree: ast.AST | None) -> bool:
         and (text := _query_text(node)) is not None
     ]
     slots = [match for text in built for match in re.finditer(f"[{_SETTING}{_VALUE}]", text)]
-    return bool(slots) and all(
+    return bool(built) and all(
         match.group() == _SETTING and _TABLE_SLOT.search(match.string[: match.start()]) for match in slots
     )
 
@@ -254,7 +243,7 @@ class BanditEngine:
                     if item["test_id"] == "B608" and unit.id not in trees:
                         trees[unit.id] = parse_python(text_of(unit))
                     tree = trees.get(unit.id)
-                    if not (_runs_a_constant(item) or _builds_nothing(item, tree) or _names_a_table_only(item, tree)):
+                    if not (_runs_a_constant(item) or _injects_nothing(item, tree)):
                         result.findings.append(_finding(item, unit))
                 for error in report.get("errors", []):
                     unit = by_path[resolved(error["filename"])]

@@ -286,12 +286,18 @@ class FlowEngine:
         if self._stopped:
             result.interrupt(unit.id for unit in units)
             return result
+        summaries: dict[str, FileSummary] = {}  # by path: a helper around many separate units is read once
+
+        def summary(unit: CodeUnit) -> FileSummary:
+            if unit.path not in summaries:
+                summaries[unit.path] = self._summary(unit)
+            return summaries[unit.path]
+
         groups = [[unit] for unit in units] if surroundings.separate else [list(units)]
         for group in groups:
             # only a file defining a name the group calls can make a call in it a sink or a source
             called = frozenset(name for unit in group for name in _CALLED.findall(unit.text)) - _BUILTINS
-            around = [self._summary(unit) for unit in surroundings.defining(called)]
-            inner = _CandidateEngine(index([*(self._summary(unit) for unit in group), *around]))
+            inner = _CandidateEngine(index([summary(unit) for unit in [*group, *surroundings.defining(called)]]))
             result.extend((CachedEngine(inner, self.log) if self.log is not None else inner).review(group))
         return result
 

@@ -589,10 +589,12 @@ class _Walker:
             if found is not None:
                 self.env[key] = self._formatted(found, node.value, node.lineno).then(node.lineno, f"added to {key}")
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            if _VALIDATORS.search(_callee(node.value)):
-                self._checked({n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)})
+            call = node.value
+            if _VALIDATORS.search(_callee(call)):  # the names in its arguments (not `self` of self.validate_name)
+                arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+                self._checked({n.id for argument in arguments for n in ast.walk(argument) if isinstance(n, ast.Name)})
             else:
-                self._mutation(node.value)
+                self._mutation(call)
         elif isinstance(node, ast.Return):
             found = self.taint(node.value)
             if found is not None:

@@ -9,7 +9,6 @@ files in a fraction of a second), and these units are never reviewed, reported o
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,21 +17,22 @@ from pathlib import Path
 import pathspec
 
 from secreview.models import CodeUnit
-from secreview.sources.gitdiff import git_toplevel
+from secreview.sources.gitdiff import GitError, git, git_toplevel
 from secreview.sources.paths import PathSource
 from secreview.sources.reading import UnreadableSourceError, read_source
 
 _DEFINED = re.compile(r"\bdef\s+(\w+)")
 
 
-def defines_any(unit: CodeUnit, names: frozenset[str]) -> bool:
+def _defines_any(unit: CodeUnit, names: frozenset[str]) -> bool:
     return not names.isdisjoint(_DEFINED.findall(unit.text))
 
 
 @dataclass
 class PythonAround:
     """The Python files of `named` (None: of the git work tree `root`, if it is one, but those `exclude`d), not
-    those under review. TargetError (on first use) when a named path does not exist."""
+    those under review. Named files are read at once (TargetError when a named path does not exist), the work
+    tree's when asked for."""
 
     named: Sequence[str] | None
     root: Path
@@ -40,32 +40,37 @@ class PythonAround:
     max_bytes: int
     exclude: Sequence[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._top = self.root.resolve()
+        self._under_review = {unit.path for unit in self.reviewed}
+        self._named_units: list[CodeUnit] = []
+        if self.named is not None:
+            python = frozenset({"python"})
+            collected = PathSource(list(self.named), self.root, python, self.max_bytes, list(self.exclude)).collect()
+            self._named_units = [unit for unit in collected.units if unit.path not in self._under_review]
+
     def defining(self, names: frozenset[str]) -> list[CodeUnit]:
         """The files that define a function of one of `names` (all of them, so that a name defined twice is
         seen to be ambiguous); files that cannot be read are left out."""
         if not names:
             return []
         if self.named is not None:
-            return [unit for unit in self._named_units if defines_any(unit, names)]
-        return [unit for unit in map(self._read, self._grep(names)) if unit is not None and defines_any(unit, names)]
+            return [unit for unit in self._named_units if _defines_any(unit, names)]
+        return [unit for unit in map(self._read, self._grep(names)) if unit is not None and _defines_any(unit, names)]
 
     @cached_property
-    def _under_review(self) -> set[str]:
-        return {unit.path for unit in self.reviewed}
-
-    @cached_property
-    def _named_units(self) -> list[CodeUnit]:
-        python = frozenset({"python"})
-        units = PathSource(list(self.named or []), self.root, python, self.max_bytes, list(self.exclude)).collect()
-        return [unit for unit in units.units if unit.path not in self._under_review]
+    def _in_work_tree(self) -> bool:
+        return git_toplevel(self.root) == self._top
 
     def _grep(self, names: frozenset[str]) -> list[str]:
         """Work-tree files (tracked or not ignored, relative to root) with a line `def NAME` for one of names."""
-        if git_toplevel(self.root) != self.root.resolve():
+        if not self._in_work_tree:
             return []
         pattern = rf"def[[:space:]]+({'|'.join(sorted(names))})[[:space:]]*\("
-        command = ["git", "-C", str(self.root), "grep", "-l", "-z", "-I", "--untracked", "-E", pattern, "--", "*.py"]
-        listed = subprocess.run(command, capture_output=True, check=False).stdout  # 1: nothing matched
+        try:
+            listed = git(self._top, "grep", "-l", "-z", "-I", "--untracked", "-E", pattern, "--", "*.py")
+        except GitError:  # also: nothing matched
+            return []
         excluded = pathspec.GitIgnoreSpec.from_lines(self.exclude)
         return [
             name
@@ -74,9 +79,9 @@ class PythonAround:
         ]
 
     def _read(self, shown: str) -> CodeUnit | None:
-        path = self.root.resolve() / shown
+        path = self._top / shown
         try:
-            text = read_source(path, self.max_bytes, self.root.resolve())
+            text = read_source(path, self.max_bytes, self._top)
         except UnreadableSourceError:
             return None
         return CodeUnit(id=shown, path=shown, language="python", text=text, disk_path=path)

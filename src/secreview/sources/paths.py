@@ -34,7 +34,7 @@ def display_path(path: Path, root: Path) -> str:
     return relative_posix(where, root.resolve()) or where.as_posix()
 
 
-def git_listed_files(directory: Path) -> list[Path] | None:
+def _git_listed_files(directory: Path) -> list[Path] | None:
     """Files git tracks or would track under directory (honours .gitignore); None outside a work tree."""
     try:
         listed = subprocess.run(
@@ -81,7 +81,7 @@ class PathSource:
             path = Path(name)
             if path.is_dir():
                 within = self._boundary(path.resolve())
-                files = git_listed_files(path)
+                files = _git_listed_files(path)
                 for file in sorted(files) if files is not None else _walked_files(path):
                     shown = display_path(file, self.root)
                     # Links, loops and pipes go on to reading, which says why they are not reviewed.

@@ -257,3 +257,16 @@ def validate_key_name(name):
 def validate_key_data(key):
     if not key:
         raise ValueError("empty key")
+
+
+class KeyStore:
+    def store(self, folder, name, key):
+        self.name = name
+        self.validate_folder_name(folder)  # checks folder, not what self holds
+        # ruleid: python-flow-path-traversal
+        with open(os.path.join(BASE, self.name), "w") as handle:
+            handle.write(key)
+
+    def validate_folder_name(self, folder):
+        if not folder.isalnum():
+            raise ValueError("folder names are letters and digits")
