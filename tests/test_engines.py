@@ -145,6 +145,9 @@ _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formattin
     "    cur.execute(f\"SELECT * FROM film WHERE title = '{term}'\")\n"
     "    # ruleid: B608\n"
     "    cur.execute(\"SELECT * FROM film WHERE title = '%s'\" % term)\n"
+    "    # ruleid: B608\n"
+    '    query = "SELECT * FROM film WHERE title = \'{title}\' " + "ORDER BY year"\n'
+    "    cur.execute(query.format(title=term))\n"
     "    # only the table's name formatted in, from a setting, the value bound: how a configured table is named\n"
     "    # ok: B608\n"
     '    cur.execute(f"SELECT * FROM {self.table} WHERE title = %s" + "", (term,))\n'

@@ -136,15 +136,12 @@ def _injects_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
     if item["test_id"] != "B608" or tree is None:
         return False
     lines = item.get("line_range") or [item["line_number"]]
-    built = [
-        text
-        for node in ast.walk(tree)
-        if min(lines) <= getattr(node, "lineno", 0) <= max(lines)
-        and not isinstance(node, ast.Constant)
-        and (text := _query_text(node)) is not None
-    ]
+    on_lines = [node for node in ast.walk(tree) if min(lines) <= getattr(node, "lineno", 0) <= max(lines)]
+    built = [text for node in on_lines if not isinstance(node, ast.Constant) and (text := _query_text(node))]
     slots = [match for text in built for match in re.finditer(f"[{_SETTING}{_VALUE}]", text)]
-    return bool(built) and all(
+    # constant pieces joined with + (a template whose {player} is filled in later) are not "nothing formatted in"
+    fstring = any(isinstance(node, ast.JoinedStr) for node in on_lines)
+    return (bool(slots) or fstring) and all(
         match.group() == _SETTING and _TABLE_SLOT.search(match.string[: match.start()]) for match in slots
     )
 
