@@ -156,9 +156,12 @@ class ReadsSurroundings(Protocol):
 
 
 def source_digest(*modules: ModuleType) -> str:
-    """sha256 of the modules' source files: results cached by an engine under development stop counting
-    as soon as its code changes, before any version number does."""
+    """sha256 of the modules' source files (every module of a package): results cached by an engine under
+    development stop counting as soon as its code changes, before any version number does."""
     digest = hashlib.sha256()
     for module in modules:
-        digest.update(Path(str(module.__file__)).read_bytes())
+        source = Path(str(module.__file__))
+        files = sorted(source.parent.rglob("*.py")) if hasattr(module, "__path__") else [source]
+        for file in files:
+            digest.update(file.read_bytes())
     return digest.hexdigest()

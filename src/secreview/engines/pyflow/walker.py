@@ -1,23 +1,5 @@
-"""Where a function's parameters go: a small intra-procedural taint walk over Python's `ast`.
-
-The walk follows each parameter of a function (and request data, see REQUEST_SOURCE) through assignments,
-string building and calls, statement by statement, until it reaches a dangerous sink. It answers two
-questions for engines/flows.py:
-
-- `summarise`: which of a function's own parameters reach which sink (the project's wrappers such as
-  `run_cmd(cmd)`; these summaries are computed per file, so they can be cached by the file's content), and
-  `request_readers`: which functions return request data (helpers such as `get_form_parameter(name)`);
-- `walk`: in a function, which values from a parameter (or request data) reach a sink, either directly or
-  through a wrapper whose summary says it passes that argument to a sink; a call of a request reader is
-  request data there.
-
-Sinks are found with the category patterns of secreview.sinks (the table routing and confirmation read), on
-the called name; `SINK_RULES` says which of their calls are dangerous with which argument, and which
-weakness they cause. Recognised sanitisers (secure_filename, basename, shlex.quote, escaping, numeric
-conversion, project helpers named like them) and guards (a containment, allow-list or pattern check whose
-failing branch leaves the function) stop a flow. The walk is deliberately simple: no types, no aliasing,
-branches merged (a value tainted on either branch stays tainted), one level of wrappers.
-"""
+"""The walk of one function body: statement by statement, which values carry a parameter's (or request data's)
+content, through assignments, string building and calls, to which sinks (see secreview.engines.pyflow)."""
 
 from __future__ import annotations
 
@@ -28,178 +10,25 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import cast
 
+from secreview.engines.pyflow.rules import (
+    ALL,
+    BUILT,
+    CHECKS,
+    COMMAND_WRAPPER,
+    EXITS,
+    FORMATTERS,
+    JOINS,
+    READS,
+    SQL_TEXT,
+    VALIDATORS,
+    SinkRule,
+    sanitises,
+    sink_rule,
+)
+from secreview.engines.pyflow.taint import REQUEST_SOURCE, Hit, RequestReader, Summary, Taint
 from secreview.models import FlowStep
-from secreview.sinks import HANDLER_METHODS, PYTHON_SINKS, PYTHON_SOURCES, REQUEST_DATA
+from secreview.sinks import HANDLER_METHODS, PYTHON_SOURCES, REQUEST_DATA
 
-ALL = "*"  # a sanitiser that makes a value safe for every sink (int(), len(), a failed allow-list check exits)
-
-
-@dataclass(frozen=True)
-class SinkRule:
-    """A dangerous use of a sink category: the weakness it causes and the argument that must not carry input."""
-
-    category: str  # a category of secreview.sinks.PYTHON_SINKS
-    cwe: int
-    what: str  # "runs it as a shell command", for the finding's text
-    name: re.Pattern[str]  # the called name (ast.unparse of the callee) this rule is for
-    argument: int | None = 0  # the positional argument that matters (None: the receiver, e.g. tar.extractall)
-    keywords: tuple[str, ...] = ()  # keyword names of that argument
-    needs_shell: bool = False  # subprocess.*: only with shell=True (an argument list runs no shell)
-    safe_keywords: tuple[str, ...] = ()  # keywords that make the call safe when given (members=, Loader=Safe...)
-
-
-def _rule(category: str, cwe: int, what: str, name: str, **options: object) -> SinkRule:
-    return SinkRule(category, cwe, what, re.compile(name), **options)  # type: ignore[arg-type]
-
-
-# Which calls of each sink category are dangerous with input, in order (the first rule whose name matches is
-# taken). Calls a category matches but no rule names (os.path.join, Path(), render_template) carry input on
-# without harm by themselves.
-SINK_RULES: tuple[SinkRule, ...] = (
-    _rule(
-        "SQL execution",
-        89,
-        "runs it as SQL",
-        r"\.(execute|executemany|executescript|raw|extra|mogrify)$",
-        keywords=("sql", "query", "operation"),
-    ),
-    _rule(
-        "shell or process execution",
-        78,
-        "runs it as a shell command",
-        r"(^|\.)(system|popen\d?|getoutput|getstatusoutput)$|^commands\.|^pexpect\.(spawn|run)$",
-    ),
-    _rule(
-        "shell or process execution",
-        78,
-        "runs it as a shell command",
-        r"^subprocess\.|(^|\.)(Popen|check_output|check_call|call|run)$",
-        needs_shell=True,
-        keywords=("args",),
-    ),
-    _rule("code evaluation", 95, "evaluates it as Python code", r"^(eval|exec)$", keywords=("source",)),
-    _rule(
-        "deserialization",
-        502,
-        "deserialises it",
-        r"(^|\.)yaml\.(load|load_all|unsafe_load|full_load)$",
-        safe_keywords=("SafeLoader", "CSafeLoader", "BaseLoader"),
-    ),
-    _rule(
-        "deserialization",
-        502,
-        "deserialises it",
-        r"(c?[Pp]ickle|marshal|shelve|dill|jsonpickle|joblib)\.(loads?|Unpickler|open)$|^Unpickler$|torch\.load$",
-    ),
-    _rule(
-        "file path",
-        22,
-        "extracts the archive without checking its members",
-        r"\.extractall$",
-        argument=None,
-        safe_keywords=("members", "filter"),
-    ),
-    _rule(
-        "file path",
-        22,
-        "uses it as a file path",
-        r"(^|\.)(open|send_file|FileResponse)$|^(os\.(remove|unlink|rename|replace|makedirs|mkdir|rmdir|chmod|"
-        r"chown|listdir|scandir)|shutil\.\w+|(tarfile|zipfile)\.(open|TarFile|ZipFile))$",
-        keywords=("file", "path", "filename", "path_or_file", "name", "filename_or_fp"),
-    ),
-    _rule(
-        "file path",
-        22,
-        "uses it as the directory to serve files from",
-        r"(^|\.)send_from_directory$",
-        keywords=("directory",),
-    ),
-    _rule(
-        "redirect",
-        601,
-        "redirects the user to it",
-        r"(^|\.)(redirect|HttpResponseRedirect|RedirectResponse)$",
-        keywords=("location", "redirect_to", "url"),
-    ),
-    _rule(
-        "template or markup",
-        1336,
-        "renders it as a template",
-        r"(^|\.)(render_template_string|Template)$",
-        keywords=("source",),
-    ),
-    _rule(
-        "template or markup",
-        79,
-        "marks it as safe HTML",
-        r"(^|\.)(Markup|SafeString|mark_safe|format_html|make_response|HttpResponse)$",
-        keywords=("content",),
-    ),
-    _rule(
-        "network request",
-        918,
-        "sends a request to it",
-        r"(^|\.)(urlopen|Request)$|^(requests|httpx)\.(get|post|put|patch|delete|head|options|request|stream)$|"
-        r"(^|\.)HTTPS?Connection$",
-        keywords=("url",),
-    ),
-    _rule(
-        "LDAP or XPath query",
-        90,
-        "runs it as an LDAP filter",
-        r"\.search(_s|_st|_ext|_ext_s)?$",
-        argument=2,
-        keywords=("filterstr", "search_filter"),
-    ),
-    _rule("LDAP or XPath query", 643, "evaluates it as an XPath expression", r"\.xpath$", keywords=("_path",)),
-)
-_SINK_PATTERNS = {category: pattern for _, category, pattern in PYTHON_SINKS}
-
-# Calls whose result is safe for the listed weaknesses (ALL: for every one); matched on the called name.
-_SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
-    (
-        re.compile(
-            r"^(int|float|bool|len|abs|round|ord|hash|id|isinstance|hasattr|callable|uuid\.UUID|UUID|"
-            r"(os\.path\.)?(exists|isfile|isdir|islink|getsize)|type|range)$"
-        ),
-        frozenset({ALL}),
-    ),
-    (re.compile(r"(^|\.)(basename|secure_filename|safe_join)$"), frozenset({22})),
-    (re.compile(r"(^|\.)(shlex\.quote|pipes\.quote|quote_plus)$|^shlex\.join$"), frozenset({78, 22, 918})),
-    (
-        re.compile(r"(?i)(^|\.)\w*(escape|sanitiz|sanitis|bleach\.clean|strip_tags)\w*$"),
-        frozenset({79, 1336, 89, 90, 643}),
-    ),
-    (re.compile(r"(^|\.)(sql\.Identifier|sql\.Literal|quote_ident|escape_string|literal)$"), frozenset({89})),
-    (re.compile(r"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse)$"), frozenset({601})),
-    (re.compile(r"^(json\.dumps|json\.loads|ast\.literal_eval)$"), frozenset({95, 78, 89})),
-)
-# Calls in an `if` test that check a value (containment, allow-list, pattern): when the branch for a failed
-# check leaves the function, the value is checked afterwards.
-_CHECKS = re.compile(
-    r"(?i)(^|\.)(startswith|endswith|commonpath|commonprefix|is_relative_to|relative_to|realpath|abspath|match|"
-    r"fullmatch|search|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|\w*valid\w*|\w*allowed\w*|"
-    r"\w*safe\w*|\w*check\w*|url_has_allowed_host_and_scheme)$"
-)
-# Calls that raise unless a name or path is allowed (validate_filename(name), validateKeyName(data["key"])): made as
-# a statement, the value is checked afterwards. Not any validator: validate_new_key_data(data) checks a record's
-# shape, not that its name is safe in a path.
-_VALIDATORS = re.compile(
-    r"(?i)(^|\.)_?(validate|verify|ensure_valid|ensure_safe|assert_valid|assert_safe)_?\w*"
-    r"(name|path|file|filename|slug|identifier)$"
-)
-_EXITS = re.compile(r"(^|\.)(abort|exit|_exit)$")
-_JOINS = re.compile(r"^((os\.|posix)?path\.join|join|\w*\.joinpath|(pathlib\.)?(Pure|Posix)?Path)$")
-_READS = re.compile(r"^(io\.|codecs\.)?open$|\.(read|read_text|read_bytes|readlines|readline)$")
-_FORMATTERS = re.compile(r"\.(format|format_map)$|^format$")
-# Project wrappers that no summary covers, recognised by name (`self._run_ssh(cmd)`, `run_cmd(...)`): a
-# string built from a parameter and handed to one of them is a candidate for command or SQL injection.
-_COMMAND_WRAPPER = re.compile(
-    r"(?i)^_*(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn|cli)(_|$)|"
-    r"(^|_)(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn)$"
-)
-_SQL_TEXT = re.compile(r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with)\b")
-REQUEST_SOURCE = "request data"
 # Parameters that are not a caller's data (the framework's request object is read through its attributes).
 _NOT_DATA = frozenset({"self", "cls", "request", "req"})
 # Standard modules count as imported (a function cut out of its module has no imports): os.path.join(...).
@@ -208,95 +37,16 @@ _TRY: tuple[type[ast.stmt], ...] = (ast.Try, *([ast.TryStar] if sys.version_info
 _NUMERIC = re.compile(r"^(int|float|bool|complex|Decimal|datetime|date|UUID)\b")
 
 
-@dataclass(frozen=True)
-class Taint:
-    """A value that carries a parameter's (or request data's) content, and how it got there."""
-
-    source: str  # the parameter's name, or REQUEST_SOURCE
-    steps: tuple[FlowStep, ...]
-    safe_for: frozenset[int | str] = frozenset()  # weaknesses a sanitiser on the way rules out
-    formatted: bool = False  # built into a string with constant text (a command line or a query)
-    joined: bool = False  # joined onto a path (os.path.join, a string or Path built from it)
-    read_by_helper: bool = False  # request data a project function returned (Semgrep's rules cannot see it)
-    join: int | None = None  # the walker's pending candidate for that join (dropped if the path is checked later)
-    text: str = ""  # that constant text, first part
-
-    @property
-    def seen_by_rules(self) -> bool:
-        """Request data read in the function itself: Semgrep's taint rules report where it goes."""
-        return self.source == REQUEST_SOURCE and not self.read_by_helper
-
-    def then(self, line: int, note: str) -> Taint:
-        if self.steps and self.steps[-1].line == line and self.steps[-1].note == note:
-            return self
-        return replace(self, steps=(*self.steps, FlowStep(line=line, note=note)))
-
-    def safe(self, cwe: int) -> bool:
-        return ALL in self.safe_for or cwe in self.safe_for
-
-
-@dataclass(frozen=True)
-class Summary:
-    """A function passes its parameter `param` (position `position` among those a caller gives) to a sink."""
-
-    function: str
-    param: str
-    position: int | None  # None: keyword-only
-    cwe: int
-    what: str
-    line: int
-    path: str = ""
-
-
-@dataclass(frozen=True)
-class RequestReader:
-    """A function that returns request data it reads (`return self.request.form.get(name)`): one level, calls
-    of it elsewhere in the repository read request data."""
-
-    function: str
-    line: int
-    path: str = ""
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A value from a parameter or request data reaches a sink at `line` (a call of `callee`)."""
-
-    cwe: int
-    line: int
-    end_line: int
-    callee: str
-    what: str
-    taint: Taint
-    via: Summary | None = None  # the wrapper whose summary makes the call a sink
-    by_name: bool = False  # the callee is a wrapper recognised by its name only
-
-
-def _name(node: ast.AST) -> str:
+def unparsed(node: ast.AST) -> str:
+    """The node's code, as the name patterns match it ("" for a tree `ast.unparse` cannot write)."""
     try:
         return ast.unparse(node)
     except (ValueError, RecursionError):  # pragma: no cover - malformed synthetic trees only
         return ""
 
 
-def _callee(call: ast.Call) -> str:
-    return _name(call.func)
-
-
-def sink_rule(callee: str) -> SinkRule | None:
-    """The rule for a call of `callee`, if the sink table lists it as a sink and a rule says how it is one."""
-    text = f"{callee}("
-    for rule in SINK_RULES:
-        if rule.name.search(callee) and _SINK_PATTERNS[rule.category].search(text):
-            return rule
-    return None
-
-
-def _sanitises(callee: str) -> frozenset[int | str]:
-    for pattern, weaknesses in _SANITISERS:
-        if pattern.search(callee):
-            return weaknesses
-    return frozenset()
+def callee_of(call: ast.Call) -> str:
+    return unparsed(call.func)
 
 
 def is_public(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -306,7 +56,7 @@ def is_public(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return not name.startswith("_") or (name.startswith("__") and name.endswith("__")) or bool(function.decorator_list)
 
 
-def _positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
+def parameter_positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
     """Parameter name -> its position among a caller's positional arguments (self/cls not counted)."""
     positional = [*function.args.posonlyargs, *function.args.args]
     offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
@@ -320,7 +70,7 @@ def data_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[st
     return [
         arg.arg
         for arg in every
-        if arg.arg not in _NOT_DATA and not (arg.annotation and _NUMERIC.match(_name(arg.annotation)))
+        if arg.arg not in _NOT_DATA and not (arg.annotation and _NUMERIC.match(unparsed(arg.annotation)))
     ]
 
 
@@ -331,7 +81,7 @@ def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]
 
 
 @dataclass
-class _Walker:
+class Walker:
     """One walk of one function body. `env` maps a variable (or `self.attr`) to the taint it carries."""
 
     summaries: dict[str, list[Summary]]  # wrapper name -> what its parameters reach
@@ -354,7 +104,7 @@ class _Walker:
         if node is None:
             return None
         if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
-            key = _name(node)
+            key = unparsed(node)
             if key in self.env:
                 return self.env[key]
             if self.request_sources and REQUEST_DATA.match(key):
@@ -440,7 +190,7 @@ class _Walker:
         return replace(found, formatted=True, joined=True, text=text).then(line, "built into a string")
 
     def _call_taint(self, call: ast.Call) -> Taint | None:
-        callee = _callee(call)
+        callee = callee_of(call)
         name = callee.rsplit(".", 1)[-1]
         reader = self.readers.get(name) if self.request_sources else None
         if reader is not None:
@@ -448,7 +198,7 @@ class _Walker:
             return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=note),), read_by_helper=True)
         if self.request_sources and name in HANDLER_METHODS:
             return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=f"{callee}() is request data"),))
-        sanitised = _sanitises(callee)
+        sanitised = sanitises(callee)
         if ALL in sanitised:
             return None
         receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
@@ -460,14 +210,14 @@ class _Walker:
             return None
         if sanitised:
             return replace(found, safe_for=found.safe_for | sanitised).then(call.lineno, f"checked by {callee}()")
-        if _FORMATTERS.search(callee) or (
+        if FORMATTERS.search(callee) or (
             callee.endswith(".join") and isinstance(receiver, ast.Constant) and isinstance(receiver.value, str)
         ):
             return self._formatted(found, receiver if receiver is not None else call, call.lineno)
-        if _JOINS.search(callee):
+        if JOINS.search(callee):
             base, parts = (receiver, call.args) if callee.endswith("joinpath") else (call.args[:1], call.args[1:])
             return self._path_join(call, callee, base, parts) or found
-        if _READS.search(callee):
+        if READS.search(callee):
             return None  # what a file at that path holds is not the value itself
         return found
 
@@ -475,8 +225,8 @@ class _Walker:
     def check_calls(self, node: ast.AST) -> None:
         """Record every call in `node` (not in nested functions) that passes a tainted value to a sink."""
         for call in _calls(node):
-            callee = _callee(call)
-            if _JOINS.search(callee):
+            callee = callee_of(call)
+            if JOINS.search(callee):
                 self._call_taint(call)  # a caller's value joined onto a directory is a candidate wherever it goes
             rule = sink_rule(callee)
             if rule is not None:
@@ -485,7 +235,7 @@ class _Walker:
             bare = callee.rsplit(".", 1)[-1]
             if bare in self.summaries:
                 self._through_wrapper(call, callee, self.summaries[bare])
-            elif _COMMAND_WRAPPER.search(bare) and not _sanitises(callee):
+            elif COMMAND_WRAPPER.search(bare) and not sanitises(callee):
                 self._by_name(call, callee)
 
     def _direct(self, call: ast.Call, callee: str, rule: SinkRule) -> None:
@@ -509,7 +259,7 @@ class _Walker:
         if found.source != REQUEST_SOURCE and rule.argument is not None:  # a parameter, not request data
             if self.private and not (found.formatted or found.joined):
                 return
-            if self.built_only and rule.cwe in _BUILT and not (found.joined if rule.cwe == 22 else found.formatted):
+            if self.built_only and rule.cwe in BUILT and not (found.joined if rule.cwe == 22 else found.formatted):
                 return  # a query, command or path used whole is the function's contract (callers: see its summary)
         if rule.cwe in (601, 918) and _fixed_start(value):
             return  # "/users/" + name, "https://api.example.com/" + path: the value cannot choose where it goes
@@ -535,7 +285,7 @@ class _Walker:
             found = self.taint(value)
             if found is None or not found.formatted:
                 continue
-            cwe = 89 if _SQL_TEXT.match(found.text) else 78
+            cwe = 89 if SQL_TEXT.match(found.text) else 78
             if not found.safe(cwe):
                 what = f"passes a {'query' if cwe == 89 else 'command line'} built from it to {callee}()"
                 self._hit(cwe, call, callee, what, found, by_name=True)
@@ -585,12 +335,12 @@ class _Walker:
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             self.assign(node.target, self.taint(node.value), node.lineno)
         elif isinstance(node, ast.AugAssign):
-            key, found = _name(node.target), self.taint(node.value)
+            key, found = unparsed(node.target), self.taint(node.value)
             if found is not None:
                 self.env[key] = self._formatted(found, node.value, node.lineno).then(node.lineno, f"added to {key}")
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             call = node.value
-            if _VALIDATORS.search(_callee(call)):  # the names in its arguments (not `self` of self.validate_name)
+            if VALIDATORS.search(callee_of(call)):  # the names in its arguments (not `self` of self.validate_name)
                 arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
                 self._checked({n.id for argument in arguments for n in ast.walk(argument) if isinstance(n, ast.Name)})
             else:
@@ -600,7 +350,9 @@ class _Walker:
             if found is not None:
                 self.returned.append(found)
         return isinstance(node, (ast.Return, ast.Raise, ast.Continue, ast.Break)) or (
-            isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and bool(_EXITS.search(_callee(node.value)))
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and bool(EXITS.search(callee_of(node.value)))
         )
 
     def assign(self, target: ast.AST, found: Taint | None, line: int) -> None:
@@ -612,9 +364,9 @@ class _Walker:
             target = target.value
         if isinstance(target, ast.Subscript):  # d[k] = tainted taints d; d[k] = clean leaves d as it was
             if found is not None:
-                self.env[_name(target.value)] = found.then(line, f"stored in {_name(target.value)}")
+                self.env[unparsed(target.value)] = found.then(line, f"stored in {unparsed(target.value)}")
             return
-        key = _name(target)
+        key = unparsed(target)
         if found is None:
             self.env.pop(key, None)
         else:
@@ -625,7 +377,7 @@ class _Walker:
         if isinstance(call.func, ast.Attribute) and call.func.attr in ("append", "extend", "insert", "update", "add"):
             found = self._first(call.args)
             if found is not None:
-                key = _name(call.func.value)
+                key = unparsed(call.func.value)
                 self.env[key] = found.then(call.lineno, f"added to {key}")
 
     def _merged(self, *bodies: list[ast.stmt]) -> None:
@@ -660,13 +412,15 @@ class _Walker:
 
     def _checked_by(self, test: ast.expr) -> None:
         """The values an exiting `if` test checks (containment, allow-list, pattern) are safe after it."""
-        checks = [n for n in ast.walk(test) if isinstance(n, ast.Call) and _CHECKS.search(_callee(n))]
+        checks = [n for n in ast.walk(test) if isinstance(n, ast.Call) and CHECKS.search(callee_of(n))]
         allow_list = [
             n
             for n in ast.walk(test)
             if isinstance(n, ast.Compare) and any(isinstance(o, (ast.In, ast.NotIn)) for o in n.ops)
         ]
-        self._checked({_name(n) for node in [*checks, *allow_list] for n in ast.walk(node) if isinstance(n, ast.Name)})
+        self._checked(
+            {unparsed(n) for node in [*checks, *allow_list] for n in ast.walk(node) if isinstance(n, ast.Name)}
+        )
 
     def _checked(self, names: set[str]) -> None:
         """The values of these variables (and of their attributes and items) are checked from here on."""
@@ -675,12 +429,6 @@ class _Walker:
                 self.env[key] = replace(self.env[key], safe_for=self.env[key].safe_for | {ALL})
                 if self.env[key].join is not None:
                     self.checked.add(self.env[key].join)  # type: ignore[arg-type]
-
-
-# Sinks whose argument a function commonly takes whole from its caller (a query runner, a command runner, an
-# expression evaluator, a file reader): there only a value built from a parameter is a candidate.
-# Deserialising, rendering, marking safe, redirecting to or requesting a caller's value is one by itself.
-_BUILT = frozenset({89, 78, 95, 22, 90, 643})
 
 
 def _text(node: ast.expr) -> bool | None:
@@ -735,7 +483,7 @@ def _made_safe(call: ast.Call, rule: SinkRule) -> bool:
         elif keyword.arg in rule.safe_keywords:
             return True
     return any(
-        _name(value).endswith(rule.safe_keywords) for value in [*call.args[1:], *(k.value for k in call.keywords)]
+        unparsed(value).endswith(rule.safe_keywords) for value in [*call.args[1:], *(k.value for k in call.keywords)]
     )
 
 
@@ -774,7 +522,7 @@ _HANDLER = next(pattern for _, category, pattern in PYTHON_SOURCES if category =
 def is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A route or view handler (secreview.sinks' "route handler" source): its parameters are request data."""
     arguments = ", ".join(arg.arg for arg in [*function.args.posonlyargs, *function.args.args])
-    lines = [f"@{_name(decorator)}" for decorator in function.decorator_list]
+    lines = [f"@{unparsed(decorator)}" for decorator in function.decorator_list]
     return any(_HANDLER.search(line) for line in [*lines, f"def {function.name}({arguments})"])
 
 
@@ -793,11 +541,11 @@ def walk(
 
     For candidates, a parameter used whole as a query, command or path at a direct sink (`def run(sql):
     cur.execute(sql)`) is the function's contract, not a finding: its callers are checked through its
-    summary (see _BUILT). A value built into one from it is a candidate; in a route or view handler any use
-    is. In a private function (`_name`), whose callers are in its module, only built values count."""
+    summary (see BUILT). A value built into one from it is a candidate; in a route or view handler any use
+    is. In a private function (`unparsed`), whose callers are in its module, only built values count."""
     handler = is_handler(function)
     private = not all_parameters and not handler and not is_public(function)
-    walker = _Walker(summaries, request_sources, modules, not all_parameters and not handler, private, readers or {})
+    walker = Walker(summaries, request_sources, modules, not all_parameters and not handler, private, readers or {})
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     else:
@@ -807,33 +555,3 @@ def walk(
     walker.block(function.body)
     unchecked = [hit for index, hit in enumerate(walker.joins.values()) if index not in walker.checked]
     return walker.hits + unchecked
-
-
-def summarise(tree: ast.AST, path: str) -> list[Summary]:
-    """What each function in the module passes from its own parameters straight to a sink (one level: sinks
-    reached through other wrappers do not count), for calls of it elsewhere in the repository."""
-    found: list[Summary] = []
-    modules = imported_names(tree)
-    for function in functions(tree):
-        positions = _positions(function)
-        for hit in walk(function, {}, modules, request_sources=False, all_parameters=True):
-            param = hit.taint.source
-            if param in ("self", "cls") or hit.by_name:
-                continue
-            summary = Summary(function.name, param, positions.get(param), hit.cwe, hit.what, hit.line, path)
-            if summary not in found:
-                found.append(summary)
-    return found
-
-
-def request_readers(tree: ast.AST, path: str) -> list[RequestReader]:
-    """The functions in the module that return request data they read themselves (one level: not what another
-    helper returned), for calls of them elsewhere in the repository."""
-    found: list[RequestReader] = []
-    modules = imported_names(tree)
-    for function in functions(tree):
-        walker = _Walker({}, True, modules, built_only=False, private=False)
-        walker.block(function.body)
-        if any(taint.source == REQUEST_SOURCE for taint in walker.returned):
-            found.append(RequestReader(function.name, function.lineno, path))
-    return found

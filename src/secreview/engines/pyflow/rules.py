@@ -1,0 +1,201 @@
+"""What the flow walk knows about calls, matched on the called name (`ast.unparse` of the callee): which are
+dangerous sinks for input and how (SINK_RULES), which make a value safe (SANITISERS), which check it (CHECKS,
+VALIDATORS), and the other call shapes the walk treats on their own (path joins, formatting, file reads,
+command wrappers known by name)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from secreview.sinks import PYTHON_SINKS
+
+ALL = "*"  # a sanitiser that makes a value safe for every sink (int(), len(), a failed allow-list check exits)
+
+
+@dataclass(frozen=True)
+class SinkRule:
+    """A dangerous use of a sink category: the weakness it causes and the argument that must not carry input."""
+
+    category: str  # a category of secreview.sinks.PYTHON_SINKS
+    cwe: int
+    what: str  # "runs it as a shell command", for the finding's text
+    name: re.Pattern[str]  # the called name (ast.unparse of the callee) this rule is for
+    argument: int | None = 0  # the positional argument that matters (None: the receiver, e.g. tar.extractall)
+    keywords: tuple[str, ...] = ()  # keyword names of that argument
+    needs_shell: bool = False  # subprocess.*: only with shell=True (an argument list runs no shell)
+    safe_keywords: tuple[str, ...] = ()  # keywords that make the call safe when given (members=, Loader=Safe...)
+
+
+def _rule(category: str, cwe: int, what: str, name: str, **options: object) -> SinkRule:
+    return SinkRule(category, cwe, what, re.compile(name), **options)  # type: ignore[arg-type]
+
+
+# Which calls of each sink category are dangerous with input, in order (the first rule whose name matches is
+# taken). Calls a category matches but no rule names (os.path.join, Path(), render_template) carry input on
+# without harm by themselves.
+SINK_RULES: tuple[SinkRule, ...] = (
+    _rule(
+        "SQL execution",
+        89,
+        "runs it as SQL",
+        r"\.(execute|executemany|executescript|raw|extra|mogrify)$",
+        keywords=("sql", "query", "operation"),
+    ),
+    _rule(
+        "shell or process execution",
+        78,
+        "runs it as a shell command",
+        r"(^|\.)(system|popen\d?|getoutput|getstatusoutput)$|^commands\.|^pexpect\.(spawn|run)$",
+    ),
+    _rule(
+        "shell or process execution",
+        78,
+        "runs it as a shell command",
+        r"^subprocess\.|(^|\.)(Popen|check_output|check_call|call|run)$",
+        needs_shell=True,
+        keywords=("args",),
+    ),
+    _rule("code evaluation", 95, "evaluates it as Python code", r"^(eval|exec)$", keywords=("source",)),
+    _rule(
+        "deserialization",
+        502,
+        "deserialises it",
+        r"(^|\.)yaml\.(load|load_all|unsafe_load|full_load)$",
+        safe_keywords=("SafeLoader", "CSafeLoader", "BaseLoader"),
+    ),
+    _rule(
+        "deserialization",
+        502,
+        "deserialises it",
+        r"(c?[Pp]ickle|marshal|shelve|dill|jsonpickle|joblib)\.(loads?|Unpickler|open)$|^Unpickler$|torch\.load$",
+    ),
+    _rule(
+        "file path",
+        22,
+        "extracts the archive without checking its members",
+        r"\.extractall$",
+        argument=None,
+        safe_keywords=("members", "filter"),
+    ),
+    _rule(
+        "file path",
+        22,
+        "uses it as a file path",
+        r"(^|\.)(open|send_file|FileResponse)$|^(os\.(remove|unlink|rename|replace|makedirs|mkdir|rmdir|chmod|"
+        r"chown|listdir|scandir)|shutil\.\w+|(tarfile|zipfile)\.(open|TarFile|ZipFile))$",
+        keywords=("file", "path", "filename", "path_or_file", "name", "filename_or_fp"),
+    ),
+    _rule(
+        "file path",
+        22,
+        "uses it as the directory to serve files from",
+        r"(^|\.)send_from_directory$",
+        keywords=("directory",),
+    ),
+    _rule(
+        "redirect",
+        601,
+        "redirects the user to it",
+        r"(^|\.)(redirect|HttpResponseRedirect|RedirectResponse)$",
+        keywords=("location", "redirect_to", "url"),
+    ),
+    _rule(
+        "template or markup",
+        1336,
+        "renders it as a template",
+        r"(^|\.)(render_template_string|Template)$",
+        keywords=("source",),
+    ),
+    _rule(
+        "template or markup",
+        79,
+        "marks it as safe HTML",
+        r"(^|\.)(Markup|SafeString|mark_safe|format_html|make_response|HttpResponse)$",
+        keywords=("content",),
+    ),
+    _rule(
+        "network request",
+        918,
+        "sends a request to it",
+        r"(^|\.)(urlopen|Request)$|^(requests|httpx)\.(get|post|put|patch|delete|head|options|request|stream)$|"
+        r"(^|\.)HTTPS?Connection$",
+        keywords=("url",),
+    ),
+    _rule(
+        "LDAP or XPath query",
+        90,
+        "runs it as an LDAP filter",
+        r"\.search(_s|_st|_ext|_ext_s)?$",
+        argument=2,
+        keywords=("filterstr", "search_filter"),
+    ),
+    _rule("LDAP or XPath query", 643, "evaluates it as an XPath expression", r"\.xpath$", keywords=("_path",)),
+)
+_SINK_PATTERNS = {category: pattern for _, category, pattern in PYTHON_SINKS}
+
+# Calls whose result is safe for the listed weaknesses (ALL: for every one); matched on the called name.
+SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
+    (
+        re.compile(
+            r"^(int|float|bool|len|abs|round|ord|hash|id|isinstance|hasattr|callable|uuid\.UUID|UUID|"
+            r"(os\.path\.)?(exists|isfile|isdir|islink|getsize)|type|range)$"
+        ),
+        frozenset({ALL}),
+    ),
+    (re.compile(r"(^|\.)(basename|secure_filename|safe_join)$"), frozenset({22})),
+    (re.compile(r"(^|\.)(shlex\.quote|pipes\.quote|quote_plus)$|^shlex\.join$"), frozenset({78, 22, 918})),
+    (
+        re.compile(r"(?i)(^|\.)\w*(escape|sanitiz|sanitis|bleach\.clean|strip_tags)\w*$"),
+        frozenset({79, 1336, 89, 90, 643}),
+    ),
+    (re.compile(r"(^|\.)(sql\.Identifier|sql\.Literal|quote_ident|escape_string|literal)$"), frozenset({89})),
+    (re.compile(r"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse)$"), frozenset({601})),
+    (re.compile(r"^(json\.dumps|json\.loads|ast\.literal_eval)$"), frozenset({95, 78, 89})),
+)
+# Calls in an `if` test that check a value (containment, allow-list, pattern): when the branch for a failed
+# check leaves the function, the value is checked afterwards.
+CHECKS = re.compile(
+    r"(?i)(^|\.)(startswith|endswith|commonpath|commonprefix|is_relative_to|relative_to|realpath|abspath|match|"
+    r"fullmatch|search|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|\w*valid\w*|\w*allowed\w*|"
+    r"\w*safe\w*|\w*check\w*|url_has_allowed_host_and_scheme)$"
+)
+# Calls that raise unless a name or path is allowed (validate_filename(name), validateKeyName(data["key"])): made as
+# a statement, the value is checked afterwards. Not any validator: validate_new_key_data(data) checks a record's
+# shape, not that its name is safe in a path.
+VALIDATORS = re.compile(
+    r"(?i)(^|\.)_?(validate|verify|ensure_valid|ensure_safe|assert_valid|assert_safe)_?\w*"
+    r"(name|path|file|filename|slug|identifier)$"
+)
+EXITS = re.compile(r"(^|\.)(abort|exit|_exit)$")
+JOINS = re.compile(r"^((os\.|posix)?path\.join|join|\w*\.joinpath|(pathlib\.)?(Pure|Posix)?Path)$")
+READS = re.compile(r"^(io\.|codecs\.)?open$|\.(read|read_text|read_bytes|readlines|readline)$")
+FORMATTERS = re.compile(r"\.(format|format_map)$|^format$")
+# Project wrappers that no summary covers, recognised by name (`self._run_ssh(cmd)`, `run_cmd(...)`): a
+# string built from a parameter and handed to one of them is a candidate for command or SQL injection.
+COMMAND_WRAPPER = re.compile(
+    r"(?i)^_*(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn|cli)(_|$)|"
+    r"(^|_)(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn)$"
+)
+SQL_TEXT = re.compile(r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with)\b")
+
+# Sinks whose argument a function commonly takes whole from its caller (a query runner, a command runner, an
+# expression evaluator, a file reader): there only a value built from a parameter is a candidate.
+# Deserialising, rendering, marking safe, redirecting to or requesting a caller's value is one by itself.
+BUILT = frozenset({89, 78, 95, 22, 90, 643})
+
+
+def sink_rule(callee: str) -> SinkRule | None:
+    """The rule for a call of `callee`, if the sink table lists it as a sink and a rule says how it is one."""
+    text = f"{callee}("
+    for rule in SINK_RULES:
+        if rule.name.search(callee) and _SINK_PATTERNS[rule.category].search(text):
+            return rule
+    return None
+
+
+def sanitises(callee: str) -> frozenset[int | str]:
+    for pattern, weaknesses in SANITISERS:
+        if pattern.search(callee):
+            return weaknesses
+    return frozenset()

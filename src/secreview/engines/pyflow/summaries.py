@@ -1,0 +1,39 @@
+"""One level of summaries per module, for calls of its functions elsewhere in the repository: which of a
+function's parameters reach a sink (the project's wrappers), and which functions return request data."""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.engines.pyflow.taint import REQUEST_SOURCE, RequestReader, Summary
+from secreview.engines.pyflow.walker import Walker, functions, imported_names, parameter_positions, walk
+
+
+def summarise(tree: ast.AST, path: str) -> list[Summary]:
+    """What each function in the module passes from its own parameters straight to a sink (one level: sinks
+    reached through other wrappers do not count), for calls of it elsewhere in the repository."""
+    found: list[Summary] = []
+    modules = imported_names(tree)
+    for function in functions(tree):
+        positions = parameter_positions(function)
+        for hit in walk(function, {}, modules, request_sources=False, all_parameters=True):
+            param = hit.taint.source
+            if param in ("self", "cls") or hit.by_name:
+                continue
+            summary = Summary(function.name, param, positions.get(param), hit.cwe, hit.what, hit.line, path)
+            if summary not in found:
+                found.append(summary)
+    return found
+
+
+def request_readers(tree: ast.AST, path: str) -> list[RequestReader]:
+    """The functions in the module that return request data they read themselves (one level: not what another
+    helper returned), for calls of them elsewhere in the repository."""
+    found: list[RequestReader] = []
+    modules = imported_names(tree)
+    for function in functions(tree):
+        walker = Walker({}, True, modules, built_only=False, private=False)
+        walker.block(function.body)
+        if any(taint.source == REQUEST_SOURCE for taint in walker.returned):
+            found.append(RequestReader(function.name, function.lineno, path))
+    return found
