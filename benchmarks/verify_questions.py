@@ -31,8 +31,8 @@ from secreview.bench.dataset import load_dataset, stratified_sample
 from secreview.bench.metrics import cwe_matches
 from secreview.config import Settings
 from secreview.llm import prompts
-from secreview.llm.routing import split_unit
 from secreview.models import CodeUnit, Finding, LineRange
+from secreview.sources.parts import split_unit
 from secreview.verification import questions, slices
 from secreview.verification.model_check import answered_yes, question_request
 

@@ -28,8 +28,8 @@ from secreview.engines.cached import CachedEngine
 from secreview.engines.cbuild import BuildContext
 from secreview.engines.interface import EngineResult, source_digest
 from secreview.engines.workspace import tool_path
-from secreview.llm import routing
 from secreview.models import CodeUnit
+from secreview.sources import parts
 from secreview.sources.languages import language_of
 from test_interrupt import interrupt_when, processes, start, units
 
@@ -354,7 +354,7 @@ def test_a_file_all_of_whose_code_is_inside_conditionals_is_told(text: str, insi
 )
 def test_a_store_through_a_pointer_is_told_from_one_into_a_local(statement: str, through_pointer: bool):
     unit = CodeUnit(id="a.c", path="a.c", language="c", text=f"void f(void)\n{{\n{statement}\n}}\n")
-    assert c_text.stored_through_pointer(routing.split_unit(unit), 3) is through_pointer
+    assert c_text.stored_through_pointer(parts.split_unit(unit), 3) is through_pointer
 
 
 @pytest.mark.parametrize(
@@ -370,7 +370,7 @@ def test_a_store_through_a_pointer_is_told_from_one_into_a_local(statement: str,
 def test_a_copy_into_a_byte_buffer_is_told(declaration: str, call: str, byte_buffer: str | None):
     text = f"void f(const char *text, char *name, size_t n)\n{{\n{declaration}\n{call}\n}}\n"
     unit = CodeUnit(id="a.c", path="a.c", language="c", text=text)
-    assert c_text.byte_buffer_copied_into(routing.split_unit(unit), 4) == byte_buffer
+    assert c_text.byte_buffer_copied_into(parts.split_unit(unit), 4) == byte_buffer
 
 
 def test_a_macro_defined_per_compiler_is_read_as_gcc_configures_it(tmp_path: Path):
@@ -560,7 +560,7 @@ def test_the_cache_key_names_the_tool_version_and_the_check_table():
     assert len({key["source"] for key in keys}) == len(keys)  # each analyzer's own module is in its key
     # gcc-warnings reads gcc's output with gcc-analyzer's code: a change there must not reuse its cached results
     (warnings_key,) = [key for name, key in zip(ANALYZERS, keys, strict=True) if name == "gcc-warnings"]
-    shared = (per_file, cbuild, c_checks, c_text, routing, workspace, cwe)
+    shared = (per_file, cbuild, c_checks, c_text, parts, workspace, cwe)
     assert warnings_key["source"] == source_digest(gcc_warnings, gcc_analyzer, *shared)
 
 

@@ -14,15 +14,9 @@ import pytest
 from conftest import FaultServer, chat_answer, commit_all, make_git_repo, run_secreview
 from secreview.api import ReviewRequest, run_review
 from secreview.config import Settings, load_settings
-from secreview.llm.routing import (
-    MODULE_LEVEL,
-    prompt_cost,
-    review_windows,
-    route,
-    split_unit,
-    tokens_per_reviewed_line,
-)
+from secreview.llm.routing import prompt_cost, review_windows, route, tokens_per_reviewed_line
 from secreview.models import CodeUnit, Evidence, Finding, LineRange, ModelCall, Severity
+from secreview.sources.parts import MODULE_LEVEL, split_unit
 
 NO_DEFECTS = chat_answer(json.dumps({"hints": [], "defects": [], "verdict": "no defects"}), 100, 10)
 

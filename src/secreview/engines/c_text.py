@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from secreview.llm.routing import Split, enclosing_function
+from secreview.sources.parts import Split, enclosing_function
 
 _STRING = r'(?:\b(?:u8|u|U|L))?"(?:[^"\\\n]|\\.)*"'
 _SIMPLE_MACRO = re.compile(

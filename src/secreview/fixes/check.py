@@ -26,9 +26,9 @@ from textwrap import shorten
 from secreview import cwe
 from secreview.engines.workspace import tool_text  # what the analyzers read: a method cut out of its class parses
 from secreview.fixes.interface import Proposal
-from secreview.llm.routing import split_unit
 from secreview.models import CodeUnit, Finding, LineRange, source_lines
 from secreview.sources.languages import parse_python
+from secreview.sources.parts import split_unit
 
 UNCHECKABLE = "the file as it is does not parse (under this Python), so no change to it can be checked"
 CHECKED_LANGUAGES = frozenset({"python", "c", "cpp"})

@@ -22,8 +22,8 @@ from secreview.backends.interface import BackendError, ChatBackend, ChatRequest,
 from secreview.engines.budget import BudgetSpentError, TokenBudget, call_record, complete_within
 from secreview.engines.interface import INTERRUPTED, wait_all
 from secreview.llm import prompts
-from secreview.llm.routing import Split, split_unit
 from secreview.models import CodeUnit, Finding, Verification
+from secreview.sources.parts import Split, split_unit
 from secreview.verification import calibration, questions, slices
 from secreview.verification.interface import STAGE, VerificationResult
 

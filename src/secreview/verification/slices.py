@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable
 
 from secreview.llm import prompts
-from secreview.llm.routing import Part, Split, enclosing_function, split_unit
 from secreview.models import CodeUnit, Finding, LineRange
+from secreview.sources.parts import Part, Split, enclosing_function, split_unit
 
 MAX_LINES = 120  # a slice longer than this keeps the lines nearest the finding
 AROUND = 12  # lines either side of a finding outside any function
