@@ -36,6 +36,7 @@ from typing import Any
 
 from secreview import models, sinks
 from secreview.backends.call_log import CallLog
+from secreview.cwe import short_name
 from secreview.engines import pyflow, rulebook, workspace
 from secreview.engines.cached import CachedEngine
 from secreview.engines.interface import CANDIDATE_CONFIDENCE, NO_SURROUNDINGS, EngineResult, Surroundings, source_digest
@@ -57,7 +58,7 @@ RULES: dict[int, tuple[str, str]] = {
     22: ("python-flow-path-traversal", "A caller's value used as a file path"),
     601: ("python-flow-open-redirect", "Redirect to a caller's value"),
     1336: ("python-flow-template-injection", "A caller's value rendered as a template"),
-    79: ("python-flow-xss", "A caller's value marked safe as HTML"),
+    79: ("python-flow-xss", "A caller's value in HTML unescaped"),
     918: ("python-flow-ssrf", "Request to a URL from a caller's value"),
     90: ("python-flow-ldap-injection", "LDAP filter built from a caller's value"),
     643: ("python-flow-xpath-injection", "XPath built from a caller's value"),
@@ -173,9 +174,9 @@ def _finding(unit: CodeUnit, function: str, hit: Hit) -> Finding:
         else "directly"
     )
     message = (
-        f"The value of {origin} reaches `{hit.callee}()` at line {hit.line} {how}, which {hit.what}, with no "
-        "recognised check on the way. If a caller can pass attacker-controlled data, this is a "
-        f"{title.lower()}; whether one can is not visible here, so this is a candidate to check."
+        f"The value of {origin} reaches {hit.sink} at line {hit.line} {how}, which {hit.what}, with no "
+        "recognised check on the way. If a caller can pass attacker-controlled data, this is "
+        f"{short_name(hit.cwe)} (CWE-{hit.cwe}); whether one can is not visible here, so this is a candidate to check."
     )
     severity = _SEVERITY.get(hit.cwe, Severity.medium)
     return Finding(
@@ -211,9 +212,9 @@ def candidates(unit: CodeUnit, known: Index) -> tuple[list[Finding], str | None]
         return parsed
     tree, note = parsed
     found: dict[tuple[int, int], Finding] = {}
-    modules = pyflow.imported_names(tree)
+    modules, flask = pyflow.imported_names(tree), pyflow.imports_flask(tree)
     for function in pyflow.functions(tree):
-        for hit in pyflow.walk(function, dict(known.wrappers), modules, readers=known.readers):
+        for hit in pyflow.walk(function, dict(known.wrappers), modules, readers=known.readers, flask=flask):
             found.setdefault((hit.line, hit.cwe), _finding(unit, function.name, hit))
     return [found[key] for key in sorted(found)], note
 

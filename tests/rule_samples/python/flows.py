@@ -238,6 +238,50 @@ def load_employees():
     return None
 
 
+@app.route("/greet/<name>")
+def greet(name):
+    """A Flask view's string is its page: request data returned unescaped is cross-site scripting. A route
+    parameter (here) and the request read in the view are Semgrep's; the flow engine reports what a project
+    helper read (search)."""
+    # ruleid: python-reflected-xss
+    return f"<p>Hello {name}</p>"
+
+
+@app.route("/search", methods=["POST"])
+def search():
+    term = RequestForm(request).get_value("term")
+    page = "<h1>Results</h1>"
+    page += "<p>for %s</p>" % term
+    # ruleid: python-flow-xss
+    return page, 200
+
+
+@app.route("/search-escaped", methods=["POST"])
+def search_escaped():
+    term = RequestForm(request).get_value("term")
+    # ok: python-flow-xss
+    return f"<p>for {escape(term)}</p>"
+
+
+@app.get("/search.json")
+def search_json():
+    term = RequestForm(request).get_value("term")
+    # ok: python-flow-xss
+    return {"term": term}
+
+
+@app.get("/search.txt")
+def search_text():
+    term = RequestForm(request).get_value("term")
+    # ok: python-flow-xss
+    return term, 200, {"Content-Type": "text/plain"}
+
+
+def greeting(name):
+    # ok: python-flow-xss
+    return f"<p>Hello {name}</p>"
+
+
 def store_key(folder, name, key):
     validate_key_data(key)  # another value
     # ruleid: python-flow-path-traversal

@@ -9,6 +9,9 @@ from secreview.engines.pyflow.rules import ALL
 from secreview.models import FlowStep
 
 REQUEST_SOURCE = "request data"
+# The sinks of a Hit that are not calls: a path built with the `/` operator, a view's `return`.
+PATH_OPERATOR = "/"
+RETURN = "return"
 
 
 @dataclass(frozen=True)
@@ -73,3 +76,12 @@ class Hit:
     taint: Taint
     via: Summary | None = None  # the wrapper whose summary makes the call a sink
     by_name: bool = False  # the callee is a wrapper recognised by its name only
+
+    @property
+    def sink(self) -> str:
+        """The sink as a report names it."""
+        if self.callee == PATH_OPERATOR:
+            return "the path operator `/`"
+        if self.callee == RETURN:
+            return "the view's `return`"
+        return f"`{self.callee}()`"

@@ -25,7 +25,7 @@ from secreview.engines.pyflow.rules import (
     sanitises,
     sink_rule,
 )
-from secreview.engines.pyflow.taint import REQUEST_SOURCE, Hit, RequestReader, Summary, Taint
+from secreview.engines.pyflow.taint import PATH_OPERATOR, REQUEST_SOURCE, RETURN, Hit, RequestReader, Summary, Taint
 from secreview.models import FlowStep
 from secreview.sinks import HANDLER_METHODS, PYTHON_SOURCES, REQUEST_DATA
 
@@ -92,6 +92,7 @@ class Walker:
     built_only: bool  # direct sinks count only a value built into a query, command or path (see walk)
     private: bool  # a private function: every sink counts only a value built from a parameter (see walk)
     readers: Mapping[str, RequestReader] = field(default_factory=dict)  # function name -> it returns request data
+    html_view: bool = False  # a Flask view: what it returns is the page (see returned_as_html)
     env: dict[str, Taint] = field(default_factory=dict)
     returned: list[Taint] = field(default_factory=list)  # what the function's return statements give back
     hits: list[Hit] = field(default_factory=list)
@@ -123,7 +124,7 @@ class Walker:
             if found is not None and (isinstance(node.op, ast.Mod) or (isinstance(node.op, ast.Add) and _text(node))):
                 return self._formatted(found, node.left, node.lineno)
             if found is not None and isinstance(node.op, ast.Div):
-                return self._path_join(node, "/", [node.left], [node.right]) or found
+                return self._path_join(node, PATH_OPERATOR, [node.left], [node.right]) or found
             return found
         if isinstance(node, ast.JoinedStr):
             found = self._first(node.values)
@@ -291,10 +292,25 @@ class Walker:
                 self._hit(cwe, call, callee, what, found, by_name=True)
                 return
 
-    def _hit(self, cwe: int, node: ast.expr, callee: str, what: str, found: Taint, **how: object) -> None:
-        end = getattr(node, "end_lineno", None) or node.lineno
-        taint = found.then(node.lineno, f"{callee}() {what}" if callee != "/" else what)
-        self.hits.append(Hit(cwe, node.lineno, end, callee, what, taint, **how))  # type: ignore[arg-type]
+    def _returned_as_html(self, node: ast.Return, found: Taint) -> None:
+        """A Flask view's string is served as text/html: request data returned as it is, or built into the text,
+        is cross-site scripting unless escaped. Request data the view reads itself and its route parameters are
+        Semgrep's (python-reflected-xss); this is for what a project helper returned, which Semgrep cannot see.
+        Dicts and lists are served as JSON; a call (jsonify, render_template, make_response) and a body given with
+        headers are not judged here."""
+        body = node.value
+        if isinstance(body, ast.Tuple) and len(body.elts) == 2 and not isinstance(body.elts[1], ast.Dict):
+            body = body.elts[0]  # (body, status)
+        if not isinstance(body, (ast.Name, ast.Attribute, ast.Subscript, ast.JoinedStr, ast.BinOp)):
+            return
+        if found.read_by_helper and not found.safe(79):
+            self._hit(79, node, RETURN, "returns it as the page's HTML", found)
+
+    def _hit(self, cwe: int, node: ast.AST, callee: str, what: str, found: Taint, **how: object) -> None:
+        line = getattr(node, "lineno", 0)
+        end = getattr(node, "end_lineno", None) or line
+        taint = found.then(line, f"{callee}() {what}" if callee not in (PATH_OPERATOR, RETURN) else what)
+        self.hits.append(Hit(cwe, line, end, callee, what, taint, **how))  # type: ignore[arg-type]
 
     # statements -------------------------------------------------------------------------------------------
     def block(self, body: list[ast.stmt]) -> bool:
@@ -349,6 +365,8 @@ class Walker:
             found = self.taint(node.value)
             if found is not None:
                 self.returned.append(found)
+                if self.html_view:
+                    self._returned_as_html(node, found)
         return isinstance(node, (ast.Return, ast.Raise, ast.Continue, ast.Break)) or (
             isinstance(node, ast.Expr)
             and isinstance(node.value, ast.Call)
@@ -517,6 +535,25 @@ def imported_names(tree: ast.AST) -> frozenset[str]:
 
 
 _HANDLER = next(pattern for _, category, pattern in PYTHON_SOURCES if category == "route handler")
+_VIEW_ROUTE = re.compile(r"^[\w.]+\.(route|get|post|put|patch|delete)$")  # as Semgrep's flask_view_return_sink
+
+
+def imports_flask(tree: ast.AST) -> bool:
+    """Whether the module imports Flask (`import flask`, `from flask import ...`): its views serve strings as HTML."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(alias.name.split(".")[0] == "flask" for alias in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "flask":
+            return True
+    return False
+
+
+def is_flask_view(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Decorated as a route (`@app.route(...)`, `@bp.get(...)`): in a module that imports Flask, a view."""
+    return any(
+        isinstance(decorator, ast.Call) and _VIEW_ROUTE.match(callee_of(decorator))
+        for decorator in function.decorator_list
+    )
 
 
 def is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -534,6 +571,7 @@ def walk(
     all_parameters: bool = False,
     request_sources: bool = True,
     readers: Mapping[str, RequestReader] | None = None,
+    flask: bool = False,
 ) -> list[Hit]:
     """The sinks that data reaches in the function's body: from its parameters (those that carry a caller's
     data, or all of them with `all_parameters`, for summaries), and from request data (with
@@ -542,10 +580,13 @@ def walk(
     For candidates, a parameter used whole as a query, command or path at a direct sink (`def run(sql):
     cur.execute(sql)`) is the function's contract, not a finding: its callers are checked through its
     summary (see BUILT). A value built into one from it is a candidate; in a route or view handler any use
-    is. In a private function (`unparsed`), whose callers are in its module, only built values count."""
+    is. In a private function (`_helper`), whose callers are in its module, only built values count. In a module
+    that imports Flask (`flask`), what a view returns is its page."""
     handler = is_handler(function)
     private = not all_parameters and not handler and not is_public(function)
-    walker = Walker(summaries, request_sources, modules, not all_parameters and not handler, private, readers or {})
+    view = flask and not all_parameters and is_flask_view(function)
+    built_only = not all_parameters and not handler
+    walker = Walker(summaries, request_sources, modules, built_only, private, readers or {}, html_view=view)
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     else:
