@@ -2,6 +2,7 @@
 method) reaching a sink directly, through a project wrapper (flows_wrappers.py) or through a function named
 like a command runner; and what stops a flow (sanitisers, checks that leave, argument lists, bound queries)."""
 
+import io
 import os
 import shlex
 import subprocess
@@ -236,6 +237,16 @@ def employee():
 
 def load_employees():
     return None
+
+
+def employee_by_id(emplid):
+    """Text built in a buffer carries what was written into it."""
+    query = io.StringIO()
+    query.write("/Employees/Employee[@emplid='")
+    query.write(emplid)
+    query.write("']")
+    # ruleid: python-flow-xpath-injection
+    return load_employees().xpath(query.getvalue())
 
 
 @app.route("/greet/<name>")

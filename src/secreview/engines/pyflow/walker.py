@@ -34,6 +34,8 @@ _NOT_DATA = frozenset({"self", "cls", "request", "req"})
 # Standard modules count as imported (a function cut out of its module has no imports): os.path.join(...).
 _STANDARD_MODULES = frozenset(getattr(sys, "stdlib_module_names", ()))  # Python 3.10+
 _TRY: tuple[type[ast.stmt], ...] = (ast.Try, *([ast.TryStar] if sys.version_info >= (3, 11) else []))
+_ADDS = frozenset({"append", "extend", "insert", "update", "add"})  # methods that put a value into a container
+_WRITES = frozenset({"write", "writelines"})  # methods that write text into a buffer
 _NUMERIC = re.compile(r"^(int|float|bool|complex|Decimal|datetime|date|UUID)\b")
 
 
@@ -391,12 +393,16 @@ class Walker:
             self.env[key] = found.then(line, f"assigned to {key}")
 
     def _mutation(self, call: ast.Call) -> None:
-        """`items.append(tainted)` and the like taint the container."""
-        if isinstance(call.func, ast.Attribute) and call.func.attr in ("append", "extend", "insert", "update", "add"):
-            found = self._first(call.args)
-            if found is not None:
-                key = unparsed(call.func.value)
-                self.env[key] = found.then(call.lineno, f"added to {key}")
+        """`items.append(tainted)` and the like taint the container; `buffer.write(tainted)` builds text in a
+        buffer (io.StringIO), as formatting does."""
+        if not isinstance(call.func, ast.Attribute):
+            return
+        method, key = call.func.attr, unparsed(call.func.value)
+        found = self._first(call.args) if method in _ADDS or method in _WRITES else None
+        if found is not None and method in _WRITES:
+            self.env[key] = self._formatted(found, call, call.lineno).then(call.lineno, f"written into {key}")
+        elif found is not None:
+            self.env[key] = found.then(call.lineno, f"added to {key}")
 
     def _merged(self, *bodies: list[ast.stmt]) -> None:
         """Walk alternative blocks from the same state (an empty one: the state as it is); afterwards a value
