@@ -16,6 +16,7 @@ import yaml
 from flask import (
     Flask,
     Markup,
+    make_response,
     redirect,
     render_template,
     render_template_string,
@@ -279,6 +280,14 @@ def search_json():
     term = RequestForm(request).get_value("term")
     # ok: python-flow-xss
     return {"term": term}
+
+
+@app.get("/search-header")
+def search_header():
+    term = RequestForm(request).get_value("term")
+    response = make_response(("<p>The term is in a header.</p>", {"X-Term": term}))
+    # ok: python-flow-xss
+    return response
 
 
 @app.get("/search.txt")

@@ -177,6 +177,11 @@ COMMAND_WRAPPER = re.compile(
     r"(?i)^_*(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn|cli)(_|$)|"
     r"(^|_)(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn)$"
 )
+# Calls that build a web framework's response object: returned from a view, it is not the page's text itself.
+RESPONSE_BUILDERS = re.compile(
+    r"(^|\.)(make_response|Response|HTMLResponse|JSONResponse|HttpResponse|jsonify|render_template|redirect|"
+    r"send_file|send_from_directory)$"
+)
 SQL_TEXT = re.compile(r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with)\b")
 
 # Sinks whose argument a function commonly takes whole from its caller (a query runner, a command runner, an
