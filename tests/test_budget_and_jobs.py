@@ -173,10 +173,8 @@ def test_jobs_review_files_at_once_with_the_report_of_one_job(fault_server: Faul
     one = run_secreview(*common, "--jobs", "1", cwd=tmp_path)
     assert fault_server.most_active == 1
     fault_server.most_active = 0
-    started = time.perf_counter()
     four = run_secreview(*common, "--jobs", "4", cwd=tmp_path)
-    assert time.perf_counter() - started < 6 * 0.3 + 5  # not one after the other plus start-up (loose)
-    assert 1 < fault_server.most_active <= 4
+    assert 1 < fault_server.most_active <= 4  # requests at once (each takes 0.3 s), never more than the jobs
     assert one.returncode == four.returncode == 1, (one.stderr, four.stderr)
     assert len(fault_server.requests) == 12
     reviews = json.loads(one.stdout), json.loads(four.stdout)
