@@ -35,7 +35,7 @@ from secreview.engines.rulebook import advice_for, rules_digest
 from secreview.engines.workspace import MemoryLimitError, ToolProcesses, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, FlowStep
 from secreview.sources import parts
-from secreview.sources.parts import Split, split_unit
+from secreview.sources.parts import Split
 
 DEFAULT_TIMEOUT_S = 120  # per file; a file the analyzer cannot finish in this time is reported, not waited for
 
@@ -318,7 +318,7 @@ def _judged(engine: str, unit: CodeUnit, outcome: FileOutcome) -> EngineResult:
     if outcome.notes:
         result.notes[unit.id] = list(dict.fromkeys(outcome.notes))
     table = c_checks.TABLES[engine]
-    split = cache(lambda: split_unit(unit))  # the file's functions, read once and only if a report needs them
+    split = cache(lambda: parts.split_unit(unit))  # the file's functions, read once and only if a report needs them
     for report in outcome.reports:
         weakness = c_checks.weakness(table, report.check, report.message, [step.note for step in report.flow])
         if weakness is not None:

@@ -12,6 +12,7 @@ REQUEST_SOURCE = "request data"
 # The sinks of a Hit that are not calls: a path built with the `/` operator, a view's `return`.
 PATH_OPERATOR = "/"
 RETURN = "return"
+NOT_CALLS = frozenset({PATH_OPERATOR, RETURN})
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Taint:
     formatted: bool = False  # built into a string with constant text (a command line or a query)
     joined: bool = False  # joined onto a path (os.path.join, a string or Path built from it)
     read_by_helper: bool = False  # request data a project function returned (Semgrep's rules cannot see it)
+    in_response: bool = False  # put into a response object (make_response(...)), not the page's text itself
     join: int | None = None  # the walker's pending candidate for that join (dropped if the path is checked later)
     text: str = ""  # that constant text, first part
 

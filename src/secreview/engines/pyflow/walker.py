@@ -26,7 +26,16 @@ from secreview.engines.pyflow.rules import (
     sanitises,
     sink_rule,
 )
-from secreview.engines.pyflow.taint import PATH_OPERATOR, REQUEST_SOURCE, RETURN, Hit, RequestReader, Summary, Taint
+from secreview.engines.pyflow.taint import (
+    NOT_CALLS,
+    PATH_OPERATOR,
+    REQUEST_SOURCE,
+    RETURN,
+    Hit,
+    RequestReader,
+    Summary,
+    Taint,
+)
 from secreview.models import FlowStep
 from secreview.sinks import HANDLER_METHODS, PYTHON_SOURCES, REQUEST_DATA
 
@@ -101,7 +110,6 @@ class Walker:
     hits: list[Hit] = field(default_factory=list)
     joins: dict[ast.expr, Hit] = field(default_factory=dict)  # candidates at path joins, unless checked later
     checked: set[int] = field(default_factory=set)  # indexes into `joins` of paths checked afterwards
-    responses: set[str] = field(default_factory=set)  # variables last assigned a response object (make_response)
 
     # expressions --------------------------------------------------------------------------------------
     def taint(self, node: ast.AST | None) -> Taint | None:
@@ -224,6 +232,8 @@ class Walker:
             return self._path_join(call, callee, base, parts) or found
         if READS.search(callee):
             return None  # what a file at that path holds is not the value itself
+        if RESPONSE_BUILDERS.search(callee):
+            return replace(found, in_response=True)
         return found
 
     # sinks ----------------------------------------------------------------------------------------------
@@ -300,22 +310,21 @@ class Walker:
         """A Flask view's string is served as text/html: request data returned as it is, or built into the text,
         is cross-site scripting unless escaped. Request data the view reads itself and its route parameters are
         Semgrep's (python-reflected-xss); this is for what a project helper returned, which Semgrep cannot see.
-        Dicts and lists are served as JSON; a call (jsonify, render_template, make_response), a response built by
-        one and a body given with headers are not judged here."""
+        Dicts and lists are served as JSON; a call (jsonify, render_template, make_response), a value put into a
+        response object by one (the response's body is judged where it is built) and a body given with headers
+        are not judged here."""
         body = node.value
         if isinstance(body, ast.Tuple) and len(body.elts) == 2 and not isinstance(body.elts[1], ast.Dict):
             body = body.elts[0]  # (body, status)
         if not isinstance(body, (ast.Name, ast.Attribute, ast.Subscript, ast.JoinedStr, ast.BinOp)):
             return
-        if unparsed(body) in self.responses:
-            return  # response = make_response(...); return response: its body is judged where it is built
-        if found.read_by_helper and not found.safe(79):
+        if found.read_by_helper and not found.in_response and not found.safe(79):
             self._hit(79, node, RETURN, "returns it as the page's HTML", found)
 
     def _hit(self, cwe: int, node: ast.AST, callee: str, what: str, found: Taint, **how: object) -> None:
         line = getattr(node, "lineno", 0)
         end = getattr(node, "end_lineno", None) or line
-        taint = found.then(line, f"{callee}() {what}" if callee not in (PATH_OPERATOR, RETURN) else what)
+        taint = found.then(line, what if callee in NOT_CALLS else f"{callee}() {what}")
         self.hits.append(Hit(cwe, line, end, callee, what, taint, **how))  # type: ignore[arg-type]
 
     # statements -------------------------------------------------------------------------------------------
@@ -352,13 +361,8 @@ class Walker:
         self.check_calls(node)
         if isinstance(node, ast.Assign):
             found = self.taint(node.value)
-            built = isinstance(node.value, ast.Call) and bool(RESPONSE_BUILDERS.search(callee_of(node.value)))
             for target in node.targets:
                 self.assign(target, found, node.lineno)
-                if built:
-                    self.responses.add(unparsed(target))
-                else:
-                    self.responses.discard(unparsed(target))
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             self.assign(node.target, self.taint(node.value), node.lineno)
         elif isinstance(node, ast.AugAssign):
