@@ -195,3 +195,5 @@ def test_files_reviewed_from_outside_the_repository_get_none_of_its_files_around
     (elsewhere / "app.py").write_text(PREVIEW)
     review = run_review(ReviewRequest(paths=[str(elsewhere / "app.py")]), Settings(engine="static"), start=repo)
     assert not review.candidates  # the repository the review started in is not the reviewed file's project
+    named = ReviewRequest(paths=[str(elsewhere / "app.py")], context=[str(repo / "net.py")])
+    assert run_review(named, Settings(engine="static"), start=repo).candidates  # the helper, when named, is read
