@@ -3,16 +3,19 @@ method) reaching a sink directly, through a project wrapper (flows_wrappers.py) 
 like a command runner; and what stops a flow (sanitisers, checks that leave, argument lists, bound queries)."""
 
 import io
+import math
 import os
 import shlex
 import subprocess
 import tarfile
 import zipfile
+from pathlib import Path
 from urllib.request import urlopen
 
 import ldap
 import requests
 import yaml
+from django.conf import settings
 from flask import (
     Flask,
     Markup,
@@ -24,7 +27,8 @@ from flask import (
     send_file,
     send_from_directory,
 )
-from flows_wrappers import RequestForm, fetch_page, join_under, run_cmd, run_query
+from django.http import HttpResponse
+from flows_wrappers import RequestForm, escape_script_text, fetch_page, join_under, run_cmd, run_query
 from ldap.filter import escape_filter_chars
 from markupsafe import escape
 from werkzeug.utils import secure_filename
@@ -68,6 +72,25 @@ def read_any(path):
 def read_document_base_name(filename):
     # ok: python-flow-path-traversal
     return open(os.path.join(BASE, os.path.basename(filename))).read()
+
+
+def read_under_path(filename, upload_dir: Path):
+    # ruleid: python-flow-path-traversal
+    first = (Path(BASE) / filename).read_text()
+    here = Path(__file__).parent
+    # ruleid: python-flow-path-traversal
+    second = (here / "documents" / filename).read_text()
+    # ruleid: python-flow-path-traversal
+    third = (upload_dir / filename).read_text()
+    # ruleid: python-flow-path-traversal
+    return first + second + third + (settings.MEDIA_ROOT / filename).read_text()
+
+
+def average(total, count, angle):
+    # ok: python-flow-path-traversal
+    mean = total / count
+    # ok: python-flow-path-traversal
+    return mean + 1 / math.tan(angle) + total.standard / count.standard
 
 
 @app.route("/files/<path:directory>/<name>")
@@ -143,6 +166,13 @@ def orders_of(customer, cursor):
     return run_query("SELECT id FROM orders WHERE customer = '" + customer + "'")
 
 
+def drop_table(cursor, schema_editor, table):
+    # ok: python-flow-sql-injection
+    cursor.execute("DROP TABLE %s" % schema_editor.quote_name(table))
+    # ruleid: python-flow-sql-injection, python-sql-injection-function-param
+    cursor.execute("DROP TABLE %s" % table)
+
+
 def run_plugin(source, namespace):
     # ok: python-flow-code-injection
     exec(compile(source, "<plugin>", "exec"), namespace)
@@ -192,6 +222,18 @@ def greeting_markup(name):
     Markup("<b>%s</b>") % escape(name)
     # ruleid: python-flow-xss
     return Markup("<b>" + name + "</b>")
+
+
+def script_greeting(name):
+    # ok: python-flow-xss
+    return Markup("<script>var name = '" + escape_script_text(name) + "';</script>")
+
+
+def plain_greeting(name):
+    # ok: python-flow-xss
+    HttpResponse("Hello " + name, content_type="text/plain")
+    # ruleid: python-flow-xss
+    return HttpResponse("<p>Hello " + name + "</p>", content_type="text/html; charset=utf-8")
 
 
 def preview(url):

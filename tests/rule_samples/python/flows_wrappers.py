@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 
 import requests
+from markupsafe import Markup
 
 
 def run_cmd(command):
@@ -23,6 +24,12 @@ def run_query(sql):
 def fetch_page(address):
     # ruleid: python-flow-ssrf
     return requests.get(address, timeout=10).text
+
+
+def escape_script_text(value):
+    """Named for escaping: a sanitiser where it is called (flows.py), the one place its escaping is judged."""
+    # ruleid: python-flow-xss
+    return Markup(str(value).replace("</", "<\\/"))
 
 
 def join_under(root, name):

@@ -149,7 +149,10 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
         re.compile(r"(?i)(^|\.)\w*(escape|sanitiz|sanitis|bleach\.clean|strip_tags)\w*$"),
         frozenset({79, 1336, 89, 90, 643}),
     ),
-    (re.compile(r"(^|\.)(sql\.Identifier|sql\.Literal|quote_ident|escape_string|literal)$"), frozenset({89})),
+    (
+        re.compile(r"(^|\.)(sql\.Identifier|sql\.Literal|quote_ident|quote_name|escape_string|literal)$"),
+        frozenset({89}),
+    ),
     (re.compile(r"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse)$"), frozenset({601})),
     (re.compile(r"^(json\.dumps|json\.loads|ast\.literal_eval)$"), frozenset({95, 78, 89})),
 )
@@ -169,6 +172,13 @@ VALIDATORS = re.compile(
 )
 EXITS = re.compile(r"(^|\.)(abort|exit|_exit)$")
 JOINS = re.compile(r"^((os\.|posix)?path\.join|join|\w*\.joinpath|(pathlib\.)?(Pure|Posix)?Path)$")
+# What holds a filesystem path, for `/`: pathlib's join where the left side is a path, a division elsewhere. Calls
+# that make or return a Path, and names that say they hold one (BASE_DIR, self.storage_path, MEDIA_ROOT).
+PATH_MAKERS = re.compile(
+    r"(^|\.)(Pure|Posix|Windows|PurePosix|PureWindows)?Path$|"
+    r"\.(cwd|home|resolve|absolute|expanduser|joinpath|with_name|with_suffix|with_stem|relative_to)$"
+)
+PATH_NAMES = re.compile(r"(?i)(path|dir|directory|folder|root|home|location)s?$|(^|_)base$|^(parent|parents)$")
 READS = re.compile(r"^(io\.|codecs\.)?open$|\.(read|read_text|read_bytes|readlines|readline)$")
 FORMATTERS = re.compile(r"\.(format|format_map)$|^format$")
 # Project wrappers that no summary covers, recognised by name (`self._run_ssh(cmd)`, `run_cmd(...)`): a

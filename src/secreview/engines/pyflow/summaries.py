@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.engines.pyflow.rules import sanitises
 from secreview.engines.pyflow.taint import REQUEST_SOURCE, RequestReader, Summary
 from secreview.engines.pyflow.walker import Walker, functions, imported_names, parameter_positions, walk
 
@@ -18,8 +19,8 @@ def summarise(tree: ast.AST, path: str) -> list[Summary]:
         positions = parameter_positions(function)
         for hit in walk(function, {}, modules, request_sources=False, all_parameters=True):
             param = hit.taint.source
-            if param in ("self", "cls") or hit.by_name:
-                continue
+            if param in ("self", "cls") or hit.by_name or hit.cwe in sanitises(function.name):
+                continue  # a function named for escaping (escapejs) is a sanitiser where it is called
             summary = Summary(function.name, param, positions.get(param), hit.cwe, hit.what, hit.line, path)
             if summary not in found:
                 found.append(summary)

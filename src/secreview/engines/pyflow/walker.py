@@ -18,6 +18,8 @@ from secreview.engines.pyflow.rules import (
     EXITS,
     FORMATTERS,
     JOINS,
+    PATH_MAKERS,
+    PATH_NAMES,
     READS,
     RESPONSE_BUILDERS,
     SQL_TEXT,
@@ -106,6 +108,7 @@ class Walker:
     readers: Mapping[str, RequestReader] = field(default_factory=dict)  # function name -> it returns request data
     html_view: bool = False  # a Flask view: what it returns is the page (see returned_as_html)
     env: dict[str, Taint] = field(default_factory=dict)
+    paths: set[str] = field(default_factory=set)  # variables given a pathlib path here (`/` joins onto them)
     returned: list[Taint] = field(default_factory=list)  # what the function's return statements give back
     hits: list[Hit] = field(default_factory=list)
     joins: dict[ast.expr, Hit] = field(default_factory=dict)  # candidates at path joins, unless checked later
@@ -135,7 +138,7 @@ class Walker:
             found = self.taint(node.left) or self.taint(node.right)
             if found is not None and (isinstance(node.op, ast.Mod) or (isinstance(node.op, ast.Add) and _text(node))):
                 return self._formatted(found, node.left, node.lineno)
-            if found is not None and isinstance(node.op, ast.Div):
+            if found is not None and isinstance(node.op, ast.Div) and self._path_valued(node.left):
                 return self._path_join(node, PATH_OPERATOR, [node.left], [node.right]) or found
             return found
         if isinstance(node, ast.JoinedStr):
@@ -146,6 +149,21 @@ class Walker:
         if isinstance(node, ast.NamedExpr):
             return self.taint(node.value)
         return self._first(child for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
+
+    def _path_valued(self, node: ast.expr) -> bool:
+        """Whether `node` holds a pathlib path, so that `node / name` joins a name onto it rather than divides
+        numbers (`total / count`): a Path made or returned by pathlib, a name that says it holds a path, a
+        variable given one here, or a `/` chain with a text part (`BASE / "static" / name`)."""
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return self._path_valued(node.left) or _constant_text(node.right) is not None
+        if isinstance(node, ast.Call):
+            return bool(PATH_MAKERS.search(callee_of(node)))
+        if isinstance(node, ast.Subscript):
+            return self._path_valued(node.value)  # path.parents[1]
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            key = unparsed(node)
+            return key in self.paths or bool(PATH_NAMES.search(key.rsplit(".", 1)[-1]))
+        return False
 
     def _first(self, nodes: object) -> Taint | None:
         for child in nodes:  # type: ignore[attr-defined]
@@ -224,7 +242,7 @@ class Walker:
         if sanitised:
             return replace(found, safe_for=found.safe_for | sanitised).then(call.lineno, f"checked by {callee}()")
         if FORMATTERS.search(callee) or (
-            callee.endswith(".join") and isinstance(receiver, ast.Constant) and isinstance(receiver.value, str)
+            callee.endswith(".join") and receiver is not None and _constant_text(receiver) is not None
         ):
             return self._formatted(found, receiver if receiver is not None else call, call.lineno)
         if JOINS.search(callee):
@@ -254,7 +272,7 @@ class Walker:
                 self._by_name(call, callee)
 
     def _direct(self, call: ast.Call, callee: str, rule: SinkRule) -> None:
-        if rule.safe_keywords and _made_safe(call, rule):
+        if (rule.safe_keywords and _made_safe(call, rule)) or (rule.cwe == 79 and _served_as_text(call)):
             return
         if rule.needs_shell and not any(
             keyword.arg == "shell" and not (isinstance(keyword.value, ast.Constant) and not keyword.value.value)
@@ -363,8 +381,10 @@ class Walker:
             found = self.taint(node.value)
             for target in node.targets:
                 self.assign(target, found, node.lineno)
+                self._note_path(target, self._path_valued(node.value))
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             self.assign(node.target, self.taint(node.value), node.lineno)
+            self._note_path(node.target, _names_path(node.annotation) or self._path_valued(node.value))
         elif isinstance(node, ast.AugAssign):
             key, found = unparsed(node.target), self.taint(node.value)
             if found is not None:
@@ -404,6 +424,10 @@ class Walker:
             self.env.pop(key, None)
         else:
             self.env[key] = found.then(line, f"assigned to {key}")
+
+    def _note_path(self, target: ast.AST, is_path: bool) -> None:
+        if isinstance(target, (ast.Name, ast.Attribute)):
+            (self.paths.add if is_path else self.paths.discard)(unparsed(target))
 
     def _mutation(self, call: ast.Call) -> None:
         """`items.append(tainted)` and the like taint the container; `buffer.write(tainted)` builds text in a
@@ -481,15 +505,21 @@ def _text(node: ast.expr) -> bool | None:
             sides.append(current)
     if any(isinstance(side, (ast.List, ast.ListComp, ast.Tuple)) for side in sides):
         return False
-    if any(
-        isinstance(side, ast.JoinedStr) or (isinstance(side, ast.Constant) and isinstance(side.value, str))
-        for side in sides
-    ):
+    if any(isinstance(side, ast.JoinedStr) or _constant_text(side) is not None for side in sides):
         return True
     return None
 
 
 _FIXED_START = re.compile(r"^(/(?!/)|[a-z][a-z0-9+.-]*://[^/]+/)", re.IGNORECASE)
+
+
+def _constant_text(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _names_path(annotation: ast.expr | None) -> bool:
+    """An annotation that says the value is a path (`Path`, `pathlib.PurePath`, `os.PathLike[str]`)."""
+    return annotation is not None and bool(re.search(r"\b(Pure\w*|Posix|Windows)?Path(Like)?\b", unparsed(annotation)))
 
 
 def _fixed_start(node: ast.expr) -> bool:
@@ -498,7 +528,8 @@ def _fixed_start(node: ast.expr) -> bool:
         node = node.left
     if isinstance(node, ast.JoinedStr) and node.values:
         node = node.values[0]
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(_FIXED_START.match(node.value))
+    text = _constant_text(node)
+    return text is not None and bool(_FIXED_START.match(text))
 
 
 def _joined(one: dict[str, Taint], other: dict[str, Taint]) -> dict[str, Taint]:
@@ -522,6 +553,13 @@ def _made_safe(call: ast.Call, rule: SinkRule) -> bool:
     return any(
         unparsed(value).endswith(rule.safe_keywords) for value in [*call.args[1:], *(k.value for k in call.keywords)]
     )
+
+
+def _served_as_text(call: ast.Call) -> bool:
+    """A response given a content type that no browser renders as a page (text/plain, application/json): its
+    body is not HTML, whatever it holds."""
+    types = [_constant_text(k.value) for k in call.keywords if k.arg in ("content_type", "mimetype", "media_type")]
+    return any(given is not None and not re.search(r"(?i)html|xml|svg", given) for given in types)
 
 
 def _calls(node: ast.AST) -> Iterator[ast.Call]:
@@ -612,6 +650,9 @@ def walk(
         params = data_parameters(function)
     for name in params:
         walker.env[name] = Taint(name, (FlowStep(line=function.lineno, note=f"parameter {name} of {function.name}()"),))
+    walker.paths.update(
+        arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg) and _names_path(arg.annotation)
+    )
     walker.block(function.body)
     unchecked = [hit for index, hit in enumerate(walker.joins.values()) if index not in walker.checked]
     return walker.hits + unchecked
