@@ -173,6 +173,13 @@ def drop_table(cursor, schema_editor, table):
     cursor.execute("DROP TABLE %s" % table)
 
 
+def drop_procedure(cursor, schema_editor, name, types):
+    # ruleid: python-flow-sql-injection
+    cursor.execute("DROP PROCEDURE %s(%s)" % (schema_editor.quote_name(name), ",".join(types)))
+    # ok: python-flow-sql-injection
+    cursor.execute("COMMENT ON PROCEDURE %s IS %s" % (schema_editor.quote_name(name), schema_editor.quote_value(types)))
+
+
 def run_plugin(source, namespace):
     # ok: python-flow-code-injection
     exec(compile(source, "<plugin>", "exec"), namespace)

@@ -150,7 +150,7 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
         frozenset({79, 1336, 89, 90, 643}),
     ),
     (
-        re.compile(r"(^|\.)(sql\.Identifier|sql\.Literal|quote_ident|quote_name|escape_string|literal)$"),
+        re.compile(r"(^|\.)(sql\.Identifier|sql\.Literal|quote_ident|quote_name|quote_value|escape_string|literal)$"),
         frozenset({89}),
     ),
     (re.compile(r"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse)$"), frozenset({601})),

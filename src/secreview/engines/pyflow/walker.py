@@ -166,11 +166,15 @@ class Walker:
         return False
 
     def _first(self, nodes: object) -> Taint | None:
+        """The taint of the first node that carries one, one that no sanitiser made safe before any other:
+        in `(quote_name(table), ",".join(types))` what reaches the query is `types`."""
+        first = None
         for child in nodes:  # type: ignore[attr-defined]
             found = self.taint(child)
-            if found is not None:
+            if found is not None and not found.safe_for:
                 return found
-        return None
+            first = first or found
+        return first
 
     def _path_join(self, node: ast.expr, how: str, base: object, parts: list[ast.expr]) -> Taint | None:
         """A caller's value joined onto a directory that does not come from it (os.path.join(root, name),
