@@ -2,6 +2,7 @@
 method) reaching a sink directly, through a project wrapper (flows_wrappers.py) or through a function named
 like a command runner; and what stops a flow (sanitisers, checks that leave, argument lists, bound queries)."""
 
+import hashlib
 import io
 import math
 import os
@@ -72,6 +73,11 @@ def read_any(path):
 def read_document_base_name(filename):
     # ok: python-flow-path-traversal
     return open(os.path.join(BASE, os.path.basename(filename))).read()
+
+
+def read_cached(key):
+    # ok: python-flow-path-traversal
+    return open(os.path.join(BASE, hashlib.sha256(key.encode()).hexdigest())).read()
 
 
 def read_under_path(filename, upload_dir: Path):
@@ -169,6 +175,8 @@ def orders_of(customer, cursor):
 def drop_table(cursor, schema_editor, table):
     # ok: python-flow-sql-injection
     cursor.execute("DROP TABLE %s" % schema_editor.quote_name(table))
+    # ok: python-flow-sql-injection
+    cursor.execute("DROP TABLE %s" % schema_editor.geo_quote_name(table))
     # ruleid: python-flow-sql-injection, python-sql-injection-function-param
     cursor.execute("DROP TABLE %s" % table)
 

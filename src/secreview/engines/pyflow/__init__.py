@@ -24,7 +24,7 @@ Modules: `rules` (what calls do: sinks, sanitisers, checks), `taint` (what the w
 
 from secreview.engines.pyflow.summaries import request_readers, summarise
 from secreview.engines.pyflow.taint import REQUEST_SOURCE, Hit, RequestReader, Summary
-from secreview.engines.pyflow.walker import functions, imported_names, imports_flask, walk
+from secreview.engines.pyflow.walker import functions, imported_names, imports_flask, is_management_command, walk
 
 __all__ = [
     "REQUEST_SOURCE",
@@ -34,6 +34,7 @@ __all__ = [
     "functions",
     "imported_names",
     "imports_flask",
+    "is_management_command",
     "request_readers",
     "summarise",
     "walk",

@@ -139,7 +139,7 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
     (
         re.compile(
             r"^(int|float|bool|len|abs|round|ord|hash|id|isinstance|hasattr|callable|uuid\.UUID|UUID|"
-            r"(os\.path\.)?(exists|isfile|isdir|islink|getsize)|type|range)$"
+            r"(os\.path\.)?(exists|isfile|isdir|islink|getsize)|type|range)$|\.(hexdigest|digest)$"
         ),
         frozenset({ALL}),
     ),
@@ -150,7 +150,9 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
         frozenset({79, 1336, 89, 90, 643}),
     ),
     (
-        re.compile(r"(^|\.)(sql\.Identifier|sql\.Literal|quote_ident|quote_name|quote_value|escape_string|literal)$"),
+        re.compile(
+            r"(^|\.)(sql\.Identifier|sql\.Literal|\w*quote_(ident|identifier|name|value)|escape_string|literal)$"
+        ),
         frozenset({89}),
     ),
     (re.compile(r"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse)$"), frozenset({601})),

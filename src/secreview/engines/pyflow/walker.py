@@ -48,6 +48,7 @@ _STANDARD_MODULES = frozenset(getattr(sys, "stdlib_module_names", ()))  # Python
 _TRY: tuple[type[ast.stmt], ...] = (ast.Try, *([ast.TryStar] if sys.version_info >= (3, 11) else []))
 _ADDS = frozenset({"append", "extend", "insert", "update", "add"})  # methods that put a value into a container
 _WRITES = frozenset({"write", "writelines"})  # methods that write text into a buffer
+_DJANGO_COMMANDS = frozenset({"BaseCommand", "AppCommand", "LabelCommand"})  # management commands' base classes
 _NUMERIC = re.compile(r"^(int|float|bool|complex|Decimal|datetime|date|UUID)\b")
 
 
@@ -609,6 +610,20 @@ def imports_flask(tree: ast.AST) -> bool:
     return False
 
 
+def is_management_command(tree: ast.AST) -> bool:
+    """Whether the module is a Django management command (`class Command(BaseCommand)`, or a command's base
+    class such as `TemplateCommand(BaseCommand)`): its functions run from `manage.py` with the operator's own
+    arguments, not a caller's data."""
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.ClassDef):
+            bases = [unparsed(base).rsplit(".", 1)[-1] for base in node.bases]
+            if _DJANGO_COMMANDS.intersection(bases) or (
+                node.name == "Command" and any(b.endswith("Command") for b in bases)
+            ):
+                return True
+    return False
+
+
 def is_flask_view(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Decorated as a route (`@app.route(...)`, `@bp.get(...)`): in a module that imports Flask, a view."""
     return any(
@@ -633,6 +648,7 @@ def walk(
     request_sources: bool = True,
     readers: Mapping[str, RequestReader] | None = None,
     flask: bool = False,
+    command_line: bool = False,
 ) -> list[Hit]:
     """The sinks that data reaches in the function's body: from its parameters (those that carry a caller's
     data, or all of them with `all_parameters`, for summaries), and from request data (with
@@ -642,7 +658,8 @@ def walk(
     cur.execute(sql)`) is the function's contract, not a finding: its callers are checked through its
     summary (see BUILT). A value built into one from it is a candidate; in a route or view handler any use
     is. In a private function (`_helper`), whose callers are in its module, only built values count. In a module
-    that imports Flask (`flask`), what a view returns is its page."""
+    that imports Flask (`flask`), what a view returns is its page. In a management command (`command_line`) the
+    parameters are the operator's: only request data is followed."""
     handler = is_handler(function)
     private = not all_parameters and not handler and not is_public(function)
     view = flask and not all_parameters and is_flask_view(function)
@@ -651,7 +668,7 @@ def walk(
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     else:
-        params = data_parameters(function)
+        params = [] if command_line else data_parameters(function)
     for name in params:
         walker.env[name] = Taint(name, (FlowStep(line=function.lineno, note=f"parameter {name} of {function.name}()"),))
     walker.paths.update(
