@@ -17,6 +17,7 @@ import ldap
 import requests
 import yaml
 from django.conf import settings
+from django.core.files.utils import validate_file_name
 from flask import (
     Flask,
     Markup,
@@ -35,6 +36,7 @@ from markupsafe import escape
 from werkzeug.utils import secure_filename
 
 BASE = "/srv/app/files"
+SESSION_KEY_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 BASE_DN = "ou=people,dc=example,dc=com"
 app = Flask(__name__)
 
@@ -73,6 +75,32 @@ def read_any(path):
 def read_document_base_name(filename):
     # ok: python-flow-path-traversal
     return open(os.path.join(BASE, os.path.basename(filename))).read()
+
+
+def read_document_validated(filename):
+    # ok: python-flow-path-traversal
+    path = os.path.join(BASE, filename)
+    path = validate_file_name(path, allow_relative_path=True)
+    # ok: python-flow-path-traversal
+    return open(path).read()
+
+
+def upload_name(folder, filename, keep_name):
+    if keep_name:
+        filename = filename.strip()
+    else:
+        # ok: python-flow-path-traversal
+        filename = os.path.join(folder, filename)
+    filename = validate_file_name(filename, allow_relative_path=True)
+    # ok: python-flow-path-traversal
+    return open(os.path.join(BASE, filename)).read()
+
+
+def read_session(session_key):
+    if not set(session_key).issubset(SESSION_KEY_CHARACTERS):
+        raise ValueError("invalid characters in the session key")
+    # ok: python-flow-path-traversal
+    return open(os.path.join(BASE, session_key)).read()
 
 
 def read_cached(key):

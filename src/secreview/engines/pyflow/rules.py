@@ -161,13 +161,13 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
 # Calls in an `if` test that check a value (containment, allow-list, pattern): when the branch for a failed
 # check leaves the function, the value is checked afterwards.
 CHECKS = re.compile(
-    r"(?i)(^|\.)(startswith|endswith|commonpath|commonprefix|is_relative_to|relative_to|realpath|abspath|match|"
-    r"fullmatch|search|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|\w*valid\w*|\w*allowed\w*|"
+    r"(?i)(^|\.)(startswith|endswith|commonpath|commonprefix|is_relative_to|relative_to|realpath|abspath|issubset|"
+    r"match|fullmatch|search|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|\w*valid\w*|\w*allowed\w*|"
     r"\w*safe\w*|\w*check\w*|url_has_allowed_host_and_scheme)$"
 )
 # Calls that raise unless a name or path is allowed (validate_filename(name), validateKeyName(data["key"])): made as
-# a statement, the value is checked afterwards. Not any validator: validate_new_key_data(data) checks a record's
-# shape, not that its name is safe in a path.
+# a statement or assigned (`name = validate_file_name(name)`), the value is checked afterwards. Not any validator:
+# validate_new_key_data(data) checks a record's shape, not that its name is safe in a path.
 VALIDATORS = re.compile(
     r"(?i)(^|\.)_?(validate|verify|ensure_valid|ensure_safe|assert_valid|assert_safe)_?\w*"
     r"(name|path|file|filename|slug|identifier)$"

@@ -26,7 +26,7 @@ class Taint:
     joined: bool = False  # joined onto a path (os.path.join, a string or Path built from it)
     read_by_helper: bool = False  # request data a project function returned (Semgrep's rules cannot see it)
     in_response: bool = False  # put into a response object (make_response(...)), not the page's text itself
-    join: int | None = None  # the walker's pending candidate for that join (dropped if the path is checked later)
+    joins: frozenset[int] = frozenset()  # the walker's pending candidates at its joins (dropped if checked later)
     text: str = ""  # that constant text, first part
 
     @property

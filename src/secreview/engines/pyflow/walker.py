@@ -199,7 +199,7 @@ class Walker:
             if node not in self.joins:
                 self._hit(22, node, how, "joins it onto a directory path", joined)
                 self.joins[node] = self.hits.pop()
-            joined = replace(joined, join=list(self.joins).index(node))
+            joined = replace(joined, joins=joined.joins | {list(self.joins).index(node)})
         return joined.then(node.lineno, f"joined into a path by {how}")
 
     def _passes_on(self, receiver: ast.expr) -> bool:
@@ -383,6 +383,8 @@ class Walker:
             return False
         self.check_calls(node)
         if isinstance(node, ast.Assign):
+            if isinstance(node.value, ast.Call):
+                self._validated(node.value)  # name = validate_file_name(name)
             found = self.taint(node.value)
             for target in node.targets:
                 self.assign(target, found, node.lineno)
@@ -395,12 +397,8 @@ class Walker:
             if found is not None:
                 self.env[key] = self._formatted(found, node.value, node.lineno).then(node.lineno, f"added to {key}")
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            call = node.value
-            if VALIDATORS.search(callee_of(call)):  # the names in its arguments (not `self` of self.validate_name)
-                arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-                self._checked({n.id for argument in arguments for n in ast.walk(argument) if isinstance(n, ast.Name)})
-            else:
-                self._mutation(call)
+            if not self._validated(node.value):
+                self._mutation(node.value)
         elif isinstance(node, ast.Return):
             found = self.taint(node.value)
             if found is not None:
@@ -429,6 +427,15 @@ class Walker:
             self.env.pop(key, None)
         else:
             self.env[key] = found.then(line, f"assigned to {key}")
+
+    def _validated(self, call: ast.Call) -> bool:
+        """A validator raises unless the values it is given are allowed: they are checked from here on (the names
+        in its arguments, not `self` of self.validate_name). False when `call` is no validator."""
+        if not VALIDATORS.search(callee_of(call)):
+            return False
+        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+        self._checked({n.id for argument in arguments for n in ast.walk(argument) if isinstance(n, ast.Name)})
+        return True
 
     def _note_path(self, target: ast.AST, is_path: bool) -> None:
         if isinstance(target, (ast.Name, ast.Attribute)):
@@ -493,8 +500,7 @@ class Walker:
         for key in list(self.env):
             if key.split(".")[0].split("[")[0] in names:
                 self.env[key] = replace(self.env[key], safe_for=self.env[key].safe_for | {ALL})
-                if self.env[key].join is not None:
-                    self.checked.add(self.env[key].join)  # type: ignore[arg-type]
+                self.checked.update(self.env[key].joins)
 
 
 def _text(node: ast.expr) -> bool | None:
@@ -543,6 +549,7 @@ def _joined(one: dict[str, Taint], other: dict[str, Taint]) -> dict[str, Taint]:
     for key in one.keys() & other.keys():
         if one[key].safe_for > other[key].safe_for:
             joined[key] = other[key]
+        joined[key] = replace(joined[key], joins=one[key].joins | other[key].joins)  # a check clears either way's
     return joined
 
 
