@@ -438,8 +438,13 @@ class Walker:
         return True
 
     def _note_path(self, target: ast.AST, is_path: bool) -> None:
-        if isinstance(target, (ast.Name, ast.Attribute)):
-            (self.paths.add if is_path else self.paths.discard)(unparsed(target))
+        """Remember whether a variable now holds a path (for `/`), or forget that it did."""
+        if not isinstance(target, (ast.Name, ast.Attribute)):
+            return
+        if is_path:
+            self.paths.add(unparsed(target))
+        else:
+            self.paths.discard(unparsed(target))
 
     def _mutation(self, call: ast.Call) -> None:
         """`items.append(tainted)` and the like taint the container; `buffer.write(tainted)` builds text in a
