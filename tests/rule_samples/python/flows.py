@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 from urllib.request import urlopen
 
+import click
 import ldap
 import requests
 import yaml
@@ -21,6 +22,7 @@ from django.core.files.utils import validate_file_name
 from flask import (
     Flask,
     Markup,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -47,6 +49,14 @@ def read_document(filename):
     # ruleid: python-flow-path-traversal
     with open(path) as handle:
         return handle.read()
+
+
+@click.command()
+@click.option("--name", prompt="The document's name")
+def print_document(name):
+    """A click command: the operator gives its arguments on the command line."""
+    # ok: python-flow-path-traversal
+    print(open(os.path.join(BASE, name)).read())
 
 
 def read_document_checked(filename):
@@ -270,6 +280,11 @@ def greeting_markup(name):
 def script_greeting(name):
     # ok: python-flow-xss
     return Markup("<script>var name = '" + escape_script_text(name) + "';</script>")
+
+
+def greeting_data(name):
+    # ok: python-flow-xss
+    return make_response(jsonify(greeting=name), 200)
 
 
 def plain_greeting(name):

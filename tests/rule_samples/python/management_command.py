@@ -1,5 +1,6 @@
-"""A Django management command: its functions run from manage.py with the operator's own arguments, not a
-caller's data, so its parameters make no candidates (the same join in flows.py's read_document is one)."""
+"""A Django management command: every function of its module runs from manage.py with the operator's own
+arguments, not a caller's data, so its parameters make no candidates (the same join in flows.py's read_document
+is one; a click command is in flows.py)."""
 
 import os
 
@@ -23,3 +24,4 @@ class Command(BaseCommand):
         # ok: python-flow-path-traversal
         with open(os.path.join(catalog_folder(options["locale"]), "django.po"), "w") as catalog:
             catalog.write("")
+

@@ -294,6 +294,8 @@ class Walker:
         found = self.taint(value)
         if found is None or found.safe(rule.cwe) or found.seen_by_rules:
             return
+        if rule.cwe == 79 and found.in_response:
+            return  # make_response(jsonify(data)): a response already built is judged where it was built
         if found.source != REQUEST_SOURCE and rule.argument is not None:  # a parameter, not request data
             if self.private and not (found.formatted or found.joined):
                 return
@@ -610,6 +612,7 @@ def imported_names(tree: ast.AST) -> frozenset[str]:
 
 _HANDLER = next(pattern for _, category, pattern in PYTHON_SOURCES if category == "route handler")
 _VIEW_ROUTE = re.compile(r"^[\w.]+\.(route|get|post|put|patch|delete)$")  # as Semgrep's flask_view_return_sink
+_COMMAND_LINE = re.compile(r"^click\.|\.cli\.(command|group)$")  # click's decorators, Flask's app.cli.command
 
 
 def imports_flask(tree: ast.AST) -> bool:
@@ -644,6 +647,14 @@ def is_flask_view(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     )
 
 
+def is_command_line(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A command of a click (or Flask `app.cli`) command-line interface: the operator gives its arguments."""
+    return any(
+        _COMMAND_LINE.search(callee_of(decorator) if isinstance(decorator, ast.Call) else unparsed(decorator))
+        for decorator in function.decorator_list
+    )
+
+
 def is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A route or view handler (secreview.sinks' "route handler" source): its parameters are request data."""
     arguments = ", ".join(arg.arg for arg in [*function.args.posonlyargs, *function.args.args])
@@ -670,8 +681,8 @@ def walk(
     cur.execute(sql)`) is the function's contract, not a finding: its callers are checked through its
     summary (see BUILT). A value built into one from it is a candidate; in a route or view handler any use
     is. In a private function (`_helper`), whose callers are in its module, only built values count. In a module
-    that imports Flask (`flask`), what a view returns is its page. In a management command (`command_line`) the
-    parameters are the operator's: only request data is followed."""
+    that imports Flask (`flask`), what a view returns is its page. In a management command (`command_line`) or a
+    click command the parameters are the operator's: only request data is followed."""
     handler = is_handler(function)
     private = not all_parameters and not handler and not is_public(function)
     view = flask and not all_parameters and is_flask_view(function)
@@ -680,7 +691,7 @@ def walk(
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     else:
-        params = [] if command_line else data_parameters(function)
+        params = [] if command_line or is_command_line(function) else data_parameters(function)
     for name in params:
         walker.env[name] = Taint(name, (FlowStep(line=function.lineno, note=f"parameter {name} of {function.name}()"),))
     walker.paths.update(
