@@ -213,10 +213,15 @@ def candidates(unit: CodeUnit, known: Index) -> tuple[list[Finding], str | None]
     tree, note = parsed
     found: dict[tuple[int, int], Finding] = {}
     modules, flask = pyflow.imported_names(tree), pyflow.imports_flask(tree)
-    command_line = pyflow.is_management_command(tree)
+    management_command = pyflow.is_management_command(tree)
     for function in pyflow.functions(tree):
         for hit in pyflow.walk(
-            function, dict(known.wrappers), modules, readers=known.readers, flask=flask, command_line=command_line
+            function,
+            dict(known.wrappers),
+            modules,
+            readers=known.readers,
+            flask=flask,
+            management_command=management_command,
         ):
             found.setdefault((hit.line, hit.cwe), _finding(unit, function.name, hit))
     return [found[key] for key in sorted(found)], note

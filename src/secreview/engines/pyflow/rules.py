@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from secreview.sinks import PYTHON_SINKS
 
+CONTENT_TYPES = ("content_type", "mimetype", "media_type")  # a response's keywords that say what its body is
 ALL = "*"  # a sanitiser that makes a value safe for every sink (int(), len(), a failed allow-list check exits)
 
 
@@ -113,6 +114,7 @@ SINK_RULES: tuple[SinkRule, ...] = (
         "marks it as safe HTML",
         r"(^|\.)(Markup|SafeString|mark_safe|format_html|make_response|HttpResponse)$",
         keywords=("content",),
+        safe_keywords=CONTENT_TYPES,  # a content type no browser renders as a page: see walker._made_safe
     ),
     _rule(
         "network request",
@@ -180,6 +182,7 @@ PATH_MAKERS = re.compile(
     r"(^|\.)(Pure|Posix|Windows|PurePosix|PureWindows)?Path$|"
     r"\.(cwd|home|resolve|absolute|expanduser|joinpath|with_name|with_suffix|with_stem|relative_to)$"
 )
+PATH_ANNOTATION = re.compile(r"\b(Pure\w*|Posix|Windows)?Path(Like)?\b")  # Path, pathlib.PurePath, os.PathLike[str]
 PATH_NAMES = re.compile(r"(?i)(path|dir|directory|folder|root|home|location)s?$|(^|_)base$|^(parent|parents)$")
 READS = re.compile(r"^(io\.|codecs\.)?open$|\.(read|read_text|read_bytes|readlines|readline)$")
 FORMATTERS = re.compile(r"\.(format|format_map)$|^format$")
@@ -189,7 +192,8 @@ COMMAND_WRAPPER = re.compile(
     r"(?i)^_*(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn|cli)(_|$)|"
     r"(^|_)(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn)$"
 )
-# Calls that build a web framework's response object: returned from a view, it is not the page's text itself.
+# Calls that build a web framework's response object: what they return is not the page's text (its body is judged
+# where it is built), so it is safe for XSS wherever it goes then (returned from a view, passed to make_response).
 RESPONSE_BUILDERS = re.compile(
     r"(^|\.)(make_response|Response|HTMLResponse|JSONResponse|HttpResponse|jsonify|render_template|redirect|"
     r"send_file|send_from_directory)$"

@@ -25,7 +25,6 @@ class Taint:
     formatted: bool = False  # built into a string with constant text (a command line or a query)
     joined: bool = False  # joined onto a path (os.path.join, a string or Path built from it)
     read_by_helper: bool = False  # request data a project function returned (Semgrep's rules cannot see it)
-    in_response: bool = False  # put into a response object (make_response(...)), not the page's text itself
     joins: frozenset[int] = frozenset()  # the walker's pending candidates at its joins (dropped if checked later)
     text: str = ""  # that constant text, first part
 

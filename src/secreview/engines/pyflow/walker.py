@@ -15,9 +15,11 @@ from secreview.engines.pyflow.rules import (
     BUILT,
     CHECKS,
     COMMAND_WRAPPER,
+    CONTENT_TYPES,
     EXITS,
     FORMATTERS,
     JOINS,
+    PATH_ANNOTATION,
     PATH_MAKERS,
     PATH_NAMES,
     READS,
@@ -255,8 +257,8 @@ class Walker:
             return self._path_join(call, callee, base, parts) or found
         if READS.search(callee):
             return None  # what a file at that path holds is not the value itself
-        if RESPONSE_BUILDERS.search(callee):
-            return replace(found, in_response=True)
+        if RESPONSE_BUILDERS.search(callee):  # its body is judged as a page where it is built, not again
+            return replace(found, safe_for=found.safe_for | {79})
         return found
 
     # sinks ----------------------------------------------------------------------------------------------
@@ -277,7 +279,7 @@ class Walker:
                 self._by_name(call, callee)
 
     def _direct(self, call: ast.Call, callee: str, rule: SinkRule) -> None:
-        if (rule.safe_keywords and _made_safe(call, rule)) or (rule.cwe == 79 and _served_as_text(call)):
+        if rule.safe_keywords and _made_safe(call, rule):
             return
         if rule.needs_shell and not any(
             keyword.arg == "shell" and not (isinstance(keyword.value, ast.Constant) and not keyword.value.value)
@@ -294,8 +296,6 @@ class Walker:
         found = self.taint(value)
         if found is None or found.safe(rule.cwe) or found.seen_by_rules:
             return
-        if rule.cwe == 79 and found.in_response:
-            return  # make_response(jsonify(data)): a response already built is judged where it was built
         if found.source != REQUEST_SOURCE and rule.argument is not None:  # a parameter, not request data
             if self.private and not (found.formatted or found.joined):
                 return
@@ -343,7 +343,7 @@ class Walker:
             body = body.elts[0]  # (body, status)
         if not isinstance(body, (ast.Name, ast.Attribute, ast.Subscript, ast.JoinedStr, ast.BinOp)):
             return
-        if found.read_by_helper and not found.in_response and not found.safe(79):
+        if found.read_by_helper and not found.safe(79):
             self._hit(79, node, RETURN, "returns it as the page's HTML", found)
 
     def _hit(self, cwe: int, node: ast.AST, callee: str, what: str, found: Taint, **how: object) -> None:
@@ -537,7 +537,7 @@ def _constant_text(node: ast.expr) -> str | None:
 
 def _names_path(annotation: ast.expr | None) -> bool:
     """An annotation that says the value is a path (`Path`, `pathlib.PurePath`, `os.PathLike[str]`)."""
-    return annotation is not None and bool(re.search(r"\b(Pure\w*|Posix|Windows)?Path(Like)?\b", unparsed(annotation)))
+    return annotation is not None and bool(PATH_ANNOTATION.search(unparsed(annotation)))
 
 
 def _fixed_start(node: ast.expr) -> bool:
@@ -561,24 +561,22 @@ def _joined(one: dict[str, Taint], other: dict[str, Taint]) -> dict[str, Taint]:
 
 
 def _made_safe(call: ast.Call, rule: SinkRule) -> bool:
-    """A keyword (or argument) that makes this sink call safe: members= or filter="data" for extractall, a
-    safe YAML loader."""
+    """A keyword (or argument) that makes this sink call safe: members= or filter="data" for extractall, a safe
+    YAML loader, a content type no browser renders as a page (text/plain, application/json) for a response."""
     for keyword in call.keywords:
-        if keyword.arg == "filter" and "filter" in rule.safe_keywords:
-            if not (isinstance(keyword.value, ast.Constant) and keyword.value.value == "fully_trusted"):
-                return True
-        elif keyword.arg in rule.safe_keywords:
+        if keyword.arg not in rule.safe_keywords:
+            continue
+        if keyword.arg == "filter":
+            safe = _constant_text(keyword.value) != "fully_trusted"
+        elif keyword.arg in CONTENT_TYPES:
+            given = _constant_text(keyword.value)
+            safe = given is not None and not re.search(r"(?i)html|xml|svg", given)
+        else:
+            safe = True
+        if safe:
             return True
-    return any(
-        unparsed(value).endswith(rule.safe_keywords) for value in [*call.args[1:], *(k.value for k in call.keywords)]
-    )
-
-
-def _served_as_text(call: ast.Call) -> bool:
-    """A response given a content type that no browser renders as a page (text/plain, application/json): its
-    body is not HTML, whatever it holds."""
-    types = [_constant_text(k.value) for k in call.keywords if k.arg in ("content_type", "mimetype", "media_type")]
-    return any(given is not None and not re.search(r"(?i)html|xml|svg", given) for given in types)
+    loaders = tuple(name for name in rule.safe_keywords if name not in CONTENT_TYPES)  # yaml.load(text, SafeLoader)
+    return any(unparsed(value).endswith(loaders) for value in [*call.args[1:], *(k.value for k in call.keywords)])
 
 
 def _calls(node: ast.AST) -> Iterator[ast.Call]:
@@ -671,7 +669,7 @@ def walk(
     request_sources: bool = True,
     readers: Mapping[str, RequestReader] | None = None,
     flask: bool = False,
-    command_line: bool = False,
+    management_command: bool = False,
 ) -> list[Hit]:
     """The sinks that data reaches in the function's body: from its parameters (those that carry a caller's
     data, or all of them with `all_parameters`, for summaries), and from request data (with
@@ -681,8 +679,9 @@ def walk(
     cur.execute(sql)`) is the function's contract, not a finding: its callers are checked through its
     summary (see BUILT). A value built into one from it is a candidate; in a route or view handler any use
     is. In a private function (`_helper`), whose callers are in its module, only built values count. In a module
-    that imports Flask (`flask`), what a view returns is its page. In a management command (`command_line`) or a
-    click command the parameters are the operator's: only request data is followed."""
+    that imports Flask (`flask`), what a view returns is its page. In a Django management command's module
+    (`management_command`) and in a click command the parameters are the operator's: only request data is
+    followed."""
     handler = is_handler(function)
     private = not all_parameters and not handler and not is_public(function)
     view = flask and not all_parameters and is_flask_view(function)
@@ -691,7 +690,7 @@ def walk(
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     else:
-        params = [] if command_line or is_command_line(function) else data_parameters(function)
+        params = [] if management_command or is_command_line(function) else data_parameters(function)
     for name in params:
         walker.env[name] = Taint(name, (FlowStep(line=function.lineno, note=f"parameter {name} of {function.name}()"),))
     walker.paths.update(
