@@ -1,5 +1,7 @@
 import ast
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ from secreview.config import Settings
 from secreview.engines import semgrep
 from secreview.engines.bandit import BanditEngine
 from secreview.engines.semgrep import SemgrepEngine
-from secreview.engines.workspace import readable_python
+from secreview.engines.workspace import ToolProcesses, readable_python, tool_path
 from secreview.models import CodeUnit
 
 PYTHON2 = 'import os\nuser = {"name": "x"}\nprint "hello", user\nos.system("ls " + input())\n'
@@ -223,3 +225,19 @@ def test_a_file_semgreps_parser_fails_on_whole_is_said_unread_by_it(tmp_path: Pa
     unit = CodeUnit(id="api.h", path="api.h", language="c", text=path.read_text(), disk_path=path)
     result = SemgrepEngine(max_target_bytes=1_000_000).review([unit])
     assert result.skipped["api.h"].startswith("Semgrep: Other syntax error")
+
+
+def test_a_tool_killed_at_its_time_limit_leaves_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A killed tool cannot remove its own scratch files (gcc left an empty /tmp/cc*.s per compile stopped at its
+    time limit): each tool run has a TMPDIR of its own, removed when the run ends, however it ends."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(subprocess.TimeoutExpired):
+        ToolProcesses().run(["/bin/sh", "-c", 'touch "$TMPDIR/scratch.s"; sleep 30'], timeout_s=1)
+    done = ToolProcesses().run(["/bin/sh", "-c", 'touch "$TMPDIR/scratch.s"; echo "$TMPDIR"'])
+    assert done.stdout.startswith(str(tmp_path))
+    gcc = tool_path("gcc")
+    if gcc:  # a compile that finishes still finds a TMPDIR to write its assembly to
+        source = tmp_path.parent / f"{tmp_path.name}-unit.c"
+        source.write_text("int twice(int x) { return 2 * x; }\n")
+        assert ToolProcesses().run([gcc, "-c", "-o", "/dev/null", str(source)]).returncode == 0
+    assert list(tmp_path.iterdir()) == []

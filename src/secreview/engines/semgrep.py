@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -229,12 +227,10 @@ class SemgrepEngine:
             f"--max-target-bytes={self.max_target_bytes}",
             f"--timeout={timeout_s}",
         ]
-        # semgrep-core leaves scratch files in TMPDIR; give it a folder that is removed afterwards
-        with tempfile.TemporaryDirectory(prefix="secreview-semgrep-") as scratch:
-            try:
-                done = self._processes.run([*command, "--", *files], env={**os.environ, "TMPDIR": scratch})
-            except OSError as error:
-                raise EngineUnavailableError(f"cannot run Semgrep: {error}") from None
+        try:  # semgrep-core's scratch files go to the run's own TMPDIR (ToolProcesses)
+            done = self._processes.run([*command, "--", *files])
+        except OSError as error:
+            raise EngineUnavailableError(f"cannot run Semgrep: {error}") from None
         try:
             report: dict[str, Any] = json.loads(done.stdout)
         except json.JSONDecodeError:

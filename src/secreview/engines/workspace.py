@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -252,35 +252,36 @@ class ToolProcesses:
         self._running: set[subprocess.Popen[str]] = set()
         self._stopped = False
 
-    def run(
-        self, command: Sequence[str], env: Mapping[str, str] | None = None, timeout_s: float | None = None
-    ) -> subprocess.CompletedProcess[str]:
+    def run(self, command: Sequence[str], timeout_s: float | None = None) -> subprocess.CompletedProcess[str]:
         """Run a tool to its end, its output captured (OSError when it cannot start). EngineStoppedError once
         stopped: its output, cut short by the kill, is never read. subprocess.TimeoutExpired when it ran longer
         than `timeout_s` (it is killed, with its children); MemoryLimitError when it failed for want of memory
-        under the limit."""
+        under the limit. The tool's temporary files go to a directory of its own, removed when it ends: a tool
+        killed at its time limit cannot clean up (gcc left an empty /tmp/cc*.s per killed compile)."""
         limited = self.memory_mb is not None and os.name == "posix"
         argv = [*_UNDER_MEMORY_LIMIT, str((self.memory_mb or 0) * 1024), *command] if limited else list(command)
-        with self._lock:
-            if self._stopped:
-                raise EngineStoppedError
-            process = subprocess.Popen(
-                argv,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                errors="replace",
-                env=env,
-                start_new_session=True,
-            )
-            self._running.add(process)
-        try:
-            stdout, stderr = process.communicate(timeout=timeout_s)
-        finally:
+        with tempfile.TemporaryDirectory(prefix="secreview-tool-", ignore_cleanup_errors=True) as scratch:
             with self._lock:
-                self._running.discard(process)
-            if process.poll() is None:  # Ctrl-C in this very thread: the tool must not outlive the review
-                _kill_group(process)
+                if self._stopped:
+                    raise EngineStoppedError
+                process = subprocess.Popen(
+                    argv,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    errors="replace",
+                    env={**os.environ, "TMPDIR": scratch},
+                    start_new_session=True,
+                )
+                self._running.add(process)
+            try:
+                stdout, stderr = process.communicate(timeout=timeout_s)
+            finally:
+                with self._lock:
+                    self._running.discard(process)
+                if process.poll() is None:  # Ctrl-C in this very thread: the tool must not outlive the review
+                    _kill_group(process)
+                    process.wait()
         if self._stopped:
             raise EngineStoppedError
         if limited and process.returncode != 0 and _OUT_OF_MEMORY.search(stderr):
