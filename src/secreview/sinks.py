@@ -65,7 +65,8 @@ PYTHON_SINKS = _table(
         r"\btext\s*\(\s*f?[\"']",
         "shell or process execution": r"\bos\.(system|popen\w*|exec\w*|spawn\w*|startfile)\s*\(|\bsubprocess\.|"
         r"\b(system|popen|Popen|check_output|check_call|getoutput|getstatusoutput)\s*\(|\bpty\.spawn\b|\bpexpect\b",
-        "code evaluation": r"(?<![\w.])(eval|exec|compile|execfile|__import__)\s*\(|\bimport_module\s*\(",
+        "code evaluation": r"(?<![\w.])(eval|exec|compile|execfile|__import__)\s*\(|\bimport_module\s*\(|"
+        r"\bjs2py\.eval_js6?\b",
         "deserialization": r"\b(c?[Pp]ickle|marshal|shelve|dill|jsonpickle|joblib)\.(loads?|Unpickler|open)\b|"
         r"\byaml\.(load|load_all|unsafe_load|full_load)\s*\(|\bUnpickler\b|\btorch\.load\s*\(",
         "file path": r"\bopen\s*\(|\bos\.path\.join\s*\(|\bsend_(file|from_directory)\s*\(|\bshutil\.|"

@@ -2,6 +2,7 @@ import ast
 import sys
 
 import jinja2
+import js2py
 from django.http import HttpResponse
 from django.template import Context, Template
 from flask import Flask, request
@@ -32,6 +33,16 @@ def run_hook():
     # ok: python-code-injection
     exec("def hook(ctx):\n    return ctx", {})
     return "ok"
+
+
+@app.route("/unlock", methods=["POST"])
+def unlock():
+    key_script = request.form["jk"]
+    # ruleid: python-code-injection
+    key = js2py.eval_js(key_script + " f()")
+    # ok: python-code-injection
+    answer = js2py.eval_js("(function f() { return 42; })()")
+    return {"key": key, "answer": answer}
 
 
 def plugin_loader():

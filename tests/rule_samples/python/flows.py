@@ -32,7 +32,15 @@ from flask import (
     send_from_directory,
 )
 from django.http import HttpResponse
-from flows_wrappers import RequestForm, escape_script_text, fetch_page, join_under, run_cmd, run_query
+from flows_wrappers import (
+    RequestForm,
+    escape_script_text,
+    eval_script,
+    fetch_page,
+    join_under,
+    run_cmd,
+    run_query,
+)
 from ldap.filter import escape_filter_chars
 from markupsafe import escape
 from werkzeug.utils import secure_filename
@@ -312,6 +320,16 @@ def preview_allowed(url):
 def preview_through_wrapper(url):
     # ruleid: python-flow-ssrf
     return fetch_page(url)
+
+
+@app.route("/flash/addcrypted2", methods=["POST"])
+def add_crypted():
+    key_script = request.form["jk"]
+    # ruleid: python-flow-code-injection
+    key = eval_script(f"{key_script} f()")
+    # ok: python-flow-code-injection
+    answer = eval_script("f()", es6=True)
+    return {"key": key, "answer": answer}
 
 
 def _private_fetch(url):

@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 
+import js2py
 import requests
 from markupsafe import Markup
 
@@ -19,6 +20,12 @@ def run_query(sql):
     connection = sqlite3.connect("app.db")
     # ok: python-flow-sql-injection
     return connection.execute(sql).fetchall()
+
+
+def eval_script(script, es6=False):
+    """js2py's JavaScript may import Python modules: a caller's script is a candidate where it is passed in."""
+    # ok: python-flow-code-injection
+    return (js2py.eval_js6 if es6 else js2py.eval_js)(script)
 
 
 def fetch_page(address):

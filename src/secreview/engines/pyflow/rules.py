@@ -58,6 +58,8 @@ SINK_RULES: tuple[SinkRule, ...] = (
         keywords=("args",),
     ),
     _rule("code evaluation", 95, "evaluates it as Python code", r"^(eval|exec)$", keywords=("source",)),
+    # js2py runs JavaScript that may import Python modules (pyimport) unless js2py.disable_pyimport() was called
+    _rule("code evaluation", 95, "evaluates it as JavaScript, which may import Python modules", r"^js2py\.eval_js6?$"),
     _rule(
         "deserialization",
         502,

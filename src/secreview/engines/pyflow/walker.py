@@ -63,6 +63,11 @@ def unparsed(node: ast.AST) -> str:
 
 
 def callee_of(call: ast.Call) -> str:
+    """The called name; of a conditional choice (`(js2py.eval_js6 if es6 else js2py.eval_js)(script)`) the
+    branch a sink rule names, else the first."""
+    if isinstance(call.func, ast.IfExp):
+        branches = [unparsed(call.func.body), unparsed(call.func.orelse)]
+        return next((name for name in branches if sink_rule(name)), branches[0])
     return unparsed(call.func)
 
 
