@@ -192,6 +192,7 @@ RULE_CWES: dict[str, RuleCwe] = {
     "python-ldap-injection": RuleCwe(90, "ldap injection"),
     "python-ldap-injection-function-param": RuleCwe(90, "ldap injection"),
     "python-open-redirect": RuleCwe(601, "open redirect"),
+    "python-redirect-to-own-path": RuleCwe(601, "open redirect"),
     "python-path-traversal": RuleCwe(22, "path traversal"),
     "python-tarfile-extractall-traversal": RuleCwe(22, "path traversal"),
     "python-sql-injection": _SQL,

@@ -1,4 +1,7 @@
+import http.server
 from urllib.parse import urlparse
+
+import tornado.web
 
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect as dj_redirect
@@ -75,3 +78,71 @@ def continue_to():
         # ok: python-open-redirect
         return redirect(dest)
     return redirect("/")
+
+
+class NextPage(tornado.web.RequestHandler):
+    def get(self):
+        # ruleid: python-open-redirect
+        self.redirect(self.get_argument("next", "/"))
+
+
+class MovedPage(tornado.web.RequestHandler):
+    def get(self):
+        target = "/pages/moved"
+        if self.request.query:
+            target += "?" + self.request.query
+        # ok: python-open-redirect
+        self.redirect(target)
+        # ok: python-open-redirect
+        self.redirect("/pages/moved?" + self.request.query)
+
+
+class StaticPages(tornado.web.RequestHandler):
+    """A folder's URL without its trailing slash is sent to the one with it: any path reaches here."""
+
+    def get(self, path):
+        if not self.request.path.endswith("/"):
+            # ruleid: python-redirect-to-own-path
+            self.redirect(self.request.path + "/", permanent=True)
+
+
+class CheckedStaticPages(tornado.web.RequestHandler):
+    def get(self, path):
+        if not self.request.path.endswith("/"):
+            if self.request.path.startswith("//"):
+                raise tornado.web.HTTPError(403)
+            # ok: python-redirect-to-own-path
+            self.redirect(self.request.path + "/", permanent=True)
+
+
+class TrailingSlash(tornado.web.RequestHandler):
+    def get(self):
+        # ruleid: python-redirect-to-own-path
+        self.redirect(self.request.uri.rstrip("/"))
+
+
+class OneLeadingSlash(tornado.web.RequestHandler):
+    def get(self):
+        path, *rest = self.request.uri.partition("?")
+        # ok: python-redirect-to-own-path
+        self.redirect("".join(["/" + path.strip("/"), *rest]))
+
+
+class Folders(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if not self.path.endswith("/"):
+            self.send_response(301)
+            # ruleid: python-redirect-to-own-path
+            self.send_header("Location", self.path + "/")
+            self.end_headers()
+
+
+def django_saved(request):
+    # ok: python-redirect-to-own-path
+    return dj_redirect(request.path)
+
+
+@app.route("/<path:page>")
+def add_slash(page):
+    # ok: python-redirect-to-own-path
+    return redirect("/" + request.path.strip("/") + "/")
