@@ -177,6 +177,7 @@ VALIDATORS = re.compile(
     r"(name|path|file|filename|slug|identifier)$"
 )
 EXITS = re.compile(r"(^|\.)(abort|exit|_exit)$")
+NORMALISERS = re.compile(r"^(os\.path|posixpath)\.normpath$")  # see walker._normalised_under_root
 JOINS = re.compile(r"^((os\.|posix)?path\.join|join|\w*\.joinpath|(pathlib\.)?(Pure|Posix)?Path)$")
 # What holds a filesystem path, for `/`: pathlib's join where the left side is a path, a division elsewhere. Calls
 # that make or return a Path, and names that say they hold one (BASE_DIR, self.storage_path, MEDIA_ROOT).

@@ -19,6 +19,7 @@ from secreview.engines.pyflow.rules import (
     EXITS,
     FORMATTERS,
     JOINS,
+    NORMALISERS,
     PATH_ANNOTATION,
     PATH_MAKERS,
     PATH_NAMES,
@@ -241,7 +242,7 @@ class Walker:
             return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=note),), read_by_helper=True)
         if self.request_sources and name in HANDLER_METHODS:
             return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=f"{callee}() is request data"),))
-        sanitised = sanitises(callee)
+        sanitised = frozenset({22}) if _normalised_under_root(call) else sanitises(callee)
         if ALL in sanitised:
             return None
         receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
@@ -547,12 +548,32 @@ def _names_path(annotation: ast.expr | None) -> bool:
 
 def _fixed_start(node: ast.expr) -> bool:
     """Whether a string built by concatenation or an f-string starts with a fixed path or scheme and host."""
+    text = _leading_text(node)
+    return text is not None and bool(_FIXED_START.match(text))
+
+
+def _leading_text(node: ast.expr) -> str | None:
+    """The constant text a string built by concatenation or an f-string starts with."""
     while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         node = node.left
     if isinstance(node, ast.JoinedStr) and node.values:
         node = node.values[0]
-    text = _constant_text(node)
-    return text is not None and bool(_FIXED_START.match(text))
+    return _constant_text(node)
+
+
+def _normalised_under_root(call: ast.Call) -> bool:
+    """`posixpath.normpath("/" + name).lstrip("/")`: normalised as a path under the root, no `..` is left to
+    climb with, and taking the slash off makes it relative again (how mkdocs fixed CVE-2021-40978)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in ("lstrip", "strip") and isinstance(func.value, ast.Call)):
+        return False
+    normalised = func.value
+    return (
+        [_constant_text(argument) for argument in call.args] == ["/"]
+        and bool(NORMALISERS.search(callee_of(normalised)))
+        and len(normalised.args) == 1
+        and (_leading_text(normalised.args[0]) or "").startswith("/")
+    )
 
 
 def _joined(one: dict[str, Taint], other: dict[str, Taint]) -> dict[str, Taint]:
