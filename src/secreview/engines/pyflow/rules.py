@@ -177,6 +177,11 @@ VALIDATORS = re.compile(
     r"(name|path|file|filename|slug|identifier)$"
 )
 EXITS = re.compile(r"(^|\.)(abort|exit|_exit)$")
+# A lookup by an identifier (calibre_db.get_book(book_id), Book.objects.get(pk=pk)) returns the stored record the
+# identifier names, not data made from it: `book.path` is what the database holds. The identifier itself, used in a
+# path or query, is still followed.
+LOOKUPS = re.compile(r"^_?(get|find|fetch|load|lookup|retrieve)([_A-Z]\w*)?$")
+IDENTIFIERS = re.compile(r"(?i)(^|[._])(id|ids|uuid|pk)$|[a-z]Id$")
 NORMALISERS = re.compile(r"^(os\.path|posixpath)\.normpath$")  # see walker._normalised_under_root
 JOINS = re.compile(r"^((os\.|posix)?path\.join|join|\w*\.joinpath|(pathlib\.)?(Pure|Posix)?Path)$")
 # What holds a filesystem path, for `/`: pathlib's join where the left side is a path, a division elsewhere. Calls

@@ -18,7 +18,9 @@ from secreview.engines.pyflow.rules import (
     CONTENT_TYPES,
     EXITS,
     FORMATTERS,
+    IDENTIFIERS,
     JOINS,
+    LOOKUPS,
     NORMALISERS,
     PATH_ANNOTATION,
     PATH_MAKERS,
@@ -210,6 +212,14 @@ class Walker:
             joined = replace(joined, joins=joined.joins | {list(self.joins).index(node)})
         return joined.then(node.lineno, f"joined into a path by {how}")
 
+    def _by_identifier(self, call: ast.Call) -> bool:
+        """Whether every value of the caller's that the call is given is named as an identifier (`book_id`,
+        `pk=pk`): a lookup given one returns the record it names."""
+        given = [(unparsed(value), value) for value in call.args]
+        given += [(keyword.arg or unparsed(keyword.value), keyword.value) for keyword in call.keywords]
+        tainted = [name for name, value in given if self.taint(value) is not None]
+        return bool(tainted) and all(IDENTIFIERS.search(name) for name in tainted)
+
     def _passes_on(self, receiver: ast.expr) -> bool:
         """Whether a method called with a tainted argument returns data made from it: a function of an imported
         module, a string method or the class's own method does; another object's method (`db.get(key)`,
@@ -243,7 +253,7 @@ class Walker:
         if self.request_sources and name in HANDLER_METHODS:
             return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=f"{callee}() is request data"),))
         sanitised = frozenset({22}) if _normalised_under_root(call) else sanitises(callee)
-        if ALL in sanitised:
+        if ALL in sanitised or (LOOKUPS.search(name) and self._by_identifier(call)):
             return None
         receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
