@@ -4,6 +4,7 @@ like a command runner; and what stops a flow (sanitisers, checks that leave, arg
 
 import hashlib
 import io
+import logging
 import math
 import os
 import posixpath
@@ -48,6 +49,7 @@ from markupsafe import escape
 from werkzeug.utils import secure_filename
 
 BASE = "/srv/app/files"
+log = logging.getLogger(__name__)
 SESSION_KEY_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 BASE_DN = "ou=people,dc=example,dc=com"
 app = Flask(__name__)
@@ -166,6 +168,8 @@ def cover_of(book_id):
     book = catalogue.get_book(book_id)
     # ok: python-flow-path-traversal
     cover = open(os.path.join(BASE, book.path, "cover.jpg"), "rb").read()
+    # ok: python-flow-path-traversal
+    log.info("cover of %s read from %s", book_id, os.path.join(BASE, book_id))
     # ruleid: python-flow-path-traversal
     return cover, open(os.path.join(BASE, book_id + ".jpg"), "rb").read()
 

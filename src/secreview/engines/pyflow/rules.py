@@ -182,6 +182,7 @@ EXITS = re.compile(r"(^|\.)(abort|exit|_exit)$")
 # path or query, is still followed.
 LOOKUPS = re.compile(r"^_?(get|find|fetch|load|lookup|retrieve)([_A-Z]\w*)?$")
 IDENTIFIERS = re.compile(r"(?i)(^|[._])(id|ids|uuid|pk)$|[a-z]Id$")
+MESSAGES = re.compile(r"(?i)(^|\.)_*log(ger)?\.(debug|info|warning|warn|error|exception|critical|fatal|log)$|^print$")
 NORMALISERS = re.compile(r"^(os\.path|posixpath)\.normpath$")  # see walker._normalised_under_root
 JOINS = re.compile(r"^((os\.|posix)?path\.join|join|\w*\.joinpath|(pathlib\.)?(Pure|Posix)?Path)$")
 # What holds a filesystem path, for `/`: pathlib's join where the left side is a path, a division elsewhere. Calls

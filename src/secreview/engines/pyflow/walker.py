@@ -21,6 +21,7 @@ from secreview.engines.pyflow.rules import (
     IDENTIFIERS,
     JOINS,
     LOOKUPS,
+    MESSAGES,
     NORMALISERS,
     PATH_ANNOTATION,
     PATH_MAKERS,
@@ -280,10 +281,12 @@ class Walker:
     # sinks ----------------------------------------------------------------------------------------------
     def check_calls(self, node: ast.AST) -> None:
         """Record every call in `node` (not in nested functions) that passes a tainted value to a sink."""
+        messages = {id(inner) for call in _calls(node) if MESSAGES.search(callee_of(call)) for inner in _calls(call)}
         for call in _calls(node):
             callee = callee_of(call)
-            if JOINS.search(callee):
-                self._call_taint(call)  # a caller's value joined onto a directory is a candidate wherever it goes
+            if JOINS.search(callee) and id(call) not in messages:
+                self._call_taint(call)  # a caller's value joined onto a directory is a candidate wherever it goes,
+                # but into a log message (log.error("not found: %s", os.path.join(root, name))) it is only text
             rule = sink_rule(callee)
             if rule is not None:
                 self._direct(call, callee, rule)
