@@ -174,7 +174,6 @@ RULE_CWES: dict[str, RuleCwe] = {
     "java-xxe-saxparserfactory": RuleCwe(611, "xml external entity"),
     "java-xxe-xmlinputfactory": RuleCwe(611, "xml external entity"),
     "python-ssrf": RuleCwe(918, "server-side request forgery"),
-    "python-zipfile-extractall-traversal": RuleCwe(22, "path traversal"),
     "python-hardcoded-password": _PASSWORD,
     "python-hardcoded-secret": RuleCwe(798, "hard-coded credentials"),
     "python-hardcoded-credentials-in-url": RuleCwe(798, "hard-coded credentials"),

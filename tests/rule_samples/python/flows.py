@@ -191,7 +191,7 @@ def unpack(archive, dest):
         bundle.extractall(dest)
     # ok: python-flow-path-traversal
     tarfile.open(archive).extractall(dest, filter="data")
-    # ruleid: python-flow-path-traversal, python-zipfile-extractall-traversal
+    # ok: python-flow-path-traversal
     zipfile.ZipFile(archive).extractall(dest)
 
 

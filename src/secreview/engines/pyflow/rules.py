@@ -26,11 +26,14 @@ class SinkRule:
     keywords: tuple[str, ...] = ()  # keyword names of that argument
     needs_shell: bool = False  # subprocess.*: only with shell=True (an argument list runs no shell)
     safe_keywords: tuple[str, ...] = ()  # keywords that make the call safe when given (members=, Loader=Safe...)
+    safe_receivers: re.Pattern[str] | None = None  # calls whose result is safe to call it on (zipfile.ZipFile)
 
 
 def _rule(category: str, cwe: int, what: str, name: str, **options: object) -> SinkRule:
     return SinkRule(category, cwe, what, re.compile(name), **options)  # type: ignore[arg-type]
 
+
+ZIP_ARCHIVES = re.compile(r"(^|\.)ZipFile$")
 
 # Which calls of each sink category are dangerous with input, in order (the first rule whose name matches is
 # taken). Calls a category matches but no rule names (os.path.join, Path(), render_template) carry input on
@@ -73,6 +76,7 @@ SINK_RULES: tuple[SinkRule, ...] = (
         "deserialises it",
         r"(c?[Pp]ickle|marshal|shelve|dill|jsonpickle|joblib)\.(loads?|Unpickler|open)$|^Unpickler$|torch\.load$",
     ),
+    # zipfile's extraction drops '..' and leading slashes from member names itself: only tar's is a sink
     _rule(
         "file path",
         22,
@@ -80,6 +84,7 @@ SINK_RULES: tuple[SinkRule, ...] = (
         r"\.extractall$",
         argument=None,
         safe_keywords=("members", "filter"),
+        safe_receivers=ZIP_ARCHIVES,
     ),
     _rule(
         "file path",

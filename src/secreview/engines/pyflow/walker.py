@@ -121,6 +121,7 @@ class Walker:
     html_view: bool = False  # a Flask view: what it returns is the page (see returned_as_html)
     env: dict[str, Taint] = field(default_factory=dict)
     paths: set[str] = field(default_factory=set)  # variables given a pathlib path here (`/` joins onto them)
+    made_by: dict[str, str] = field(default_factory=dict)  # variable -> the call bound to it in the function
     returned: list[Taint] = field(default_factory=list)  # what the function's return statements give back
     hits: list[Hit] = field(default_factory=list)
     joins: dict[ast.expr, Hit] = field(default_factory=dict)  # candidates at path joins, unless checked later
@@ -221,6 +222,10 @@ class Walker:
         tainted = [name for name, value in given if self.taint(value) is not None]
         return bool(tainted) and all(IDENTIFIERS.search(name) for name in tainted)
 
+    def _maker(self, value: ast.expr) -> str:
+        """The name of the call that made `value`: called there, or bound to its variable in the function."""
+        return callee_of(value) if isinstance(value, ast.Call) else self.made_by.get(unparsed(value), "")
+
     def _passes_on(self, receiver: ast.expr) -> bool:
         """Whether a method called with a tainted argument returns data made from it: a function of an imported
         module, a string method or the class's own method does; another object's method (`db.get(key)`,
@@ -307,6 +312,8 @@ class Walker:
             return
         if rule.argument is None:
             receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+            if receiver is not None and rule.safe_receivers and rule.safe_receivers.search(self._maker(receiver)):
+                return
             value: ast.expr | None = receiver
         else:
             value = _argument(call, rule.argument, rule.keywords)
@@ -589,6 +596,24 @@ def _normalised_under_root(call: ast.Call) -> bool:
     )
 
 
+def _bound_calls(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
+    """Each variable the function binds to a call's result (`zf = zipfile.ZipFile(p)`, `with ZipFile(p) as zf`)
+    -> that call's name (the last binding, wherever it is)."""
+    made: dict[str, str] = {}
+    for node in ast.walk(function):
+        bound: list[tuple[ast.expr, ast.expr]] = []
+        if isinstance(node, ast.Assign):
+            bound = [(target, node.value) for target in node.targets]
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            bound = [(node.optional_vars, node.context_expr)]
+        made.update(
+            (target.id, callee_of(value))
+            for target, value in bound
+            if isinstance(target, ast.Name) and isinstance(value, ast.Call)
+        )
+    return made
+
+
 def _joined(one: dict[str, Taint], other: dict[str, Taint]) -> dict[str, Taint]:
     """Two states where control flow meets: each value as tainted and as unchecked as on either way."""
     joined = {**other, **one}
@@ -735,6 +760,7 @@ def walk(
     walker.paths.update(
         arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg) and _names_path(arg.annotation)
     )
+    walker.made_by = _bound_calls(function)
     walker.block(function.body)
     unchecked = [hit for index, hit in enumerate(walker.joins.values()) if index not in walker.checked]
     return walker.hits + unchecked
