@@ -79,6 +79,17 @@ def read_document_checked(filename):
     return open(path).read()
 
 
+def first_snippet(folders, name):
+    """A name that leaves its folder skips to the next folder: what is read after the check stayed inside."""
+    for folder in folders:
+        path = os.path.abspath(os.path.join(folder, name))
+        if not os.path.samefile(folder, os.path.dirname(path)):
+            continue
+        # ok: python-flow-path-traversal
+        return open(path).read()
+    return None
+
+
 def read_document_safe_name(filename):
     # ok: python-flow-path-traversal
     return open(os.path.join(BASE, secure_filename(filename))).read()

@@ -170,7 +170,7 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
 # Calls in an `if` test that check a value (containment, allow-list, pattern): when the branch for a failed
 # check leaves the function, the value is checked afterwards.
 CHECKS = re.compile(
-    r"(?i)(^|\.)(startswith|endswith|commonpath|commonprefix|is_relative_to|relative_to|realpath|abspath|issubset|"
+    r"(?i)(^|\.)(startswith|endswith|commonpath|commonprefix|is_relative_to|relative_to|realpath|abspath|samefile|issubset|"
     r"match|fullmatch|search|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|\w*valid\w*|\w*allowed\w*|"
     r"\w*safe\w*|\w*check\w*|url_has_allowed_host_and_scheme)$"
 )
