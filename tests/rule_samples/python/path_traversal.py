@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -25,6 +26,28 @@ def download_safe():
     name = request.args.get("file", "")
     # ok: python-path-traversal
     return send_from_directory(UPLOAD_DIR, name)
+
+
+@app.route("/config", methods=["PUT"])
+def save_config():
+    name = request.args.get("name", "")
+    if not re.match(r"^[A-Za-z0-9_.+-]+$", name):
+        abort(400)
+    # ok: python-path-traversal
+    with open(os.path.join(UPLOAD_DIR, name), "w") as saved:
+        saved.write(request.get_data(as_text=True))
+    return "saved"
+
+
+@app.route("/config-prefix", methods=["PUT"])
+def save_config_prefix():
+    name = request.args.get("name", "")
+    if not re.match(r"^[A-Za-z0-9]", name):  # only the first character: "a/../../x" passes
+        abort(400)
+    # ruleid: python-path-traversal
+    with open(os.path.join(UPLOAD_DIR, name), "w") as saved:
+        saved.write("")
+    return "saved"
 
 
 @app.route("/upload", methods=["POST"])
