@@ -11,7 +11,8 @@ scored before anyone read them.
     python benchmarks/known_cves.py --work /tmp/cves                 # every entry, the static engine
     python benchmarks/known_cves.py --work /tmp/cves --batch held-out --engine hybrid
 
-Each release is downloaded once from PyPI's index (a pure-Python wheel where there is one, else the sdist; nothing
+A release already under --work (a folder PACKAGE-VERSION) is used as it is, offline. Each other release is downloaded
+once from PyPI's index (a pure-Python wheel where there is one, else the sdist; nothing
 is built or installed) into --work. The file is reviewed with the folder holding its package as `--context`, as a
 review inside the project would read it. A report counts when its CWE is of the CVE's family and it lies within 3
 lines of one of the entry's lines, or a step of its flow is within 1.
@@ -106,9 +107,10 @@ def main() -> None:
     parser.add_argument("--engine", default="static")
     parser.add_argument("--batch", choices=("dev", "held-out"), help="only the entries of this batch")
     parser.add_argument("--only", help="only the entries of this CVE")
+    parser.add_argument("--entries", type=Path, default=ENTRIES, help="another list of entries, same format")
     arguments = parser.parse_args()
     arguments.work.mkdir(parents=True, exist_ok=True)
-    entries = [json.loads(line) for line in ENTRIES.read_text().splitlines() if line.strip()]
+    entries = [json.loads(line) for line in arguments.entries.read_text().splitlines() if line.strip()]
     entries = [e for e in entries if arguments.batch in (None, e["batch"]) and arguments.only in (None, e["cve"])]
     print("| CVE | batch | project, file: function (part) | CWE | vulnerable release | fixed release |")
     print("|---|---|---|--:|---|---|")
