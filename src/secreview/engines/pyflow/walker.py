@@ -121,7 +121,7 @@ class Walker:
     html_view: bool = False  # a Flask view: what it returns is the page (see returned_as_html)
     env: dict[str, Taint] = field(default_factory=dict)
     paths: set[str] = field(default_factory=set)  # variables given a pathlib path here (`/` joins onto them)
-    made_by: dict[str, str] = field(default_factory=dict)  # variable -> the call bound to it in the function
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None = None  # the function walked, for _maker
     returned: list[Taint] = field(default_factory=list)  # what the function's return statements give back
     hits: list[Hit] = field(default_factory=list)
     joins: dict[ast.expr, Hit] = field(default_factory=dict)  # candidates at path joins, unless checked later
@@ -223,8 +223,11 @@ class Walker:
         return bool(tainted) and all(IDENTIFIERS.search(name) for name in tainted)
 
     def _maker(self, value: ast.expr) -> str:
-        """The name of the call that made `value`: called there, or bound to its variable in the function."""
-        return callee_of(value) if isinstance(value, ast.Call) else self.made_by.get(unparsed(value), "")
+        """The name of the call that made `value`: called there, or bound to its variable in the function (looked
+        up only here, where a sink asks: few calls do)."""
+        if isinstance(value, ast.Call):
+            return callee_of(value)
+        return _bound_calls(self.function).get(unparsed(value), "") if self.function else ""
 
     def _passes_on(self, receiver: ast.expr) -> bool:
         """Whether a method called with a tainted argument returns data made from it: a function of an imported
@@ -750,7 +753,9 @@ def walk(
     private = not all_parameters and not handler and not is_public(function)
     view = flask and not all_parameters and is_flask_view(function)
     built_only = not all_parameters and not handler
-    walker = Walker(summaries, request_sources, modules, built_only, private, readers or {}, html_view=view)
+    walker = Walker(
+        summaries, request_sources, modules, built_only, private, readers or {}, html_view=view, function=function
+    )
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     else:
@@ -760,7 +765,6 @@ def walk(
     walker.paths.update(
         arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg) and _names_path(arg.annotation)
     )
-    walker.made_by = _bound_calls(function)
     walker.block(function.body)
     unchecked = [hit for index, hit in enumerate(walker.joins.values()) if index not in walker.checked]
     return walker.hits + unchecked
