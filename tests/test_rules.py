@@ -18,6 +18,7 @@ from secreview.engines.c_text import (
 )
 from secreview.engines.flows import RULES as FLOW_RULES
 from secreview.engines.flows import FlowEngine
+from secreview.engines.pyflow import rules as pyflow_rules
 from secreview.engines.rulebook import RULES_DIR, load_rules
 from secreview.engines.semgrep import SemgrepEngine
 from secreview.models import CodeUnit
@@ -92,6 +93,20 @@ def test_the_semgrep_rules_read_the_request_data_the_flow_engine_and_routing_rea
     assert attributes.group(1).split("|") == list(sinks.REQUEST_ATTRIBUTES)
     assert methods.group(1).split("|") == list(sinks.REQUEST_METHODS)
     assert handlers.group(1).split("|") == list(sinks.HANDLER_METHODS)
+
+
+def test_the_semgrep_rules_take_a_lookup_by_identifier_as_the_flow_engine_does():
+    """The YAML's lookup sanitiser restates the flow engine's LOOKUPS and IDENTIFIERS (anchored, as Semgrep's
+    metavariable-regex is); the same names must pass and fail on both sides."""
+    text = (RULES_DIR / "python" / "request_taint.yaml").read_text()
+    lookup = re.search(r"metavariable: \$LOOKUP\n\s+regex: (.+)\n", text)
+    identifier = re.search(r"metavariable: \$ID\n\s+regex: (.+)\n", text)
+    assert lookup and identifier
+    for callee in ("db.get_book", "get_filtered_book", "Book.find", "store.load_record", "cache.fetchAll", "getattr"):
+        name = callee.rsplit(".", 1)[-1]
+        assert bool(re.match(lookup.group(1), callee)) == bool(pyflow_rules.LOOKUPS.search(name)), callee
+    for value in ("book_id", "bookid", "self.pk", "uuid", "userId", "ids", "name", "idea", "paths", "vals[0]"):
+        assert bool(re.match(identifier.group(1), value)) == bool(pyflow_rules.IDENTIFIERS.search(value)), value
 
 
 def test_every_flow_rule_has_a_real_cwe():

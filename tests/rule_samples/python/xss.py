@@ -1,4 +1,5 @@
 import html
+import json
 
 import tornado.web
 from django.http import HttpResponse, JsonResponse
@@ -85,6 +86,39 @@ def banner():
     # ok: python-reflected-xss
     safe_html = Markup("<marquee>%s</marquee>") % text
     return render_template("index.html", banner=banner_html, safe=safe_html)
+
+
+def make_json_response(data=None, status=200):
+    return Response(json.dumps({"data": data}), status=status, mimetype="application/json")
+
+
+@app.route("/api/status")
+def api_status():
+    msg = request.args.get("msg", "")
+    # ok: python-reflected-xss (the project's helper answers with JSON)
+    return make_json_response(data=msg, status=200)
+
+
+@app.route("/popup/<title>")
+def popup(title):
+    if "<" in title:
+        # ruleid: python-reflected-xss
+        return render_fragment(title, "fragment.html")
+    # ok: python-reflected-xss (the project's helper renders a template file, which escapes the title)
+    return base_render_template("popup.html", title=title)
+
+
+@app.route("/book/<book_id>")
+def book_sort(book_id):
+    book = books.get_book(book_id)
+    # ok: python-reflected-xss (a record looked up by its identifier: what is stored, not the reflected value)
+    return json.dumps({"sort": book.sort})
+
+
+@app.route("/label/<name>")
+def label(name):
+    # ruleid: python-reflected-xss
+    return "<p>" + labels.find_label(name) + "</p>"
 
 
 def django_comment_preview(request):
