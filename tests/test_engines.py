@@ -164,6 +164,25 @@ _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formattin
     '    cur.execute("UPDATE %s SET %s = $1" % (self.table, self.column), (term,))\n'
     "    # ruleid: B608\n"
     '    cur.execute("SELECT * FROM " + self.table + " WHERE title = \'" + term + "\'")\n'
+    "    # only what the database layer quoted, and constant text: nothing unquoted goes in\n"
+    "    quote_name = self.connection.ops.quote_name\n"
+    "    name = quote_name(table)\n"
+    "    # ok: B608\n"
+    '    cur.execute("SELECT COUNT(*) FROM %s" % name)\n'
+    "    # ok: B608\n"
+    '    cur.execute("SELECT %s FROM %s WHERE k IN (%s)" % (quote_name("k"), name, ",".join(["%s"] * 3)))\n'
+    "    # ok: B608\n"
+    '    cur.execute("UPDATE %(table)s SET %(column)s = %%s" % {"table": name, "column": quote_name(term)}, (1,))\n'
+    "    # ok: B608\n"
+    '    cur.execute("INSERT INTO %s (%s) VALUES (%%s)" % (name, ", ".join(map(quote_name, [term]))), (1,))\n'
+    "    # a value beside the quoted ones, or a name also bound to something else: still reported\n"
+    "    # ruleid: B608\n"
+    '    cur.execute("DELETE FROM %s WHERE %s < %%s AND title = \'%s\'" % (name, quote_name("expires"), term))\n'
+    "    # ruleid: B608\n"
+    '    cur.execute("UPDATE %(table)s SET title = \'%(title)s\'" % {"table": name, "title": term})\n'
+    "    for table in (term,):\n"
+    "        # ruleid: B608\n"
+    '        cur.execute("SELECT * FROM %s" % table)\n'
 )
 _CONSTANT_SHELLS = (  # B602/B605 on one constant command say "Seems safe" at low severity: no input reaches it
     "import os\n"

@@ -6,6 +6,7 @@ import ast
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -14,6 +15,8 @@ from typing import Any, cast
 from secreview import cwe
 from secreview.engines import rule_cwes, rulebook, workspace
 from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
+from secreview.engines.pyflow.rules import sanitises
+from secreview.engines.pyflow.walker import callee_of, unparsed
 from secreview.engines.rule_cwes import rule_cwe
 from secreview.engines.rulebook import advice_for, rules_digest
 from secreview.engines.workspace import (
@@ -72,8 +75,9 @@ def _runs_a_constant(item: dict[str, Any]) -> bool:
 
 
 _SETTING = "\x00"  # where a setting's value is put into the query text
+_QUOTED = "\x02"  # where a value quoted for SQL is (quote_name(table), a constant)
 _VALUE = "\x01"  # where anything else is
-_PRINTF_SLOT = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdirfx]")
+_PRINTF_SLOT = re.compile(r"%%|%(\((?P<key>[^)]*)\))?[-#0 +]*\d*(\.\d+)?[sdirfx]")  # "%%" is a literal %
 _FORMAT_SLOT = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
 # a table's name: what cannot be a bound parameter, so code that names its table by a setting formats it in
 _TABLE_SLOT = re.compile(r"(?i)\b(from|into|update|join|table|exists)\s+[\"`\[]?$")
@@ -95,54 +99,140 @@ def _is_setting(node: ast.expr) -> bool:
     return False
 
 
-def _slot(*values: ast.expr) -> str:
-    return _SETTING if values and all(_is_setting(value) for value in values) else _VALUE
+def _is_quoted(node: ast.expr, quoted_names: frozenset[str]) -> bool:
+    """Quoted for SQL by the database layer (`quote_name(table)`, `", ".join(map(self.quote_name, columns))`, a
+    variable bound only to such a value), or constant text (`", ".join(["%s"] * len(keys))`): nothing unquoted."""
+    if isinstance(node, ast.Constant) or (isinstance(node, ast.Name) and node.id in quoted_names):
+        return True
+    if isinstance(node, ast.List | ast.Tuple):
+        return all(_is_quoted(element, quoted_names) for element in node.elts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):  # ["%s"] * n
+        return _is_quoted(node.left, quoted_names)
+    if not isinstance(node, ast.Call):
+        return False
+    callee = callee_of(node)
+    if 89 in sanitises(callee):
+        return True
+    if not (callee.endswith(".join") and len(node.args) == 1):
+        return False
+    parts = node.args[0]
+    if isinstance(parts, ast.Call) and callee_of(parts) == "map" and parts.args:
+        return 89 in sanitises(unparsed(parts.args[0]))
+    if isinstance(parts, ast.GeneratorExp | ast.ListComp):
+        return _is_quoted(parts.elt, quoted_names)
+    return _is_quoted(parts, quoted_names)
 
 
-def _query_text(node: ast.AST) -> str | None:
+def _quoted_names(function: ast.AST | None) -> frozenset[str]:
+    """The variables the function binds only to a value quoted for SQL (`table = quote_name(self._table)`): each
+    of their bindings is such an assignment, none a loop variable, `+=`, `with ... as` or unpacking."""
+    if function is None:
+        return frozenset()
+    bindings = Counter(
+        node.id for node in ast.walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    )
+    assigned: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assigned.setdefault(node.targets[0].id, []).append(node.value)
+    return frozenset(
+        name
+        for name, values in assigned.items()
+        if len(values) == bindings[name] and all(_is_quoted(value, frozenset()) for value in values)
+    )
+
+
+def _marker(value: ast.expr, quoted_names: frozenset[str]) -> str:
+    if _is_quoted(value, quoted_names):
+        return _QUOTED
+    return _SETTING if _is_setting(value) else _VALUE
+
+
+def _printf_text(node: ast.BinOp, template: str, quoted_names: frozenset[str]) -> str:
+    """`template % values` with each slot marked by the value put there: by position for a tuple, by key for a
+    dict, the one value for every slot otherwise."""
+    right = node.right
+    by_key: dict[Any, ast.expr] = {}
+    if isinstance(right, ast.Dict):
+        pairs = zip(right.keys, right.values, strict=True)
+        by_key = {key.value: value for key, value in pairs if isinstance(key, ast.Constant)}
+    values = iter(right.elts) if isinstance(right, ast.Tuple) else None
+
+    def mark(slot: re.Match[str]) -> str:
+        if slot.group() == "%%":
+            return "%"
+        if isinstance(right, ast.Dict):
+            value = by_key.get(slot["key"])
+            return _VALUE if value is None or len(by_key) != len(right.keys) else _marker(value, quoted_names)
+        return _marker(next(values, right) if values else right, quoted_names)
+
+    return _PRINTF_SLOT.sub(mark, template)
+
+
+def _query_text(node: ast.AST, quoted_names: frozenset[str] = frozenset()) -> str | None:
     """The text of a query built by `node` (`"... FROM %s" % t`, `"... FROM {}".format(t)`, an f-string, `+`),
-    each formatted value _SETTING or _VALUE; None when `node` builds no string."""
+    each formatted value marked _SETTING, _QUOTED or _VALUE; None when `node` builds no string."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
-        values = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
-        return _PRINTF_SLOT.sub(_slot(*values), str(node.left.value))
+        return _printf_text(node, str(node.left.value), quoted_names)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
         template = node.func.value
         values = [*node.args, *(keyword.value for keyword in node.keywords)]
-        return _FORMAT_SLOT.sub(_slot(*values), str(template.value)) if isinstance(template, ast.Constant) else None
+        if not isinstance(template, ast.Constant):
+            return None
+        markers = {_marker(value, quoted_names) for value in values}
+        return _FORMAT_SLOT.sub(markers.pop() if len(markers) == 1 else _VALUE, str(template.value))
     if isinstance(node, ast.JoinedStr):
         return "".join(
-            str(part.value) if isinstance(part, ast.Constant) else _slot(cast(ast.FormattedValue, part).value)
+            str(part.value)
+            if isinstance(part, ast.Constant)
+            else _marker(cast(ast.FormattedValue, part).value, quoted_names)
             for part in node.values
         )
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        sides = [(side, _query_text(side)) for side in (node.left, node.right)]
+        sides = [(side, _query_text(side, quoted_names)) for side in (node.left, node.right)]
         if all(text is None for _, text in sides):
             return None
-        return "".join(_slot(side) if text is None else text for side, text in sides)
+        return "".join(_marker(side, quoted_names) if text is None else text for side, text in sides)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
 
 
+def _enclosing_function(tree: ast.AST, line: int) -> ast.AST | None:
+    functions = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.lineno <= line <= (node.end_lineno or node.lineno)
+    ]
+    return max(functions, key=lambda function: function.lineno, default=None)
+
+
 def _injects_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
     """A B608 report whose query gets nothing a caller or a user passes formatted in. Bandit flags every string
-    with SQL words built by formatting; two kinds put no data in:
+    with SQL words built by formatting; three kinds put no data in:
     - an f-string without a single placeholder (`cursor.execute(f"SELECT ... = %s", (name,))`: a constant, the
       value bound), whose report would also reject the model's correct fix of it;
     - only the table's name formatted in, from a setting (`"SELECT data FROM %s WHERE id = $1" % self.table`,
       `"... FROM {}".format(CFG("table"))`), the values bound: a table's name cannot be a bound parameter, so
       this is how such code is written. A table named by a variable, a parameter or an item of data stays
-      reported (`"insert into " + str(tag)`)."""
+      reported (`"insert into " + str(tag)`);
+    - only what the database layer quoted (`"SELECT * FROM %s" % connection.ops.quote_name(table)`), as the flow
+      engine's SQL sanitisers take it."""
     if item["test_id"] != "B608" or tree is None:
         return False
     lines = item.get("line_range") or [item["line_number"]]
+    quoted_names = _quoted_names(_enclosing_function(tree, min(lines)))
     on_lines = [node for node in ast.walk(tree) if min(lines) <= getattr(node, "lineno", 0) <= max(lines)]
-    built = [text for node in on_lines if not isinstance(node, ast.Constant) and (text := _query_text(node))]
-    slots = [match for text in built for match in re.finditer(f"[{_SETTING}{_VALUE}]", text)]
+    built = [
+        text for node in on_lines if not isinstance(node, ast.Constant) and (text := _query_text(node, quoted_names))
+    ]
+    slots = [match for text in built for match in re.finditer(f"[{_SETTING}{_QUOTED}{_VALUE}]", text)]
     # constant pieces joined with + (a template whose {player} is filled in later) are not "nothing formatted in"
     fstring = any(isinstance(node, ast.JoinedStr) for node in on_lines)
     return (bool(slots) or fstring) and all(
-        match.group() == _SETTING and _TABLE_SLOT.search(match.string[: match.start()]) for match in slots
+        match.group() == _QUOTED or (match.group() == _SETTING and _TABLE_SLOT.search(match.string[: match.start()]))
+        for match in slots
     )
 
 
