@@ -175,14 +175,19 @@ _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formattin
     '    cur.execute("UPDATE %(table)s SET %(column)s = %%s" % {"table": name, "column": quote_name(term)}, (1,))\n'
     "    # ok: B608\n"
     '    cur.execute("INSERT INTO %s (%s) VALUES (%%s)" % (name, ", ".join(map(quote_name, [term]))), (1,))\n'
+    "    # ok: B608\n"
+    '    cur.execute("SELECT * FROM %s LIMIT %d" % (name, int(term)))\n'
     "    # a value beside the quoted ones, or a name also bound to something else: still reported\n"
+    "    # ruleid: B608\n"
+    '    cur.execute("SELECT * FROM %s WHERE doc = \'%s\'" % (name, json.dumps(term)))\n'
     "    # ruleid: B608\n"
     '    cur.execute("DELETE FROM %s WHERE %s < %%s AND title = \'%s\'" % (name, quote_name("expires"), term))\n'
     "    # ruleid: B608\n"
     '    cur.execute("UPDATE %(table)s SET title = \'%(title)s\'" % {"table": name, "title": term})\n'
-    "    for table in (term,):\n"
+    "    other = quote_name(table)\n"
+    "    for other in (term,):\n"
     "        # ruleid: B608\n"
-    '        cur.execute("SELECT * FROM %s" % table)\n'
+    '        cur.execute("SELECT * FROM %s" % other)\n'
 )
 _CONSTANT_SHELLS = (  # B602/B605 on one constant command say "Seems safe" at low severity: no input reaches it
     "import os\n"

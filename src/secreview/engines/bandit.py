@@ -15,7 +15,7 @@ from typing import Any, cast
 from secreview import cwe
 from secreview.engines import rule_cwes, rulebook, workspace
 from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
-from secreview.engines.pyflow.rules import sanitises
+from secreview.engines.pyflow.rules import ALL, SQL_QUOTERS, sanitises
 from secreview.engines.pyflow.walker import callee_of, unparsed
 from secreview.engines.rule_cwes import rule_cwe
 from secreview.engines.rulebook import advice_for, rules_digest
@@ -111,13 +111,13 @@ def _is_quoted(node: ast.expr, quoted_names: frozenset[str]) -> bool:
     if not isinstance(node, ast.Call):
         return False
     callee = callee_of(node)
-    if 89 in sanitises(callee):
+    if SQL_QUOTERS.search(callee) or ALL in sanitises(callee):  # quote_name(table), int(limit)
         return True
     if not (callee.endswith(".join") and len(node.args) == 1):
         return False
     parts = node.args[0]
     if isinstance(parts, ast.Call) and callee_of(parts) == "map" and parts.args:
-        return 89 in sanitises(unparsed(parts.args[0]))
+        return SQL_QUOTERS.search(unparsed(parts.args[0])) is not None
     if isinstance(parts, ast.GeneratorExp | ast.ListComp):
         return _is_quoted(parts.elt, quoted_names)
     return _is_quoted(parts, quoted_names)
