@@ -213,7 +213,7 @@ def candidates(unit: CodeUnit, known: Index) -> tuple[list[Finding], str | None]
     tree, note = parsed
     found: dict[tuple[int, int], Finding] = {}
     modules, flask = pyflow.imported_names(tree), pyflow.imports_flask(tree)
-    management_command = pyflow.is_management_command(tree)
+    management_command, defined = pyflow.is_management_command(tree), pyflow.defined_functions(tree)
     for function in pyflow.functions(tree):
         for hit in pyflow.walk(
             function,
@@ -222,6 +222,7 @@ def candidates(unit: CodeUnit, known: Index) -> tuple[list[Finding], str | None]
             readers=known.readers,
             flask=flask,
             management_command=management_command,
+            defined=defined,
         ):
             found.setdefault((hit.line, hit.cwe), _finding(unit, function.name, hit))
     return [found[key] for key in sorted(found)], note

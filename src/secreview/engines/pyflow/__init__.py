@@ -24,13 +24,21 @@ Modules: `rules` (what calls do: sinks, sanitisers, checks), `taint` (what the w
 
 from secreview.engines.pyflow.summaries import request_readers, summarise
 from secreview.engines.pyflow.taint import REQUEST_SOURCE, Hit, RequestReader, Summary
-from secreview.engines.pyflow.walker import functions, imported_names, imports_flask, is_management_command, walk
+from secreview.engines.pyflow.walker import (
+    defined_functions,
+    functions,
+    imported_names,
+    imports_flask,
+    is_management_command,
+    walk,
+)
 
 __all__ = [
     "REQUEST_SOURCE",
     "Hit",
     "RequestReader",
     "Summary",
+    "defined_functions",
     "functions",
     "imported_names",
     "imports_flask",

@@ -7,17 +7,24 @@ import ast
 
 from secreview.engines.pyflow.rules import sanitises
 from secreview.engines.pyflow.taint import REQUEST_SOURCE, RequestReader, Summary
-from secreview.engines.pyflow.walker import Walker, functions, imported_names, parameter_positions, walk
+from secreview.engines.pyflow.walker import (
+    Walker,
+    defined_functions,
+    functions,
+    imported_names,
+    parameter_positions,
+    walk,
+)
 
 
 def summarise(tree: ast.AST, path: str) -> list[Summary]:
     """What each function in the module passes from its own parameters straight to a sink (one level: sinks
     reached through other wrappers do not count), for calls of it elsewhere in the repository."""
     found: list[Summary] = []
-    modules = imported_names(tree)
+    modules, defined = imported_names(tree), defined_functions(tree)
     for function in functions(tree):
         positions = parameter_positions(function)
-        for hit in walk(function, {}, modules, request_sources=False, all_parameters=True):
+        for hit in walk(function, {}, modules, request_sources=False, all_parameters=True, defined=defined):
             param = hit.taint.source
             if param in ("self", "cls") or hit.by_name or hit.cwe in sanitises(function.name):
                 continue  # a function named for escaping (escapejs) is a sanitiser where it is called

@@ -119,6 +119,9 @@ class Walker:
     private: bool  # a private function: every sink counts only a value built from a parameter (see walk)
     readers: Mapping[str, RequestReader] = field(default_factory=dict)  # function name -> it returns request data
     html_view: bool = False  # a Flask view: what it returns is the page (see returned_as_html)
+    # the functions the module defines: called by its bare name, one is that function (its summary applies), not
+    # a library's sink of the same name (dtale's own send_file(data, filename, type) builds a download response)
+    defined: frozenset[str] = frozenset()
     env: dict[str, Taint] = field(default_factory=dict)
     paths: set[str] = field(default_factory=set)  # variables given a pathlib path here (`/` joins onto them)
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None  # the function walked, for _maker
@@ -295,7 +298,7 @@ class Walker:
             if JOINS.search(callee) and id(call) not in messages:
                 self._call_taint(call)  # a caller's value joined onto a directory is a candidate wherever it goes,
                 # but into a log message (log.error("not found: %s", os.path.join(root, name))) it is only text
-            rule = sink_rule(callee)
+            rule = sink_rule(callee) if callee not in self.defined else None
             if rule is not None:
                 self._direct(call, callee, rule)
                 continue
@@ -680,6 +683,12 @@ _VIEW_ROUTE = re.compile(r"^[\w.]+\.(route|get|post|put|patch|delete)$")  # as S
 _COMMAND_LINE = re.compile(r"^click\.|\.cli\.(command|group)$")  # click's decorators, Flask's app.cli.command
 
 
+def defined_functions(tree: ast.AST) -> frozenset[str]:
+    """The names of the functions the module defines at its top level."""
+    body = getattr(tree, "body", [])
+    return frozenset(node.name for node in body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+
 def imports_flask(tree: ast.AST) -> bool:
     """Whether the module imports Flask (`import flask`, `from flask import ...`): its views serve strings as HTML."""
     for node in ast.walk(tree):
@@ -737,6 +746,7 @@ def walk(
     readers: Mapping[str, RequestReader] | None = None,
     flask: bool = False,
     management_command: bool = False,
+    defined: frozenset[str] = frozenset(),
 ) -> list[Hit]:
     """The sinks that data reaches in the function's body: from its parameters (those that carry a caller's
     data, or all of them with `all_parameters`, for summaries), and from request data (with
@@ -754,7 +764,15 @@ def walk(
     view = flask and not all_parameters and is_flask_view(function)
     built_only = not all_parameters and not handler
     walker = Walker(
-        summaries, request_sources, modules, built_only, private, readers or {}, html_view=view, function=function
+        summaries,
+        request_sources,
+        modules,
+        built_only,
+        private,
+        readers or {},
+        html_view=view,
+        defined=defined,
+        function=function,
     )
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
