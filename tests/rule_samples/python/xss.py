@@ -121,6 +121,20 @@ def label(name):
     return "<p>" + labels.find_label(name) + "</p>"
 
 
+@app.route("/api/delete/<name>", methods=["POST"])
+def delete_json(name):
+    # ok: python-reflected-xss (a response built with a JSON type, judged where it is built)
+    return Response(delete_record(name), mimetype="application/json")
+
+
+@app.route("/api/rename/<name>", methods=["POST"])
+def rename(name):
+    # ok: python-reflected-xss (Markup(text).unescape() decodes entities into plain text)
+    store_title(Markup(request.form["title"]).unescape(), name)
+    # ruleid: python-reflected-xss
+    return Response(rename_record(name))
+
+
 def django_comment_preview(request):
     body = request.POST.get("body", "")
     # ruleid: python-reflected-xss
