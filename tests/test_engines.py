@@ -179,7 +179,7 @@ _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formattin
     '    cur.execute("SELECT * FROM %s LIMIT %d" % (name, int(term)))\n'
     "    # a value beside the quoted ones, or a name also bound to something else: still reported\n"
     "    # ruleid: B608\n"
-    '    cur.execute("SELECT * FROM %s WHERE doc = \'%s\'" % (name, json.dumps(term)))\n'
+    "    cur.execute(\"SELECT * FROM %s WHERE doc = '%s'\" % (name, json.dumps(term)))\n"
     "    # ruleid: B608\n"
     '    cur.execute("DELETE FROM %s WHERE %s < %%s AND title = \'%s\'" % (name, quote_name("expires"), term))\n'
     "    # ruleid: B608\n"
