@@ -150,20 +150,19 @@ def _marker(value: ast.expr, quoted_names: frozenset[str]) -> str:
 
 def _printf_text(node: ast.BinOp, template: str, quoted_names: frozenset[str]) -> str:
     """`template % values` with each slot marked by the value put there: by position for a tuple, by key for a
-    dict, the one value for every slot otherwise."""
+    dict (any slot of a dict with a `**` part is a value), the one value for every slot otherwise."""
     right = node.right
-    by_key: dict[Any, ast.expr] = {}
-    if isinstance(right, ast.Dict):
-        pairs = zip(right.keys, right.values, strict=True)
-        by_key = {key.value: value for key, value in pairs if isinstance(key, ast.Constant)}
+    by_key: dict[Any, ast.expr] | None = None
+    if isinstance(right, ast.Dict) and all(isinstance(key, ast.Constant) for key in right.keys):
+        by_key = {cast(ast.Constant, key).value: value for key, value in zip(right.keys, right.values, strict=True)}
     values = iter(right.elts) if isinstance(right, ast.Tuple) else None
 
     def mark(slot: re.Match[str]) -> str:
         if slot.group() == "%%":
             return "%"
         if isinstance(right, ast.Dict):
-            value = by_key.get(slot["key"])
-            return _VALUE if value is None or len(by_key) != len(right.keys) else _marker(value, quoted_names)
+            value = by_key.get(slot["key"]) if by_key is not None else None
+            return _VALUE if value is None else _marker(value, quoted_names)
         return _marker(next(values, right) if values else right, quoted_names)
 
     return _PRINTF_SLOT.sub(mark, template)
