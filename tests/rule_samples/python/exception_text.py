@@ -1,9 +1,11 @@
 import html
+import json
 import logging
 
+import tornado.web
 import webapp2
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify, make_response
 
 app = Flask(__name__)
 log = logging.getLogger(__name__)
@@ -74,6 +76,59 @@ def import_file_json():
         # ok: python-exception-text-in-html-response
         return jsonify(error=str(error)), 500
     return "imported"
+
+
+@app.route("/import-dict")
+def import_file_dict():
+    try:
+        load()
+    except Exception as error:
+        # ok: python-exception-text-in-html-response
+        return make_response({"error": str(error)}, 500)
+    return "imported"
+
+
+@app.route("/import-response")
+def import_file_response():
+    try:
+        load()
+    except Exception as error:
+        response = Response(mimetype="application/json")
+        # ok: python-exception-text-in-html-response
+        response.set_data(json.dumps({"error": str(error)}))
+        return response
+    return "imported"
+
+
+@app.route("/import-page")
+def import_file_page():
+    try:
+        load()
+    except Exception as error:
+        response = Response()
+        # ruleid: python-exception-text-in-html-response
+        response.set_data("<p>%s</p>" % error)
+        return response
+    return "imported"
+
+
+class ApiHandler(tornado.web.RequestHandler):
+    def get(self):
+        self.set_header("Content-Type", "application/json")
+        try:
+            load()
+        except Exception as error:
+            # ok: python-exception-text-in-html-response
+            self.finish(json.dumps({"message": str(error)}))
+
+
+class PageHandler(tornado.web.RequestHandler):
+    def get(self):
+        try:
+            load()
+        except Exception as error:
+            # ruleid: python-exception-text-in-html-response
+            self.finish(json.dumps({"message": str(error)}))
 
 
 class BuildHandler(webapp2.RequestHandler):

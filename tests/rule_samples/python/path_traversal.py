@@ -1,3 +1,4 @@
+import io
 import os
 import re
 import shutil
@@ -26,6 +27,24 @@ def download_safe():
     name = request.args.get("file", "")
     # ok: python-path-traversal
     return send_from_directory(UPLOAD_DIR, name)
+
+
+@app.route("/thumbnail")
+def thumbnail():
+    picture = fetch_picture(request.args.get("url", ""))
+    # ok: python-path-traversal
+    return send_file(io.BytesIO(picture), mimetype="image/png")
+
+
+@app.route("/thumbnail-file")
+def thumbnail_file():
+    picture = request.args.get("name", "")
+    # ruleid: python-path-traversal
+    return send_file(picture, mimetype="image/png")
+
+
+def fetch_picture(url):
+    raise NotImplementedError
 
 
 @app.route("/config", methods=["PUT"])
