@@ -203,8 +203,27 @@ _CONSTANT_SHELLS = (  # B602/B605 on one constant command say "Seems safe" at lo
     '    subprocess.call(f"espeak {text}", shell=True)\n'
 )
 
+_SAFE_MARKS = (  # B308/B703 (mark_safe) and B704 (Markup) fire on every value marked as safe HTML
+    "from django.utils.html import escape\n"
+    "from django.utils.safestring import mark_safe\n"
+    "from markupsafe import Markup\n\n\n"
+    "def row(last, title, comment, entry):\n"
+    "    # ok: B308, B703\n"
+    '    end = mark_safe(\' class="end"\' if last else "")\n'
+    "    # ok: B308, B703\n"
+    "    shown = mark_safe(escape(title))\n"
+    "    # ok: B704\n"
+    "    text = Markup(comment).unescape()\n"
+    "    # ok: B704\n"
+    '    flash = Markup(render_page("exists.html", entry=entry))\n'
+    "    # ruleid: B704\n"
+    "    page = Markup(render_page(comment, entry=entry))\n"
+    "    # ruleid: B308, B703\n"
+    "    return mark_safe(title), end, shown, text, flash, page\n"
+)
 
-@pytest.mark.parametrize(("text", "cwe_id"), [(_SQL_QUERIES, 89), (_CONSTANT_SHELLS, 78)])
+
+@pytest.mark.parametrize(("text", "cwe_id"), [(_SQL_QUERIES, 89), (_CONSTANT_SHELLS, 78), (_SAFE_MARKS, 79)])
 def test_bandit_reports_with_nothing_to_inject_are_dropped(text: str, cwe_id: int) -> None:
     unit = CodeUnit(id="s.py", path="s.py", language="python", text=text)
     flagged = {f.start_line for f in BanditEngine().review([unit]).findings if f.cwe == cwe_id}

@@ -323,6 +323,27 @@ def greeting_markup(name):
     return Markup("<b>" + name + "</b>")
 
 
+def greeting_text(name, comment):
+    # ok: python-flow-xss
+    plain = Markup(comment).unescape()
+    # ok: python-flow-xss
+    banner = Markup(render_page("banner.html", name=name))
+    # ruleid: python-flow-xss
+    return Markup(render_page(plain, name=name))
+
+
+def render_page(template, **context):
+    return render_template(template, **context)
+
+
+@app.route("/pictures/<picture>")
+def download_picture(picture):
+    # ok: python-flow-path-traversal
+    send_file(io.BytesIO(picture.encode()), mimetype="image/png")
+    # ruleid: python-flow-path-traversal, python-path-traversal
+    return send_file(picture, mimetype="image/png")
+
+
 def script_greeting(name):
     # ok: python-flow-xss
     return Markup("<script>var name = '" + escape_script_text(name) + "';</script>")

@@ -157,6 +157,7 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
         frozenset({ALL}),
     ),
     (re.compile(r"(^|\.)(basename|secure_filename|safe_join)$"), frozenset({22})),
+    (re.compile(r"^(io\.)?(BytesIO|StringIO)$"), frozenset({22})),  # a file object over data in memory: not a path
     (re.compile(r"(^|\.)(shlex\.quote|pipes\.quote|quote_plus)$|^shlex\.join$"), frozenset({78, 22, 918})),
     (
         re.compile(r"(?i)(^|\.)\w*(escape|sanitiz|sanitis|bleach\.clean|strip_tags)\w*$"),
@@ -211,6 +212,12 @@ RESPONSE_BUILDERS = re.compile(
     r"(^|\.)(make_response|Response|HTMLResponse|JSONResponse|HttpResponse|jsonify|render_template|redirect|"
     r"send_file|send_from_directory)$"
 )
+# A template file's name (a project's base_render_template("popup.html", ...)): what renders it escapes what it is
+# given, as render_template does; python-reflected-xss says the same.
+TEMPLATE_FILES = re.compile(r"\.(html?|xhtml|xml|jinja2?|j2)$")
+# Methods that turn marked-up text back into plain text (Markup(text).unescape()): the mark before them marks nothing
+# a page shows; Bandit's filter of its mark_safe/Markup reports reads them too.
+PLAIN_TEXT = frozenset({"unescape", "striptags"})
 SQL_TEXT = re.compile(r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with)\b")
 
 # Sinks whose argument a function commonly takes whole from its caller (a query runner, a command runner, an

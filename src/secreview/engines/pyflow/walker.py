@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import cast
 
@@ -26,9 +26,11 @@ from secreview.engines.pyflow.rules import (
     PATH_ANNOTATION,
     PATH_MAKERS,
     PATH_NAMES,
+    PLAIN_TEXT,
     READS,
     RESPONSE_BUILDERS,
     SQL_TEXT,
+    TEMPLATE_FILES,
     VALIDATORS,
     SinkRule,
     sanitises,
@@ -104,6 +106,12 @@ def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield node
+
+
+def enclosing_function(tree: ast.AST, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The innermost function whose lines hold `line`."""
+    around = [function for function in functions(tree) if function.lineno <= line <= (function.end_lineno or 0)]
+    return max(around, key=lambda function: function.lineno, default=None)
 
 
 @dataclass
@@ -287,12 +295,15 @@ class Walker:
             return None  # what a file at that path holds is not the value itself
         if RESPONSE_BUILDERS.search(callee):  # its body is judged as a page where it is built, not again
             return replace(found, safe_for=found.safe_for | {79})
+        if call.args and TEMPLATE_FILES.search(_constant_text(call.args[0]) or ""):
+            return replace(found, safe_for=found.safe_for | {79}).then(call.lineno, f"rendered by {callee}()")
         return found
 
     # sinks ----------------------------------------------------------------------------------------------
     def check_calls(self, node: ast.AST) -> None:
         """Record every call in `node` (not in nested functions) that passes a tainted value to a sink."""
         messages = {id(inner) for call in _calls(node) if MESSAGES.search(callee_of(call)) for inner in _calls(call)}
+        unmarked = undone_marks(_calls(node))
         for call in _calls(node):
             callee = callee_of(call)
             if JOINS.search(callee) and id(call) not in messages:
@@ -300,7 +311,8 @@ class Walker:
                 # but into a log message (log.error("not found: %s", os.path.join(root, name))) it is only text
             rule = sink_rule(callee) if callee not in self.defined else None
             if rule is not None:
-                self._direct(call, callee, rule)
+                if not (rule.cwe == 79 and id(call) in unmarked):
+                    self._direct(call, callee, rule)
                 continue
             bare = callee.rsplit(".", 1)[-1]
             if bare in self.summaries:
@@ -647,6 +659,18 @@ def _made_safe(call: ast.Call, rule: SinkRule) -> bool:
             return True
     loaders = tuple(name for name in rule.safe_keywords if name not in CONTENT_TYPES)  # yaml.load(text, SafeLoader)
     return any(unparsed(value).endswith(loaders) for value in [*call.args[1:], *(k.value for k in call.keywords)])
+
+
+def undone_marks(calls: Iterable[ast.Call]) -> set[int]:
+    """The ids of the calls among `calls` whose result is turned back into plain text at once
+    (`Markup(text).unescape()`, `.striptags()`): marked as HTML, then nothing marked for a page."""
+    return {
+        id(call.func.value)
+        for call in calls
+        if isinstance(call.func, ast.Attribute)
+        and call.func.attr in PLAIN_TEXT
+        and isinstance(call.func.value, ast.Call)
+    }
 
 
 def _calls(node: ast.AST) -> Iterator[ast.Call]:
