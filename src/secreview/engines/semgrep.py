@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -12,12 +13,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from secreview.engines import c_text, rule_cwes, rulebook, workspace
+from secreview.engines import c_text, pyflow, rule_cwes, rulebook, semgrep_filters, workspace
 from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
 from secreview.engines.rule_cwes import rule_cwe
 from secreview.engines.rulebook import languages_with_rules, rule_dirs, rules_digest
 from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_path, tool_text, units_on_disk
 from secreview.models import CodeUnit, Evidence, Finding, Severity
+from secreview.sources.languages import parse_python
 
 # Error types after which Semgrep's review of the file cannot be trusted to be complete ("Other syntax error": its
 # parser failed on the whole file, which it lists as scanned and reads nothing of).
@@ -35,6 +37,15 @@ RETRY_TIME_FACTOR = 4
 def _semgrep_text(unit: CodeUnit) -> str:
     text = tool_text(unit)
     return c_text.semgrep_text(text, unit.language) if unit.language in _PREPROCESSED else text
+
+
+def _parsed(text: str) -> ast.Module | None:
+    """The syntax tree of a Python file Semgrep read; None where Python's parser does not take it (Semgrep's is
+    more lenient), and then no report is dropped."""
+    try:
+        return parse_python(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
 
 
 def semgrep_command() -> str:
@@ -135,8 +146,10 @@ class SemgrepEngine:
             "timeout_s": self.timeout_s,
             "rules": rules_digest(),
             "extra_rules": _files_digest(self.extra_rules),
-            # c_text: what Semgrep reads of a C or C++ file
-            "source": source_digest(sys.modules[__name__], c_text, workspace, rulebook, rule_cwes),
+            # c_text: what Semgrep reads of a C or C++ file; semgrep_filters and pyflow: the reports it drops
+            "source": source_digest(
+                sys.modules[__name__], c_text, semgrep_filters, pyflow, workspace, rulebook, rule_cwes
+            ),
         }
 
     def review(self, units: Sequence[CodeUnit], hints: Mapping[str, list[Finding]] | None = None) -> EngineResult:
@@ -168,8 +181,16 @@ class SemgrepEngine:
         """One Semgrep run over `paths`: its findings and errors into `result`; the paths it scanned, and those of
         them on which a rule ran out of time."""
         report = self._run(configs, paths, timeout_s)
+        trees: dict[str, ast.AST | None] = {}  # the Python files with reports, parsed for semgrep_filters
         for item in report.get("results", []):
-            result.findings.append(_finding(item, by_path[resolved(item["path"])]))
+            unit = by_path[resolved(item["path"])]
+            if unit.language == "python":
+                text = _semgrep_text(unit)
+                if unit.id not in trees:
+                    trees[unit.id] = _parsed(text)
+                if semgrep_filters.says_nothing(item, text, trees[unit.id]):
+                    continue
+            result.findings.append(_finding(item, unit))
         errors = report.get("errors", [])
         for error in errors:
             self._record_error(error, by_path, result)

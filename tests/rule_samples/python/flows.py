@@ -344,6 +344,14 @@ def download_picture(picture):
     return send_file(picture, mimetype="image/png")
 
 
+@app.route("/reports/<int:year>/<name>")
+def yearly_report(year, name):
+    # ok: python-flow-path-traversal (the route's converter makes the year a number)
+    summary = open(os.path.join(BASE, "reports", str(year)))
+    # ruleid: python-flow-path-traversal, python-path-traversal
+    return summary, open(os.path.join(BASE, "reports", name))
+
+
 def script_greeting(name):
     # ok: python-flow-xss
     return Markup("<script>var name = '" + escape_script_text(name) + "';</script>")

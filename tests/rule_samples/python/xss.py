@@ -115,6 +115,30 @@ def book_sort(book_id):
     return json.dumps({"sort": book.sort})
 
 
+@app.route("/books/<int:book_id>")
+@app.route("/books/<int:book_id>/<uuid:copy>")
+def edit_book(book_id, copy=None):
+    # ok: python-reflected-xss (the route's converters make both numbers: no markup in them)
+    return render_edit_book(book_id, copy)
+
+
+@app.route("/books/<int:book_id>/formats/<book_format>")
+def book_format(book_id, book_format):
+    # ruleid: python-reflected-xss
+    return render_edit_book(book_id, book_format)
+
+
+@app.route("/books/<book_id>/notes")
+@app.route("/books/<int:book_id>/notes/<int:page>")
+def book_notes(book_id, page=1):
+    # ruleid: python-reflected-xss (the first route hands book_id over as text)
+    return render_edit_book(book_id, page)
+
+
+def render_edit_book(book_id, extra):
+    return "<h1>%s %s</h1>" % (book_id, extra)
+
+
 @app.route("/label/<name>")
 def label(name):
     # ruleid: python-reflected-xss

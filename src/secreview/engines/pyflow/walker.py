@@ -92,13 +92,17 @@ def parameter_positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dic
 
 
 def data_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-    """The parameters that can carry a caller's data: not self/cls/request, not annotated as a number or date."""
+    """The parameters that can carry a caller's data: not self/cls/request, not annotated as a number or date, not
+    made a number by the route's converter."""
     args = function.args
     every = [*args.posonlyargs, *args.args, *args.kwonlyargs, *(a for a in (args.vararg, args.kwarg) if a is not None)]
+    numbers = number_route_parameters(function)
     return [
         arg.arg
         for arg in every
-        if arg.arg not in _NOT_DATA and not (arg.annotation and _NUMERIC.match(unparsed(arg.annotation)))
+        if arg.arg not in _NOT_DATA
+        and arg.arg not in numbers
+        and not (arg.annotation and _NUMERIC.match(unparsed(arg.annotation)))
     ]
 
 
@@ -704,6 +708,8 @@ def imported_names(tree: ast.AST) -> frozenset[str]:
 
 _HANDLER = next(pattern for _, category, pattern in PYTHON_SOURCES if category == "route handler")
 _VIEW_ROUTE = re.compile(r"^[\w.]+\.(route|get|post|put|patch|delete)$")  # as Semgrep's flask_view_return_sink
+_ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")  # <name>, <int:id>
+_NUMBER_CONVERTERS = frozenset({"int", "float", "uuid"})
 _COMMAND_LINE = re.compile(r"^click\.|\.cli\.(command|group)$")  # click's decorators, Flask's app.cli.command
 
 
@@ -743,6 +749,17 @@ def is_flask_view(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         isinstance(decorator, ast.Call) and _VIEW_ROUTE.match(callee_of(decorator))
         for decorator in function.decorator_list
     )
+
+
+def number_route_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """The parameters every route of a view makes a number (`@app.route("/book/<int:book_id>")`): Flask's int,
+    float and uuid converters hand the view an int, a float or a UUID, never text."""
+    converters: dict[str, set[str]] = {}
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call) and _VIEW_ROUTE.match(callee_of(decorator)) and decorator.args:
+            for match in _ROUTE_PARAMETER.finditer(_constant_text(decorator.args[0]) or ""):
+                converters.setdefault(match["name"], set()).add(match["converter"] or "string")
+    return frozenset(name for name, used in converters.items() if used <= _NUMBER_CONVERTERS)
 
 
 def is_command_line(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
