@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+import sysconfig
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -440,6 +441,35 @@ def test_cppcheck_reads_the_headers_the_compilers_find_through_the_environment(
     result = engine.review([unit])
     assert not result.skipped and [(finding.cwe, finding.start_line) for finding in result.findings] == [(401, 10)]
     assert engine.cache_key()["environment"]["CPATH"] == str(headers)  # a cached result is not reused without it
+
+
+def test_a_python_extension_is_compiled_against_this_pythons_headers_unless_the_environment_names_some(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """setuptools builds a CPython extension against the headers of the Python it runs on; without them no compiler
+    reads its sources ('Python.h' file not found). A Python.h the environment names (CPATH) is the user's choice."""
+    python = sysconfig.get_paths()["include"]
+    if not Path(python, "Python.h").is_file():
+        pytest.skip("this Python's C headers are not installed")
+    for variable in cbuild.INCLUDE_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    (tmp_path / "repo").mkdir()
+    module = tmp_path / "repo" / "module.c"
+    module.write_text(
+        '#include "Python.h"\n#include <string.h>\n\nstatic PyObject *\nfirst(PyObject *self, PyObject *args)\n{\n'
+        '    char name[8];\n    strcpy(name, "extension");\n    return PyUnicode_FromString(name);\n}\n'
+    )
+    unit = unit_of(module, tmp_path / "repo")
+    assert BuildContext.for_units([unit]).args(str(module), unit).includes == (python,)
+    review = run_review(ReviewRequest(paths=[str(module)]), Settings(engine="static"), start=tmp_path / "repo")
+    (covered,) = review.coverage.units
+    assert covered.notes == [] and {"clang-tidy", "gcc-analyzer", "gcc-warnings"} <= set(covered.reviewed_by)
+    assert any(finding.start_line == 8 and finding.cwe in (119, 120, 121, 787) for finding in review.findings)
+    chosen = tmp_path / "chosen"
+    chosen.mkdir()
+    (chosen / "Python.h").write_text("typedef struct _object PyObject;\n")
+    monkeypatch.setenv("CPATH", str(chosen))
+    assert BuildContext.for_units([unit]).args(str(module), unit).includes == ()
 
 
 def test_a_header_cppcheck_cannot_read_alone_is_read_where_a_file_includes_it(tmp_path: Path):

@@ -10,7 +10,8 @@ a quoted include relative to the including file (`"../common/platform.h"`) needs
 is followed too. An angle include that the system provides (stdio.h, <sys/...>) is left to the compiler, so a
 repository header of the same name never shadows it, except a library's own namespaced header that the
 repository holds (`<brotli/port.h>` under `c/include/`): the project's build puts its own folder first, and the
-system's copy may be another version of it.
+system's copy may be another version of it. A CPython extension's Python.h, which no repository holds, is taken
+from the headers of the Python secreview runs on, as setuptools builds the extension.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import os
 import re
 import shlex
 import subprocess
+import sysconfig
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -263,6 +265,8 @@ class BuildContext:
                 else:
                     header = self._nearest(spec, _relative(here, root))
                     prefix = header and _prefix(header, spec)
+                if header is None and spec == "Python.h" and (python := _python_headers()) not in (None, *folders):
+                    folders.append(str(python))
                 if header is None or header in followed:
                     continue
                 followed.add(header)
@@ -317,6 +321,17 @@ def _relative(path: Path, root: Path) -> PurePosixPath | None:
 def _prefix(header: PurePosixPath, spec: str) -> PurePosixPath:
     """The folder under which `spec` names `header` (header include/foo/bar.h, spec foo/bar.h: include)."""
     return PurePosixPath(*header.parts[: len(header.parts) - len(PurePosixPath(spec).parts)])
+
+
+def _python_headers() -> str | None:
+    """The folder of this Python's C headers, for a CPython extension's sources (`#include "Python.h"`), which
+    setuptools compiles against them; None where they are not installed, or where the environment's include
+    folders (CPATH, ...) already hold a Python.h, which the user chose."""
+    chosen = (folder for name in INCLUDE_VARIABLES for folder in os.environ.get(name, "").split(os.pathsep))
+    if any(folder and Path(folder, "Python.h").is_file() for folder in chosen):
+        return None
+    folder = sysconfig.get_paths()["include"]
+    return folder if Path(folder, "Python.h").is_file() else None
 
 
 def _is_system_header(spec: str) -> bool:
