@@ -168,6 +168,25 @@ def test_inttypes_format_macros_are_read_as_the_literals_they_are():
     )
 
 
+def test_units_help_texts_and_pythons_thread_blocks_are_read_as_the_preprocessor_would():
+    """lz4's `64 KB`, ujson's help text on continued lines, Python.h's Py_BEGIN_ALLOW_THREADS ... END: Semgrep gave
+    up on the rest of a function at each (a name after a number, a name between literals, an unbalanced brace)."""
+    text = (
+        "#define KB *(1 << 10)  /* a unit */\n"
+        "#define SCALE 2 * 3\n"
+        '#define HELP "Set a=1. " \\\n'
+        '    "Set b=2."\n'
+        "static const size_t sizes[2] = { 64 KB, SCALE };\n"
+        'static const char *doc = "encode: " HELP;\n'
+        "int run(int n) { Py_BEGIN_ALLOW_THREADS n = work(n); Py_END_ALLOW_THREADS return n; }\n"
+    )
+    expanded = expanded_macros(text).splitlines()
+    assert expanded[:4] == text.splitlines()[:4]
+    assert expanded[4] == "static const size_t sizes[2] = { 64 *(1 << 10), SCALE };"  # a plain number stays a name
+    assert expanded[5] == 'static const char *doc = "encode: " "Set a=1. " "Set b=2.";'
+    assert expanded[6] == "int run(int n) { { n = work(n); } return n; }"
+
+
 def test_calls_that_do_not_return_end_the_path_for_semgrep_and_nothing_else_changes():
     text = (
         "static void usage(int status)\n"

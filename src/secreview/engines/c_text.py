@@ -4,7 +4,10 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
 - Macros. Semgrep reads no preprocessor, so a rule for open() would not see OPEN(path, ...) nor a shell command
   written as COMMAND_ARG1: the object-like macros whose whole body is one name (`#define OPEN open`, how portable
   code calls functions) or one string literal (`#define SHELL "/bin/sh"`) are expanded, as the preprocessor would
-  (a comment may follow the body), and so are <inttypes.h>'s format macros.
+  (a comment may follow the body), and so are <inttypes.h>'s format macros, a help text of string literals on
+  continued lines, a unit written after a number (`#define KB *(1 << 10)` in `64 KB`), and Python.h's
+  `Py_BEGIN_ALLOW_THREADS`/`Py_END_ALLOW_THREADS`, which open and close a block in every CPython extension: Semgrep
+  gave up on the rest of a function at each.
 - Macros in a function's declaration. `static BROTLI_INLINE uint32_t f(...)`, `LZ4LIB_API int f(...)`, `void
   WINAPI f(...)`: an all-capitals name beside the declaration's type, a macro that expands to attributes, export
   or calling-convention words, made Semgrep give up on whole headers of such declarations (Brotli's public
@@ -33,11 +36,27 @@ import re
 from secreview.sources.parts import Split, enclosing_function
 
 _STRING = r'(?:\b(?:u8|u|U|L))?"(?:[^"\\\n]|\\.)*"'
+# a unit written after a number (`#define KB *(1 << 10)`, used as `64 KB`): an operator, then a constant expression
+_UNIT = r"[*/][ \t]*[-+*/%<>()|&~^ \t0-9xXa-fA-FuUlL]*[0-9][-+*/%<>()|&~^ \t0-9xXa-fA-FuUlL]*"
 _SIMPLE_MACRO = re.compile(
-    r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_][\w:]*|" + _STRING + r")"
+    r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_][\w:]*|" + _STRING + r"|" + _UNIT + r")"
     r"[ \t]*(?://[^\n]*|/\*.*?\*/)?[ \t]*$",
     re.MULTILINE,
 )
+# A macro whose body is string literals on continued lines (`#define HELP "a" \ "b"`): a help text, read as the
+# literals it is written with.
+_STRINGS_MACRO = re.compile(
+    rf"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+((?:\\\n[ \t]*)?{_STRING}(?:[ \t]*\\\n[ \t]*{_STRING})+)[ \t]*$",
+    re.MULTILINE,
+)
+# Python.h's macros that open and close a block around code run without the interpreter's lock, in every CPython
+# extension: without Python.h Semgrep reads an unbalanced `}` and gives up on the rest of the function.
+_PYTHON_BLOCKS = {
+    "Py_BEGIN_ALLOW_THREADS": "{",
+    "Py_END_ALLOW_THREADS": "}",
+    "Py_BLOCK_THREADS": "",
+    "Py_UNBLOCK_THREADS": "",
+}
 # What expansion leaves alone: comments, string and character literals, preprocessor lines (with their
 # continuations); then the names it may replace.
 _CODE_TOKEN = re.compile(
@@ -124,7 +143,9 @@ def expanded_macros(text: str) -> str:
     macros) replaced by its body (the last definition wins: `#ifdef _WIN32 ... #else` puts the POSIX one last; a
     macro naming another is followed to the end of the chain); every line keeps its number."""
     macros = {match.group(0): f'"{match.group(1)}"' for match in _INTTYPES_NAME.finditer(text)}
-    macros |= {name: body for name, body in _SIMPLE_MACRO.findall(text) if name != body}
+    macros |= {name: body for name, body in _PYTHON_BLOCKS.items() if name in text}
+    macros |= {name: " ".join(re.findall(_STRING, body)) for name, body in _STRINGS_MACRO.findall(text)}
+    macros |= {name: body.strip() for name, body in _SIMPLE_MACRO.findall(text) if name != body}
     for name in macros:
         seen = {name}
         while macros[name] in macros and macros[name] not in seen:
