@@ -11,7 +11,8 @@ from collections import Counter
 from typing import Any, cast
 
 from secreview.engines.pyflow.rules import ALL, SQL_QUOTERS, TEMPLATE_FILES, sanitises
-from secreview.engines.pyflow.walker import callee_of, enclosing_function, undone_marks, unparsed
+from secreview.engines.pyflow.syntax import callee_of, enclosing_function, unparsed
+from secreview.engines.pyflow.walker import undone_marks
 
 _MARK_TESTS = frozenset({"B308", "B703", "B704"})  # mark_safe() (B308, B703) and markupsafe's Markup() (B704)
 _MARKERS = re.compile(r"(^|\.)(mark_safe|SafeString|SafeText|Markup)$")

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from secreview.engines.pyflow.rules import JOINS
-from secreview.engines.pyflow.walker import callee_of, defined_functions, enclosing_function, number_route_parameters
+from secreview.engines.pyflow.syntax import callee_of, defined_functions, enclosing_function, number_route_parameters
 
 _HARMLESS_CALLS = re.compile(f"{JOINS.pattern}|^(str|int|float|format)$")  # path joins and conversions
 

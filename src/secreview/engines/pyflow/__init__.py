@@ -18,20 +18,21 @@ conversion, project helpers named like them) and guards (a containment, allow-li
 failing branch leaves the function) stop a flow. The walk is deliberately simple: no types, no aliasing,
 branches merged (a value tainted on either branch stays tainted), one level of wrappers.
 
-Modules: `rules` (what calls do: sinks, sanitisers, checks), `taint` (what the walk tracks and finds),
-`walker` (the walk of one function), `summaries` (what other files learn of a module's functions).
+Modules: `rules` (what calls do: sinks, sanitisers, checks), `syntax` (what a module's code says: names, functions,
+entry points), `taint` (what the walk tracks and finds), `walker` (the walk of one function), `summaries` (what
+other files learn of a module's functions).
 """
 
 from secreview.engines.pyflow.summaries import request_readers, summarise
-from secreview.engines.pyflow.taint import REQUEST_SOURCE, Hit, RequestReader, Summary
-from secreview.engines.pyflow.walker import (
+from secreview.engines.pyflow.syntax import (
     defined_functions,
     functions,
     imported_names,
     imports_flask,
     is_management_command,
-    walk,
 )
+from secreview.engines.pyflow.taint import REQUEST_SOURCE, Hit, RequestReader, Summary
+from secreview.engines.pyflow.walker import walk
 
 __all__ = [
     "REQUEST_SOURCE",

@@ -6,15 +6,9 @@ from __future__ import annotations
 import ast
 
 from secreview.engines.pyflow.rules import sanitises
+from secreview.engines.pyflow.syntax import defined_functions, functions, imported_names, parameter_positions
 from secreview.engines.pyflow.taint import REQUEST_SOURCE, RequestReader, Summary
-from secreview.engines.pyflow.walker import (
-    Walker,
-    defined_functions,
-    functions,
-    imported_names,
-    parameter_positions,
-    walk,
-)
+from secreview.engines.pyflow.walker import Walker, walk
 
 
 def summarise(tree: ast.AST, path: str) -> list[Summary]:

@@ -36,6 +36,16 @@ from secreview.engines.pyflow.rules import (
     sanitises,
     sink_rule,
 )
+from secreview.engines.pyflow.syntax import (
+    callee_of,
+    constant_text,
+    data_parameters,
+    is_command_line,
+    is_flask_view,
+    is_handler,
+    is_public,
+    unparsed,
+)
 from secreview.engines.pyflow.taint import (
     NOT_CALLS,
     PATH_OPERATOR,
@@ -47,75 +57,13 @@ from secreview.engines.pyflow.taint import (
     Taint,
 )
 from secreview.models import FlowStep
-from secreview.sinks import HANDLER_METHODS, PYTHON_SOURCES, REQUEST_DATA
+from secreview.sinks import HANDLER_METHODS, REQUEST_DATA
 
-# Parameters that are not a caller's data (the framework's request object is read through its attributes).
-_NOT_DATA = frozenset({"self", "cls", "request", "req"})
 # Standard modules count as imported (a function cut out of its module has no imports): os.path.join(...).
 _STANDARD_MODULES = frozenset(getattr(sys, "stdlib_module_names", ()))  # Python 3.10+
 _TRY: tuple[type[ast.stmt], ...] = (ast.Try, *([ast.TryStar] if sys.version_info >= (3, 11) else []))
 _ADDS = frozenset({"append", "extend", "insert", "update", "add"})  # methods that put a value into a container
 _WRITES = frozenset({"write", "writelines"})  # methods that write text into a buffer
-_DJANGO_COMMANDS = frozenset({"BaseCommand", "AppCommand", "LabelCommand"})  # management commands' base classes
-_NUMERIC = re.compile(r"^(int|float|bool|complex|Decimal|datetime|date|UUID)\b")
-
-
-def unparsed(node: ast.AST) -> str:
-    """The node's code, as the name patterns match it ("" for a tree `ast.unparse` cannot write)."""
-    try:
-        return ast.unparse(node)
-    except (ValueError, RecursionError):  # pragma: no cover - malformed synthetic trees only
-        return ""
-
-
-def callee_of(call: ast.Call) -> str:
-    """The called name; of a conditional choice (`(js2py.eval_js6 if es6 else js2py.eval_js)(script)`) the
-    branch a sink rule names, else the first."""
-    if isinstance(call.func, ast.IfExp):
-        branches = [unparsed(call.func.body), unparsed(call.func.orelse)]
-        return next((name for name in branches if sink_rule(name)), branches[0])
-    return unparsed(call.func)
-
-
-def is_public(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Whether callers outside the module may pass it data: not `_private` (dunders such as __init__ are
-    public), or a decorated route or view handler."""
-    name = function.name
-    return not name.startswith("_") or (name.startswith("__") and name.endswith("__")) or bool(function.decorator_list)
-
-
-def parameter_positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
-    """Parameter name -> its position among a caller's positional arguments (self/cls not counted)."""
-    positional = [*function.args.posonlyargs, *function.args.args]
-    offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
-    return {arg.arg: index - offset for index, arg in enumerate(positional)}
-
-
-def data_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-    """The parameters that can carry a caller's data: not self/cls/request, not annotated as a number or date, not
-    made a number by the route's converter."""
-    args = function.args
-    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, *(a for a in (args.vararg, args.kwarg) if a is not None)]
-    numbers = number_route_parameters(function)
-    return [
-        arg.arg
-        for arg in every
-        if arg.arg not in _NOT_DATA
-        and arg.arg not in numbers
-        and not (arg.annotation and _NUMERIC.match(unparsed(arg.annotation)))
-    ]
-
-
-def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            yield node
-
-
-def enclosing_function(tree: ast.AST, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The innermost function whose lines hold `line`."""
-    around = [function for function in functions(tree) if function.lineno <= line <= (function.end_lineno or 0)]
-    return max(around, key=lambda function: function.lineno, default=None)
 
 
 @dataclass
@@ -183,7 +131,7 @@ class Walker:
         numbers (`total / count`): a Path made or returned by pathlib, a name that says it holds a path, a
         variable given one here, or a `/` chain with a text part (`BASE / "static" / name`)."""
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-            return self._path_valued(node.left) or _constant_text(node.right) is not None
+            return self._path_valued(node.left) or constant_text(node.right) is not None
         if isinstance(node, ast.Call):
             return bool(PATH_MAKERS.search(callee_of(node)))
         if isinstance(node, ast.Subscript):
@@ -289,7 +237,7 @@ class Walker:
         if sanitised:
             return replace(found, safe_for=found.safe_for | sanitised).then(call.lineno, f"checked by {callee}()")
         if FORMATTERS.search(callee) or (
-            callee.endswith(".join") and receiver is not None and _constant_text(receiver) is not None
+            callee.endswith(".join") and receiver is not None and constant_text(receiver) is not None
         ):
             return self._formatted(found, receiver if receiver is not None else call, call.lineno)
         if JOINS.search(callee):
@@ -299,7 +247,7 @@ class Walker:
             return None  # what a file at that path holds is not the value itself
         if RESPONSE_BUILDERS.search(callee):  # its body is judged as a page where it is built, not again
             return replace(found, safe_for=found.safe_for | {79})
-        if call.args and TEMPLATE_FILES.search(_constant_text(call.args[0]) or ""):
+        if call.args and TEMPLATE_FILES.search(constant_text(call.args[0]) or ""):
             return replace(found, safe_for=found.safe_for | {79}).then(call.lineno, f"rendered by {callee}()")
         return found
 
@@ -571,16 +519,12 @@ def _text(node: ast.expr) -> bool | None:
             sides.append(current)
     if any(isinstance(side, (ast.List, ast.ListComp, ast.Tuple)) for side in sides):
         return False
-    if any(isinstance(side, ast.JoinedStr) or _constant_text(side) is not None for side in sides):
+    if any(isinstance(side, ast.JoinedStr) or constant_text(side) is not None for side in sides):
         return True
     return None
 
 
 _FIXED_START = re.compile(r"^(/(?!/)|[a-z][a-z0-9+.-]*://[^/]+/)", re.IGNORECASE)
-
-
-def _constant_text(node: ast.expr) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 def _names_path(annotation: ast.expr | None) -> bool:
@@ -600,7 +544,7 @@ def _leading_text(node: ast.expr) -> str | None:
         node = node.left
     if isinstance(node, ast.JoinedStr) and node.values:
         node = node.values[0]
-    return _constant_text(node)
+    return constant_text(node)
 
 
 def _normalised_under_root(call: ast.Call) -> bool:
@@ -611,7 +555,7 @@ def _normalised_under_root(call: ast.Call) -> bool:
         return False
     normalised = func.value
     return (
-        [_constant_text(argument) for argument in call.args] == ["/"]
+        [constant_text(argument) for argument in call.args] == ["/"]
         and bool(NORMALISERS.search(callee_of(normalised)))
         and len(normalised.args) == 1
         and (_leading_text(normalised.args[0]) or "").startswith("/")
@@ -653,9 +597,9 @@ def _made_safe(call: ast.Call, rule: SinkRule) -> bool:
         if keyword.arg not in rule.safe_keywords:
             continue
         if keyword.arg == "filter":
-            safe = _constant_text(keyword.value) != "fully_trusted"
+            safe = constant_text(keyword.value) != "fully_trusted"
         elif keyword.arg in CONTENT_TYPES:
-            given = _constant_text(keyword.value)
+            given = constant_text(keyword.value)
             safe = given is not None and not re.search(r"(?i)html|xml|svg", given)
         else:
             safe = True
@@ -693,88 +637,6 @@ def _argument(call: ast.Call, position: int, keywords: tuple[str, ...]) -> ast.e
     if position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
         return call.args[position]
     return next((keyword.value for keyword in call.keywords if keyword.arg in keywords), None)
-
-
-def imported_names(tree: ast.AST) -> frozenset[str]:
-    """The names imports bind anywhere in the module (modules, and functions imported from them)."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            names.update(alias.asname or alias.name for alias in node.names)
-    return frozenset(names)
-
-
-_HANDLER = next(pattern for _, category, pattern in PYTHON_SOURCES if category == "route handler")
-_VIEW_ROUTE = re.compile(r"^[\w.]+\.(route|get|post|put|patch|delete)$")  # as Semgrep's flask_view_return_sink
-_ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")  # <name>, <int:id>
-_NUMBER_CONVERTERS = frozenset({"int", "float", "uuid"})
-_COMMAND_LINE = re.compile(r"^click\.|\.cli\.(command|group)$")  # click's decorators, Flask's app.cli.command
-
-
-def defined_functions(tree: ast.AST) -> frozenset[str]:
-    """The names of the functions the module defines at its top level."""
-    body = getattr(tree, "body", [])
-    return frozenset(node.name for node in body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))
-
-
-def imports_flask(tree: ast.AST) -> bool:
-    """Whether the module imports Flask (`import flask`, `from flask import ...`): its views serve strings as HTML."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import) and any(alias.name.split(".")[0] == "flask" for alias in node.names):
-            return True
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "flask":
-            return True
-    return False
-
-
-def is_management_command(tree: ast.AST) -> bool:
-    """Whether the module is a Django management command (`class Command(BaseCommand)`, or a command's base
-    class such as `TemplateCommand(BaseCommand)`): its functions run from `manage.py` with the operator's own
-    arguments, not a caller's data."""
-    for node in getattr(tree, "body", []):
-        if isinstance(node, ast.ClassDef):
-            bases = [unparsed(base).rsplit(".", 1)[-1] for base in node.bases]
-            if _DJANGO_COMMANDS.intersection(bases) or (
-                node.name == "Command" and any(b.endswith("Command") for b in bases)
-            ):
-                return True
-    return False
-
-
-def is_flask_view(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Decorated as a route (`@app.route(...)`, `@bp.get(...)`): in a module that imports Flask, a view."""
-    return any(
-        isinstance(decorator, ast.Call) and _VIEW_ROUTE.match(callee_of(decorator))
-        for decorator in function.decorator_list
-    )
-
-
-def number_route_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
-    """The parameters every route of a view makes a number (`@app.route("/book/<int:book_id>")`): Flask's int,
-    float and uuid converters hand the view an int, a float or a UUID, never text."""
-    converters: dict[str, set[str]] = {}
-    for decorator in function.decorator_list:
-        if isinstance(decorator, ast.Call) and _VIEW_ROUTE.match(callee_of(decorator)) and decorator.args:
-            for match in _ROUTE_PARAMETER.finditer(_constant_text(decorator.args[0]) or ""):
-                converters.setdefault(match["name"], set()).add(match["converter"] or "string")
-    return frozenset(name for name, used in converters.items() if used <= _NUMBER_CONVERTERS)
-
-
-def is_command_line(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """A command of a click (or Flask `app.cli`) command-line interface: the operator gives its arguments."""
-    return any(
-        _COMMAND_LINE.search(callee_of(decorator) if isinstance(decorator, ast.Call) else unparsed(decorator))
-        for decorator in function.decorator_list
-    )
-
-
-def is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """A route or view handler (secreview.sinks' "route handler" source): its parameters are request data."""
-    arguments = ", ".join(arg.arg for arg in [*function.args.posonlyargs, *function.args.args])
-    lines = [f"@{unparsed(decorator)}" for decorator in function.decorator_list]
-    return any(_HANDLER.search(line) for line in [*lines, f"def {function.name}({arguments})"])
 
 
 def walk(

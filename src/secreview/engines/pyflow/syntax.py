@@ -1,0 +1,161 @@
+"""What a module's syntax says, read the same way by the walk and by the engines' report filters: the name a call
+calls, the module's functions and imports, and what kind of entry point a function is (a route or view handler, a
+Flask view and the parameters its route makes numbers, a command-line command, a Django management command)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from secreview.engines.pyflow.rules import sink_rule
+from secreview.sinks import PYTHON_SOURCES
+
+# Parameters that are not a caller's data (the framework's request object is read through its attributes).
+_NOT_DATA = frozenset({"self", "cls", "request", "req"})
+_DJANGO_COMMANDS = frozenset({"BaseCommand", "AppCommand", "LabelCommand"})  # management commands' base classes
+_NUMERIC = re.compile(r"^(int|float|bool|complex|Decimal|datetime|date|UUID)\b")
+
+
+def unparsed(node: ast.AST) -> str:
+    """The node's code, as the name patterns match it ("" for a tree `ast.unparse` cannot write)."""
+    try:
+        return ast.unparse(node)
+    except (ValueError, RecursionError):  # pragma: no cover - malformed synthetic trees only
+        return ""
+
+
+def callee_of(call: ast.Call) -> str:
+    """The called name; of a conditional choice (`(js2py.eval_js6 if es6 else js2py.eval_js)(script)`) the
+    branch a sink rule names, else the first."""
+    if isinstance(call.func, ast.IfExp):
+        branches = [unparsed(call.func.body), unparsed(call.func.orelse)]
+        return next((name for name in branches if sink_rule(name)), branches[0])
+    return unparsed(call.func)
+
+
+def is_public(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether callers outside the module may pass it data: not `_private` (dunders such as __init__ are
+    public), or a decorated route or view handler."""
+    name = function.name
+    return not name.startswith("_") or (name.startswith("__") and name.endswith("__")) or bool(function.decorator_list)
+
+
+def parameter_positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
+    """Parameter name -> its position among a caller's positional arguments (self/cls not counted)."""
+    positional = [*function.args.posonlyargs, *function.args.args]
+    offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
+    return {arg.arg: index - offset for index, arg in enumerate(positional)}
+
+
+def data_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The parameters that can carry a caller's data: not self/cls/request, not annotated as a number or date, not
+    made a number by the route's converter."""
+    args = function.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, *(a for a in (args.vararg, args.kwarg) if a is not None)]
+    numbers = number_route_parameters(function)
+    return [
+        arg.arg
+        for arg in every
+        if arg.arg not in _NOT_DATA
+        and arg.arg not in numbers
+        and not (arg.annotation and _NUMERIC.match(unparsed(arg.annotation)))
+    ]
+
+
+def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+
+
+def enclosing_function(tree: ast.AST, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The innermost function whose lines hold `line`."""
+    around = [function for function in functions(tree) if function.lineno <= line <= (function.end_lineno or 0)]
+    return max(around, key=lambda function: function.lineno, default=None)
+
+
+def constant_text(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def imported_names(tree: ast.AST) -> frozenset[str]:
+    """The names imports bind anywhere in the module (modules, and functions imported from them)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.update(alias.asname or alias.name for alias in node.names)
+    return frozenset(names)
+
+
+_HANDLER = next(pattern for _, category, pattern in PYTHON_SOURCES if category == "route handler")
+_VIEW_ROUTE = re.compile(r"^[\w.]+\.(route|get|post|put|patch|delete)$")  # as Semgrep's flask_view_return_sink
+_ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")  # <name>, <int:id>
+_NUMBER_CONVERTERS = frozenset({"int", "float", "uuid"})
+_COMMAND_LINE = re.compile(r"^click\.|\.cli\.(command|group)$")  # click's decorators, Flask's app.cli.command
+
+
+def defined_functions(tree: ast.AST) -> frozenset[str]:
+    """The names of the functions the module defines at its top level."""
+    body = getattr(tree, "body", [])
+    return frozenset(node.name for node in body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+
+def imports_flask(tree: ast.AST) -> bool:
+    """Whether the module imports Flask (`import flask`, `from flask import ...`): its views serve strings as HTML."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(alias.name.split(".")[0] == "flask" for alias in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "flask":
+            return True
+    return False
+
+
+def is_management_command(tree: ast.AST) -> bool:
+    """Whether the module is a Django management command (`class Command(BaseCommand)`, or a command's base
+    class such as `TemplateCommand(BaseCommand)`): its functions run from `manage.py` with the operator's own
+    arguments, not a caller's data."""
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.ClassDef):
+            bases = [unparsed(base).rsplit(".", 1)[-1] for base in node.bases]
+            if _DJANGO_COMMANDS.intersection(bases) or (
+                node.name == "Command" and any(b.endswith("Command") for b in bases)
+            ):
+                return True
+    return False
+
+
+def is_flask_view(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Decorated as a route (`@app.route(...)`, `@bp.get(...)`): in a module that imports Flask, a view."""
+    return any(
+        isinstance(decorator, ast.Call) and _VIEW_ROUTE.match(callee_of(decorator))
+        for decorator in function.decorator_list
+    )
+
+
+def number_route_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """The parameters every route of a view makes a number (`@app.route("/book/<int:book_id>")`): Flask's int,
+    float and uuid converters hand the view an int, a float or a UUID, never text."""
+    converters: dict[str, set[str]] = {}
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call) and _VIEW_ROUTE.match(callee_of(decorator)) and decorator.args:
+            for match in _ROUTE_PARAMETER.finditer(constant_text(decorator.args[0]) or ""):
+                converters.setdefault(match["name"], set()).add(match["converter"] or "string")
+    return frozenset(name for name, used in converters.items() if used <= _NUMBER_CONVERTERS)
+
+
+def is_command_line(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A command of a click (or Flask `app.cli`) command-line interface: the operator gives its arguments."""
+    return any(
+        _COMMAND_LINE.search(callee_of(decorator) if isinstance(decorator, ast.Call) else unparsed(decorator))
+        for decorator in function.decorator_list
+    )
+
+
+def is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A route or view handler (secreview.sinks' "route handler" source): its parameters are request data."""
+    arguments = ", ".join(arg.arg for arg in [*function.args.posonlyargs, *function.args.args])
+    lines = [f"@{unparsed(decorator)}" for decorator in function.decorator_list]
+    return any(_HANDLER.search(line) for line in [*lines, f"def {function.name}({arguments})"])
