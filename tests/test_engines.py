@@ -231,6 +231,32 @@ def test_bandit_reports_with_nothing_to_inject_are_dropped(text: str, cwe_id: in
     assert flagged == {n + 1 for n, line in enumerate(lines, start=1) if "# ruleid:" in line}
 
 
+def test_a_semgrep_report_on_numbers_from_a_route_is_dropped_for_secreviews_rules_only(tmp_path: Path):
+    """`return render_page(book_id)` under `<int:book_id>`: no request text reaches python-reflected-xss's sink (a
+    number injects no markup), but a user's rule that flags the call itself is told of every call."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "legacy.yaml").write_text(
+        "rules:\n  - id: legacy-render\n    languages: [python]\n    severity: WARNING\n"
+        "    message: render_page is deprecated\n    pattern: render_page(...)\n"
+    )
+    text = (
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+        '@app.route("/books/<int:book_id>")\n'
+        "def book(book_id):\n"
+        "    return render_page(book_id)\n\n\n"
+        '@app.route("/books/<name>")\n'
+        "def book_by_name(name):\n"
+        "    return render_page(name)\n\n\n"
+        "def render_page(key):\n"
+        '    return "<h1>%s</h1>" % key\n'
+    )
+    unit = CodeUnit(id="views.py", path="views.py", language="python", text=text)
+    findings = SemgrepEngine(max_target_bytes=2_000_000, extra_rules=(rules,)).review([unit]).findings
+    reported = sorted((f.start_line, f.evidence[0].rule_id) for f in findings)
+    assert reported == [(8, "legacy-render"), (13, "legacy-render"), (13, "python-reflected-xss")]
+
+
 def test_a_file_on_which_a_semgrep_rule_ran_out_of_time_is_read_again_with_more(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

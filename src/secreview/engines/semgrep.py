@@ -181,10 +181,12 @@ class SemgrepEngine:
         """One Semgrep run over `paths`: its findings and errors into `result`; the paths it scanned, and those of
         them on which a rule ran out of time."""
         report = self._run(configs, paths, timeout_s)
-        trees: dict[str, ast.AST | None] = {}  # the Python files with reports, parsed for semgrep_filters
+        # the Python files with reports of secreview's rules, parsed for semgrep_filters (a user's rule may flag a
+        # call whatever its arguments are: its reports are all kept)
+        trees: dict[str, ast.AST | None] = {}
         for item in report.get("results", []):
             unit = by_path[resolved(item["path"])]
-            if unit.language == "python":
+            if unit.language == "python" and rule_cwe(item["check_id"].rsplit(".", 1)[-1]) is not None:
                 text = _semgrep_text(unit)
                 if unit.id not in trees:
                     trees[unit.id] = _parsed(text)
