@@ -1,3 +1,4 @@
+import hashlib
 import io
 import os
 import re
@@ -41,6 +42,18 @@ def thumbnail_file():
     picture = request.args.get("name", "")
     # ruleid: python-path-traversal
     return send_file(picture, mimetype="image/png")
+
+
+@app.route("/uploads", methods=["POST"])
+def store_upload():
+    upload = request.files["file"]
+    data = upload.read()
+    folder = Path(UPLOAD_DIR) / hashlib.sha256(data).hexdigest()
+    # ok: python-path-traversal (a digest's hex text is no path)
+    folder.mkdir(parents=True, exist_ok=True)
+    # ruleid: python-path-traversal
+    upload.save(folder / upload.filename)
+    return "stored"
 
 
 def fetch_picture(url):
