@@ -461,6 +461,7 @@ def test_a_python_extension_is_compiled_against_this_pythons_headers_unless_the_
     )
     unit = unit_of(module, tmp_path / "repo")
     assert BuildContext.for_units([unit]).args(str(module), unit).includes == (python,)
+    assert c_analyzers(["cppcheck"])[0].cache_key()["python_headers"] == python  # another Python's: not reused
     review = run_review(ReviewRequest(paths=[str(module)]), Settings(engine="static"), start=tmp_path / "repo")
     (covered,) = review.coverage.units
     assert covered.notes == [] and {"clang-tidy", "gcc-analyzer", "gcc-warnings"} <= set(covered.reviewed_by)

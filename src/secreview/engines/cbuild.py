@@ -265,7 +265,7 @@ class BuildContext:
                 else:
                     header = self._nearest(spec, _relative(here, root))
                     prefix = header and _prefix(header, spec)
-                if header is None and spec == "Python.h" and (python := _python_headers()) not in (None, *folders):
+                if header is None and spec == "Python.h" and (python := python_headers()) not in (None, *folders):
                     folders.append(str(python))
                 if header is None or header in followed:
                     continue
@@ -323,7 +323,7 @@ def _prefix(header: PurePosixPath, spec: str) -> PurePosixPath:
     return PurePosixPath(*header.parts[: len(header.parts) - len(PurePosixPath(spec).parts)])
 
 
-def _python_headers() -> str | None:
+def python_headers() -> str | None:
     """The folder of this Python's C headers, for a CPython extension's sources (`#include "Python.h"`), which
     setuptools compiles against them; None where they are not installed, or where the environment's include
     folders (CPATH, ...) already hold a Python.h, which the user chose."""

@@ -233,6 +233,7 @@ class FileByFileEngine:
             "memory_mb": self.memory_mb,
             # the include folders the compilers take from the environment (and cppcheck from them: cbuild)
             "environment": {name: os.environ.get(name) for name in cbuild.INCLUDE_VARIABLES},
+            "python_headers": cbuild.python_headers(),  # where an extension's Python.h is read from
             "rules": rules_digest(),
             "source": source_digest(
                 *(sys.modules[kind.__module__] for kind in type(self.analyzer).__mro__ if kind is not object),
