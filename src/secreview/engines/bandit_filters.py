@@ -10,8 +10,8 @@ import re
 from collections import Counter
 from typing import Any, cast
 
-from secreview.engines.pyflow.rules import ALL, SQL_QUOTERS, TEMPLATE_FILES, sanitises
-from secreview.engines.pyflow.syntax import callee_of, enclosing_function, unparsed
+from secreview.engines.pyflow.rules import ALL, SQL_QUOTERS, sanitises
+from secreview.engines.pyflow.syntax import callee_of, enclosing_function, renders_template_file, unparsed
 from secreview.engines.pyflow.walker import undone_marks
 
 _MARK_TESTS = frozenset({"B308", "B703", "B704"})  # mark_safe() (B308, B703) and markupsafe's Markup() (B704)
@@ -214,7 +214,4 @@ def _holds_no_markup(value: ast.expr) -> bool:
         return _holds_no_markup(value.body) and _holds_no_markup(value.orelse)
     if not isinstance(value, ast.Call):
         return False
-    template = value.args[0] if value.args else None
-    if isinstance(template, ast.Constant) and TEMPLATE_FILES.search(str(template.value)):
-        return True
-    return bool({ALL, 79} & sanitises(callee_of(value)))
+    return renders_template_file(value) or bool({ALL, 79} & sanitises(callee_of(value)))

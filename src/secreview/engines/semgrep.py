@@ -183,14 +183,14 @@ class SemgrepEngine:
         report = self._run(configs, paths, timeout_s)
         # the Python files with reports of secreview's rules, parsed for semgrep_filters (a user's rule may flag a
         # call whatever its arguments are: its reports are all kept)
-        trees: dict[str, ast.AST | None] = {}
+        read: dict[str, tuple[str, ast.Module | None]] = {}  # once per file, not per report
         for item in report.get("results", []):
             unit = by_path[resolved(item["path"])]
             if unit.language == "python" and rule_cwe(item["check_id"].rsplit(".", 1)[-1]) is not None:
-                text = _semgrep_text(unit)
-                if unit.id not in trees:
-                    trees[unit.id] = _parsed(text)
-                if semgrep_filters.says_nothing(item, text, trees[unit.id]):
+                if unit.id not in read:
+                    text = _semgrep_text(unit)
+                    read[unit.id] = (text, _parsed(text))
+                if semgrep_filters.says_nothing(item, *read[unit.id]):
                     continue
             result.findings.append(_finding(item, unit))
         errors = report.get("errors", [])

@@ -8,7 +8,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from secreview.engines.pyflow.rules import sink_rule
+from secreview.engines.pyflow.rules import TEMPLATE_FILES, sink_rule
 from secreview.sinks import PYTHON_SOURCES
 
 # Parameters that are not a caller's data (the framework's request object is read through its attributes).
@@ -77,6 +77,12 @@ def enclosing_function(tree: ast.AST, line: int) -> ast.FunctionDef | ast.AsyncF
 
 def constant_text(node: ast.expr) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def renders_template_file(call: ast.Call) -> bool:
+    """A call given a template file's name first (`base_render_template("popup.html", ...)`): what renders it escapes
+    what it is given, as render_template does."""
+    return bool(call.args) and TEMPLATE_FILES.search(constant_text(call.args[0]) or "") is not None
 
 
 def imported_names(tree: ast.AST) -> frozenset[str]:

@@ -30,7 +30,6 @@ from secreview.engines.pyflow.rules import (
     READS,
     RESPONSE_BUILDERS,
     SQL_TEXT,
-    TEMPLATE_FILES,
     VALIDATORS,
     SinkRule,
     sanitises,
@@ -44,6 +43,7 @@ from secreview.engines.pyflow.syntax import (
     is_flask_view,
     is_handler,
     is_public,
+    renders_template_file,
     unparsed,
 )
 from secreview.engines.pyflow.taint import (
@@ -247,7 +247,7 @@ class Walker:
             return None  # what a file at that path holds is not the value itself
         if RESPONSE_BUILDERS.search(callee):  # its body is judged as a page where it is built, not again
             return replace(found, safe_for=found.safe_for | {79})
-        if call.args and TEMPLATE_FILES.search(constant_text(call.args[0]) or ""):
+        if renders_template_file(call):
             return replace(found, safe_for=found.safe_for | {79}).then(call.lineno, f"rendered by {callee}()")
         return found
 
