@@ -226,3 +226,53 @@ class SearchHandler(tornado.web.RequestHandler):
         self.write("<h1>Results for %s</h1>" % html.escape(query))
         # ruleid: python-reflected-xss
         self.finish("<p>No more results for %s</p>" % query)
+
+
+@app.route("/uploads/check", methods=["POST"])
+def check_upload():
+    name = request.values["name"]
+    # ok: python-reflected-xss (a lambda's value is no page)
+    kinds = list(filter(lambda ext: name.lower().endswith(ext), [".zip", ".tar"]))
+    # ruleid: python-reflected-xss
+    return "<p>" + ", ".join(kinds) + name + "</p>"
+
+
+@app.route("/api/tokens", methods=["POST"])
+def create_token():
+    token = request.form["token"]
+    response = jsonify(token=token)
+    response.status_code = 201
+    response.headers["X-Token"] = token
+    # ok: python-reflected-xss (a JSON response: the headers set on it are no page)
+    return response
+
+
+@app.route("/logs/<path:filename>")
+def download_log(filename):
+    # ok: python-reflected-xss (the project's helper answers with a redirect)
+    return redirect_to_downloads(request, "/downloads/logs/" + filename)
+
+
+@app.route("/export/<name>")
+def export(name):
+    if name.endswith(".zip"):
+        # ok: python-reflected-xss (a zip archive is no page)
+        return Response(build_archive(name), mimetype="application/zip")
+    # ruleid: python-reflected-xss
+    return Response(build_archive(name), mimetype="application/xhtml+xml")
+
+
+class BundleHandler(tornado.web.RequestHandler):
+    def get(self):
+        name = self.get_argument("name")
+        self.set_header("Content-Type", "application/zip")
+        # ok: python-reflected-xss (declared a zip archive first)
+        self.write(bundle(name))
+
+
+class PreviewHandler(tornado.web.RequestHandler):
+    def get(self):
+        name = self.get_argument("name")
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        # ruleid: python-reflected-xss
+        self.write(bundle(name))
