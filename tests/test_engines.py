@@ -19,16 +19,28 @@ PYTHON2 = 'import os\nuser = {"name": "x"}\nprint "hello", user\nos.system("ls "
 
 def test_bandit_reports_cwe_severity_and_a_fix(tmp_path: Path):
     path = tmp_path / "m.py"
-    path.write_text("import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n")
+    path.write_text("import requests\n\n\ndef fetch(url):\n    return requests.get(url, verify=False, timeout=5)\n")
     unit = CodeUnit(id="m.py", path="m.py", language="python", text=path.read_text(), disk_path=path)
 
     result = BanditEngine().review([unit])
 
     (finding,) = result.findings
-    assert (finding.cwe, finding.start_line, finding.severity.value) == (328, 5, "high")  # weak hash, reviewed
-    assert finding.evidence[0].rule_id == "B324:hashlib"
-    assert "Bandit B324" in finding.solution
+    assert (finding.cwe, finding.start_line, finding.severity.value) == (295, 5, "high")  # no certificate check
+    assert finding.evidence[0].rule_id == "B501:request_with_no_cert_validation"
+    assert "Bandit B501" in finding.solution
     assert not result.skipped
+
+
+def test_bandit_leaves_weak_hashes_to_the_own_rule_unless_enabled(tmp_path: Path):
+    """python-weak-hash reads hashlib's MD5/SHA-1 and leaves out ETags; Bandit's B324 would report the ETag too."""
+    text = "import hashlib\n\n\ndef etag(data):\n    return hashlib.sha1(data).hexdigest()\n"
+    path = tmp_path / "m.py"
+    path.write_text(text)
+    unit = CodeUnit(id="m.py", path="m.py", language="python", text=text, disk_path=path)
+
+    assert BanditEngine().review([unit]).findings == []
+    (finding,) = BanditEngine(skipped_tests=[]).review([unit]).findings
+    assert (finding.cwe, finding.evidence[0].rule_id) == (328, "B324:hashlib")
 
 
 def test_bandit_names_the_real_weakness_and_leaves_out_review_prompts(tmp_path: Path):
@@ -140,6 +152,15 @@ def test_units_without_a_file_on_disk_are_given_to_the_tools_under_their_own_nam
 
 # Bandit reports that secreview drops, beside the ones it keeps: annotated like the rule samples
 _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formatting
+    'FTS_TABLE = "snapshot_fts"\n'
+    "if SEPARATE_DATABASE:\n"
+    '    BIND = "?"\n'
+    "else:\n"
+    '    BIND = "%s"\n'
+    "try:\n"
+    '    ORDER = "ASC"\n'
+    "except ImportError:\n"
+    "    ORDER = load_order()\n\n\n"
     "def search(self, cur, term, table):\n"
     "    # ok: B608\n"
     '    cur.execute(f"SELECT * FROM film WHERE title = %s", (term,))\n'
@@ -188,6 +209,24 @@ _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formattin
     "    for other in (term,):\n"
     "        # ruleid: B608\n"
     '        cur.execute("SELECT * FROM %s" % other)\n'
+    "    # the module's constants and what the project escapes as an identifier: nothing a caller gives\n"
+    "    fts = _escape_sqlite3_identifier(FTS_TABLE)\n"
+    "    # ok: B608\n"
+    '    cur.execute(f"SELECT rowid FROM {fts} WHERE snapshot_id = {BIND}", [term])\n'
+    "    # a module name bound to something else than a constant on some way: still reported\n"
+    "    # ruleid: B608\n"
+    '    cur.execute(f"SELECT rowid FROM {fts} ORDER BY rowid {ORDER}")\n'
+    "    # the text of an exception raised or a message logged is no query, though Bandit reads SQL words in it\n"
+    "    if table is None:\n"
+    "        raise ConfigurationInvalid(\n"
+    "            # ok: B608\n"
+    '            "Update configuration for {} of type commandline needs command set".format(term)\n'
+    "        )\n"
+    "    # ok: B608\n"
+    '    log.warning("Could not update %s, set it again from %s" % (term, table))\n'
+    "    # a query made inside the call that raises or logs is one: still reported\n"
+    "    # ruleid: B608\n"
+    '    log.warning("%d rows", cur.execute("DELETE FROM film WHERE title = \'%s\'" % term))\n'
 )
 _CONSTANT_SHELLS = (  # B602/B605 on one constant command say "Seems safe" at low severity: no input reaches it
     "import os\n"
@@ -222,8 +261,32 @@ _SAFE_MARKS = (  # B308/B703 (mark_safe) and B704 (Markup) fire on every value m
     "    return mark_safe(title), end, shown, text, flash, page\n"
 )
 
+_PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywhere in it
+    "class Reset:\n"
+    "    # ok: B105\n"
+    '    password_reset_template = "auth/password_reset/form.html"\n'
+    "    # ruleid: B105\n"
+    '    admin_password = "adminpass"\n\n'
+    "    # ok: B107\n"
+    '    def check(self, token, token_type="auth"):\n'
+    "        # ok: B105\n"
+    '        if token_type == "reset":\n'
+    "            # ok: B106\n"
+    '            return verify_token(token, token_type="reset")\n'
+    "        # ruleid: B105\n"
+    '        if token == "letmein":\n'
+    "            # ruleid: B106\n"
+    '            return verify_token(token, token_type="feed", api_token="s3cr3t-t0ken")\n'
+    "        # ok: B105\n"
+    '        self.passwordField = "pw"\n'
+    "        # ruleid: B105\n"
+    '        self.form["auth_password"] = "bar"\n'
+)
 
-@pytest.mark.parametrize(("text", "cwe_id"), [(_SQL_QUERIES, 89), (_CONSTANT_SHELLS, 78), (_SAFE_MARKS, 79)])
+
+@pytest.mark.parametrize(
+    ("text", "cwe_id"), [(_SQL_QUERIES, 89), (_CONSTANT_SHELLS, 78), (_SAFE_MARKS, 79), (_PASSWORD_NAMES, 259)]
+)
 def test_bandit_reports_with_nothing_to_inject_are_dropped(text: str, cwe_id: int) -> None:
     unit = CodeUnit(id="s.py", path="s.py", language="python", text=text)
     flagged = {f.start_line for f in BanditEngine().review([unit]).findings if f.cwe == cwe_id}

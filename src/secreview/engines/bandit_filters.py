@@ -1,7 +1,8 @@
 """Bandit reports that say nothing about the code under review, read from the code's syntax tree: a shell started
-with a constant command, a query with nothing a caller passes formatted in (B608), a value marked as safe HTML that
-cannot carry markup from outside (B308, B703, B704). Bandit flags these shapes whatever is in them; a reviewer
-would not."""
+with a constant command, a query with nothing a caller passes formatted in or a message that is no query (B608), a
+value marked as safe HTML that cannot carry markup from outside (B308, B703, B704), a "password" that a name says is
+something else about one (B105-B107: `token_type == "reset"`). Bandit flags these shapes
+whatever is in them; a reviewer would not."""
 
 from __future__ import annotations
 
@@ -10,22 +11,37 @@ import re
 from collections import Counter
 from typing import Any, cast
 
-from secreview.engines.pyflow.rules import ALL, SQL_QUOTERS, sanitises
-from secreview.engines.pyflow.syntax import callee_of, enclosing_function, renders_template_file, unparsed
+from secreview.engines.pyflow.rules import ALL, MESSAGES, SQL_QUOTERS, sanitises
+from secreview.engines.pyflow.syntax import (
+    callee_of,
+    enclosing_function,
+    module_constants,
+    renders_template_file,
+    unparsed,
+)
 from secreview.engines.pyflow.walker import undone_marks
 
 _MARK_TESTS = frozenset({"B308", "B703", "B704"})  # mark_safe() (B308, B703) and markupsafe's Markup() (B704)
 _MARKERS = re.compile(r"(^|\.)(mark_safe|SafeString|SafeText|Markup)$")
+_PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # a string assigned, passed or defaulted to a password's name
+_SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$")  # Bandit's words for one
+_WORD_BREAKS = re.compile(r"[_.\-]+|(?<=[a-z0-9])(?=[A-Z])")
 
 
 def reads_the_code(item: dict[str, Any]) -> bool:
     """Whether deciding on this report needs the file's syntax tree."""
-    return item["test_id"] == "B608" or item["test_id"] in _MARK_TESTS
+    return item["test_id"] == "B608" or item["test_id"] in _MARK_TESTS | _PASSWORD_TESTS
 
 
 def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
     """A report to drop: one of the shapes above (`tree` is the file Bandit read, None where it does not parse)."""
-    return _runs_a_constant(item) or _injects_nothing(item, tree) or _marks_nothing_from_outside(item, tree)
+    return (
+        _runs_a_constant(item)
+        or _injects_nothing(item, tree)
+        or _is_a_message(item, tree)
+        or _marks_nothing_from_outside(item, tree)
+        or _names_something_else(item, tree)
+    )
 
 
 def _runs_a_constant(item: dict[str, Any]) -> bool:
@@ -83,11 +99,13 @@ def _is_quoted(node: ast.expr, quoted_names: frozenset[str]) -> bool:
     return _is_quoted(parts, quoted_names)
 
 
-def _quoted_names(function: ast.AST | None) -> frozenset[str]:
-    """The variables the function binds only to a value quoted for SQL (`table = quote_name(self._table)`): each
-    of their bindings is such an assignment, none a loop variable, `+=`, `with ... as` or unpacking."""
+def _quoted_names(tree: ast.AST, function: ast.AST | None) -> frozenset[str]:
+    """The variables bound only to a value quoted for SQL or to constant text: those the function binds so
+    (`table = quote_name(self._table)`: each of their bindings is such an assignment, none a loop variable, `+=`,
+    `with ... as` or unpacking), and the module's constants it does not bind itself (`SQLITE_BIND = "?"`)."""
+    constants = module_constants(tree)
     if function is None:
-        return frozenset()
+        return constants
     bindings = Counter(
         node.id for node in ast.walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
     )
@@ -95,11 +113,12 @@ def _quoted_names(function: ast.AST | None) -> frozenset[str]:
     for node in ast.walk(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             assigned.setdefault(node.targets[0].id, []).append(node.value)
-    return frozenset(
+    own = {
         name
         for name, values in assigned.items()
         if len(values) == bindings[name] and all(_is_quoted(value, frozenset()) for value in values)
-    )
+    }
+    return frozenset(own | (constants - bindings.keys()))
 
 
 def _marker(value: ast.expr, quoted_names: frozenset[str]) -> str:
@@ -171,7 +190,7 @@ def _injects_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
     if item["test_id"] != "B608" or tree is None:
         return False
     lines = item.get("line_range") or [item["line_number"]]
-    quoted_names = _quoted_names(enclosing_function(tree, min(lines)))
+    quoted_names = _quoted_names(tree, enclosing_function(tree, min(lines)))
     on_lines = [node for node in ast.walk(tree) if min(lines) <= getattr(node, "lineno", 0) <= max(lines)]
     built = [
         text for node in on_lines if not isinstance(node, ast.Constant) and (text := _query_text(node, quoted_names))
@@ -183,6 +202,29 @@ def _injects_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
         match.group() == _QUOTED or (match.group() == _SETTING and _TABLE_SLOT.search(match.string[: match.start()]))
         for match in slots
     )
+
+
+def _is_a_message(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B608 report on the text an exception is raised with or a message is logged with (`raise
+    ConfigurationInvalid("Update configuration for {} needs command set".format(target))`): Bandit took the English
+    for SQL words, and text raised or logged is never run as a query. The text must be the call's own argument
+    (formatted in place), not an argument of a call inside it."""
+    if item["test_id"] != "B608" or tree is None:
+        return False
+    lines = item.get("line_range") or [item["line_number"]]
+    around = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and callee_of(node).rsplit(".", 1)[-1] != "format"
+        and node.lineno <= min(lines)
+        and max(lines) <= (node.end_lineno or node.lineno)
+    ]
+    if not around:
+        return False
+    innermost = max(around, key=lambda call: (call.lineno, call.col_offset))  # they nest: the last to start
+    raised = {id(node.exc) for node in ast.walk(tree) if isinstance(node, ast.Raise) and node.exc is not None}
+    return id(innermost) in raised or MESSAGES.search(callee_of(innermost)) is not None
 
 
 def _marks_nothing_from_outside(item: dict[str, Any], tree: ast.AST | None) -> bool:
@@ -215,3 +257,51 @@ def _holds_no_markup(value: ast.expr) -> bool:
     if not isinstance(value, ast.Call):
         return False
     return renders_template_file(value) or bool({ALL, 79} & sanitises(callee_of(value)))
+
+
+def _names_something_else(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B105-B107 report where every name on its lines with a word for a secret in it goes on past that word
+    (`token_type == "reset"`, `password_col = "password"`, `password_reset_template = "auth/reset.html"`): the name
+    says what kind of token, which column, which template, not that the text is the secret. Bandit reads the word
+    anywhere in the name; the project's python-hardcoded-password and python-hardcoded-secret take a name that ends
+    with it (`db_password`, `auth_token`, `SECRET_KEY`), and report those themselves."""
+    if item["test_id"] not in _PASSWORD_TESTS or tree is None:
+        return False
+    # a default's report spans its function's body: only its own line says which parameter
+    lines = [item["line_number"]] if item["test_id"] == "B107" else item.get("line_range") or [item["line_number"]]
+    on_lines = [node for node in ast.walk(tree) if min(lines) <= getattr(node, "lineno", 0) <= max(lines)]
+    words = [[part for part in _WORD_BREAKS.split(name) if part] for node in on_lines for name in _given_names(node)]
+    secret = [parts for parts in words if any(_SECRET_WORD.match(part) for part in parts)]
+    return bool(secret) and not any(_SECRET_WORD.match(parts[-1]) for parts in secret)
+
+
+def _given_names(node: ast.AST) -> list[str]:
+    """The names Bandit's password tests read at `node`: one a string is assigned to or compared with, a keyword
+    argument given a string, a parameter with a string default."""
+    if isinstance(node, ast.Assign) and _is_text(node.value):
+        return [name for target in node.targets for name in _name_of(target)]
+    if isinstance(node, ast.Compare) and any(map(_is_text, [node.left, *node.comparators])):
+        return [name for side in [node.left, *node.comparators] for name in _name_of(side)]
+    if isinstance(node, ast.Call):
+        return [keyword.arg for keyword in node.keywords if keyword.arg and _is_text(keyword.value)]
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        positional = [*node.args.posonlyargs, *node.args.args]
+        defaults = zip(positional[len(positional) - len(node.args.defaults) :], node.args.defaults, strict=True)
+        keyword_only = zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)
+        return [arg.arg for arg, default in [*defaults, *keyword_only] if default is not None and _is_text(default)]
+    return []
+
+
+def _is_text(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _name_of(node: ast.expr) -> list[str]:
+    """A variable's name, an attribute's, a key's in brackets (`form["password"]`)."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Attribute):
+        return [node.attr]
+    if isinstance(node, ast.Subscript) and _is_text(node.slice):
+        return [str(cast(ast.Constant, node.slice).value)]
+    return []

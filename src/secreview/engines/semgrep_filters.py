@@ -9,7 +9,13 @@ import re
 from typing import Any
 
 from secreview.engines.pyflow.rules import JOINS
-from secreview.engines.pyflow.syntax import callee_of, defined_functions, enclosing_function, number_route_parameters
+from secreview.engines.pyflow.syntax import (
+    callee_of,
+    defined_functions,
+    enclosing_function,
+    module_constants,
+    number_route_parameters,
+)
 
 _HARMLESS_CALLS = re.compile(f"{JOINS.pattern}|^(str|int|float|format)$")  # path joins and conversions
 
@@ -35,7 +41,7 @@ def says_nothing(item: dict[str, Any], text: str, tree: ast.AST | None) -> bool:
         return False
     called = {id(root) for call in calls if (root := _root_name(call.func)) is not None}
     values = {node.id for node in ast.walk(expression) if isinstance(node, ast.Name) and id(node) not in called}
-    return bool(values & numbers) and values <= numbers | _constants(tree)
+    return bool(values & numbers) and values <= numbers | module_constants(tree)
 
 
 def _root_name(callee: ast.expr) -> ast.Name | None:
@@ -43,14 +49,3 @@ def _root_name(callee: ast.expr) -> ast.Name | None:
     while isinstance(callee, ast.Attribute):
         callee = callee.value
     return callee if isinstance(callee, ast.Name) else None
-
-
-def _constants(tree: ast.AST) -> frozenset[str]:
-    """The names the module binds to a constant at its top level (`BASE = "/srv/app/files"`)."""
-    return frozenset(
-        target.id
-        for node in getattr(tree, "body", [])
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    )

@@ -145,7 +145,7 @@ _SINK_PATTERNS = {category: pattern for _, category, pattern in PYTHON_SINKS}
 
 # What the database layer quotes an identifier or a literal with (Bandit's B608 filter reads it too).
 SQL_QUOTERS = re.compile(
-    r"(^|\.)(sql\.Identifier|sql\.Literal|\w*quote_(ident|identifier|name|value)|escape_string|literal)$"
+    r"(^|\.)(sql\.Identifier|sql\.Literal|\w*quote_(ident|identifier|name|value)|\w*escape\w*_ident(ifier)?|escape_string|literal)$"
 )
 # Calls whose result is safe for the listed weaknesses (ALL: for every one); matched on the called name.
 SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from typing import cast
 
 from secreview.engines.pyflow.rules import TEMPLATE_FILES, sink_rule
 from secreview.sinks import PYTHON_SOURCES
@@ -107,6 +108,41 @@ def defined_functions(tree: ast.AST) -> frozenset[str]:
     """The names of the functions the module defines at its top level."""
     body = getattr(tree, "body", [])
     return frozenset(node.name for node in body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+
+def module_constants(tree: ast.AST) -> frozenset[str]:
+    """The names the module binds only to constants at its top level, in its `if`/`try` blocks too (`BASE =
+    "/srv/files"`; `SQLITE_BIND = "?"` under one branch and `"%s"` under the other): text no caller gives."""
+    values: dict[str, list[ast.expr | None]] = {}
+    pending: list[ast.AST] = list(getattr(tree, "body", []))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Assign) and all(isinstance(target, ast.Name) for target in node.targets):
+            for target in node.targets:
+                values.setdefault(cast(ast.Name, target).id, []).append(node.value)
+        elif isinstance(node, (ast.If, ast.Try, ast.ExceptHandler, ast.With, ast.For, ast.While)):
+            blocks = [child for child in ast.iter_child_nodes(node) if isinstance(child, (ast.stmt, ast.ExceptHandler))]
+            pending += blocks
+            for child in ast.iter_child_nodes(node):
+                if child not in blocks:
+                    _bound_elsewhere(child, values)
+            if isinstance(node, ast.ExceptHandler) and node.name:
+                values.setdefault(node.name, []).append(None)
+        else:
+            _bound_elsewhere(node, values)
+    return frozenset(name for name, bound in values.items() if all(isinstance(value, ast.Constant) for value in bound))
+
+
+def _bound_elsewhere(node: ast.AST, values: dict[str, list[ast.expr | None]]) -> None:
+    """Record each name `node` binds (a def, a class, an import, any other assignment) as bound to no constant."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        names = [node.name]  # what its body binds is its own
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        names = [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+    else:
+        names = [n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+    for name in names:
+        values.setdefault(name, []).append(None)
 
 
 def imports_flask(tree: ast.AST) -> bool:
