@@ -1,4 +1,8 @@
+from pathlib import Path
+
 from secreview import aggregate
+from secreview.api import ReviewRequest, run_review
+from secreview.config import Settings
 from secreview.models import NO_DEFECTS_VERDICT, CodeUnit, Evidence, Finding, LineRange, Severity
 
 TEXT = "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
@@ -87,3 +91,22 @@ def test_reports_on_adjacent_lines_are_one_defect():
     assert (merged.start_line, merged.end_line) == (4, 5)
     apart = aggregate.judge([raw("bandit", 328, 1), raw("semgrep", 328, 5)], {"m.py": unit()})
     assert len(apart) == 2
+
+
+def test_a_test_files_credentials_are_observations_the_products_are_defects(tmp_path: Path):
+    """The password a test logs in with is a fixture: listed as an observation with its reason, not counted."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "tests" / "test_login.py").write_text(
+        'def login(client):\n    password = "hunter2secret"\n    return client.post("/login", data={"pw": password})\n'
+    )
+    (tmp_path / "app" / "settings.py").write_text('DB_PASSWORD = "hunter2secret"\n')
+
+    review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path)
+
+    assert [(f.path, f.cwe) for f in review.findings] == [("app/settings.py", 259)]
+    (fixture,) = review.observations
+    assert (fixture.path, fixture.cwe, fixture.start_line) == ("tests/test_login.py", 259, 2)
+    assert fixture.remark and "test file" in fixture.remark
+    (unit,) = [unit for unit in review.coverage.units if unit.path == "tests/test_login.py"]
+    assert any("not defects (fixtures): lines 2" in note for note in unit.notes)

@@ -298,6 +298,7 @@ class Judged(NamedTuple):
     unconfirmed: list[Finding]  # model-only claims nothing confirms (see `_confirmed`) or that cannot be placed
     likely_false_alarms: list[Finding]  # the model's check found them unlikely: kept, not counted
     candidates: list[Finding]  # candidates no model checked: for a person to check, not counted
+    fixtures: list[Finding]  # credentials written in a test file: listed as observations, not counted
 
 
 def _unplaced(finding: Finding, unit: CodeUnit) -> Finding:
@@ -345,7 +346,8 @@ def judge_votes(
     With `confirm`, a finding that only a model reports must be confirmed (see `_confirmed`); the others are
     returned as `unconfirmed`, for the review's observations, as are model claims grounding cannot place (each
     with its `remark`): a model's word is never silently dropped. Findings the model's check found unlikely go to
-    `likely_false_alarms`, and candidates nothing checked to `candidates`."""
+    `likely_false_alarms`, candidates nothing checked to `candidates`, and credentials written in a test file
+    (`tests/`, `test_*.py`, `conftest.py`: a fixture's password, not a secret the product ships) to `fixtures`."""
     grounded = []
     unplaced = []
     for finding in raw:
@@ -368,11 +370,14 @@ def judge_votes(
     unconfirmed: list[Finding] = []
     demoted: list[Finding] = []
     candidates: list[Finding] = []
+    fixtures: list[Finding] = []
     for finding in sorted(quoted, key=lambda f: (f.path, f.start_line, f.end_line, f.cwe or 0, f.title)):
         if _is_sampled(finding) and finding.support < min_support:
             left_out.append(finding)
         elif confirm and _is_sampled(finding) and not _confirmed(finding, units[finding.path]):
             unconfirmed.append(finding)
+        elif _is_test_fixture(finding):
+            fixtures.append(finding.model_copy(update={"remark": "written in a test file: a fixture, not a secret"}))
         elif finding.verification is not None and not finding.verification.likely_real:
             demoted.append(finding.model_copy(update={"remark": _demotion(finding)}))
         elif finding.kind == "candidate" and (finding.verification is None or not finding.verification.demotes):
@@ -385,7 +390,20 @@ def judge_votes(
         _fingerprinted(unconfirmed + unplaced),
         _ordered(_fingerprinted(demoted)),
         _fingerprinted(candidates),
+        _fingerprinted(fixtures),
     )
+
+
+_CREDENTIALS = 798  # use of hard-coded credentials
+# A test's own file: under a tests/ (test/, testing/) folder, or named test_*, *_test(s).*, conftest.py
+_TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_tests?\.\w+|conftest\.py)$")
+
+
+def _is_test_fixture(finding: Finding) -> bool:
+    """A hard-coded credential (CWE-798 and its kinds: a password, a key) in a test's own file: the password a
+    test logs in with is a fixture; reported as a defect, hundreds of them hide the product's findings."""
+    credential = finding.cwe is not None and (finding.cwe == _CREDENTIALS or _CREDENTIALS in cwe.ancestors(finding.cwe))
+    return credential and _TEST_FILE.search(finding.path) is not None
 
 
 def _unconfirmed_candidate(finding: Finding) -> str:
@@ -447,6 +465,12 @@ def unplaced_note(unplaced: list[Finding]) -> str:
     """The coverage note naming a file's model claims that grounding could not place (listed as observations)."""
     named = "; ".join(f"{f'CWE-{f.cwe}' if f.cwe is not None else f.title}: {f.remark}" for f in unplaced)
     return f"model claims listed as observations, not defects, because judging could not place them: {named}"
+
+
+def fixtures_note(fixtures: list[Finding]) -> str:
+    """The coverage note naming a test file's hard-coded credentials (listed as observations)."""
+    lines = ", ".join(str(f.start_line) for f in fixtures)
+    return f"hard-coded credentials in a test file listed as observations, not defects (fixtures): lines {lines}"
 
 
 def verdict(findings: list[Finding], complete: bool, candidates: int = 0) -> str:

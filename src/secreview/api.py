@@ -329,7 +329,8 @@ def _run_stages(
         if engine.wants_hints:
             results[i] = _run_engine(engine, units, hints, progress)
             model_findings += without_disabled(results[i].findings, disable)
-    return _Run([results[i] for i in range(len(engines))], static, checked, model_findings)
+    # a test file's credentials are not for the model to check: judged again as fixtures with the rest
+    return _Run([results[i] for i in range(len(engines))], static + judged.fixtures, checked, model_findings)
 
 
 @contextmanager
@@ -409,7 +410,7 @@ def run_review(
         voting.min_support if voting else 1,
         confirm=settings.model_findings == "confirmed",
     )
-    findings, unconfirmed = judged.findings, judged.unconfirmed
+    findings, unconfirmed = judged.findings, judged.unconfirmed + judged.fixtures
     note_judged(coverage, judged, voting.min_support if voting else 1)
     suppressed: list[Finding] = []
     lists = [findings, unconfirmed, judged.likely_false_alarms, judged.candidates]
@@ -554,13 +555,13 @@ def parse_reviews(reviews: Sequence[tuple[str, str]], code_path: Path, settings:
         for index, (name, text) in enumerate(reviews)
     ]
     units, drawn = {unit.path: unit}, {unit.path: len(reviews)}
-    findings, left_out, unplaced, *_ = aggregate.judge_votes(
+    findings, left_out, unplaced, _, _, fixtures = aggregate.judge_votes(
         (f for p in parsed for f in p.findings), units, drawn, voting.min_support
     )
     observations, left_out_observations, unplaced_observations, *_ = aggregate.judge_votes(
         (f for p in parsed for f in p.observations), units, drawn, voting.min_support
     )
-    observations += unplaced + unplaced_observations
+    observations += unplaced + unplaced_observations + fixtures
     coverage = reviews_coverage(unit, [name for name, _ in reviews], parsed)
     note_left_out(coverage, left_out + left_out_observations, voting.min_support, "reviews")
     return Review(

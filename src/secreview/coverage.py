@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from secreview.aggregate import Judged, left_out_note, unconfirmed_note, unplaced_note
+from secreview.aggregate import Judged, fixtures_note, left_out_note, unconfirmed_note, unplaced_note
 from secreview.engines.interface import Engine, EngineResult
 from secreview.llm.freetext import ParsedReview
 from secreview.llm.routing import NOT_ROUTED
@@ -90,10 +90,12 @@ def _verdict_tally(names: Sequence[str], parsed: Sequence[ParsedReview]) -> list
 
 def note_judged(coverage: Coverage, judged: Judged, min_support: int) -> None:
     """Name in their units' notes the findings judging did not report as defects: those the vote left out, and the
-    model's claims listed as observations (nothing confirmed them, or they could not be placed in the code)."""
+    model's claims listed as observations (nothing confirmed them, or they could not be placed in the code), and the
+    credentials written in a test file, listed as observations too."""
     note_left_out(coverage, judged.left_out, min_support, "samples")
     _note_per_unit(coverage, [f for f in judged.unconfirmed if not f.remark], unconfirmed_note)
     _note_per_unit(coverage, [f for f in judged.unconfirmed if f.remark], unplaced_note)
+    _note_per_unit(coverage, judged.fixtures, fixtures_note)
 
 
 def note_left_out(coverage: Coverage, left_out: list[Finding], min_support: int, noun: str) -> None:

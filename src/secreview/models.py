@@ -383,8 +383,9 @@ class Review(BaseModel):
     observations: list[Finding] = Field(
         default_factory=list,
         description="Concerns that are not counted as defects: model-only findings nothing confirmed (no static "
-        "finding, no dangerous sink of its kind on their lines, no second agreeing sample), and for `secreview parse` "
-        "concerns a review listed while concluding there are no defects.",
+        "finding, no dangerous sink of its kind on their lines, no second agreeing sample), hard-coded credentials in "
+        "a test file (a test's fixtures), and for `secreview parse` concerns a review listed while concluding there "
+        "are no defects.",
     )
     likely_false_alarms: list[Finding] = Field(
         default_factory=list,
