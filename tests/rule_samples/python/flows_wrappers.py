@@ -56,3 +56,12 @@ class RequestForm:
 
     def get_default(self, name):
         return "none"
+
+
+def remove_tree(directory, keep=None):
+    """A function that calls itself passes its own parameter on: its sinks are its contract, judged at its callers."""
+    for entry in os.listdir(directory):
+        # ok: python-flow-path-traversal
+        remove_tree(os.path.join(directory, entry) if keep is None else directory, keep)
+    # ok: python-flow-path-traversal
+    os.rmdir(directory)

@@ -271,10 +271,19 @@ class Walker:
                     self._direct(call, callee, rule)
                 continue
             bare = callee.rsplit(".", 1)[-1]
+            if self._calls_itself(callee):
+                continue
             if bare in self.summaries:
                 self._through_wrapper(call, callee, self.summaries[bare])
             elif COMMAND_WRAPPER.search(bare) and not sanitises(callee):
                 self._by_name(call, callee)
+
+    def _calls_itself(self, callee: str) -> bool:
+        """A recursive call: the function's sinks are its contract, its callers are checked through its summary. Only
+        the function itself (bare, `self.`, `cls.`); another object's method of the same name is that method."""
+        if self.function is None:
+            return False
+        return callee in {f"{owner}{self.function.name}" for owner in ("", "self.", "cls.")}
 
     def _direct(self, call: ast.Call, callee: str, rule: SinkRule) -> None:
         if rule.safe_keywords and _made_safe(call, rule):
