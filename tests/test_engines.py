@@ -288,8 +288,19 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
 )
 
 
+_PICKLE_COPIES = (  # B301 fires on every pickle.loads
+    "import pickle\n\n\n"
+    "def copy(value, blob):\n"
+    "    # ok: B301\n"
+    "    twin = pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))\n"
+    "    # ruleid: B301\n"
+    "    return twin, pickle.loads(blob)\n"
+)
+
+
 @pytest.mark.parametrize(
-    ("text", "cwe_id"), [(_SQL_QUERIES, 89), (_CONSTANT_SHELLS, 78), (_SAFE_MARKS, 79), (_PASSWORD_NAMES, 259)]
+    ("text", "cwe_id"),
+    [(_SQL_QUERIES, 89), (_CONSTANT_SHELLS, 78), (_SAFE_MARKS, 79), (_PASSWORD_NAMES, 259), (_PICKLE_COPIES, 502)],
 )
 def test_bandit_reports_with_nothing_to_inject_are_dropped(text: str, cwe_id: int) -> None:
     unit = CodeUnit(id="s.py", path="s.py", language="python", text=text)

@@ -1,8 +1,8 @@
 """Bandit reports that say nothing about the code under review, read from the code's syntax tree: a shell started
 with a constant command, a query with nothing a caller passes formatted in or a message that is no query (B608), a
 value marked as safe HTML that cannot carry markup from outside (B308, B703, B704), a "password" that a name says is
-something else about one or that is empty (B105-B107: `token_type == "reset"`, `password = ""`). Bandit flags these
-shapes whatever is in them; a reviewer would not."""
+something else about one or that is empty (B105-B107: `token_type == "reset"`, `password = ""`), an object pickled
+and unpickled at once (B301: a deep copy). Bandit flags these shapes whatever is in them; a reviewer would not."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from typing import Any, cast
 
-from secreview.engines.pyflow.rules import ALL, MESSAGES, SQL_QUOTERS, sanitises
+from secreview.engines.pyflow.rules import ALL, MESSAGES, SERIALISERS, SQL_QUOTERS, sanitises
 from secreview.engines.pyflow.syntax import (
     callee_of,
     enclosing_function,
@@ -30,7 +30,7 @@ _WORD_BREAKS = re.compile(r"[_.\-]+|(?<=[a-z0-9])(?=[A-Z])")
 
 def reads_the_code(item: dict[str, Any]) -> bool:
     """Whether deciding on this report needs the file's syntax tree."""
-    return item["test_id"] == "B608" or item["test_id"] in _MARK_TESTS | _PASSWORD_TESTS
+    return item["test_id"] in {"B608", "B301"} | _MARK_TESTS | _PASSWORD_TESTS
 
 
 def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
@@ -42,6 +42,7 @@ def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
         or _marks_nothing_from_outside(item, tree)
         or _names_something_else(item, tree)
         or _empty_password(item)
+        or _loads_its_own_dump(item, tree)
     )
 
 
@@ -260,6 +261,24 @@ def _holds_no_markup(value: ast.expr) -> bool:
     if not isinstance(value, ast.Call):
         return False
     return renders_template_file(value) or bool({ALL, 79} & sanitises(callee_of(value)))
+
+
+def _loads_its_own_dump(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B301 report where every load on its lines loads what a serialiser made there from an object
+    (`pickle.loads(pickle.dumps(obj))`, a deep copy): no bytes from anyone else are unpickled."""
+    if item["test_id"] != "B301" or tree is None:
+        return False
+    loads = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and node.lineno == item["line_number"]
+        and callee_of(node).rsplit(".", 1)[-1] in ("load", "loads", "Unpickler")
+    ]
+    return bool(loads) and all(
+        node.args and isinstance(made := node.args[0], ast.Call) and SERIALISERS.search(callee_of(made))
+        for node in loads
+    )
 
 
 def _empty_password(item: dict[str, Any]) -> bool:

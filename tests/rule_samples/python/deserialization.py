@@ -91,6 +91,10 @@ class ResultCache:
         # ok: python-insecure-deserialization-pickle
         return pickle.loads(b"\x80\x04]\x94.")
 
+    def copy(self, value):
+        # ok: python-insecure-deserialization-pickle, python-flow-deserialization (a deep copy of an object)
+        return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
 
 def rpc_server(conn):
     size = int(conn.recv(8))

@@ -37,6 +37,7 @@ from django.http import HttpResponse
 from books import catalogue
 from flows_wrappers import (
     RequestForm,
+    deep_copy,
     escape_script_text,
     eval_script,
     fetch_page,
@@ -287,6 +288,13 @@ def run_plugin(source, namespace):
 def select(records, field, value):
     # ruleid: python-flow-code-injection, python-code-injection-function-param
     return eval("records.filter(" + field + "=" + value + ")")
+
+
+def merged(defaults, overrides):
+    # ok: python-flow-deserialization (the wrapper copies its value through pickle: no bytes of the caller's)
+    result = deep_copy(defaults)
+    result.update(overrides)
+    return result
 
 
 def load_settings(text):

@@ -3,6 +3,7 @@ caller's value is a candidate at the call. A query or command taken whole is the
 candidate in the wrapper itself); a URL requested is one wherever it comes from."""
 
 import os
+import pickle
 import sqlite3
 import subprocess
 
@@ -65,3 +66,9 @@ def remove_tree(directory, keep=None):
         remove_tree(os.path.join(directory, entry) if keep is None else directory, keep)
     # ok: python-flow-path-traversal
     os.rmdir(directory)
+
+
+def deep_copy(value):
+    """Bytes pickled here from an object and loaded at once: a copy, so no caller's value is deserialised."""
+    # ok: python-insecure-deserialization-pickle, python-flow-deserialization
+    return pickle.loads(pickle.dumps(value))

@@ -147,6 +147,9 @@ _SINK_PATTERNS = {category: pattern for _, category, pattern in PYTHON_SINKS}
 SQL_QUOTERS = re.compile(
     r"(^|\.)(sql\.Identifier|sql\.Literal|\w*quote_(ident|identifier|name|value)|\w*escape\w*_ident(ifier)?|escape_string|literal)$"
 )
+# Serialisers whose output is loaded back at once (`pickle.loads(pickle.dumps(obj))`, a deep copy): Bandit's B301
+# filter and python-insecure-deserialization-pickle read the same round trip.
+SERIALISERS = re.compile(r"^(pickle|_pickle|cPickle|dill|cloudpickle|marshal)\.dumps$")
 # Calls whose result is safe for the listed weaknesses (ALL: for every one); matched on the called name.
 SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
     (
@@ -166,6 +169,8 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
     (SQL_QUOTERS, frozenset({89})),
     (re.compile(r"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse)$"), frozenset({601})),
     (re.compile(r"^(json\.dumps|json\.loads|ast\.literal_eval)$"), frozenset({95, 78, 89})),
+    # bytes a serialiser made here from an object: loading them again is a deep copy, not untrusted data
+    (SERIALISERS, frozenset({502})),
 )
 # Calls in an `if` test that check a value (containment, allow-list, pattern): when the branch for a failed
 # check leaves the function, the value is checked afterwards.
