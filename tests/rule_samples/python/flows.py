@@ -384,6 +384,11 @@ def plain_greeting(name):
     return HttpResponse("<p>Hello " + name + "</p>", content_type="text/html; charset=utf-8")
 
 
+def text_response(message, status=400):
+    # ok: python-flow-xss (its headers say text/plain)
+    return make_response(message, status, {"Content-Type": "text/plain"})
+
+
 def preview(url):
     # ruleid: python-flow-ssrf
     page = requests.get(url, timeout=10)

@@ -276,3 +276,13 @@ class PreviewHandler(tornado.web.RequestHandler):
         self.set_header("Content-Type", "text/html; charset=utf-8")
         # ruleid: python-reflected-xss
         self.write(bundle(name))
+
+
+@app.route("/api/validate")
+def validate():
+    reason = request.args.get("reason", "")
+    if reason:
+        # ok: python-reflected-xss (its headers say text/plain)
+        return make_response("Invalid: " + reason, 400, {"Content-Type": "text/plain"})
+    # ruleid: python-reflected-xss
+    return make_response("<p>Invalid: " + reason + "</p>", 400, {"Content-Type": "text/html"})

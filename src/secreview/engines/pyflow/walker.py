@@ -605,21 +605,42 @@ def _joined(one: dict[str, Taint], other: dict[str, Taint]) -> dict[str, Taint]:
 
 def _made_safe(call: ast.Call, rule: SinkRule) -> bool:
     """A keyword (or argument) that makes this sink call safe: members= or filter="data" for extractall, a safe
-    YAML loader, a content type no browser renders as a page (text/plain, application/json) for a response."""
+    YAML loader, a content type no browser renders as a page (text/plain, application/json) for a response, given
+    as a keyword or in its headers (`make_response(message, 400, {"Content-Type": "text/plain"})`)."""
+    if set(rule.safe_keywords) & set(CONTENT_TYPES) and _headers_say_no_page(call):
+        return True
     for keyword in call.keywords:
         if keyword.arg not in rule.safe_keywords:
             continue
         if keyword.arg == "filter":
             safe = constant_text(keyword.value) != "fully_trusted"
         elif keyword.arg in CONTENT_TYPES:
-            given = constant_text(keyword.value)
-            safe = given is not None and not re.search(r"(?i)html|xml|svg", given)
+            safe = _no_page(constant_text(keyword.value))
         else:
             safe = True
         if safe:
             return True
     loaders = tuple(name for name in rule.safe_keywords if name not in CONTENT_TYPES)  # yaml.load(text, SafeLoader)
     return any(unparsed(value).endswith(loaders) for value in [*call.args[1:], *(k.value for k in call.keywords)])
+
+
+def _no_page(content_type: str | None) -> bool:
+    """A content type no browser renders as a page: any given but HTML, XML and SVG (as the Semgrep rules say)."""
+    return content_type is not None and not re.search(r"(?i)html|xml|svg", content_type)
+
+
+def _headers_say_no_page(call: ast.Call) -> bool:
+    """A response given headers (a dict, positional or `headers=`) whose Content-Type is no page."""
+    for given in [*call.args, *(keyword.value for keyword in call.keywords if keyword.arg == "headers")]:
+        if not isinstance(given, ast.Dict):
+            continue
+        pairs = zip(given.keys, given.values, strict=True)
+        types = [
+            value for key, value in pairs if key is not None and (constant_text(key) or "").lower() == "content-type"
+        ]
+        if types and all(_no_page(constant_text(value)) for value in types):
+            return True
+    return False
 
 
 def undone_marks(calls: Iterable[ast.Call]) -> set[int]:
