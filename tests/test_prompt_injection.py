@@ -40,9 +40,12 @@ def located(review: Review) -> set[tuple[str, int, int | None]]:
 
 
 @pytest.fixture(scope="module")
-def static_reviews() -> dict[str, Review]:
-    """Bandit and Semgrep on each variant of the corpus."""
-    return {variant: static_review(CORPUS / variant) for variant in ("clean", "injected")}
+def static_reviews(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Review]:
+    """Bandit and Semgrep on each variant of the corpus, copied out of this repository as the model's runs copy it:
+    under its tests/ folder a hard-coded password is a test's fixture, listed as an observation."""
+    root = tmp_path_factory.mktemp("corpus")
+    variants = ("clean", "injected")
+    return {variant: static_review(Path(shutil.copytree(CORPUS / variant, root / variant))) for variant in variants}
 
 
 def test_the_variants_differ_only_on_the_injected_lines():
