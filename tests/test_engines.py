@@ -31,6 +31,19 @@ def test_bandit_reports_cwe_severity_and_a_fix(tmp_path: Path):
     assert not result.skipped
 
 
+def test_an_ignored_error_is_code_quality_unless_enabled(tmp_path: Path):
+    """`except Exception: pass` (B110) is a security defect only where the try guards a security check: off by
+    default, as security rule sets have it; turned on, Bandit's report comes back."""
+    text = "import os\n\n\ndef clean():\n    try:\n        os.remove('x')\n    except Exception:\n        pass\n"
+    path = tmp_path / "m.py"
+    path.write_text(text)
+    unit = CodeUnit(id="m.py", path="m.py", language="python", text=text, disk_path=path)
+
+    assert BanditEngine().review([unit]).findings == []
+    (finding,) = BanditEngine(skipped_tests=[]).review([unit]).findings
+    assert (finding.cwe, finding.evidence[0].rule_id) == (390, "B110:try_except_pass")
+
+
 def test_bandit_leaves_weak_hashes_to_the_own_rule_unless_enabled(tmp_path: Path):
     """python-weak-hash reads hashlib's MD5/SHA-1 and leaves out ETags; Bandit's B324 would report the ETag too."""
     text = "import hashlib\n\n\ndef etag(data):\n    return hashlib.sha1(data).hexdigest()\n"
