@@ -211,8 +211,6 @@ _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formattin
     '    cur.execute("INSERT INTO %s (%s) VALUES (%%s)" % (name, ", ".join(map(quote_name, [term]))), (1,))\n'
     "    # ok: B608\n"
     '    cur.execute("SELECT * FROM %s LIMIT %d" % (name, int(term)))\n'
-    "    # ok: B608\n"
-    '    cur.execute("SELECT * FROM film WHERE year = %d AND rank < %i" % (term, table))\n'
     "    # a value beside the quoted ones, or a name also bound to something else: still reported\n"
     "    # ruleid: B608\n"
     "    cur.execute(\"SELECT * FROM %s WHERE doc = '%s'\" % (name, json.dumps(term)))\n"

@@ -109,15 +109,6 @@ def test_the_semgrep_rules_take_a_lookup_by_identifier_as_the_flow_engine_does()
         assert bool(re.match(identifier.group(1), value)) == bool(pyflow_rules.IDENTIFIERS.search(value)), value
 
 
-def test_the_semgrep_rules_take_numbers_formatted_in_as_the_flow_engine_does():
-    """A template formatting only numbers injects nothing, for the *-function-param rules as for the flow engine."""
-    text = (RULES_DIR / "python" / "request_taint.yaml").read_text()
-    template = re.search(r"""pattern-not: '"=~/(.+)/" % \$ANY'""", text)
-    assert template and template.group(1) == pyflow_rules.NUMBERS_ONLY.pattern
-    for shown, numbers in (("LIMIT %d", True), ("%(id)i, %5.2f, 100%%", True), ("= '%s'", False), ("%r", False)):
-        assert bool(pyflow_rules.NUMBERS_ONLY.match(shown)) == numbers, shown
-
-
 def test_every_flow_rule_has_a_real_cwe():
     for cwe_id, (rule_id, title) in FLOW_RULES.items():
         assert rule_id.startswith("python-flow-") and title, rule_id

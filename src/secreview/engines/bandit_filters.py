@@ -141,8 +141,6 @@ def _printf_text(node: ast.BinOp, template: str, quoted_names: frozenset[str]) -
     def mark(slot: re.Match[str]) -> str:
         if slot.group() == "%%":
             return "%"
-        if slot.group()[-1] in "dixf":
-            return _QUOTED  # a number: `%d` of text raises
         if isinstance(right, ast.Dict):
             value = by_key.get(slot["key"]) if by_key is not None else None
             return _VALUE if value is None else _marker(value, quoted_names)

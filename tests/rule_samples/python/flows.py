@@ -257,13 +257,6 @@ def orders_of(customer, cursor):
     return run_query("SELECT id FROM orders WHERE customer = '" + customer + "'")
 
 
-def orders_page(cursor, customer, page):
-    # ok: python-flow-sql-injection, python-sql-injection-function-param (only numbers: %d of text raises)
-    cursor.execute("SELECT id FROM orders WHERE customer_id = %d OFFSET %i" % (customer, page))
-    # ruleid: python-flow-sql-injection, python-sql-injection-function-param
-    cursor.execute("SELECT id FROM orders WHERE customer_id = %d AND status = '%s'" % (customer, page))
-
-
 def drop_table(cursor, schema_editor, table):
     # ok: python-flow-sql-injection
     cursor.execute("DROP TABLE %s" % schema_editor.quote_name(table))

@@ -223,10 +223,6 @@ TEMPLATE_FILES = re.compile(r"\.(html?|xhtml|xml|jinja2?|j2)$")
 # Methods that turn marked-up text back into plain text (Markup(text).unescape()): the mark before them marks nothing
 # a page shows; Bandit's filter of its mark_safe/Markup reports reads them too.
 PLAIN_TEXT = frozenset({"unescape", "striptags"})
-# A %-template whose every slot converts a number (`"... LIMIT %d" % n`, `"%(id)i"`): `%d` of text raises, so what
-# is formatted in is a number, which injects nothing. The Semgrep rules' formatted sources say the same
-# (tests/test_rules.py checks they agree).
-NUMBERS_ONLY = re.compile(r"^([^%]|%%|%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[dixf])*$")
 SQL_TEXT = re.compile(r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with)\b")
 
 # Sinks whose argument a function commonly takes whole from its caller (a query runner, a command runner, an

@@ -23,7 +23,6 @@ from secreview.engines.pyflow.rules import (
     LOOKUPS,
     MESSAGES,
     NORMALISERS,
-    NUMBERS_ONLY,
     PATH_ANNOTATION,
     PATH_MAKERS,
     PATH_NAMES,
@@ -112,9 +111,6 @@ class Walker:
         if isinstance(node, ast.BoolOp) and all(isinstance(value, ast.Compare) for value in node.values):
             return None
         if isinstance(node, ast.BinOp):
-            template = constant_text(node.left) if isinstance(node.op, ast.Mod) else None
-            if template is not None and NUMBERS_ONLY.match(template):
-                return None  # only numbers formatted in
             found = self.taint(node.left) or self.taint(node.right)
             if found is not None and (isinstance(node.op, ast.Mod) or (isinstance(node.op, ast.Add) and _text(node))):
                 return self._formatted(found, node.left, node.lineno)
