@@ -46,6 +46,17 @@ def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
     )
 
 
+def _lines(item: dict[str, Any]) -> range:
+    """The lines a report spans."""
+    lines = item.get("line_range") or [item["line_number"]]
+    return range(min(lines), max(lines) + 1)
+
+
+def _on_lines(tree: ast.AST, lines: range) -> list[ast.AST]:
+    """The nodes of `tree` that start on `lines`."""
+    return [node for node in ast.walk(tree) if getattr(node, "lineno", 0) in lines]
+
+
 def _runs_a_constant(item: dict[str, Any]) -> bool:
     """A shell started with one constant command (`os.system("espeak hello")`): Bandit reports it at low severity
     ("Seems safe, but may be changed in the future"); no input reaches the command, so it is no injection."""
@@ -191,9 +202,9 @@ def _injects_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
       engine's SQL sanitisers take it."""
     if item["test_id"] != "B608" or tree is None:
         return False
-    lines = item.get("line_range") or [item["line_number"]]
-    quoted_names = _quoted_names(tree, enclosing_function(tree, min(lines)))
-    on_lines = [node for node in ast.walk(tree) if min(lines) <= getattr(node, "lineno", 0) <= max(lines)]
+    lines = _lines(item)
+    quoted_names = _quoted_names(tree, enclosing_function(tree, lines.start))
+    on_lines = _on_lines(tree, lines)
     built = [
         text for node in on_lines if not isinstance(node, ast.Constant) and (text := _query_text(node, quoted_names))
     ]
@@ -213,14 +224,14 @@ def _is_a_message(item: dict[str, Any], tree: ast.AST | None) -> bool:
     (formatted in place), not an argument of a call inside it."""
     if item["test_id"] != "B608" or tree is None:
         return False
-    lines = item.get("line_range") or [item["line_number"]]
+    lines = _lines(item)
     around = [
         node
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and callee_of(node).rsplit(".", 1)[-1] != "format"
-        and node.lineno <= min(lines)
-        and max(lines) <= (node.end_lineno or node.lineno)
+        and node.lineno <= lines.start
+        and lines.stop - 1 <= (node.end_lineno or node.lineno)
     ]
     if not around:
         return False
@@ -240,10 +251,7 @@ def _marks_nothing_from_outside(item: dict[str, Any], tree: ast.AST | None) -> b
     The flow engine and python-reflected-xss read the same shapes."""
     if item["test_id"] not in _MARK_TESTS or tree is None:
         return False
-    lines = item.get("line_range") or [item["line_number"]]
-    on_lines = [
-        node for node in ast.walk(tree) if isinstance(node, ast.Call) and min(lines) <= node.lineno <= max(lines)
-    ]
+    on_lines = [node for node in _on_lines(tree, _lines(item)) if isinstance(node, ast.Call)]
     unmarked = undone_marks(on_lines)
     marks = [node for node in on_lines if _MARKERS.search(callee_of(node))]
     return bool(marks) and all(
@@ -294,8 +302,8 @@ def _names_something_else(item: dict[str, Any], tree: ast.AST | None) -> bool:
     if item["test_id"] not in _PASSWORD_TESTS or tree is None:
         return False
     # a default's report spans its function's body: only its own line says which parameter
-    lines = [item["line_number"]] if item["test_id"] == "B107" else item.get("line_range") or [item["line_number"]]
-    on_lines = [node for node in ast.walk(tree) if min(lines) <= getattr(node, "lineno", 0) <= max(lines)]
+    lines = range(item["line_number"], item["line_number"] + 1) if item["test_id"] == "B107" else _lines(item)
+    on_lines = _on_lines(tree, lines)
     words = [[part for part in _WORD_BREAKS.split(name) if part] for node in on_lines for name in _given_names(node)]
     secret = [parts for parts in words if any(_SECRET_WORD.match(part) for part in parts)]
     return bool(secret) and not any(_SECRET_WORD.match(parts[-1]) for parts in secret)
