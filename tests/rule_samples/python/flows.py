@@ -18,6 +18,7 @@ from urllib.request import urlopen
 import click
 import ldap
 import requests
+import ruamel.yaml
 import yaml
 from django.conf import settings
 from django.core.files.utils import validate_file_name
@@ -295,6 +296,12 @@ def load_settings(text):
     yaml.load(text, Loader=yaml.SafeLoader)
     # ruleid: python-flow-deserialization, python-yaml-unsafe-load
     return yaml.load(text, Loader=yaml.Loader)
+
+
+def load_options(text):
+    yaml = ruamel.yaml.YAML(typ="safe", pure=True)  # ruamel's loader under PyYAML's name: its load() is safe
+    # ok: python-flow-deserialization, python-yaml-unsafe-load
+    return yaml.load(text)
 
 
 def go_back(target):

@@ -69,6 +69,9 @@ SINK_RULES: tuple[SinkRule, ...] = (
         "deserialises it",
         r"(^|\.)yaml\.(load|load_all|unsafe_load|full_load)$",
         safe_keywords=("SafeLoader", "CSafeLoader", "BaseLoader"),
+        # a variable named `yaml` holding ruamel's YAML(typ=...) object: its load() is ruamel's, safe unless made
+        # with typ="unsafe" (python-yaml-unsafe-load reports that where it is made)
+        safe_receivers=re.compile(r"(^|\.)YAML$"),
     ),
     _rule(
         "deserialization",

@@ -289,13 +289,10 @@ class Walker:
             for keyword in call.keywords
         ):
             return
-        if rule.argument is None:
-            receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
-            if receiver is not None and rule.safe_receivers and rule.safe_receivers.search(self._maker(receiver)):
-                return
-            value: ast.expr | None = receiver
-        else:
-            value = _argument(call, rule.argument, rule.keywords)
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if receiver is not None and rule.safe_receivers and rule.safe_receivers.search(self._maker(receiver)):
+            return
+        value = receiver if rule.argument is None else _argument(call, rule.argument, rule.keywords)
         if value is None or isinstance(value, (ast.Constant, ast.List, ast.Tuple)):
             return  # a constant query or command, or an argument list (no shell): nothing to inject into
         found = self.taint(value)
