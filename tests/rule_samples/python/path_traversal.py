@@ -92,6 +92,17 @@ def upload():
     return "stored"
 
 
+@app.route("/profiles/<name>", methods=["POST"])
+def save_profile(name):
+    profile = {"id": name, **request.get_json()}
+    # ok: python-path-traversal (a manager's save() stores a record: no path is given)
+    profile_manager.save(profile, allow_overwrite=False)
+    form = ProfileForm(request.form)
+    # ok: python-path-traversal
+    form.save(profile, name)
+    return "saved"
+
+
 @app.route("/notes/<name>")
 def read_note(name):
     # ruleid: python-path-traversal, python-flow-path-traversal
