@@ -304,9 +304,25 @@ _PICKLE_COPIES = (  # B301 fires on every pickle.loads
 )
 
 
+_EXTRA_CALLS = (  # B610 fires on every call named extra, Django's QuerySet.extra() or not
+    "def update(opts, args, extra, users, where):\n"
+    "    # ok: B610\n"
+    "    opts.update(**extra(args))\n"
+    "    # ruleid: B610\n"
+    "    return users.objects.all().extra(where=[where])\n"
+)
+
+
 @pytest.mark.parametrize(
     ("text", "cwe_id"),
-    [(_SQL_QUERIES, 89), (_CONSTANT_SHELLS, 78), (_SAFE_MARKS, 79), (_PASSWORD_NAMES, 259), (_PICKLE_COPIES, 502)],
+    [
+        (_SQL_QUERIES, 89),
+        (_CONSTANT_SHELLS, 78),
+        (_SAFE_MARKS, 79),
+        (_PASSWORD_NAMES, 259),
+        (_PICKLE_COPIES, 502),
+        (_EXTRA_CALLS, 89),
+    ],
 )
 def test_bandit_reports_with_nothing_to_inject_are_dropped(text: str, cwe_id: int) -> None:
     unit = CodeUnit(id="s.py", path="s.py", language="python", text=text)

@@ -2,7 +2,8 @@
 with a constant command, a query with nothing a caller passes formatted in or a message that is no query (B608), a
 value marked as safe HTML that cannot carry markup from outside (B308, B703, B704), a "password" that a name says is
 something else about one or that is empty (B105-B107: `token_type == "reset"`, `password = ""`), an object pickled
-and unpickled at once (B301: a deep copy). Bandit flags these shapes whatever is in them; a reviewer would not."""
+and unpickled at once (B301: a deep copy), a function of the module's own named like Django's QuerySet.extra (B610).
+Bandit flags these shapes whatever is in them; a reviewer would not."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ _WORD_BREAKS = re.compile(r"[_.\-]+|(?<=[a-z0-9])(?=[A-Z])")
 
 def reads_the_code(item: dict[str, Any]) -> bool:
     """Whether deciding on this report needs the file's syntax tree."""
-    return item["test_id"] in {"B608", "B301"} | _MARK_TESTS | _PASSWORD_TESTS
+    return item["test_id"] in {"B608", "B301", "B610"} | _MARK_TESTS | _PASSWORD_TESTS
 
 
 def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
@@ -43,6 +44,7 @@ def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
         or _names_something_else(item, tree)
         or _empty_password(item)
         or _loads_its_own_dump(item, tree)
+        or _no_query_set(item, tree)
     )
 
 
@@ -339,3 +341,14 @@ def _name_of(node: ast.expr) -> list[str]:
     if isinstance(node, ast.Subscript) and _is_text(node.slice):
         return [str(cast(ast.Constant, node.slice).value)]
     return []
+
+
+def _no_query_set(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B610 report (Django's QuerySet.extra()) where no call on its lines is a method named extra: a function of
+    the module's own called `extra(args)` builds no query."""
+    if item["test_id"] != "B610" or tree is None:
+        return False
+    return not any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "extra"
+        for node in _on_lines(tree, _lines(item))
+    )
