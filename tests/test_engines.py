@@ -10,6 +10,7 @@ from secreview.api import ReviewRequest, run_review
 from secreview.config import Settings
 from secreview.engines import semgrep
 from secreview.engines.bandit import BanditEngine
+from secreview.engines.interface import CANDIDATE_CONFIDENCE
 from secreview.engines.semgrep import SemgrepEngine
 from secreview.engines.workspace import ToolProcesses, readable_python, tool_path
 from secreview.models import CodeUnit
@@ -355,6 +356,46 @@ def test_a_semgrep_report_on_numbers_from_a_route_is_dropped_for_secreviews_rule
     findings = SemgrepEngine(max_target_bytes=2_000_000, extra_rules=(rules,)).review([unit]).findings
     reported = sorted((f.start_line, f.evidence[0].rule_id) for f in findings)
     assert reported == [(8, "legacy-render"), (13, "legacy-render"), (13, "python-reflected-xss")]
+
+
+def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_helper_gives_back_its_input():
+    """Semgrep takes any call given request data to return request data: a view returning what a helper of the
+    project answered (a login check's redirect or None) is a candidate to check, not a defect, unless the helper is
+    in the file and gives back what it is given built into text; a library's answer and text built in the view
+    stay defects."""
+    text = (
+        "from flask import Flask, request\n"
+        "from shop.auth import require_login\n"
+        "from .pages import render_banner\n\n"
+        "app = Flask(__name__)\n\n\n"
+        '@app.route("/settings", methods=["POST"])\n'
+        "def settings():\n"
+        '    response = require_login(user=request.args.get("user"))\n'
+        "    if response:\n"
+        "        return response\n"
+        "    return save_settings(request.get_json())\n\n\n"
+        '@app.route("/banner")\n'
+        "def banner():\n"
+        '    return render_banner(request.args.get("text"))\n\n\n'
+        '@app.route("/hello")\n'
+        "def hello():\n"
+        '    return greeting(request.args.get("name"))\n\n\n'
+        '@app.route("/echo")\n'
+        "def echo():\n"
+        '    page = "<p>%s</p>" % request.args.get("q")\n'
+        "    return page\n\n\n"
+        "def save_settings(data):\n"
+        "    store(data)\n"
+        "    return None\n\n\n"
+        "def greeting(name):\n"
+        '    return "<h1>Hello %s</h1>" % name\n'
+    )
+    unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
+    findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
+    kinds = {f.start_line: f.kind for f in findings if f.evidence[0].rule_id == "python-reflected-xss"}
+    assert kinds == {12: "candidate", 13: "candidate", 18: "candidate", 23: "defect", 29: "defect"}, kinds
+    said = next(f for f in findings if f.start_line == 12)
+    assert said.confidence <= CANDIDATE_CONFIDENCE and "`require_login()`" in said.description
 
 
 def test_a_file_on_which_a_semgrep_rule_ran_out_of_time_is_read_again_with_more(

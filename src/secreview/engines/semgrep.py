@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from secreview.engines import c_text, pyflow, rule_cwes, rulebook, semgrep_filters, workspace
-from secreview.engines.interface import EngineResult, EngineStoppedError, EngineUnavailableError, source_digest
+from secreview.engines.interface import (
+    CANDIDATE_CONFIDENCE,
+    EngineResult,
+    EngineStoppedError,
+    EngineUnavailableError,
+    source_digest,
+)
 from secreview.engines.rule_cwes import rule_cwe
 from secreview.engines.rulebook import languages_with_rules, rule_dirs, rules_digest
 from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_path, tool_text, units_on_disk
@@ -71,9 +77,10 @@ def _confidence(meta: dict[str, Any]) -> float:
         return _CONFIDENCE_WORDS.get(str(value).upper(), 0.6)
 
 
-def _finding(item: dict[str, Any], unit: CodeUnit) -> Finding:
+def _finding(item: dict[str, Any], unit: CodeUnit, unsure: str = "") -> Finding:
     """A finding from one result: of secreview's rules (complete metadata, CWE from the reviewed table) or of a
-    user's rule (the `rules` setting), whose metadata may hold less or nothing: Semgrep's severity stands in."""
+    user's rule (the `rules` setting), whose metadata may hold less or nothing: Semgrep's severity stands in. With
+    `unsure` (why it is only a candidate to check, semgrep_filters.unsure) a candidate."""
     meta = item["extra"].get("metadata", {})
     rule_id = item["check_id"].rsplit(".", 1)[-1]  # semgrep prefixes ids with the rule file's folder
     severity = (
@@ -81,15 +88,15 @@ def _finding(item: dict[str, Any], unit: CodeUnit) -> Finding:
         if meta.get("severity") in {level.value for level in Severity}
         else _SEMGREP_SEVERITY.get(str(item["extra"].get("severity", "")).upper(), Severity.medium)
     )
-    confidence = _confidence(meta)
-    message = " ".join(item["extra"]["message"].split())
+    confidence = min(_confidence(meta), CANDIDATE_CONFIDENCE) if unsure else _confidence(meta)
+    message = " ".join(f"{item['extra']['message']} {unsure}".split())
     cwe_id = rule_cwe(rule_id) or _metadata_cwe(meta.get("cwe"))
     return Finding(
         path=unit.path,
         start_line=item["start"]["line"],
         end_line=item["end"]["line"],
         cwe=cwe_id,
-        title=meta.get("title") or rule_id,
+        title=(meta.get("title") or rule_id) + (" (candidate)" if unsure else ""),
         description=message,
         solution=" ".join(str(meta.get("solution", "")).split()),
         severity=severity,
@@ -104,6 +111,7 @@ def _finding(item: dict[str, Any], unit: CodeUnit) -> Finding:
                 cwe=cwe_id,
             )
         ],
+        kind="candidate" if unsure else "defect",
     )
 
 
@@ -192,7 +200,8 @@ class SemgrepEngine:
                     read[unit.id] = (text, _parsed(text))
                 if semgrep_filters.says_nothing(item, *read[unit.id]):
                     continue
-            result.findings.append(_finding(item, unit))
+            unsure = semgrep_filters.unsure(item, *read[unit.id], unit.path) if unit.id in read else ""
+            result.findings.append(_finding(item, unit, unsure))
         errors = report.get("errors", [])
         for error in errors:
             self._record_error(error, by_path, result)

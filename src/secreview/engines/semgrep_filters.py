@@ -1,6 +1,9 @@
-"""Semgrep reports that say nothing about the code under review, read from the code's syntax tree. Semgrep's rules
-cannot tie a view's parameter to the converter its route gives it (`@app.route("/book/<int:book_id>")`): to them
-`book_id` is request text, though Flask hands the view a number."""
+"""Semgrep reports that say nothing about the code under review, or less than they claim, read from the code's syntax
+tree. Semgrep's rules cannot tie a view's parameter to the converter its route gives it
+(`@app.route("/book/<int:book_id>")`): to them `book_id` is request text, though Flask hands the view a number. And
+they take a call given request data to return request data, whatever the function does: a view returning its project
+helper's answer (`response = require_login(user=request.args["user"])`) is a page only if that helper builds one from
+what it is given."""
 
 from __future__ import annotations
 
@@ -9,15 +12,27 @@ import re
 from typing import Any
 
 from secreview.engines.pyflow.rules import JOINS
+from secreview.engines.pyflow.summaries import returns_what_it_is_given
 from secreview.engines.pyflow.syntax import (
     callee_of,
     defined_functions,
     enclosing_function,
+    functions,
+    imported_names,
     module_constants,
     number_route_parameters,
 )
 
 _HARMLESS_CALLS = re.compile(f"{JOINS.pattern}|^(str|int|float|format)$")  # path joins and conversions
+
+
+def _matched(item: dict[str, Any], text: str) -> ast.expr | None:
+    """The expression a report matched, or None where it is a statement or a part of one (not judged here)."""
+    matched = text.encode()[item["start"]["offset"] : item["end"]["offset"]].decode(errors="replace")
+    try:
+        return ast.parse(f"(\n{matched}\n)", mode="eval").body
+    except SyntaxError:
+        return None
 
 
 def says_nothing(item: dict[str, Any], text: str, tree: ast.AST | None) -> bool:
@@ -30,11 +45,9 @@ def says_nothing(item: dict[str, Any], text: str, tree: ast.AST | None) -> bool:
     numbers = number_route_parameters(function) if function is not None else frozenset()
     if tree is None or not numbers:
         return False
-    matched = text.encode()[item["start"]["offset"] : item["end"]["offset"]].decode(errors="replace")
-    try:
-        expression = ast.parse(f"(\n{matched}\n)", mode="eval")
-    except SyntaxError:
-        return False  # a statement or a part of one: not judged here
+    expression = _matched(item, text)
+    if expression is None:
+        return False
     calls = [node for node in ast.walk(expression) if isinstance(node, ast.Call)]
     own = defined_functions(tree)
     if not all(callee_of(call) in own or _HARMLESS_CALLS.search(callee_of(call)) for call in calls):
@@ -49,3 +62,86 @@ def _root_name(callee: ast.expr) -> ast.Name | None:
     while isinstance(callee, ast.Attribute):
         callee = callee.value
     return callee if isinstance(callee, ast.Name) else None
+
+
+def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> str:
+    """Why a python-reflected-xss report at a view's return is only a candidate to check (empty: a defect as
+    reported): the request data reaches it only as the answer of project functions (`return response` after
+    `response = _save_settings(data)`, in the file at `path`) that are not seen to give back what they are given,
+    as it is or built into text. Where such a helper is in this file and does (`return "<h1>%s</h1>" % key`), the
+    report stands."""
+    if item["check_id"].rsplit(".", 1)[-1] != "python-reflected-xss" or tree is None:
+        return ""
+    function = enclosing_function(tree, item["start"]["line"])
+    expression = _matched(item, text)
+    if function is None or expression is None:
+        return ""
+    if isinstance(expression, ast.Name):
+        calls = _bindings(function, expression.id, item["start"]["line"])
+    else:
+        calls = [expression] if isinstance(expression, ast.Call) else []
+    helpers = [callee_of(call) for call in calls]
+    own = {node.name: node for node in functions(tree)}
+    modules = imported_names(tree)
+    if not helpers or not all(_of_the_project(helper, tree, own, path) for helper in helpers):
+        return ""
+    if any(_bare(helper) in own and returns_what_it_is_given(own[_bare(helper)], modules) for helper in helpers):
+        return ""
+    named = ", ".join(f"`{helper}()`" for helper in dict.fromkeys(helpers))
+    return (
+        f"Request data reaches this return only as the answer of {named}, a function of the project given it; that "
+        "answer is a page built from it only if the function builds one (not visible here): a candidate to check."
+    )
+
+
+def _bindings(function: ast.AST, name: str, line: int) -> list[ast.Call]:
+    """The calls whose answers the function binds to `name` before `line` (anywhere, where `line` is in a loop);
+    empty where any such binding of it is something else."""
+    looped = any(
+        isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and node.lineno < line <= (node.end_lineno or 0)
+        for node in ast.walk(function)
+    )
+    values: list[ast.expr] = []
+    for node in ast.walk(function):
+        if not looped and getattr(node, "lineno", line) >= line:
+            continue
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id == name:
+                    values.append(node.value)
+                elif _binds(target, name):
+                    return []  # unpacked from something
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
+            if _binds(node.target, name):
+                return []
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None and _binds(node.optional_vars, name):
+            return []
+    calls = [value for value in values if isinstance(value, ast.Call)]
+    return calls if len(calls) == len(values) else []
+
+
+def _binds(target: ast.expr, name: str) -> bool:
+    return any(isinstance(part, ast.Name) and part.id == name for part in ast.walk(target))
+
+
+def _bare(callee: str) -> str:
+    """`_save` of `self._save` or `cls._save`."""
+    return callee.removeprefix("self.").removeprefix("cls.")
+
+
+def _of_the_project(callee: str, tree: ast.AST, own: dict[str, Any], path: str) -> bool:
+    """A function of the project under review: defined in this file (a method called through self/cls too), or
+    imported from a relative module or from a package whose folder is on the file's path (`from
+    octoprint.server.util import require_fresh_login_with` in octoprint/server/api/settings.py)."""
+    name = _bare(callee)
+    if "." in name:
+        return False  # an object's method or a module's function: what it is, this file does not say
+    if name in own:
+        return True
+    folders = set(path.replace("\\", "/").split("/")[:-1])
+    return any(
+        isinstance(node, ast.ImportFrom)
+        and any((alias.asname or alias.name) == name for alias in node.names)
+        and (node.level > 0 or (node.module or "").split(".")[0] in folders)
+        for node in ast.walk(tree)
+    )

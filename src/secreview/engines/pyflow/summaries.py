@@ -7,7 +7,7 @@ import ast
 
 from secreview.engines.pyflow.rules import sanitises
 from secreview.engines.pyflow.syntax import defined_functions, functions, imported_names, parameter_positions
-from secreview.engines.pyflow.taint import REQUEST_SOURCE, RequestReader, Summary
+from secreview.engines.pyflow.taint import REQUEST_SOURCE, RequestReader, Summary, Taint
 from secreview.engines.pyflow.walker import Walker, walk
 
 
@@ -26,6 +26,17 @@ def summarise(tree: ast.AST, path: str) -> list[Summary]:
             if summary not in found:
                 found.append(summary)
     return found
+
+
+def returns_what_it_is_given(function: ast.FunctionDef | ast.AsyncFunctionDef, modules: frozenset[str]) -> bool:
+    """Whether a value the function returns carries one of its parameters unescaped, as it is or built into text
+    (`return "<h1>%s</h1>" % key`): what a caller gives it comes back out, to be judged where that answer goes."""
+    walker = Walker({}, False, modules, built_only=False, private=False, function=function)
+    for arg in ast.walk(function.args):
+        if isinstance(arg, ast.arg) and arg.arg not in ("self", "cls"):
+            walker.env[arg.arg] = Taint(arg.arg, ())
+    walker.block(function.body)
+    return any(not taint.safe(79) for taint in walker.returned)
 
 
 def request_readers(tree: ast.AST, path: str) -> list[RequestReader]:
