@@ -266,8 +266,14 @@ _SAFE_MARKS = (  # B308/B703 (mark_safe) and B704 (Markup) fire on every value m
     '    flash = Markup(render_page("exists.html", entry=entry))\n'
     "    # ruleid: B704\n"
     "    page = Markup(render_page(comment, entry=entry))\n"
+    "    # a translation of constant text, given as it is or through a variable bound only to one\n"
+    '    message = _("Please <b>validate</b> the captcha.")\n'
+    "    # ok: B704\n"
+    "    hint = Markup(message)\n"
+    "    # ruleid: B704\n"
+    '    taken = Markup(_("The name %(name)s is taken", name=title))\n'
     "    # ruleid: B308, B703\n"
-    "    return mark_safe(title), end, shown, text, flash, page\n"
+    "    return mark_safe(title), end, shown, text, flash, page, hint, taken\n"
 )
 
 _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywhere in it

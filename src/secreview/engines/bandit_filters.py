@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any, cast
 
 from secreview.engines.pyflow.rules import ALL, MESSAGES, SERIALISERS, SQL_QUOTERS, sanitises
@@ -24,6 +25,8 @@ from secreview.engines.pyflow.walker import undone_marks
 
 _MARK_TESTS = frozenset({"B308", "B703", "B704"})  # mark_safe() (B308, B703) and markupsafe's Markup() (B704)
 _MARKERS = re.compile(r"(^|\.)(mark_safe|SafeString|SafeText|Markup)$")
+# gettext's names for a translation of its text (`_("Saved")`, `lazy_gettext`, Django's `gettext_lazy`)
+_TRANSLATIONS = re.compile(r"^(.*\.)?(_|_l|lazy_gettext|u?n?p?gettext(_lazy|_noop)?)$")
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # a string assigned, passed or defaulted to a password's name
 _SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$")  # Bandit's words for one
 _WORD_BREAKS = re.compile(r"[_.\-]+|(?<=[a-z0-9])(?=[A-Z])")
@@ -115,9 +118,14 @@ def _is_quoted(node: ast.expr, quoted_names: frozenset[str]) -> bool:
 
 
 def _quoted_names(tree: ast.AST, function: ast.AST | None) -> frozenset[str]:
-    """The variables bound only to a value quoted for SQL or to constant text: those the function binds so
-    (`table = quote_name(self._table)`: each of their bindings is such an assignment, none a loop variable, `+=`,
-    `with ... as` or unpacking), and the module's constants it does not bind itself (`SQLITE_BIND = "?"`)."""
+    """The variables bound only to a value quoted for SQL or to constant text (`table = quote_name(self._table)`)."""
+    return _names_bound_only_to(tree, function, lambda value: _is_quoted(value, frozenset()))
+
+
+def _names_bound_only_to(tree: ast.AST, function: ast.AST | None, kind: Callable[[ast.expr], bool]) -> frozenset[str]:
+    """The variables bound only to values of a `kind`: those the function binds so (each of their bindings is such
+    an assignment, none a loop variable, `+=`, `with ... as` or unpacking), and the module's constants it does not
+    bind itself (`SQLITE_BIND = "?"`)."""
     constants = module_constants(tree)
     if function is None:
         return constants
@@ -128,11 +136,7 @@ def _quoted_names(tree: ast.AST, function: ast.AST | None) -> frozenset[str]:
     for node in ast.walk(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             assigned.setdefault(node.targets[0].id, []).append(node.value)
-    own = {
-        name
-        for name, values in assigned.items()
-        if len(values) == bindings[name] and all(_is_quoted(value, frozenset()) for value in values)
-    }
+    own = {name for name, values in assigned.items() if len(values) == bindings[name] and all(map(kind, values))}
     return frozenset(own | (constants - bindings.keys()))
 
 
@@ -245,7 +249,9 @@ def _is_a_message(item: dict[str, Any], tree: ast.AST | None) -> bool:
 def _marks_nothing_from_outside(item: dict[str, Any], tree: ast.AST | None) -> bool:
     """A mark_safe()/Markup() report whose every mark on its lines is of a value that cannot carry markup from
     outside, or is undone at once:
-    - constant text, or a choice between constants (`mark_safe(' class="end"' if last else "")`);
+    - constant text, or a choice between constants (`mark_safe(' class="end"' if last else "")`), or its
+      translation (`Markup(_("Please validate the captcha."))`: the project's translators write it), or a variable
+      the function binds only to such values;
     - a value escaped (the flow engine's HTML sanitisers: `escape()`, `conditional_escape()`, `bleach.clean()`), a
       number (`int()`), or a template file rendered (`Markup(render_title_template("flash.html", entry=entry))`),
       which escapes what it is given;
@@ -253,21 +259,28 @@ def _marks_nothing_from_outside(item: dict[str, Any], tree: ast.AST | None) -> b
     The flow engine and python-reflected-xss read the same shapes."""
     if item["test_id"] not in _MARK_TESTS or tree is None:
         return False
-    on_lines = [node for node in _on_lines(tree, _lines(item)) if isinstance(node, ast.Call)]
+    lines = _lines(item)
+    on_lines = [node for node in _on_lines(tree, lines) if isinstance(node, ast.Call)]
     unmarked = undone_marks(on_lines)
     marks = [node for node in on_lines if _MARKERS.search(callee_of(node))]
+    plain = _names_bound_only_to(tree, enclosing_function(tree, lines.start), _holds_no_markup)
     return bool(marks) and all(
-        id(mark) in unmarked or (len(mark.args) == 1 and _holds_no_markup(mark.args[0])) for mark in marks
+        id(mark) in unmarked or (len(mark.args) == 1 and _holds_no_markup(mark.args[0], plain)) for mark in marks
     )
 
 
-def _holds_no_markup(value: ast.expr) -> bool:
-    if isinstance(value, ast.Constant):
+def _holds_no_markup(value: ast.expr, plain: frozenset[str] = frozenset()) -> bool:
+    """Constant text, a choice between such values, a translation of constant text, an escaped value, a template
+    file rendered, or a variable among the `plain` ones."""
+    if isinstance(value, ast.Constant) or (isinstance(value, ast.Name) and value.id in plain):
         return True
     if isinstance(value, ast.IfExp):
-        return _holds_no_markup(value.body) and _holds_no_markup(value.orelse)
+        return _holds_no_markup(value.body, plain) and _holds_no_markup(value.orelse, plain)
     if not isinstance(value, ast.Call):
         return False
+    given = [*value.args, *(keyword.value for keyword in value.keywords)]
+    if _TRANSLATIONS.search(callee_of(value)) and all(isinstance(part, ast.Constant) for part in given):
+        return True
     return renders_template_file(value) or bool({ALL, 79} & sanitises(callee_of(value)))
 
 
