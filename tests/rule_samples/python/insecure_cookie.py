@@ -43,6 +43,12 @@ def logout():
     resp = make_response("bye")
     # ok: python-cookie-missing-secure, python-cookie-missing-httponly
     resp.set_cookie("auth_token", "", expires=0)
+    # ok: python-cookie-missing-secure, python-cookie-missing-httponly
+    resp.set_cookie("remember_me", request.cookies["remember_me"], expires=0, max_age=0)
+    # ruleid: python-cookie-missing-httponly
+    resp.set_cookie("session_hint", "0", secure=True, httponly=False)
+    # ok: python-cookie-missing-httponly (a double-submit CSRF cookie is read by the page's script)
+    resp.set_cookie("csrf_token", new_csrf_token(), secure=True, httponly=False)
     return resp
 
 
