@@ -372,7 +372,8 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
     text = (
         "from flask import Flask, request\n"
         "from shop.auth import require_login\n"
-        "from .pages import render_banner\n\n"
+        "from .pages import render_banner\n"
+        "from . import catalog\n\n"
         "app = Flask(__name__)\n\n\n"
         '@app.route("/settings", methods=["POST"])\n'
         "def settings():\n"
@@ -383,6 +384,9 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         '@app.route("/banner")\n'
         "def banner():\n"
         '    return render_banner(request.args.get("text"))\n\n\n'
+        '@app.route("/typeahead")\n'
+        "def typeahead():\n"
+        '    return catalog.lookup(request.args.get("q"))\n\n\n'
         '@app.route("/hello")\n'
         "def hello():\n"
         '    return greeting(request.args.get("name"))\n\n\n'
@@ -399,8 +403,8 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
     unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
     findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
     kinds = {f.start_line: f.kind for f in findings if f.evidence[0].rule_id == "python-reflected-xss"}
-    assert kinds == {12: "candidate", 13: "candidate", 18: "candidate", 23: "defect", 29: "defect"}, kinds
-    said = next(f for f in findings if f.start_line == 12)
+    assert kinds == {13: "candidate", 14: "candidate", 19: "candidate", 24: "candidate", 29: "defect", 35: "defect"}
+    said = next(f for f in findings if f.start_line == 13)
     assert said.confidence <= CANDIDATE_CONFIDENCE and "`require_login()`" in said.description
 
 

@@ -132,16 +132,18 @@ def _bare(callee: str) -> str:
 def _of_the_project(callee: str, tree: ast.AST, own: dict[str, Any], path: str) -> bool:
     """A function of the project under review: defined in this file (a method called through self/cls too), or
     imported from a relative module or from a package whose folder is on the file's path (`from
-    octoprint.server.util import require_fresh_login_with` in octoprint/server/api/settings.py)."""
+    octoprint.server.util import require_fresh_login_with` in octoprint/server/api/settings.py), or a method of an
+    object or module imported so (`calibre_db.get_typeahead(...)` after `from . import calibre_db`)."""
     name = _bare(callee)
-    if "." in name:
-        return False  # an object's method or a module's function: what it is, this file does not say
     if name in own:
         return True
+    root = name.split(".")[0]
+    if root in ("self", "cls"):
+        return False  # a method of one of the object's attributes: what it is, this file does not say
     folders = set(path.replace("\\", "/").split("/")[:-1])
     return any(
         isinstance(node, ast.ImportFrom)
-        and any((alias.asname or alias.name) == name for alias in node.names)
+        and any((alias.asname or alias.name) == root for alias in node.names)
         and (node.level > 0 or (node.module or "").split(".")[0] in folders)
         for node in ast.walk(tree)
     )
