@@ -144,3 +144,40 @@ def pyramid_orders(request):
     cur.execute("SELECT * FROM orders WHERE customer = '" + customer + "'")
     # ok: python-sql-injection
     cur.execute("SELECT * FROM orders WHERE customer = ?", (customer,))
+
+
+SORTABLE = ("id", "name", "created")
+
+
+@app.route("/users/sorted")
+def sorted_users():
+    """A column and a direction checked against allow-lists: replaced by a fixed text, rejected, or used inside the
+    check; a check that lets the value through, or puts other input in its place, checks nothing."""
+    sort = request.args.get("sort", "id")
+    if sort not in SORTABLE:
+        sort = "id"
+    order = request.args.get("order", "asc").lower()
+    if not order in ("asc", "desc"):
+        order = "asc"
+    # ok: python-sql-injection
+    users = db.execute(text("SELECT * FROM users ORDER BY " + sort + " " + order))
+    group = request.args.get("group", "")
+    if group in SORTABLE:
+        # ok: python-sql-injection
+        users = db.execute(text("SELECT * FROM users GROUP BY " + group))
+    # ruleid: python-sql-injection
+    users = db.execute(text("SELECT * FROM users ORDER BY " + group))
+    column = request.args.get("column", "")
+    if column not in SORTABLE:
+        log_odd_column(column)
+    # ruleid: python-sql-injection
+    users = db.execute(text("SELECT %s FROM users" % column))
+    fallback = request.args.get("fallback", "")
+    if fallback not in SORTABLE:
+        fallback = request.args.get("other", "id")
+    # ruleid: python-sql-injection
+    users = db.execute(text("SELECT %s FROM users" % fallback))
+    if column not in SORTABLE:
+        abort(400)
+    # ok: python-sql-injection
+    return db.execute(text("SELECT %s FROM users" % column))
