@@ -286,3 +286,13 @@ def validate():
         return make_response("Invalid: " + reason, 400, {"Content-Type": "text/plain"})
     # ruleid: python-reflected-xss
     return make_response("<p>Invalid: " + reason + "</p>", 400, {"Content-Type": "text/html"})
+
+
+@app.route("/api/summary/<key>")
+def summary(key):
+    body, code = summary_for(key, request.args.get("lang", "en"))
+    if code != 200:
+        # ok: python-reflected-xss (the status is no page, and the body is JSON)
+        return jsonify(body), code
+    # ruleid: python-reflected-xss
+    return "<p>%s</p>" % body, code, {"Cache-Control": "no-store"}
