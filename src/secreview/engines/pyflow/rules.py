@@ -148,7 +148,7 @@ _SINK_PATTERNS = {category: pattern for _, category, pattern in PYTHON_SINKS}
 
 # What the database layer quotes an identifier or a literal with (Bandit's B608 filter reads it too).
 SQL_QUOTERS = re.compile(
-    r"(^|\.)(sql\.Identifier|sql\.Literal|\w*quote_(ident|identifier|name|value)|\w*escape\w*_ident(ifier)?|escape_string|literal)$"
+    r"(^|\.)(sql\.Identifier|sql\.Literal|\w*quote_(ident|identifier|name|value)|\w*escape\w*_(ident(ifier)?|sql\w*)|escape_string|literal)$"
 )
 # Serialisers whose output is loaded back at once (`pickle.loads(pickle.dumps(obj))`, a deep copy): Bandit's B301
 # filter and python-insecure-deserialization-pickle read the same round trip.
