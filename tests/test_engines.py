@@ -274,8 +274,15 @@ _SAFE_MARKS = (  # B308/B703 (mark_safe) and B704 (Markup) fire on every value m
     "    hint = Markup(message)\n"
     "    # ruleid: B704\n"
     '    taken = Markup(_("The name %(name)s is taken", name=title))\n'
+    "    # text built of escaped values only\n"
+    "    # ok: B704\n"
+    "    link = Markup(f'<a href=\"{escape(title)}\">{escape(comment)}</a>')\n"
+    "    # ok: B704\n"
+    "    link = Markup('<b>{}</b>'.format(escape(title)) + \"<i>%s</i>\" % (escape(comment),))\n"
+    "    # ruleid: B704\n"
+    "    link = Markup(f'<a href=\"{escape(title)}\">{comment}</a>')\n"
     "    # ruleid: B308, B703\n"
-    "    return mark_safe(title), end, shown, text, flash, page, hint, taken\n"
+    "    return mark_safe(title), end, shown, text, flash, page, hint, taken, link\n"
 )
 
 _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywhere in it

@@ -271,14 +271,23 @@ def _marks_nothing_from_outside(item: dict[str, Any], tree: ast.AST | None) -> b
 
 def _holds_no_markup(value: ast.expr, plain: frozenset[str] = frozenset()) -> bool:
     """Constant text, a choice between such values, a translation of constant text, an escaped value, a template
-    file rendered, or a variable among the `plain` ones."""
+    file rendered, a variable among the `plain` ones, or text built of such values only (`f'<a href="{escape(url)}">'`,
+    `'<b>{}</b>'.format(escape(name))`, `"<i>%s</i>" % escape(name)`)."""
     if isinstance(value, ast.Constant) or (isinstance(value, ast.Name) and value.id in plain):
         return True
     if isinstance(value, ast.IfExp):
         return _holds_no_markup(value.body, plain) and _holds_no_markup(value.orelse, plain)
+    if isinstance(value, ast.JoinedStr):
+        parts = [part.value if isinstance(part, ast.FormattedValue) else part for part in value.values]
+        return all(_holds_no_markup(part, plain) for part in parts)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add | ast.Mod):
+        right = value.right.elts if isinstance(value.right, ast.Tuple) else [value.right]
+        return _holds_no_markup(value.left, plain) and all(_holds_no_markup(part, plain) for part in right)
     if not isinstance(value, ast.Call):
         return False
     given = [*value.args, *(keyword.value for keyword in value.keywords)]
+    if isinstance(value.func, ast.Attribute) and value.func.attr == "format":
+        return _holds_no_markup(value.func.value, plain) and all(_holds_no_markup(part, plain) for part in given)
     if _TRANSLATIONS.search(callee_of(value)) and all(isinstance(part, ast.Constant) for part in given):
         return True
     return renders_template_file(value) or bool({ALL, 79} & sanitises(callee_of(value)))
