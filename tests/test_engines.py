@@ -377,7 +377,7 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
     """Semgrep takes any call given request data to return request data: a view returning what a helper of the
     project answered (a login check's redirect or None) is a candidate to check, not a defect, unless the helper is
     in the file and gives back what it is given built into text; a library's answer and text built in the view
-    stay defects."""
+    stay defects. So for exception text."""
     text = (
         "from flask import Flask, request\n"
         "from shop.auth import require_login\n"
@@ -407,12 +407,27 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         "    store(data)\n"
         "    return None\n\n\n"
         "def greeting(name):\n"
-        '    return "<h1>Hello %s</h1>" % name\n'
+        '    return "<h1>Hello %s</h1>" % name\n\n\n'
+        '@app.route("/step")\n'
+        "def step():\n"
+        "    try:\n"
+        "        run_step()\n"
+        "    except Exception as error:\n"
+        "        return catalog.plaintext_response(str(error))\n"
     )
     unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
     findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
-    kinds = {f.start_line: f.kind for f in findings if f.evidence[0].rule_id == "python-reflected-xss"}
-    assert kinds == {13: "candidate", 14: "candidate", 19: "candidate", 24: "candidate", 29: "defect", 35: "defect"}
+    kinds = {(f.start_line, f.evidence[0].rule_id.removeprefix("python-")): f.kind for f in findings if f.cwe == 79}
+    assert kinds == {
+        (13, "reflected-xss"): "candidate",
+        (14, "reflected-xss"): "candidate",
+        (19, "reflected-xss"): "candidate",
+        (24, "reflected-xss"): "candidate",
+        (29, "reflected-xss"): "defect",
+        (34, "html-built-from-request-data"): "defect",
+        (35, "reflected-xss"): "defect",
+        (52, "exception-text-in-html-response"): "candidate",
+    }
     said = next(f for f in findings if f.start_line == 13)
     assert said.confidence <= CANDIDATE_CONFIDENCE and "`require_login()`" in said.description
 

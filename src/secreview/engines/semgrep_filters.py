@@ -64,13 +64,24 @@ def _root_name(callee: ast.expr) -> ast.Name | None:
     return callee if isinstance(callee, ast.Name) else None
 
 
+# the rules whose sinks are a view's page (its return, a response body): request data, exception text, form errors
+_PAGE_RULES = frozenset(
+    {
+        "python-reflected-xss",
+        "python-exception-text-in-html-response",
+        "python-form-errors-in-html-response",
+        "python-html-built-from-request-data",
+    }
+)
+
+
 def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> str:
-    """Why a python-reflected-xss report at a view's return is only a candidate to check (empty: a defect as
-    reported): the request data reaches it only as the answer of project functions (`return response` after
+    """Why a report of cross-site scripting at a view's page (`_PAGE_RULES`) is only a candidate to check (empty: a
+    defect as reported): the tainted text reaches it only as the answer of project functions (`return response` after
     `response = _save_settings(data)`, in the file at `path`) that are not seen to give back what they are given,
     as it is or built into text. Where such a helper is in this file and does (`return "<h1>%s</h1>" % key`), the
     report stands."""
-    if item["check_id"].rsplit(".", 1)[-1] != "python-reflected-xss" or tree is None:
+    if item["check_id"].rsplit(".", 1)[-1] not in _PAGE_RULES or tree is None:
         return ""
     function = enclosing_function(tree, item["start"]["line"])
     expression = _matched(item, text)
@@ -89,7 +100,7 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
         return ""
     named = ", ".join(f"`{helper}()`" for helper in dict.fromkeys(helpers))
     return (
-        f"Request data reaches this return only as the answer of {named}, a function of the project given it; that "
+        f"The value reaches this page only as the answer of {named}, a function of the project given it; that "
         "answer is a page built from it only if the function builds one (not visible here): a candidate to check."
     )
 
