@@ -196,3 +196,14 @@ def validate_key_name(name):
 def validate_key_data(data):
     if set(data) != {"name", "key"}:
         raise ValueError("a key is a name and a key")
+
+
+@app.route("/watch/<uuid>/html")
+def watch_html(uuid):
+    watch = watches.get(uuid)
+    # ok: python-path-traversal (a record looked up by its identifier: the store's path, not the request's text)
+    with open(os.path.join(watch.data_dir, "latest.html")) as handle:
+        page = handle.read()
+    # ruleid: python-path-traversal, python-flow-path-traversal
+    with open(os.path.join(UPLOAD_DIR, uuid)) as handle:
+        return page + handle.read()
