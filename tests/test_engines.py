@@ -329,9 +329,22 @@ _EXTRA_CALLS = (  # B610 fires on every call named extra, Django's QuerySet.extr
 )
 
 
+_ADDRESSES_COMPARED = (  # B104 fires on every "0.0.0.0" in the code, bound or compared
+    "def serve(app, host):\n"
+    "    # ok: B104\n"
+    '    shown = host if host != "0.0.0.0" else "127.0.0.1"\n'
+    "    # ok: B104\n"
+    '    if host in ("0.0.0.0", "::"):\n'
+    "        # ruleid: B104\n"
+    '        app.run(host="0.0.0.0")\n'
+    "    return shown\n"
+)
+
+
 @pytest.mark.parametrize(
     ("text", "cwe_id"),
     [
+        (_ADDRESSES_COMPARED, 1327),
         (_SQL_QUERIES, 89),
         (_CONSTANT_SHELLS, 78),
         (_SAFE_MARKS, 79),

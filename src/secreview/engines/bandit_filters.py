@@ -2,8 +2,8 @@
 with a constant command, a query with nothing a caller passes formatted in or a message that is no query (B608), a
 value marked as safe HTML that cannot carry markup from outside (B308, B703, B704), a "password" that a name says is
 something else about one or that is empty (B105-B107: `token_type == "reset"`, `password = ""`), an object pickled
-and unpickled at once (B301: a deep copy), a function of the module's own named like Django's QuerySet.extra (B610).
-Bandit flags these shapes whatever is in them; a reviewer would not."""
+and unpickled at once (B301: a deep copy), a function of the module's own named like Django's QuerySet.extra (B610),
+an address compared with, not bound to (B104). Bandit flags these shapes whatever is in them; a reviewer would not."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ _WORD_BREAKS = re.compile(r"[_.\-]+|(?<=[a-z0-9])(?=[A-Z])")
 
 def reads_the_code(item: dict[str, Any]) -> bool:
     """Whether deciding on this report needs the file's syntax tree."""
-    return item["test_id"] in {"B608", "B301", "B610"} | _MARK_TESTS | _PASSWORD_TESTS
+    return item["test_id"] in {"B104", "B608", "B301", "B610"} | _MARK_TESTS | _PASSWORD_TESTS
 
 
 def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
@@ -48,6 +48,7 @@ def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
         or _empty_password(item)
         or _loads_its_own_dump(item, tree)
         or _no_query_set(item, tree)
+        or _compared_not_bound(item, tree)
     )
 
 
@@ -374,3 +375,21 @@ def _no_query_set(item: dict[str, Any], tree: ast.AST | None) -> bool:
         isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "extra"
         for node in _on_lines(tree, _lines(item))
     )
+
+
+def _compared_not_bound(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B104 report ("0.0.0.0" written in the code) where every such string on its lines is compared with
+    (`host if host != "0.0.0.0" else "127.0.0.1"`, `if addr in ("0.0.0.0", "::")`): a check of an address, which
+    binds nothing."""
+    if item["test_id"] != "B104" or tree is None:
+        return False
+    nodes = _on_lines(tree, _lines(item))
+    compared = {
+        id(operand)
+        for node in nodes
+        if isinstance(node, ast.Compare)
+        for side in (node.left, *node.comparators)
+        for operand in (side.elts if isinstance(side, ast.Tuple | ast.List | ast.Set) else [side])
+    }
+    addresses = [node for node in nodes if isinstance(node, ast.Constant) and node.value == "0.0.0.0"]
+    return bool(addresses) and all(id(address) in compared for address in addresses)
