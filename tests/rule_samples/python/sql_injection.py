@@ -165,6 +165,15 @@ def sorted_users():
     if group in SORTABLE:
         # ok: python-sql-injection
         users = db.execute(text("SELECT * FROM users GROUP BY " + group))
+    elif group and order in SORTABLE:
+        # ruleid: python-sql-injection (the check is of another value)
+        users = db.execute(text("SELECT * FROM users GROUP BY " + group))
+    elif order and group in SORTABLE:
+        # ok: python-sql-injection
+        users = db.execute(text("SELECT * FROM users GROUP BY " + group + " " + order))
+    else:
+        # ruleid: python-sql-injection (the branch where the check failed)
+        users = db.execute(text("SELECT * FROM users GROUP BY " + group))
     # ruleid: python-sql-injection
     users = db.execute(text("SELECT * FROM users ORDER BY " + group))
     column = request.args.get("column", "")
