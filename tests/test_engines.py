@@ -389,8 +389,8 @@ def test_a_semgrep_report_on_numbers_from_a_route_is_dropped_for_secreviews_rule
 def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_helper_gives_back_its_input():
     """Semgrep takes any call given request data to return request data: a view returning what a helper of the
     project answered (a login check's redirect or None) is a candidate to check, not a defect, unless the helper is
-    in the file and gives back what it is given built into text; a library's answer and text built in the view
-    stay defects. So for exception text."""
+    in the file and gives back what it is given as text (not in a list, served as JSON); a library's answer and
+    text built in the view stay defects. So for exception text."""
     text = (
         "from flask import Flask, request\n"
         "from shop.auth import require_login\n"
@@ -426,7 +426,12 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         "    try:\n"
         "        run_step()\n"
         "    except Exception as error:\n"
-        "        return catalog.plaintext_response(str(error))\n"
+        "        return catalog.plaintext_response(str(error))\n\n\n"
+        '@app.route("/deleted", methods=["POST"])\n'
+        "def deleted():\n"
+        '    return deletion_result(request.get_json().get("ids"))\n\n\n'
+        "def deletion_result(ids):\n"
+        '    return [{"deleted": ids}]\n'
     )
     unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
     findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
@@ -440,6 +445,7 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         (34, "html-built-from-request-data"): "defect",
         (35, "reflected-xss"): "defect",
         (52, "exception-text-in-html-response"): "candidate",
+        (57, "reflected-xss"): "candidate",
     }
     said = next(f for f in findings if f.start_line == 13)
     assert said.confidence <= CANDIDATE_CONFIDENCE and "`require_login()`" in said.description

@@ -29,14 +29,15 @@ def summarise(tree: ast.AST, path: str) -> list[Summary]:
 
 
 def returns_what_it_is_given(function: ast.FunctionDef | ast.AsyncFunctionDef, modules: frozenset[str]) -> bool:
-    """Whether a value the function returns carries one of its parameters unescaped, as it is or built into text
-    (`return "<h1>%s</h1>" % key`): what a caller gives it comes back out, to be judged where that answer goes."""
+    """Whether text the function returns carries one of its parameters unescaped, as it is or built into text
+    (`return "<h1>%s</h1>" % key`; not a dict or list, served as JSON, nor another function's answer): what a caller
+    gives it comes back out as a page's text."""
     walker = Walker({}, False, modules, built_only=False, private=False, function=function)
     for arg in ast.walk(function.args):
         if isinstance(arg, ast.arg) and arg.arg not in ("self", "cls"):
             walker.env[arg.arg] = Taint(arg.arg, ())
     walker.block(function.body)
-    return any(not taint.safe(79) for taint in walker.returned)
+    return any(not taint.safe(79) for taint in walker.returned_text)
 
 
 def request_readers(tree: ast.AST, path: str) -> list[RequestReader]:

@@ -86,6 +86,7 @@ class Walker:
     paths: set[str] = field(default_factory=set)  # variables given a pathlib path here (`/` joins onto them)
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None  # the function walked, for _maker
     returned: list[Taint] = field(default_factory=list)  # what the function's return statements give back
+    returned_text: list[Taint] = field(default_factory=list)  # of those, what they give as text (see _page_body)
     hits: list[Hit] = field(default_factory=list)
     joins: dict[ast.expr, Hit] = field(default_factory=dict)  # candidates at path joins, unless checked later
     checked: set[int] = field(default_factory=set)  # indexes into `joins` of paths checked afterwards
@@ -334,17 +335,10 @@ class Walker:
                 return
 
     def _returned_as_html(self, node: ast.Return, found: Taint) -> None:
-        """A Flask view's string is served as text/html: request data returned as it is, or built into the text,
-        is cross-site scripting unless escaped. Request data the view reads itself and its route parameters are
-        Semgrep's (python-reflected-xss); this is for what a project helper returned, which Semgrep cannot see.
-        Dicts and lists are served as JSON; a call (jsonify, render_template, make_response), a value put into a
-        response object by one (the response's body is judged where it is built) and a body given with headers
-        are not judged here."""
-        body = node.value
-        if isinstance(body, ast.Tuple) and len(body.elts) == 2 and not isinstance(body.elts[1], ast.Dict):
-            body = body.elts[0]  # (body, status)
-        if not isinstance(body, (ast.Name, ast.Attribute, ast.Subscript, ast.JoinedStr, ast.BinOp)):
-            return
+        """A Flask view's string (`_page_body`) is served as text/html: request data returned as it is, or built
+        into the text, is cross-site scripting unless escaped. Request data the view reads itself and its route
+        parameters are Semgrep's (python-reflected-xss); this is for what a project helper returned, which Semgrep
+        cannot see."""
         if found.read_by_helper and not found.safe(79):
             self._hit(79, node, RETURN, "returns it as the page's HTML", found)
 
@@ -407,8 +401,10 @@ class Walker:
             found = self.taint(node.value)
             if found is not None:
                 self.returned.append(found)
-                if self.html_view:
-                    self._returned_as_html(node, found)
+                if _page_body(node.value) is not None:
+                    self.returned_text.append(found)
+                    if self.html_view:
+                        self._returned_as_html(node, found)
         return isinstance(node, (ast.Return, ast.Raise, ast.Continue, ast.Break)) or (
             isinstance(node, ast.Expr)
             and isinstance(node.value, ast.Call)
@@ -510,6 +506,17 @@ class Walker:
             if key.split(".")[0].split("[")[0] in names:
                 self.env[key] = replace(self.env[key], safe_for=self.env[key].safe_for | {ALL})
                 self.checked.update(self.env[key].joins)
+
+
+def _page_body(value: ast.expr | None) -> ast.expr | None:
+    """What a return statement gives as a page's text, of `body` or `(body, status)`: a value or text built from one.
+    Dicts and lists are served as JSON; a call (jsonify, render_template, make_response, a project helper) is
+    judged where its answer is made, a value put into a response object by one where the response is built; a body
+    given with headers is not judged here."""
+    body = value
+    if isinstance(body, ast.Tuple) and len(body.elts) == 2 and not isinstance(body.elts[1], ast.Dict):
+        body = body.elts[0]
+    return body if isinstance(body, (ast.Name, ast.Attribute, ast.Subscript, ast.JoinedStr, ast.BinOp)) else None
 
 
 def _text(node: ast.expr) -> bool | None:
