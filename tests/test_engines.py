@@ -431,7 +431,13 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         "def deleted():\n"
         '    return deletion_result(request.get_json().get("ids"))\n\n\n'
         "def deletion_result(ids):\n"
-        '    return [{"deleted": ids}]\n'
+        '    return [{"deleted": ids}]\n\n\n'
+        '@app.route("/upload", methods=["POST"])\n'
+        "def upload():\n"
+        '    meta, error = catalog.handle_upload(request.files["book"])\n'
+        "    if error:\n"
+        "        return error\n"
+        "    return meta.title\n"
     )
     unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
     findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
@@ -446,6 +452,8 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         (35, "reflected-xss"): "defect",
         (52, "exception-text-in-html-response"): "candidate",
         (57, "reflected-xss"): "candidate",
+        (68, "reflected-xss"): "candidate",
+        (69, "reflected-xss"): "candidate",
     }
     said = next(f for f in findings if f.start_line == 13)
     assert said.confidence <= CANDIDATE_CONFIDENCE and "`require_login()`" in said.description

@@ -77,20 +77,23 @@ _PAGE_RULES = frozenset(
 
 def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> str:
     """Why a report of cross-site scripting at a view's page (`_PAGE_RULES`) is only a candidate to check (empty: a
-    defect as reported): the tainted text reaches it only as the answer of project functions (`return response` after
-    `response = _save_settings(data)`, in the file at `path`) that are not seen to give back what they are given,
-    as it is or built into text. Where such a helper is in this file and does (`return "<h1>%s</h1>" % key`), the
-    report stands."""
+    defect as reported): the tainted text reaches it only as the answer of project functions, or a part of one
+    (`return response` after `response = _save_settings(data)`, `return meta.title`; in the file at `path`), that
+    are not seen to give back what they are given as text. Where such a helper is in this file and does (`return
+    "<h1>%s</h1>" % key`), the report stands."""
     if item["check_id"].rsplit(".", 1)[-1] not in _PAGE_RULES or tree is None:
         return ""
     function = enclosing_function(tree, item["start"]["line"])
     expression = _matched(item, text)
     if function is None or expression is None:
         return ""
-    if isinstance(expression, ast.Name):
-        calls = _bindings(function, expression.id, item["start"]["line"])
+    held = expression
+    while isinstance(held, (ast.Attribute, ast.Subscript)):
+        held = held.value  # a part of the answer (`meta.title`, `result["html"]`)
+    if isinstance(held, ast.Name):
+        calls = _bindings(function, held.id, item["start"]["line"])
     else:
-        calls = [expression] if isinstance(expression, ast.Call) else []
+        calls = [held] if isinstance(held, ast.Call) else []
     helpers = [callee_of(call) for call in calls]
     own = {node.name: node for node in functions(tree)}
     modules = imported_names(tree)
@@ -106,8 +109,8 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
 
 
 def _bindings(function: ast.AST, name: str, line: int) -> list[ast.Call]:
-    """The calls whose answers the function binds to `name` before `line` (anywhere, where `line` is in a loop);
-    empty where any such binding of it is something else."""
+    """The calls whose answers (or a part of one, unpacked) the function binds to `name` before `line` (anywhere,
+    where `line` is in a loop); empty where any such binding of it is something else."""
     looped = any(
         isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and node.lineno < line <= (node.end_lineno or 0)
         for node in ast.walk(function)
@@ -121,7 +124,7 @@ def _bindings(function: ast.AST, name: str, line: int) -> list[ast.Call]:
                 if isinstance(target, ast.Name) and target.id == name:
                     values.append(node.value)
                 elif _binds(target, name):
-                    return []  # unpacked from something
+                    values.append(node.value)  # unpacked from it (`meta, error = handle_upload(file)`)
         elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
             if _binds(node.target, name):
                 return []
