@@ -146,3 +146,19 @@ def django_saved(request):
 def add_slash(page):
     # ok: python-redirect-to-own-path
     return redirect("/" + request.path.strip("/") + "/")
+
+
+@app.route("/signed-in")
+def signed_in():
+    # ok: python-open-redirect (the project's helper answers a checked target or its fallback)
+    return redirect(get_safe_redirect(request.args.get("next", "")))
+
+
+@app.route("/signed-out")
+def signed_out():
+    # ruleid: python-open-redirect (a helper named for something else checks nothing)
+    return redirect(get_redirect_target(request.args.get("next", "")))
+
+
+def get_safe_redirect(url):
+    return url if url.startswith("/") and not url.startswith("//") else "/"

@@ -170,7 +170,13 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
         frozenset({79, 1336, 89, 90, 643}),
     ),
     (SQL_QUOTERS, frozenset({89})),
-    (re.compile(r"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse)$"), frozenset({601})),
+    (
+        re.compile(
+            r"(?i)(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse|_?(get_)?safe_\w*(url|redirect|next|"
+            r"target|location)\w*)$"
+        ),
+        frozenset({601}),
+    ),
     (re.compile(r"^(json\.dumps|json\.loads|ast\.literal_eval)$"), frozenset({95, 78, 89})),
     # bytes a serialiser made here from an object: loading them again is a deep copy, not untrusted data
     (SERIALISERS, frozenset({502})),
