@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from secreview.engines.pyflow.rules import JOINS
@@ -119,12 +120,8 @@ def _bindings(function: ast.AST, name: str, line: int) -> list[ast.Call]:
     for node in ast.walk(function):
         if not looped and getattr(node, "lineno", line) >= line:
             continue
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name) and target.id == name:
-                    values.append(node.value)
-                elif _binds(target, name):
-                    values.append(node.value)  # unpacked from it (`meta, error = handle_upload(file)`)
+        if isinstance(node, ast.Assign) and any(_binds(target, name) for target in node.targets):
+            values.append(node.value)  # the answer, or a part of it unpacked (`meta, error = handle_upload(file)`)
         elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
             if _binds(node.target, name):
                 return []
@@ -143,7 +140,7 @@ def _bare(callee: str) -> str:
     return callee.removeprefix("self.").removeprefix("cls.")
 
 
-def _of_the_project(callee: str, tree: ast.AST, own: dict[str, Any], path: str) -> bool:
+def _of_the_project(callee: str, tree: ast.AST, own: Mapping[str, ast.AST], path: str) -> bool:
     """A function of the project under review: defined in this file (a method called through self/cls too), or
     imported from a relative module or from a package whose folder is on the file's path (`from
     octoprint.server.util import require_fresh_login_with` in octoprint/server/api/settings.py), or a method of an
