@@ -109,6 +109,22 @@ def test_the_semgrep_rules_take_a_lookup_by_identifier_as_the_flow_engine_does()
         assert bool(re.match(identifier.group(1), value)) == bool(pyflow_rules.IDENTIFIERS.search(value)), value
 
 
+def test_the_semgrep_rules_take_a_safe_redirect_helper_and_a_logged_message_as_the_flow_engine_does():
+    """The YAML restates the flow engine's SAFE_REDIRECTS (python-open-redirect's sanitiser) and MESSAGES (HTML in a
+    message logged or printed is no page): the same names must pass and fail on both sides."""
+    text = (RULES_DIR / "python" / "request_taint.yaml").read_text()
+    safe = re.search(r"metavariable: \$MAKE_SAFE\n\s+regex: (.+)\n", text)
+    logger = re.search(r"metavariable: \$LOGGER\n\s+regex: (.+)\n", text)
+    level = re.search(r"metavariable: \$LEVEL\n\s+regex: (.+)\n", text)
+    assert safe and logger and level
+    for callee in ("get_safe_redirect", "utils.safe_next_url", "_safe_url", "is_safe_url", "redirect_target", "safe"):
+        assert bool(re.match(safe.group(1), callee)) == bool(pyflow_rules.SAFE_REDIRECTS.search(callee)), callee
+    for callee in ("logger.warning", "log.error", "self._log.info", "app.logger.debug", "catalog.warn", "dialog.info"):
+        receiver, method = callee.rsplit(".", 1)
+        in_yaml = bool(re.match(logger.group(1), receiver)) and bool(re.match(level.group(1), method))
+        assert in_yaml == bool(pyflow_rules.MESSAGES.search(callee)), callee
+
+
 def test_every_flow_rule_has_a_real_cwe():
     for cwe_id, (rule_id, title) in FLOW_RULES.items():
         assert rule_id.startswith("python-flow-") and title, rule_id

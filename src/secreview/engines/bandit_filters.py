@@ -301,10 +301,8 @@ def _loads_its_own_dump(item: dict[str, Any], tree: ast.AST | None) -> bool:
         return False
     loads = [
         node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and node.lineno == item["line_number"]
-        and callee_of(node).rsplit(".", 1)[-1] in ("load", "loads", "Unpickler")
+        for node in _on_lines(tree, _lines(item))
+        if isinstance(node, ast.Call) and callee_of(node).rsplit(".", 1)[-1] in ("load", "loads", "Unpickler")
     ]
     return bool(loads) and all(
         node.args and isinstance(made := node.args[0], ast.Call) and SERIALISERS.search(callee_of(made))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from secreview.engines.pyflow.rules import JOINS
@@ -60,9 +59,15 @@ def says_nothing(item: dict[str, Any], text: str, tree: ast.AST | None) -> bool:
 
 def _root_name(callee: ast.expr) -> ast.Name | None:
     """`os` of `os.path.join`: the name a called attribute chain starts from."""
-    while isinstance(callee, ast.Attribute):
-        callee = callee.value
-    return callee if isinstance(callee, ast.Name) else None
+    root = _chain_root(callee)
+    return root if isinstance(root, ast.Name) else None
+
+
+def _chain_root(value: ast.expr) -> ast.expr:
+    """What an attribute or item chain starts from: `meta` of `meta.title`, the call of `load(x)["html"]`."""
+    while isinstance(value, (ast.Attribute, ast.Subscript)):
+        value = value.value
+    return value
 
 
 # the rules whose sinks are a view's page (its return, a response body): request data, exception text, form errors
@@ -88,18 +93,17 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
     expression = _matched(item, text)
     if function is None or expression is None:
         return ""
-    held = expression
-    while isinstance(held, (ast.Attribute, ast.Subscript)):
-        held = held.value  # a part of the answer (`meta.title`, `result["html"]`)
+    held = _chain_root(expression)  # the answer, or a part of it (`meta.title`, `result["html"]`)
     if isinstance(held, ast.Name):
         calls = _bindings(function, held.id, item["start"]["line"])
     else:
         calls = [held] if isinstance(held, ast.Call) else []
     helpers = [callee_of(call) for call in calls]
     own = {node.name: node for node in functions(tree)}
-    modules = imported_names(tree)
-    if not helpers or not all(_of_the_project(helper, tree, own, path) for helper in helpers):
+    imported = _imported_from_the_project(tree, path)  # `self.store.get` starts from self: not among them
+    if not helpers or not all(_bare(helper) in own or helper.split(".")[0] in imported for helper in helpers):
         return ""
+    modules = imported_names(tree)
     if any(_bare(helper) in own and returns_what_it_is_given(own[_bare(helper)], modules) for helper in helpers):
         return ""
     named = ", ".join(f"`{helper}()`" for helper in dict.fromkeys(helpers))
@@ -140,21 +144,14 @@ def _bare(callee: str) -> str:
     return callee.removeprefix("self.").removeprefix("cls.")
 
 
-def _of_the_project(callee: str, tree: ast.AST, own: Mapping[str, ast.AST], path: str) -> bool:
-    """A function of the project under review: defined in this file (a method called through self/cls too), or
-    imported from a relative module or from a package whose folder is on the file's path (`from
-    octoprint.server.util import require_fresh_login_with` in octoprint/server/api/settings.py), or a method of an
-    object or module imported so (`calibre_db.get_typeahead(...)` after `from . import calibre_db`)."""
-    name = _bare(callee)
-    if name in own:
-        return True
-    root = name.split(".")[0]
-    if root in ("self", "cls"):
-        return False  # a method of one of the object's attributes: what it is, this file does not say
+def _imported_from_the_project(tree: ast.AST, path: str) -> frozenset[str]:
+    """The names the file at `path` imports from the project under review: from a relative module, or from a package
+    whose folder is on the file's path (`from octoprint.server.util import require_fresh_login_with` in
+    octoprint/server/api/settings.py; `from . import calibre_db`, whose methods are the project's too)."""
     folders = set(path.replace("\\", "/").split("/")[:-1])
-    return any(
-        isinstance(node, ast.ImportFrom)
-        and any((alias.asname or alias.name) == root for alias in node.names)
-        and (node.level > 0 or (node.module or "").split(".")[0] in folders)
+    return frozenset(
+        alias.asname or alias.name
         for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.level > 0 or (node.module or "").split(".")[0] in folders)
+        for alias in node.names
     )

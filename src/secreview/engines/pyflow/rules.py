@@ -152,6 +152,9 @@ SQL_QUOTERS = re.compile(
 )
 # Serialisers whose output is loaded back at once (`pickle.loads(pickle.dumps(obj))`, a deep copy): Bandit's B301
 # filter and python-insecure-deserialization-pickle read the same round trip.
+# A project's function named for making a redirect target safe (get_safe_redirect(url), safe_next_url(next)): it
+# answers a checked URL or a fallback. python-open-redirect's sanitiser restates it (tests/test_rules.py checks).
+SAFE_REDIRECTS = re.compile(r"(?i)(^|\.)_?(get_)?safe_\w*(url|redirect|next|target|location)\w*$")
 SERIALISERS = re.compile(r"^(pickle|_pickle|cPickle|dill|cloudpickle|marshal)\.dumps$")
 # Calls whose result is safe for the listed weaknesses (ALL: for every one); matched on the called name.
 SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
@@ -170,13 +173,8 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
         frozenset({79, 1336, 89, 90, 643}),
     ),
     (SQL_QUOTERS, frozenset({89})),
-    (
-        re.compile(
-            r"(?i)(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse|_?(get_)?safe_\w*(url|redirect|next|"
-            r"target|location)\w*)$"
-        ),
-        frozenset({601}),
-    ),
+    (re.compile(r"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse)$"), frozenset({601})),
+    (SAFE_REDIRECTS, frozenset({601})),
     (re.compile(r"^(json\.dumps|json\.loads|ast\.literal_eval)$"), frozenset({95, 78, 89})),
     # bytes a serialiser made here from an object: loading them again is a deep copy, not untrusted data
     (SERIALISERS, frozenset({502})),
