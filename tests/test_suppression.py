@@ -13,7 +13,7 @@ from secreview.engines.bandit import run_bandit
 from secreview.models import Review
 from secreview.reporters.markdown import MarkdownReporter
 from secreview.reporters.sarif import SarifReporter
-from secreview.suppression import parse_suppressions
+from secreview.suppression import describe, parse_suppressions
 
 # (text, language, {line: [(kind, cwes, rules, reason), ...]})
 PARSER_CASES = [
@@ -56,6 +56,11 @@ PARSER_CASES = [
         {1: [("nosec", [], ["B602"], ""), ("secreview", [78], [], "both kinds")]},
     ),
     ("call()  # nosecurity\n", "python", {}),
+    # Ruff's codes of flake8-bandit are Bandit's tests (S324 is B324); its other codes say nothing of security
+    ("h = md5(x)  # noqa: S324 md5 use ok\n", "python", {1: [("noqa", [], ["B324"], "md5 use ok")]}),
+    ("q = f(x)  # noqa: E501, S608,S102\n", "python", {1: [("noqa", [], ["B608", "B102"], "")]}),
+    ("long_line = 1  # noqa: E501\n", "python", {}),
+    ("call()  # noqa\n", "python", {}),
     ("# nosec only means something to Bandit, in Python\n", "ruby", {}),
     ("strcpy(a, b); // secreview: ignore[CWE-120] sized above\n", "c", {1: [("secreview", [120], [], "sized above")]}),
     ("/* secreview: ignore[CWE-120] why */ strcpy(a, b);\n", "cpp", {1: [("secreview", [120], [], "why")]}),
@@ -189,6 +194,30 @@ def test_nosec_silences_only_bandit_and_only_the_tests_it_names(tmp_path: Path):
     # to silence. The shell call's `# nosec B608` names another test.
     assert review.suppressed == []
     assert [(f.start_line, f.engines) for f in review.findings] == [(5, ["bandit", "semgrep"]), (9, ["bandit"])]
+
+
+def test_nosec_or_ruffs_noqa_for_a_bandit_test_silences_the_rule_secreview_runs_in_its_place(tmp_path: Path):
+    # secreview skips Bandit's B324 (hashlib's MD5/SHA-1) for its own python-weak-hash: a `# nosec B324` the project
+    # wrote for Bandit, or Ruff's `# noqa: S324`, still says the digest was judged.
+    (tmp_path / "digests.py").write_text(
+        "import hashlib\n"
+        "\n"
+        "\n"
+        "def fingerprint(data):\n"
+        "    return hashlib.md5(data).hexdigest()  # nosec B324 names files in the build folder\n"
+        "\n"
+        "\n"
+        "def token_digest(token):\n"
+        "    return hashlib.sha1(token).hexdigest()  # nosec B602 names another test\n"
+        "\n"
+        "\n"
+        "def user_fingerprint(data):\n"
+        "    return hashlib.sha1(data).hexdigest()  # noqa: S324 Ruff's code for B324\n"
+    )
+    review = review_json(run_secreview("review", "digests.py", "--format", "json", cwd=tmp_path))
+    said = [(f.start_line, describe(f.suppression)) for f in review.suppressed if f.suppression]
+    assert said == [(5, "nosec B324"), (13, "noqa: S324")]
+    assert [(f.start_line, f.engines) for f in review.findings] == [(9, ["semgrep"])]
 
 
 def test_c_suppression_comments(tmp_path: Path, sarif_schema: dict):

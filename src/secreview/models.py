@@ -120,12 +120,15 @@ class Evidence(BaseModel):
 class Suppression(BaseModel):
     """A comment in the code that silences findings on its line or the next (see secreview.suppression)."""
 
-    kind: Literal["secreview", "nosec"] = Field(
-        description="secreview: `secreview: ignore[CWE-n] reason`; nosec: Bandit's `# nosec [B602]`."
+    kind: Literal["secreview", "nosec", "noqa"] = Field(
+        description="secreview: `secreview: ignore[CWE-n] reason`; nosec: Bandit's `# nosec [B602]`; noqa: Ruff's "
+        "`# noqa: S602` (its flake8-bandit codes, read as Bandit's tests)."
     )
     line: int = Field(ge=1, description="The line the comment is on.")
     cwes: list[int] = Field(default_factory=list, description="The CWEs it names; empty: every CWE.")
-    rules: list[str] = Field(default_factory=list, description="The Bandit test ids a nosec names; empty: all.")
+    rules: list[str] = Field(
+        default_factory=list, description="The Bandit test ids a nosec or noqa names (S602 as B602); empty: all."
+    )
     reason: str = Field(default="", description="Why the finding is accepted; empty is reported as a warning.")
     honoured: bool = Field(
         default=True,

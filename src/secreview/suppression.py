@@ -1,4 +1,5 @@
-"""Suppression comments: `secreview: ignore[CWE-n] reason` in any language, and Bandit's `# nosec` in Python.
+"""Suppression comments: `secreview: ignore[CWE-n] reason` in any language, and in Python Bandit's `# nosec` and
+Ruff's `# noqa: S608` (its flake8-bandit codes, S608 for Bandit's B608).
 
 Bandit runs with --ignore-nosec so that every `# nosec` reaches this module: the decision is made once, here,
 for every engine, and `--no-suppress` can audit what the comments hide. A comment applies to a finding on its
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from secreview import cwe
+from secreview.engines.rule_cwes import STANDS_IN_FOR
 from secreview.models import CodeUnit, Finding, Suppression
 
 
@@ -46,6 +48,8 @@ _SYNTAX = {
 
 _SECREVIEW = re.compile(r"secreview:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
 _NOSEC = re.compile(r"#\s*nosec\b:?")  # Bandit's own pattern (case-sensitive), with a word boundary
+# Ruff's (and flake8's) `# noqa: S608, E501`: the codes it names; those of flake8-bandit (S) are Bandit's tests
+_NOQA = re.compile(r"#\s*(?i:noqa)\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)")
 _CWE_ID = re.compile(r"(?:CWE-)?(\d+)", re.IGNORECASE)
 # What Bandit reads after `nosec`: test ids (B602) or test names (subprocess_popen_with_shell_equals_true).
 _NOSEC_TEST = re.compile(r"[\s,]*(B\d+|[a-z][a-z\d]*_[a-z\d_]+)\b", re.IGNORECASE)
@@ -118,18 +122,31 @@ def _nosec(rest: str, line: int) -> Suppression:
     return Suppression(kind="nosec", line=line, rules=rules, reason=_reason(rest[position:]))
 
 
+def _noqa(match: re.Match[str], rest: str, line: int) -> Suppression | None:
+    """`# noqa: S608, E501 reason`: Ruff's codes of flake8-bandit as Bandit's test ids (S608 is B608); None where
+    it names none (a noqa for style says nothing about security)."""
+    codes = re.split(r"[\s,]+", match.group("codes").upper())
+    rules = [f"B{code[1:]}" for code in codes if re.fullmatch(r"S\d{3}", code)]
+    return Suppression(kind="noqa", line=line, rules=rules, reason=_reason(rest)) if rules else None
+
+
 def parse_suppressions(text: str, language: str) -> dict[int, list[Suppression]]:
-    """The suppression comments of a file in `language`, by line (1-based); `# nosec` in Python only."""
+    """The suppression comments of a file in `language`, by line (1-based); `# nosec` and `# noqa` in Python
+    only."""
     found: dict[int, list[Suppression]] = {}
     for line, comment in _comments(text, _SYNTAX.get(language, _C_LIKE)):
         directives = [(match, "secreview") for match in _SECREVIEW.finditer(comment)]
         if language == "python":
             directives += [(match, "nosec") for match in _NOSEC.finditer(comment)]
+            directives += [(match, "noqa") for match in _NOQA.finditer(comment)]
         directives.sort(key=lambda item: item[0].start())
         for index, (match, kind) in enumerate(directives):
             end = directives[index + 1][0].start() if index + 1 < len(directives) else len(comment)
             rest = comment[match.end() : end]
-            suppression = _nosec(rest, line) if kind == "nosec" else _secreview(match, rest, line)
+            if kind == "nosec":
+                suppression: Suppression | None = _nosec(rest, line)
+            else:
+                suppression = _noqa(match, rest, line) if kind == "noqa" else _secreview(match, rest, line)
             if suppression is not None:
                 found.setdefault(line, []).append(suppression)
     return found
@@ -139,21 +156,28 @@ def describe(suppression: Suppression) -> str:
     """The comment as a user would write it: `secreview: ignore[CWE-89]`, `nosec B602`."""
     if suppression.kind == "nosec":
         return " ".join(["nosec", ",".join(suppression.rules)]).strip()
+    if suppression.kind == "noqa":
+        return "noqa: " + ", ".join(f"S{rule[1:]}" for rule in suppression.rules)
     ids = f"[{', '.join(f'CWE-{n}' for n in suppression.cwes)}]" if suppression.cwes else ""
     return f"secreview: ignore{ids}"
 
 
 def _covers(suppression: Suppression, finding: Finding) -> bool:
     """On the line before the finding or its first line; a nosec also on any of its lines, as Bandit reads it."""
-    last = finding.end_line if suppression.kind == "nosec" else finding.start_line
+    last = finding.end_line if suppression.kind in ("nosec", "noqa") else finding.start_line
     return finding.start_line - 1 <= suppression.line <= last
 
 
 def _matches(suppression: Suppression, finding: Finding) -> bool:
-    if suppression.kind == "nosec":
-        # Bandit's comment silences what Bandit alone reports: a defect another engine also found stays (accept
-        # it with `secreview: ignore[CWE-n]`)
-        bandit_rules = [e.rule_id.lower().split(":") for e in finding.evidence if e.engine == "bandit"]
+    if suppression.kind in ("nosec", "noqa"):
+        # Bandit's comment (or Ruff's for Bandit's tests) silences what Bandit alone reports, or a rule of the
+        # project's in place of a Bandit test: a defect another engine also found stays (accept it with
+        # `secreview: ignore[CWE-n]`)
+        bandit_rules = [
+            e.rule_id.lower().split(":") if e.engine == "bandit" else [t.lower() for t in STANDS_IN_FOR[e.rule_id]]
+            for e in finding.evidence
+            if e.engine == "bandit" or e.rule_id in STANDS_IN_FOR
+        ]
         if not bandit_rules or len(bandit_rules) != len(finding.evidence):
             return False
         wanted = {rule.lower() for rule in suppression.rules}

@@ -222,3 +222,8 @@ def rule_cwe(rule_id: str) -> int | None:
     (a test of a newer Bandit, a user's own Semgrep rule): its tool's own id is used then."""
     row = RULE_CWES.get(rule_id)
     return row.cwe if row else None
+
+
+# The project's rules that replace a Bandit test it skips (engines/bandit.py), with the test's id and name: a user's
+# `# nosec B324`, written for Bandit, silences what secreview reports in the test's place (secreview.suppression).
+STANDS_IN_FOR: dict[str, tuple[str, str]] = {"python-weak-hash": ("B324", "hashlib_insecure_functions")}
