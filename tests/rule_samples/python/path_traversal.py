@@ -6,6 +6,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
+
 from django.http import FileResponse, HttpResponse
 from flask import Flask, abort, request, send_file, send_from_directory
 from werkzeug.utils import secure_filename
@@ -150,6 +152,25 @@ def delete_export(request):
 def serve_log(request):
     # ruleid: python-path-traversal
     return FileResponse(open("/var/log/app/" + request.GET["log"], "rb"))
+
+
+def django_report(request, name):
+    # ruleid: python-path-traversal, python-flow-path-traversal
+    return FileResponse(open(os.path.join("/var/reports", name), "rb"))
+
+
+@pytest.fixture
+def report_folder(request, tmp_path):
+    folder = tmp_path / request.param
+    # ok: python-path-traversal (a pytest fixture: request is pytest's, the path its own)
+    folder.mkdir()
+    return folder
+
+
+def test_report(request, tmp_path):
+    # ok: python-path-traversal (a pytest test, not a view)
+    with open(os.path.join(tmp_path, "report.txt"), "w") as handle:
+        handle.write(request.node.name)
 
 
 def cli_cat():

@@ -190,6 +190,12 @@ def django_profile(request, username):
     return HttpResponse("<h2>Profile of " + username + "</h2>")
 
 
+def test_mail_settings(request, address):
+    # a view named test_* in a module that does not import pytest: a view like any other
+    # ruleid: python-reflected-xss, python-flow-xss
+    return HttpResponse("<p>A test mail went to " + address + "</p>")
+
+
 def django_profile_safe(request, username):
     # ok: python-reflected-xss
     return HttpResponse("<h2>Profile of %s</h2>" % escape(username))

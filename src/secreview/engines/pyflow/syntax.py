@@ -196,6 +196,15 @@ def is_command_line(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     )
 
 
+def is_test(function: ast.FunctionDef | ast.AsyncFunctionDef, modules: frozenset[str]) -> bool:
+    """A pytest test (`test_*` in a module that imports pytest) or fixture: pytest passes its parameters (`request`,
+    `tmp_path`), no caller does. A product's `test_share(server, share)` (motioneye) is no test."""
+    return (function.name.startswith("test") and "pytest" in modules) or any(
+        re.search(r"(^|\.)fixture$", callee_of(decorator) if isinstance(decorator, ast.Call) else unparsed(decorator))
+        for decorator in function.decorator_list
+    )
+
+
 def is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A route or view handler (secreview.sinks' "route handler" source): its parameters are request data."""
     arguments = ", ".join(arg.arg for arg in [*function.args.posonlyargs, *function.args.args])

@@ -43,6 +43,7 @@ from secreview.engines.pyflow.syntax import (
     is_flask_view,
     is_handler,
     is_public,
+    is_test,
     renders_template_file,
     unparsed,
 )
@@ -694,8 +695,8 @@ def walk(
     summary (see BUILT). A value built into one from it is a candidate; in a route or view handler any use
     is. In a private function (`_helper`), whose callers are in its module, only built values count. In a module
     that imports Flask (`flask`), what a view returns is its page. In a Django management command's module
-    (`management_command`) and in a click command the parameters are the operator's: only request data is
-    followed."""
+    (`management_command`) and in a click command the parameters are the operator's, in a pytest test or fixture
+    pytest's: only request data is followed."""
     handler = is_handler(function)
     private = not all_parameters and not handler and not is_public(function)
     view = flask and not all_parameters and is_flask_view(function)
@@ -714,7 +715,8 @@ def walk(
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     else:
-        params = [] if management_command or is_command_line(function) else data_parameters(function)
+        callers_data = not (management_command or is_command_line(function) or is_test(function, modules))
+        params = data_parameters(function) if callers_data else []
     for name in params:
         walker.env[name] = Taint(name, (FlowStep(line=function.lineno, note=f"parameter {name} of {function.name}()"),))
     walker.paths.update(
