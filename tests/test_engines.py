@@ -224,6 +224,19 @@ _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formattin
     '    cur.execute(f"SELECT rowid FROM {fts} WHERE snapshot_id = {BIND}", [term])\n'
     "    # ok: B608\n"
     '    cur.execute(f"SELECT count(*) FROM {escape_sqlite(table)}")\n'
+    "    # a database object's own quote() of an identifier (Trac's db.quote(table)); urllib's quote() is no SQL's\n"
+    "    quoted_table = self.db.quote(table)\n"
+    "    # ok: B608\n"
+    '    cur.execute("DELETE FROM " + quoted_table)\n'
+    "    # ok: B608\n"
+    '    cur.execute("SELECT MAX(%s) FROM %s" % (self.quote(term), src_db.quote(table)))\n'
+    "    # ruleid: B608\n"
+    "    cur.execute(\"SELECT * FROM film WHERE title = '%s'\" % urllib.parse.quote(term))\n"
+    "    # the database layer's own SQL for constants (Trac's db.like(), db.cast()); a value given to it: reported\n"
+    "    # ok: B608\n"
+    '    cur.execute("SELECT MAX(%s) FROM film WHERE title %s" % (self.db.cast("year", "int"), self.db.like()))\n'
+    "    # ruleid: B608\n"
+    '    cur.execute("SELECT MAX(%s) FROM film" % self.db.cast(term, "int"))\n'
     "    # a module name bound to something else than a constant on some way: still reported\n"
     "    # ruleid: B608\n"
     '    cur.execute(f"SELECT rowid FROM {fts} ORDER BY rowid {ORDER}")\n'
@@ -340,10 +353,29 @@ _ADDRESSES_COMPARED = (  # B104 fires on every "0.0.0.0" in the code, bound or c
     "    return shown\n"
 )
 
+_JINJA_OPTIONS = (  # B701 looks for autoescape in the Environment call alone, not in the options spread into it
+    "import jinja2\n\n\n"
+    "def environments(loader, settings, by_extension):\n"
+    "    options = dict(autoescape=True, enable_async=True)\n"
+    "    options.update(settings)\n"
+    "    # ok: B701\n"
+    "    pages = jinja2.Environment(loader=loader, **options)\n"
+    '    chosen = {"autoescape": by_extension, "trim_blocks": True}\n'
+    "    # ok: B701\n"
+    "    mail = jinja2.Environment(loader=loader, **chosen)\n"
+    "    plain = dict(autoescape=False)\n"
+    "    # ruleid: B701\n"
+    "    text = jinja2.Environment(loader=loader, **plain)\n"
+    "    # ruleid: B701\n"
+    "    given = jinja2.Environment(loader=loader, **settings)\n"
+    "    return pages, mail, text, given\n"
+)
+
 
 @pytest.mark.parametrize(
     ("text", "cwe_id"),
     [
+        (_JINJA_OPTIONS, 79),
         (_ADDRESSES_COMPARED, 1327),
         (_SQL_QUERIES, 89),
         (_CONSTANT_SHELLS, 78),
@@ -390,7 +422,9 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
     """Semgrep takes any call given request data to return request data: a view returning what a helper of the
     project answered (a login check's redirect or None) is a candidate to check, not a defect, unless the helper is
     in the file and gives back what it is given as text (not in a list, served as JSON); a library's answer and
-    text built in the view stay defects. So for exception text."""
+    text built in the view stay defects. So for exception text, for a Tornado handler's awaited helper, and for JSON
+    text whose content type is set elsewhere: a handler's under the project's base class, a response the function did
+    not make."""
     text = (
         "from flask import Flask, request\n"
         "from shop.auth import require_login\n"
@@ -437,7 +471,32 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         '    meta, error = catalog.handle_upload(request.files["book"])\n'
         "    if error:\n"
         "        return error\n"
-        "    return meta.title\n"
+        "    return meta.title\n\n\n"
+        "class LoginHandler(BaseHandler):\n"
+        "    async def get(self):\n"
+        '        self.finish(await self._render(username=self.get_argument("username")))\n\n'
+        "    async def post(self):\n"
+        '        html = await self._render(error=self.get_argument("user"))\n'
+        "        self.finish(html)\n\n"
+        "    async def _render(self, **context):\n"
+        '        return await self.render_template("login.html", **context)\n\n\n'
+        "class UsersHandler(catalog.APIHandler):\n"
+        "    def get(self):\n"
+        '        self.write(json.dumps({"name": self.get_argument("name")}))\n\n\n'
+        "class EchoHandler(web.RequestHandler):\n"
+        "    def get(self):\n"
+        '        self.write(json.dumps({"name": self.get_argument("name")}))\n\n\n'
+        "@app.after_request\n"
+        "def echo_query(response):\n"
+        "    content = response.json\n"
+        '    content["q"] = request.args.get("q")\n'
+        "    response.set_data(json.dumps(content))\n"
+        "    return response\n\n\n"
+        '@app.route("/made")\n'
+        "def made():\n"
+        "    response = make_response()\n"
+        '    response.set_data(json.dumps({"q": request.args.get("q")}))\n'
+        "    return response\n"
     )
     unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
     findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
@@ -454,6 +513,12 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         (57, "reflected-xss"): "candidate",
         (68, "reflected-xss"): "candidate",
         (69, "reflected-xss"): "candidate",
+        (74, "reflected-xss"): "candidate",  # an async helper's answer, awaited
+        (78, "reflected-xss"): "candidate",
+        (86, "reflected-xss"): "candidate",  # JSON text under the project's handler class, which may say so
+        (91, "reflected-xss"): "defect",  # Tornado's own: sent as text/html
+        (98, "reflected-xss"): "candidate",  # into a response made elsewhere, its content type set there
+        (105, "reflected-xss"): "defect",  # into one made here as text/html
     }
     said = next(f for f in findings if f.start_line == 13)
     assert said.confidence <= CANDIDATE_CONFIDENCE and "`require_login()`" in said.description

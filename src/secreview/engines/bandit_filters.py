@@ -3,7 +3,8 @@ with a constant command, a query with nothing a caller passes formatted in or a 
 value marked as safe HTML that cannot carry markup from outside (B308, B703, B704), a "password" that a name says is
 something else about one or that is empty (B105-B107: `token_type == "reset"`, `password = ""`), an object pickled
 and unpickled at once (B301: a deep copy), a function of the module's own named like Django's QuerySet.extra (B610),
-an address compared with, not bound to (B104). Bandit flags these shapes whatever is in them; a reviewer would not."""
+an address compared with, not bound to (B104), a Jinja2 Environment given its autoescape in a dict of options (B701).
+Bandit flags these shapes whatever is in them; a reviewer would not."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ _WORD_BREAKS = re.compile(r"[_.\-]+|(?<=[a-z0-9])(?=[A-Z])")
 
 def reads_the_code(item: dict[str, Any]) -> bool:
     """Whether deciding on this report needs the file's syntax tree."""
-    return item["test_id"] in {"B104", "B608", "B301", "B610"} | _MARK_TESTS | _PASSWORD_TESTS
+    return item["test_id"] in {"B104", "B608", "B301", "B610", "B701"} | _MARK_TESTS | _PASSWORD_TESTS
 
 
 def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
@@ -49,6 +50,7 @@ def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
         or _loads_its_own_dump(item, tree)
         or _no_query_set(item, tree)
         or _compared_not_bound(item, tree)
+        or _escapes_by_its_options(item, tree)
     )
 
 
@@ -77,6 +79,8 @@ _FORMAT_SLOT = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
 # a table's name: what cannot be a bound parameter, so code that names its table by a setting formats it in
 _TABLE_SLOT = re.compile(r"(?i)\b(from|into|update|join|table|exists)\s+[\"`\[]?$")
 _CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+# a method of a database connection or dialect object (Trac's db.prefix_match(), db.cast(column, "int"))
+_DATABASE_METHOD = re.compile(r"(^|\.)(\w*db|\w*conn(ection)?|cnx|\w*database|\w*dialect)\.\w+$")
 
 
 def _is_setting(node: ast.expr) -> bool:
@@ -108,6 +112,8 @@ def _is_quoted(node: ast.expr, quoted_names: frozenset[str]) -> bool:
     callee = callee_of(node)
     if SQL_QUOTERS.search(callee) or ALL in sanitises(callee):  # quote_name(table), int(limit)
         return True
+    if _DATABASE_METHOD.search(callee) and all(isinstance(argument, ast.Constant) for argument in node.args):
+        return not node.keywords  # the database layer's own SQL for a constant (db.like(), db.cast("value", "int"))
     if not (callee.endswith(".join") and len(node.args) == 1):
         return False
     parts = node.args[0]
@@ -391,3 +397,35 @@ def _compared_not_bound(item: dict[str, Any], tree: ast.AST | None) -> bool:
     }
     addresses = [node for node in nodes if isinstance(node, ast.Constant) and node.value == "0.0.0.0"]
     return bool(addresses) and all(id(address) in compared for address in addresses)
+
+
+def _escapes_by_its_options(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B701 report (a Jinja2 Environment without autoescape) of `Environment(loader=loader, **options)` where the
+    function binds `options` only to a dict that sets autoescape (`dict(autoescape=True)`, `{"autoescape":
+    select_autoescape()}`, a function of the template's name): Bandit looks for the keyword in the call alone."""
+    if item["test_id"] != "B701" or tree is None:
+        return False
+    spread = [
+        keyword.value.id
+        for node in _on_lines(tree, _lines(item))
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg is None and isinstance(keyword.value, ast.Name)
+    ]
+    escaping = _names_bound_only_to(tree, enclosing_function(tree, item["line_number"]), _sets_autoescape)
+    return any(name in escaping for name in spread)
+
+
+def _sets_autoescape(value: ast.expr) -> bool:
+    if isinstance(value, ast.Dict):
+        options = {
+            key.value: given
+            for key, given in zip(value.keys, value.values, strict=True)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str)
+        }
+    elif isinstance(value, ast.Call) and callee_of(value) == "dict":
+        options = {keyword.arg: keyword.value for keyword in value.keywords if keyword.arg}
+    else:
+        return False
+    given = options.get("autoescape")
+    return given is not None and not (isinstance(given, ast.Constant) and not given.value)

@@ -21,6 +21,7 @@ from secreview.engines.pyflow.syntax import (
     imported_names,
     module_constants,
     number_route_parameters,
+    unparsed,
 )
 
 _HARMLESS_CALLS = re.compile(f"{JOINS.pattern}|^(str|int|float|format)$")  # path joins and conversions
@@ -64,8 +65,9 @@ def _root_name(callee: ast.expr) -> ast.Name | None:
 
 
 def _chain_root(value: ast.expr) -> ast.expr:
-    """What an attribute or item chain starts from: `meta` of `meta.title`, the call of `load(x)["html"]`."""
-    while isinstance(value, (ast.Attribute, ast.Subscript)):
+    """What an attribute or item chain starts from: `meta` of `meta.title`, the call of `load(x)["html"]`, of
+    `await self._render(x)`."""
+    while isinstance(value, (ast.Attribute, ast.Subscript, ast.Await)):
         value = value.value
     return value
 
@@ -86,13 +88,17 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
     defect as reported): the tainted text reaches it only as the answer of project functions, or a part of one
     (`return response` after `response = _save_settings(data)`, `return meta.title`; in the file at `path`), that
     are not seen to give back what they are given as text. Where such a helper is in this file and does (`return
-    "<h1>%s</h1>" % key`), the report stands."""
+    "<h1>%s</h1>" % key`), the report stands. So for JSON text whose content type is set elsewhere
+    (`_json_typed_elsewhere`)."""
     if item["check_id"].rsplit(".", 1)[-1] not in _PAGE_RULES or tree is None:
         return ""
     function = enclosing_function(tree, item["start"]["line"])
     expression = _matched(item, text)
     if function is None or expression is None:
         return ""
+    imported = _imported_from_the_project(tree, path)  # `self.store.get` starts from self: not among them
+    if typed_elsewhere := _json_typed_elsewhere(tree, function, item["start"]["line"], imported):
+        return typed_elsewhere
     held = _chain_root(expression)  # the answer, or a part of it (`meta.title`, `result["html"]`)
     if isinstance(held, ast.Name):
         calls = _bindings(function, held.id, item["start"]["line"])
@@ -100,7 +106,6 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
         calls = [held] if isinstance(held, ast.Call) else []
     helpers = [callee_of(call) for call in calls]
     own = {node.name: node for node in functions(tree)}
-    imported = _imported_from_the_project(tree, path)  # `self.store.get` starts from self: not among them
     if not helpers or not all(_bare(helper) in own or helper.split(".")[0] in imported for helper in helpers):
         return ""
     modules = imported_names(tree)
@@ -111,6 +116,55 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
         f"The value reaches this page only as the answer of {named}, a function of the project given it; that "
         "answer is a page built from it only if the function builds one (not visible here): a candidate to check."
     )
+
+
+def _json_typed_elsewhere(tree: ast.AST, function: ast.AST, line: int, imported: frozenset[str]) -> str:
+    """Why JSON text written on `line` may not be a page (empty: nothing says so): a Tornado handler under the
+    project's base class (`self.write(json.dumps(data))` in JupyterHub's APIHandler, which answers JSON whatever its
+    methods write), or the body set into a response the function did not make (`response.set_data(json.dumps(c))`
+    in a decorator given the view's jsonify() answer): its content type is set where it was made."""
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Call) and getattr(node, "lineno", 0) == line and node.args):
+            continue
+        if not (isinstance(node.args[0], ast.Call) and callee_of(node.args[0]) in ("json.dumps", "dumps")):
+            continue
+        callee = callee_of(node)
+        if callee in ("self.write", "self.finish") and (base := _project_base(tree, line, imported)):
+            return (
+                f"The page is JSON text, written by a Tornado handler whose base class `{base}` is the project's and "
+                "may set a JSON content type (Tornado sends text/html unless one is set; not visible here): a "
+                "candidate to check."
+            )
+        receiver = callee.removesuffix(".set_data")
+        if receiver != callee and not _made_here(function, receiver):
+            return (
+                f"The page is JSON text set into `{receiver}`, a response this function did not make: its content "
+                "type is set where it was made (not visible here): a candidate to check."
+            )
+    return ""
+
+
+def _made_here(function: ast.AST, name: str) -> bool:
+    """Whether the function binds `name` to an answer of a call (`response = make_response()`), not only to a
+    value it was given (`response_object = response[0]`)."""
+    return any(
+        isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and any(isinstance(target, ast.Name) and target.id == name for target in node.targets)
+        for node in ast.walk(function)
+    )
+
+
+def _project_base(tree: ast.AST, line: int, imported: frozenset[str]) -> str:
+    """A base class of the class around `line` that the project defines (in this file, or imported from the
+    project: JupyterHub's `APIHandler`, which answers JSON whatever its methods write); empty where none is."""
+    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    around = [node for node in classes if node.lineno <= line <= (node.end_lineno or 0)]
+    if not around:
+        return ""
+    own = {node.name for node in classes}
+    bases = [unparsed(base) for base in max(around, key=lambda node: node.lineno).bases]
+    return next((base for base in bases if base in own or base.split(".")[0] in imported), "")
 
 
 def _bindings(function: ast.AST, name: str, line: int) -> list[ast.Call]:
@@ -125,7 +179,8 @@ def _bindings(function: ast.AST, name: str, line: int) -> list[ast.Call]:
         if not looped and getattr(node, "lineno", line) >= line:
             continue
         if isinstance(node, ast.Assign) and any(_binds(target, name) for target in node.targets):
-            values.append(node.value)  # the answer, or a part of it unpacked (`meta, error = handle_upload(file)`)
+            # the answer, or a part of it unpacked (`meta, error = handle_upload(file)`), awaited or not
+            values.append(node.value.value if isinstance(node.value, ast.Await) else node.value)
         elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
             if _binds(node.target, name):
                 return []
