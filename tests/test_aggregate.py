@@ -93,20 +93,37 @@ def test_reports_on_adjacent_lines_are_one_defect():
     assert len(apart) == 2
 
 
-def test_a_test_files_credentials_are_observations_the_products_are_defects(tmp_path: Path):
-    """The password a test logs in with is a fixture: listed as an observation with its reason, not counted."""
+def test_a_test_files_credentials_and_requests_are_observations_the_products_are_defects(tmp_path: Path):
+    """The password a test logs in with is a fixture, and a test's request without a timeout hangs only the test:
+    listed as observations with their reasons, not counted. The product's are defects; so is any other weakness in
+    a test file."""
     (tmp_path / "tests").mkdir()
     (tmp_path / "app").mkdir()
     (tmp_path / "tests" / "test_login.py").write_text(
-        'def login(client):\n    password = "hunter2secret"\n    return client.post("/login", data={"pw": password})\n'
+        "import requests\n"
+        "\n"
+        "\n"
+        "def test_login(server):\n"
+        '    password = "hunter2secret"\n'
+        '    assert requests.post(server + "/login", data={"pw": password}).ok\n'
+        "    return eval(server)\n"
     )
-    (tmp_path / "app" / "settings.py").write_text('DB_PASSWORD = "hunter2secret"\n')
+    (tmp_path / "app" / "settings.py").write_text(
+        'import requests\n\nDB_PASSWORD = "hunter2secret"\nFEED = requests.get("https://example.com/feed")\n'
+    )
 
     review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path)
 
-    assert [(f.path, f.cwe) for f in review.findings] == [("app/settings.py", 259)]
-    (fixture,) = review.observations
-    assert (fixture.path, fixture.cwe, fixture.start_line) == ("tests/test_login.py", 259, 2)
-    assert fixture.remark and "test file" in fixture.remark
+    assert sorted((f.path, f.cwe) for f in review.findings) == [
+        ("app/settings.py", 259),
+        ("app/settings.py", 1088),
+        ("tests/test_login.py", 95),
+    ]
+    fixtures = sorted((f.path, f.cwe, f.start_line) for f in review.observations)
+    assert fixtures == [
+        ("tests/test_login.py", 259, 5),
+        ("tests/test_login.py", 1088, 6),
+    ]
+    assert all(f.remark and "test file" in f.remark for f in review.observations)
     (unit,) = [unit for unit in review.coverage.units if unit.path == "tests/test_login.py"]
-    assert any("not defects (fixtures): lines 2" in note for note in unit.notes)
+    assert any("not defects (fixtures): lines 5, 6" in note for note in unit.notes)

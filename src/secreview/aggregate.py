@@ -298,7 +298,7 @@ class Judged(NamedTuple):
     unconfirmed: list[Finding]  # model-only claims nothing confirms (see `_confirmed`) or that cannot be placed
     likely_false_alarms: list[Finding]  # the model's check found them unlikely: kept, not counted
     candidates: list[Finding]  # candidates no model checked: for a person to check, not counted
-    fixtures: list[Finding]  # credentials written in a test file: listed as observations, not counted
+    fixtures: list[Finding]  # a test's credentials and requests without a timeout: listed as observations, not counted
 
 
 def _unplaced(finding: Finding, unit: CodeUnit) -> Finding:
@@ -346,8 +346,9 @@ def judge_votes(
     With `confirm`, a finding that only a model reports must be confirmed (see `_confirmed`); the others are
     returned as `unconfirmed`, for the review's observations, as are model claims grounding cannot place (each
     with its `remark`): a model's word is never silently dropped. Findings the model's check found unlikely go to
-    `likely_false_alarms`, candidates nothing checked to `candidates`, and credentials written in a test file
-    (`tests/`, `test_*.py`, `conftest.py`: a fixture's password, not a secret the product ships) to `fixtures`."""
+    `likely_false_alarms`, candidates nothing checked to `candidates`, and what in a test's own file concerns the
+    test alone (`tests/`, `test_*.py`, `conftest.py`: a fixture's password, a request without a timeout; see
+    `_test_only`) to `fixtures`."""
     grounded = []
     unplaced = []
     for finding in raw:
@@ -376,8 +377,8 @@ def judge_votes(
             left_out.append(finding)
         elif confirm and _is_sampled(finding) and not _confirmed(finding, units[finding.path]):
             unconfirmed.append(finding)
-        elif _is_test_fixture(finding):
-            fixtures.append(finding.model_copy(update={"remark": "written in a test file: a fixture, not a secret"}))
+        elif why := _test_only(finding):
+            fixtures.append(finding.model_copy(update={"remark": why}))
         elif finding.verification is not None and not finding.verification.likely_real:
             demoted.append(finding.model_copy(update={"remark": _demotion(finding)}))
         elif finding.kind == "candidate" and (finding.verification is None or not finding.verification.demotes):
@@ -395,17 +396,25 @@ def judge_votes(
 
 
 _CREDENTIALS = 798  # use of hard-coded credentials
+_NO_TIMEOUT = 1088  # synchronous access of a remote resource without timeout
 # A test's own file: under a tests/ or test/ folder, or named test_*, *_test(s).*, conftest.py. Not a package's
 # testing helpers (numpy/testing/); a shipped package named test (django/test/, the test client) counts, which in
 # Django 5.1.4 moves no finding.
 _TEST_FILE = re.compile(r"(^|/)tests?/|(^|/)(test_[^/]*|[^/]*_tests?\.\w+|conftest\.py)$")
 
 
-def _is_test_fixture(finding: Finding) -> bool:
-    """A hard-coded credential (CWE-798 and its kinds: a password, a key) in a test's own file: the password a
-    test logs in with is a fixture; reported as a defect, hundreds of them hide the product's findings."""
-    credential = finding.cwe is not None and (finding.cwe == _CREDENTIALS or _CREDENTIALS in cwe.ancestors(finding.cwe))
-    return credential and _TEST_FILE.search(finding.path) is not None
+def _test_only(finding: Finding) -> str:
+    """Why a finding in a test's own file concerns the test alone (empty: a defect as anywhere else): a hard-coded
+    credential (CWE-798 and its kinds) is the password a test logs in with, and a request without a timeout hangs
+    the test, not a server an attacker can hold open. Reported as defects, hundreds of them hid the product's
+    findings (ihatemoney 7.2.1: 60 of 86 were passwords; roundup 2.6.0: 63 of 237 were its tests' requests)."""
+    if finding.cwe is None or _TEST_FILE.search(finding.path) is None:
+        return ""
+    if finding.cwe == _CREDENTIALS or _CREDENTIALS in cwe.ancestors(finding.cwe):
+        return "written in a test file: a fixture, not a secret"
+    if finding.cwe == _NO_TIMEOUT:
+        return "written in a test file: a test's request, which hangs the test, not the product"
+    return ""
 
 
 def _unconfirmed_candidate(finding: Finding) -> str:
@@ -470,9 +479,12 @@ def unplaced_note(unplaced: list[Finding]) -> str:
 
 
 def fixtures_note(fixtures: list[Finding]) -> str:
-    """The coverage note naming a test file's hard-coded credentials (listed as observations)."""
+    """The coverage note naming what in a test file concerns the test alone (listed as observations)."""
     lines = ", ".join(str(f.start_line) for f in fixtures)
-    return f"hard-coded credentials in a test file listed as observations, not defects (fixtures): lines {lines}"
+    return (
+        "a test's hard-coded credentials and requests without a timeout listed as observations, not defects "
+        f"(fixtures): lines {lines}"
+    )
 
 
 def verdict(findings: list[Finding], complete: bool, candidates: int = 0) -> str:

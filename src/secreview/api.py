@@ -329,7 +329,7 @@ def _run_stages(
         if engine.wants_hints:
             results[i] = _run_engine(engine, units, hints, progress)
             model_findings += without_disabled(results[i].findings, disable)
-    # a test file's credentials are not for the model to check: judged again as fixtures with the rest
+    # what concerns a test alone is not for the model to check: judged again as fixtures with the rest
     return _Run([results[i] for i in range(len(engines))], static + judged.fixtures, checked, model_findings)
 
 
