@@ -125,6 +125,27 @@ def test_the_semgrep_rules_take_a_safe_redirect_helper_and_a_logged_message_as_t
         assert in_yaml == bool(pyflow_rules.MESSAGES.search(callee)), callee
 
 
+def test_the_semgrep_sql_rules_take_the_database_layers_quoting_as_the_flow_engine_does():
+    """python-sql-injection's sanitiser restates the flow engine's SQL_QUOTERS (also Bandit's B608 filter)."""
+    text = (RULES_DIR / "python" / "request_taint.yaml").read_text()
+    quoter = re.search(r"metavariable: \$QUOTER\n\s+regex: (.+)\n", text)
+    assert quoter
+    for callee in (
+        "connection.ops.quote_name",
+        "quote_name",
+        "psycopg2.sql.Identifier",
+        "_escape_sqlite3_identifier",
+        "self.db.quote",
+        "src_db.quote",
+        "self.quote",
+        "urllib.parse.quote",
+        "quote",
+        "html.escape",
+        "conn.escape_string",
+    ):
+        assert bool(re.match(quoter.group(1), callee)) == bool(pyflow_rules.SQL_QUOTERS.search(callee)), callee
+
+
 def test_every_flow_rule_has_a_real_cwe():
     for cwe_id, (rule_id, title) in FLOW_RULES.items():
         assert rule_id.startswith("python-flow-") and title, rule_id

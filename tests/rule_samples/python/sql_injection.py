@@ -1,5 +1,6 @@
 import sqlite3
 import sys
+import urllib.parse
 
 import pandas as pd
 import tornado.web
@@ -124,6 +125,14 @@ class UserRepository:
         # ok: python-sql-injection-function-param
         cur.execute(sql, params)
         return cur
+
+    def archive(self, table):
+        archive = table + "_old"
+        cur = self.conn.cursor()
+        # ok: python-sql-injection-function-param (both names quoted by the database layer)
+        cur.execute("CREATE TABLE %s AS SELECT * FROM %s" % (self.conn.quote(archive), self.quote(table)))
+        # ruleid: python-sql-injection-function-param, python-flow-sql-injection
+        cur.execute("DROP TABLE %s" % urllib.parse.quote(archive))
 
 
 class OrdersHandler(tornado.web.RequestHandler):
