@@ -258,6 +258,12 @@ def orders_of(customer, cursor):
     return run_query("SELECT id FROM orders WHERE customer = '" + customer + "'")
 
 
+def explain(db, statement):
+    # a runner known by its name only, given a query (sqlite-web's run_one): SQL injection, not a command line
+    # ruleid: python-flow-sql-injection
+    return run_one(db, "EXPLAIN QUERY PLAN %s" % statement)
+
+
 def drop_table(cursor, schema_editor, table):
     # ok: python-flow-sql-injection
     cursor.execute("DROP TABLE %s" % schema_editor.quote_name(table))

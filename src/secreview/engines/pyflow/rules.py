@@ -232,7 +232,9 @@ TEMPLATE_FILES = re.compile(r"\.(html?|xhtml|xml|jinja2?|j2)$")
 # Methods that turn marked-up text back into plain text (Markup(text).unescape()): the mark before them marks nothing
 # a page shows; Bandit's filter of its mark_safe/Markup reports reads them too.
 PLAIN_TEXT = frozenset({"unescape", "striptags"})
-SQL_TEXT = re.compile(r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with)\b")
+SQL_TEXT = re.compile(
+    r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with|explain|pragma|truncate|grant|revoke)\b"
+)
 
 # Sinks whose argument a function commonly takes whole from its caller (a query runner, a command runner, an
 # expression evaluator, a file reader): there only a value built from a parameter is a candidate.
