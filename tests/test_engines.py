@@ -237,6 +237,12 @@ _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formattin
     '    cur.execute("SELECT MAX(%s) FROM film WHERE title %s" % (self.db.cast("year", "int"), self.db.like()))\n'
     "    # ruleid: B608\n"
     '    cur.execute("SELECT MAX(%s) FROM film" % self.db.cast(term, "int"))\n'
+    "    # a parameter is the caller's, whatever it is bound to afterwards; a row the database answers is data\n"
+    "    # ruleid: B608\n"
+    '    cur.execute("SELECT * FROM film WHERE year = %i" % table)\n'
+    "    table = self.db.quote(self.table)\n"
+    "    # ruleid: B608\n"
+    "    cur.execute(\"SELECT * FROM film WHERE title = '%s'\" % self.db.fetchone())\n"
     "    # a module name bound to something else than a constant on some way: still reported\n"
     "    # ruleid: B608\n"
     '    cur.execute(f"SELECT rowid FROM {fts} ORDER BY rowid {ORDER}")\n'

@@ -79,8 +79,11 @@ _FORMAT_SLOT = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
 # a table's name: what cannot be a bound parameter, so code that names its table by a setting formats it in
 _TABLE_SLOT = re.compile(r"(?i)\b(from|into|update|join|table|exists)\s+[\"`\[]?$")
 _CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
-# a method of a database connection or dialect object (Trac's db.prefix_match(), db.cast(column, "int"))
-_DATABASE_METHOD = re.compile(r"(^|\.)(\w*db|\w*conn(ection)?|cnx|\w*database|\w*dialect)\.\w+$")
+# a database connection's or dialect's builder of SQL text (Trac's db.prefix_match(), db.cast(column, "int")), not
+# a method that answers data (db.fetchone(), db.get("key"))
+_DATABASE_METHOD = re.compile(
+    r"(^|\.)(\w*db|\w*conn(ection)?|cnx|\w*database|\w*dialect)\.(cast|i?like|prefix_match|concat|quote\w*)$"
+)
 
 
 def _is_setting(node: ast.expr) -> bool:
@@ -131,13 +134,15 @@ def _quoted_names(tree: ast.AST, function: ast.AST | None) -> frozenset[str]:
 
 def _names_bound_only_to(tree: ast.AST, function: ast.AST | None, kind: Callable[[ast.expr], bool]) -> frozenset[str]:
     """The variables bound only to values of a `kind`: those the function binds so (each of their bindings is such
-    an assignment, none a loop variable, `+=`, `with ... as` or unpacking), and the module's constants it does not
-    bind itself (`SQLITE_BIND = "?"`)."""
+    an assignment, none a parameter, a loop variable, `+=`, `with ... as` or unpacking), and the module's constants
+    it does not bind itself (`SQLITE_BIND = "?"`)."""
     constants = module_constants(tree)
     if function is None:
         return constants
     bindings = Counter(
-        node.id for node in ast.walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+        node.id if isinstance(node, ast.Name) else node.arg
+        for node in ast.walk(function)
+        if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)) or isinstance(node, ast.arg)
     )
     assigned: dict[str, list[ast.expr]] = {}
     for node in ast.walk(function):
