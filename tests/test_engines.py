@@ -326,6 +326,25 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     '        self.form["auth_password"] = "bar"\n'
     "        # ok: B105\n"
     '        login = password = ""\n'
+    "        # ruleid: B105\n"
+    '        password = "password"\n\n\n'
+    "class Field:\n"
+    "    # ok: B105\n"
+    '    NO_TOKEN = "NO_TOKEN"\n'
+    "    # ok: B105\n"
+    '    CLIENT_SECRET = "client_secret"\n'
+    "    # ruleid: B105\n"
+    '    DEFAULT_SECRET = "client_secret"\n\n\n'
+    "class GrantType(enum.Enum):\n"
+    "    # ok: B105\n"
+    '    password = "password"\n\n\n'
+    "def mapping(options):\n"
+    "    # ok: B105\n"
+    '    options["password"] = "password"\n'
+    "    # ok: B105\n"
+    '    log({"token_type": "sshkey", "serial": options["serial"]})\n'
+    "    # ok: B105\n"
+    '    return {"Password": "password", "Server": "string"}\n'
 )
 
 

@@ -1,10 +1,10 @@
 """Bandit reports that say nothing about the code under review, read from the code's syntax tree: a shell started
 with a constant command, a query with nothing a caller passes formatted in or a message that is no query (B608), a
 value marked as safe HTML that cannot carry markup from outside (B308, B703, B704), a "password" that a name says is
-something else about one or that is empty (B105-B107: `token_type == "reset"`, `password = ""`), an object pickled
-and unpickled at once (B301: a deep copy), a function of the module's own named like Django's QuerySet.extra (B610),
-an address compared with, not bound to (B104), a Jinja2 Environment given its autoescape in a dict of options (B701).
-Bandit flags these shapes whatever is in them; a reviewer would not."""
+something else about one, that is empty or that names itself (B105-B107: `token_type == "reset"`, `password = ""`,
+`NO_TOKEN = "NO_TOKEN"`), an object pickled and unpickled at once (B301: a deep copy), a function of the module's own
+named like Django's QuerySet.extra (B610), an address compared with, not bound to (B104), a Jinja2 Environment given
+its autoescape in a dict of options (B701). Bandit flags these shapes whatever is in them; a reviewer would not."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from typing import Any, cast
 from secreview.engines.pyflow.rules import ALL, MESSAGES, SERIALISERS, SQL_QUOTERS, sanitises
 from secreview.engines.pyflow.syntax import (
     callee_of,
+    constant_text,
     enclosing_function,
     module_constants,
     renders_template_file,
@@ -46,6 +47,7 @@ def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
         or _is_a_message(item, tree)
         or _marks_nothing_from_outside(item, tree)
         or _names_something_else(item, tree)
+        or _names_itself(item, tree)
         or _empty_password(item)
         or _loads_its_own_dump(item, tree)
         or _no_query_set(item, tree)
@@ -343,15 +345,60 @@ def _names_something_else(item: dict[str, Any], tree: ast.AST | None) -> bool:
     return bool(secret) and not any(_SECRET_WORD.match(parts[-1]) for parts in secret)
 
 
+def _names_itself(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B105 report where every text given a secret's name on its lines is that name, as a constant's, a key's or
+    an enum member's (`NO_TOKEN = "NO_TOKEN"`, `CLIENT_SECRET = "client_secret"`, `mapping["password"] =
+    "password"`, `{"Password": "password"}`, a GrantType enum's `password = "password"`): the name of a field, a
+    key or a kind, not a secret. A plain variable bound so (`password = "password"`) stays reported: that one is a
+    password."""
+    if item["test_id"] != "B105" or tree is None:
+        return False
+    members = {id(node) for enum in _enums(tree) for node in enum.body}
+    pairs: list[tuple[str, str, bool]] = []  # (name, text, named as a constant, a key or an enum member)
+    for node in _on_lines(tree, _lines(item)):
+        if isinstance(node, ast.Assign) and (text := constant_text(node.value)) is not None:
+            for target in node.targets:
+                for name in _name_of(target):
+                    named = name.isupper() or isinstance(target, ast.Subscript) or id(node) in members
+                    pairs.append((name, text, named))
+        elif isinstance(node, ast.Dict):
+            texts = [
+                (constant_text(key) if key else None, constant_text(value))
+                for key, value in zip(node.keys, node.values, strict=True)
+            ]
+            pairs += [(key, value, True) for key, value in texts if key is not None and value is not None]
+    secret = [pair for pair in pairs if any(_SECRET_WORD.match(part) for part in _WORD_BREAKS.split(pair[0]) if part)]
+    return bool(secret) and all(named and _bare_word(name) == _bare_word(text) for name, text, named in secret)
+
+
+def _bare_word(name: str) -> str:
+    return _WORD_BREAKS.sub("", name).lower()
+
+
+def _enums(tree: ast.AST) -> list[ast.ClassDef]:
+    """The module's enum classes (`class GrantType(enum.Enum)`, Django's `TextChoices`): their members name kinds."""
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and any(re.search(r"(Enum|Choices)$", unparsed(base)) for base in node.bases)
+    ]
+
+
 def _given_names(node: ast.AST) -> list[str]:
     """The names Bandit's password tests read at `node`: one a string is assigned to or compared with, a keyword
-    argument given a string, a parameter with a string default."""
+    argument or a dict's key given a string, a parameter with a string default."""
     if isinstance(node, ast.Assign) and _is_text(node.value):
         return [name for target in node.targets for name in _name_of(target)]
     if isinstance(node, ast.Compare) and any(map(_is_text, [node.left, *node.comparators])):
         return [name for side in [node.left, *node.comparators] for name in _name_of(side)]
     if isinstance(node, ast.Call):
         return [keyword.arg for keyword in node.keywords if keyword.arg and _is_text(keyword.value)]
+    if isinstance(node, ast.Dict):
+        return [
+            key.value
+            for key, value in zip(node.keys, node.values, strict=True)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_text(value)
+        ]
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         positional = [*node.args.posonlyargs, *node.args.args]
         defaults = zip(positional[len(positional) - len(node.args.defaults) :], node.args.defaults, strict=True)
