@@ -52,6 +52,9 @@ def orders():
     cur.execute("SELECT * FROM orders LIMIT %d" % limit)
     # ruleid: python-sql-injection
     cur.execute(find_by_name_query(request.form["customer"]))
+    action = make_action(db)
+    # ok: python-sql-injection (a starred argument list is no statement: an action's execute)
+    action.execute(*request.form.getlist("argument"))
     return {"rows": cur.fetchall()}
 
 
