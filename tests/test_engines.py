@@ -339,12 +339,12 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     "    # ok: B105\n"
     '    password = "password"\n\n\n'
     "def mapping(options):\n"
-    "    # ok: B105\n"
+    "    # ruleid: B105\n"
     '    options["password"] = "password"\n'
     "    # ok: B105\n"
     '    log({"token_type": "sshkey", "serial": options["serial"]})\n'
-    "    # ok: B105\n"
-    '    return {"Password": "password", "Server": "string"}\n'
+    "    # ruleid: B105\n"
+    '    return {"USER": "postgres", "PASSWORD": "password"}\n'
 )
 
 

@@ -346,27 +346,21 @@ def _names_something_else(item: dict[str, Any], tree: ast.AST | None) -> bool:
 
 
 def _names_itself(item: dict[str, Any], tree: ast.AST | None) -> bool:
-    """A B105 report where every text given a secret's name on its lines is that name, as a constant's, a key's or
-    an enum member's (`NO_TOKEN = "NO_TOKEN"`, `CLIENT_SECRET = "client_secret"`, `mapping["password"] =
-    "password"`, `{"Password": "password"}`, a GrantType enum's `password = "password"`): the name of a field, a
-    key or a kind, not a secret. A plain variable bound so (`password = "password"`) stays reported: that one is a
-    password."""
+    """A B105 report where every text given a secret's name on its lines is that name, as a constant's or an enum
+    member's (`NO_TOKEN = "NO_TOKEN"`, `CLIENT_SECRET = "client_secret"`, a GrantType enum's `password =
+    "password"`): the name of a field or a kind, not a secret. A variable or a key bound so (`password =
+    "password"`, `{"PASSWORD": "password"}` in a database's settings) stays reported: that one may be a password."""
     if item["test_id"] != "B105" or tree is None:
         return False
     members = {id(node) for enum in _enums(tree) for node in enum.body}
-    pairs: list[tuple[str, str, bool]] = []  # (name, text, named as a constant, a key or an enum member)
-    for node in _on_lines(tree, _lines(item)):
-        if isinstance(node, ast.Assign) and (text := constant_text(node.value)) is not None:
-            for target in node.targets:
-                for name in _name_of(target):
-                    named = name.isupper() or isinstance(target, ast.Subscript) or id(node) in members
-                    pairs.append((name, text, named))
-        elif isinstance(node, ast.Dict):
-            texts = [
-                (constant_text(key) if key else None, constant_text(value))
-                for key, value in zip(node.keys, node.values, strict=True)
-            ]
-            pairs += [(key, value, True) for key, value in texts if key is not None and value is not None]
+    pairs = [
+        (name, text, name.isupper() or id(node) in members)
+        for node in _on_lines(tree, _lines(item))
+        if isinstance(node, ast.Assign) and (text := constant_text(node.value)) is not None
+        for target in node.targets
+        if not isinstance(target, ast.Subscript)
+        for name in _name_of(target)
+    ]
     secret = [pair for pair in pairs if any(_SECRET_WORD.match(part) for part in _WORD_BREAKS.split(pair[0]) if part)]
     return bool(secret) and all(named and _bare_word(name) == _bare_word(text) for name, text, named in secret)
 
