@@ -153,7 +153,7 @@ def parse_suppressions(text: str, language: str) -> dict[int, list[Suppression]]
 
 
 def describe(suppression: Suppression) -> str:
-    """The comment as a user would write it: `secreview: ignore[CWE-89]`, `nosec B602`."""
+    """The comment as a user would write it: `secreview: ignore[CWE-89]`, `nosec B602`, `noqa: S602`."""
     if suppression.kind == "nosec":
         return " ".join(["nosec", ",".join(suppression.rules)]).strip()
     if suppression.kind == "noqa":
@@ -163,7 +163,8 @@ def describe(suppression: Suppression) -> str:
 
 
 def _covers(suppression: Suppression, finding: Finding) -> bool:
-    """On the line before the finding or its first line; a nosec also on any of its lines, as Bandit reads it."""
+    """On the line before the finding or its first line; a nosec (or Ruff's noqa) also on any of its lines, as Bandit
+    reads it."""
     last = finding.end_line if suppression.kind in ("nosec", "noqa") else finding.start_line
     return finding.start_line - 1 <= suppression.line <= last
 
