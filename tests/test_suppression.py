@@ -196,9 +196,10 @@ def test_nosec_silences_only_bandit_and_only_the_tests_it_names(tmp_path: Path):
     assert [(f.start_line, f.engines) for f in review.findings] == [(5, ["bandit", "semgrep"]), (9, ["bandit"])]
 
 
-def test_nosec_or_ruffs_noqa_for_a_bandit_test_silences_the_rule_secreview_runs_in_its_place(tmp_path: Path):
+def test_nosec_or_ruffs_noqa_for_a_bandit_test_silences_the_project_rule_that_restates_it(tmp_path: Path):
     # secreview skips Bandit's B324 (hashlib's MD5/SHA-1) for its own python-weak-hash: a `# nosec B324` the project
-    # wrote for Bandit, or Ruff's `# noqa: S324`, still says the digest was judged.
+    # wrote for Bandit, or Ruff's `# noqa: S324`, still says the digest was judged; so for a credential that both
+    # Bandit and the project's rule report.
     (tmp_path / "digests.py").write_text(
         "import hashlib\n"
         "\n"
@@ -213,10 +214,20 @@ def test_nosec_or_ruffs_noqa_for_a_bandit_test_silences_the_rule_secreview_runs_
         "\n"
         "def user_fingerprint(data):\n"
         "    return hashlib.sha1(data).hexdigest()  # noqa: S324 Ruff's code for B324\n"
+        "\n"
+        "\n"
+        "def demo_login(client):\n"
+        '    admin_password = "hunter2hunter2"  # nosec B105 the throwaway account of the demo\n'
+        "    return client.login(admin_password)\n"
     )
     review = review_json(run_secreview("review", "digests.py", "--format", "json", cwd=tmp_path))
-    said = [(f.start_line, describe(f.suppression)) for f in review.suppressed if f.suppression]
-    assert said == [(5, "nosec B324"), (13, "noqa: S324")]
+    said = [(f.start_line, f.engines, describe(f.suppression)) for f in review.suppressed if f.suppression]
+    # Bandit's B105 and the project's python-hardcoded-password, which restates it, both silenced by Bandit's id
+    assert said == [
+        (5, ["semgrep"], "nosec B324"),
+        (13, ["semgrep"], "noqa: S324"),
+        (17, ["bandit", "semgrep"], "nosec B105"),
+    ]
     assert [(f.start_line, f.engines) for f in review.findings] == [(9, ["semgrep"])]
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from secreview import cwe
-from secreview.engines.rule_cwes import STANDS_IN_FOR
+from secreview.engines.rule_cwes import RESTATES
 from secreview.models import CodeUnit, Finding, Suppression
 
 
@@ -172,12 +172,14 @@ def _covers(suppression: Suppression, finding: Finding) -> bool:
 def _matches(suppression: Suppression, finding: Finding) -> bool:
     if suppression.kind in ("nosec", "noqa"):
         # Bandit's comment (or Ruff's for Bandit's tests) silences what Bandit alone reports, or a rule of the
-        # project's in place of a Bandit test: a defect another engine also found stays (accept it with
+        # project's that restates a Bandit test: a defect another engine also found stays (accept it with
         # `secreview: ignore[CWE-n]`)
         bandit_rules = [
-            e.rule_id.lower().split(":") if e.engine == "bandit" else [t.lower() for t in STANDS_IN_FOR[e.rule_id]]
+            e.rule_id.lower().split(":")
+            if e.engine == "bandit"
+            else [word.lower() for test in RESTATES[e.rule_id].items() for word in test]
             for e in finding.evidence
-            if e.engine == "bandit" or e.rule_id in STANDS_IN_FOR
+            if e.engine == "bandit" or e.rule_id in RESTATES
         ]
         if not bandit_rules or len(bandit_rules) != len(finding.evidence):
             return False

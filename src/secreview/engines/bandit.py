@@ -33,7 +33,7 @@ from secreview.sources.languages import parse_python
 # program's own (setuid programs, privileged services): a reviewer would not flag it in ordinary code. B324 (hashlib's
 # MD5/SHA-1) is the project's own python-weak-hash, which reads the same calls and leaves out the digests a
 # function or variable names as an ETag, a cache key or a checksum: Bandit would report those alone, at high severity
-# (a `# nosec B324` silences it all the same: rule_cwes.STANDS_IN_FOR).
+# (a `# nosec B324` silences it all the same: rule_cwes.RESTATES).
 # B110/B112 (`except: pass`, `except: continue`) say an error is ignored, which is a defect only where the `try`
 # guards a security check; security rule sets (CodeQL's, Semgrep's, Sonar's) count it as code quality, and in five
 # real projects it was a third of all findings.

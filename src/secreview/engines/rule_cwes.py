@@ -224,6 +224,16 @@ def rule_cwe(rule_id: str) -> int | None:
     return row.cwe if row else None
 
 
-# The project's rules that replace a Bandit test it skips (engines/bandit.py), with the test's id and name: a user's
-# `# nosec B324`, written for Bandit, silences what secreview reports in the test's place (secreview.suppression).
-STANDS_IN_FOR: dict[str, tuple[str, str]] = {"python-weak-hash": ("B324", "hashlib_insecure_functions")}
+# The project's rules that report what a Bandit test reports, with the tests' ids and names: in the test's place where
+# secreview skips it (B324, engines/bandit.py), beside it otherwise (hard-coded credentials). A user's `# nosec B324`
+# or `# nosec B105`, written for Bandit, silences the project's report of the same thing too (secreview.suppression).
+_CREDENTIAL_TESTS = {
+    "B105": "hardcoded_password_string",
+    "B106": "hardcoded_password_funcarg",
+    "B107": "hardcoded_password_default",
+}
+RESTATES: dict[str, dict[str, str]] = {
+    "python-weak-hash": {"B324": "hashlib_insecure_functions"},
+    "python-hardcoded-password": _CREDENTIAL_TESTS,
+    "python-hardcoded-secret": _CREDENTIAL_TESTS,
+}
