@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from secreview import aggregate
 from secreview.api import ReviewRequest, run_review
 from secreview.config import Settings
@@ -91,6 +93,26 @@ def test_reports_on_adjacent_lines_are_one_defect():
     assert (merged.start_line, merged.end_line) == (4, 5)
     apart = aggregate.judge([raw("bandit", 328, 1), raw("semgrep", 328, 5)], {"m.py": unit()})
     assert len(apart) == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "a_tests_own"),
+    [
+        ("tests/test_login.py", True),
+        ("test/helpers.py", True),
+        ("test_devpi_server/functional.py", True),  # a test package
+        ("shop_tests/fixtures.py", True),
+        ("shop/login_test.py", True),
+        ("conftest.py", True),
+        ("devpi_server/model.py", False),
+        ("contest/app.py", False),
+        ("numpy/testing/utils.py", False),
+    ],
+)
+def test_a_tests_own_file_by_its_path(path: str, a_tests_own: bool):
+    password = raw("bandit", 259, 2).model_copy(update={"path": path})
+    judged = aggregate.judge_votes([password], {path: unit().model_copy(update={"path": path, "id": path})})
+    assert [f.path for f in judged.fixtures] == ([path] if a_tests_own else [])
 
 
 def test_a_test_files_credentials_and_requests_are_observations_the_products_are_defects(tmp_path: Path):

@@ -397,10 +397,10 @@ def judge_votes(
 
 _CREDENTIALS = 798  # use of hard-coded credentials
 _NO_TIMEOUT = 1088  # synchronous access of a remote resource without timeout
-# A test's own file: under a tests/ or test/ folder, or named test_*, *_test(s).*, conftest.py. Not a package's
-# testing helpers (numpy/testing/); a shipped package named test (django/test/, the test client) counts, which in
-# Django 5.1.4 moves no finding.
-_TEST_FILE = re.compile(r"(^|/)tests?/|(^|/)(test_[^/]*|[^/]*_tests?\.\w+|conftest\.py)$")
+# A test's own file: under a tests/ or test/ folder or a test package (test_devpi_server/, shop_tests/), or named
+# test_*, *_test(s).*, conftest.py. Not a package's testing helpers (numpy/testing/); a shipped package named test
+# (django/test/, the test client) counts, which in Django 5.1.4 moves no finding.
+_TEST_FILE = re.compile(r"(^|/)(tests?|test_[^/]+|[^/]+_tests?)/|(^|/)(test_[^/]*|[^/]*_tests?\.\w+|conftest\.py)$")
 
 
 def _test_only(finding: Finding) -> str:
