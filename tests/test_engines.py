@@ -300,8 +300,10 @@ _SAFE_MARKS = (  # B308/B703 (mark_safe) and B704 (Markup) fire on every value m
     "    link = Markup('<b>{}</b>'.format(escape(title)) + \"<i>%s</i>\" % (escape(comment),))\n"
     "    # ruleid: B704\n"
     "    link = Markup(f'<a href=\"{escape(title)}\">{comment}</a>')\n"
+    "    # ok: B704 (WTForms' html_params escapes each value)\n"
+    "    field = Markup(f'<input {html_params(name=title, value=comment)}>')\n"
     "    # ruleid: B308, B703\n"
-    "    return mark_safe(title), end, shown, text, flash, page, hint, taken, link\n"
+    "    return mark_safe(title), end, shown, text, flash, page, hint, taken, link, field\n"
 )
 
 _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywhere in it

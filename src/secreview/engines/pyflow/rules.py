@@ -174,6 +174,7 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
         re.compile(r"(?i)(^|\.)\w*(escape|sanitiz|sanitis|bleach\.clean|strip_tags)\w*$"),
         frozenset({79, 1336, 89, 90, 643}),
     ),
+    (re.compile(r"(^|\.)html_params$"), frozenset({79})),  # WTForms' attributes, each value escaped
     (SQL_QUOTERS, frozenset({89})),
     (re.compile(r"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse)$"), frozenset({601})),
     (SAFE_REDIRECTS, frozenset({601})),
