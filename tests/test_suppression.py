@@ -198,7 +198,7 @@ def test_nosec_silences_only_bandit_and_only_the_tests_it_names(tmp_path: Path):
 
 def test_nosec_or_ruffs_noqa_for_a_bandit_test_silences_the_project_rule_that_restates_it(tmp_path: Path):
     # secreview skips Bandit's B324 (hashlib's MD5/SHA-1) for its own python-weak-hash: a `# nosec B324` the project
-    # wrote for Bandit, or Ruff's `# noqa: S324`, still says the digest was judged; so for a credential that both
+    # wrote for Bandit, or Ruff's `noqa: S324`, still says the digest was judged; so for a credential that both
     # Bandit and the project's rule report.
     (tmp_path / "digests.py").write_text(
         "import hashlib\n"

@@ -48,7 +48,7 @@ _SYNTAX = {
 
 _SECREVIEW = re.compile(r"secreview:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
 _NOSEC = re.compile(r"#\s*nosec\b:?")  # Bandit's own pattern (case-sensitive), with a word boundary
-# Ruff's (and flake8's) `# noqa: S608, E501`: the codes it names; those of flake8-bandit (S) are Bandit's tests
+# Ruff's (and flake8's) noqa comment with the codes it names (`noqa: S608, E501`); flake8-bandit's (S) are Bandit's
 _NOQA = re.compile(r"#\s*(?i:noqa)\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)")
 _CWE_ID = re.compile(r"(?:CWE-)?(\d+)", re.IGNORECASE)
 # What Bandit reads after `nosec`: test ids (B602) or test names (subprocess_popen_with_shell_equals_true).
