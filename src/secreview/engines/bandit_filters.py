@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, cast
 
-from secreview.engines.pyflow.rules import ALL, MESSAGES, SERIALISERS, SQL_QUOTERS, sanitises
+from secreview.engines.pyflow.rules import ALL, DATABASE_OBJECT, MESSAGES, SERIALISERS, SQL_QUOTERS, sanitises
 from secreview.engines.pyflow.syntax import (
     callee_of,
     constant_text,
@@ -83,9 +83,7 @@ _TABLE_SLOT = re.compile(r"(?i)\b(from|into|update|join|table|exists)\s+[\"`\[]?
 _CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 # a database connection's or dialect's builder of SQL text (Trac's db.prefix_match(), db.cast(column, "int")), not
 # a method that answers data (db.fetchone(), db.get("key"))
-_DATABASE_METHOD = re.compile(
-    r"(^|\.)(\w*db|\w*conn(ection)?|cnx|\w*database|\w*dialect)\.(cast|i?like|prefix_match|concat|quote\w*)$"
-)
+_DATABASE_METHOD = re.compile(rf"(^|\.){DATABASE_OBJECT}\.(cast|i?like|prefix_match|concat|quote\w*)$")
 
 
 def _is_setting(node: ast.expr) -> bool:

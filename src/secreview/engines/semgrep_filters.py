@@ -14,6 +14,7 @@ from typing import Any
 from secreview.engines.pyflow.rules import JOINS
 from secreview.engines.pyflow.summaries import returns_what_it_is_given
 from secreview.engines.pyflow.syntax import (
+    bound_calls,
     callee_of,
     defined_functions,
     enclosing_function,
@@ -118,7 +119,9 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
     )
 
 
-def _json_typed_elsewhere(tree: ast.AST, function: ast.AST, line: int, imported: frozenset[str]) -> str:
+def _json_typed_elsewhere(
+    tree: ast.AST, function: ast.FunctionDef | ast.AsyncFunctionDef, line: int, imported: frozenset[str]
+) -> str:
     """Why JSON text written on `line` may not be a page (empty: nothing says so): a Tornado handler under the
     project's base class (`self.write(json.dumps(data))` in JupyterHub's APIHandler, which answers JSON whatever its
     methods write), or the body set into a response the function did not make (`response.set_data(json.dumps(c))`
@@ -136,23 +139,12 @@ def _json_typed_elsewhere(tree: ast.AST, function: ast.AST, line: int, imported:
                 "candidate to check."
             )
         receiver = callee.removesuffix(".set_data")
-        if receiver != callee and not _made_here(function, receiver):
+        if receiver != callee and receiver not in bound_calls(function):  # not `response = make_response()`
             return (
                 f"The page is JSON text set into `{receiver}`, a response this function did not make: its content "
                 "type is set where it was made (not visible here): a candidate to check."
             )
     return ""
-
-
-def _made_here(function: ast.AST, name: str) -> bool:
-    """Whether the function binds `name` to an answer of a call (`response = make_response()`), not only to a
-    value it was given (`response_object = response[0]`)."""
-    return any(
-        isinstance(node, ast.Assign)
-        and isinstance(node.value, ast.Call)
-        and any(isinstance(target, ast.Name) and target.id == name for target in node.targets)
-        for node in ast.walk(function)
-    )
 
 
 def _project_base(tree: ast.AST, line: int, imported: frozenset[str]) -> str:

@@ -146,11 +146,13 @@ SINK_RULES: tuple[SinkRule, ...] = (
 )
 _SINK_PATTERNS = {category: pattern for _, category, pattern in PYTHON_SINKS}
 
+# A database connection, cursor or dialect by its usual names (db, src_db, conn, connection, cursor, preparer)
+DATABASE_OBJECT = r"(\w*db|\w*conn(ection)?|cnx|\w*database|\w*cursor|\w*dialect|\w*preparer)"
 # What the database layer quotes an identifier or a literal with (Bandit's B608 filter reads it too).
 SQL_QUOTERS = re.compile(
     r"(^|\.)(sql\.Identifier|sql\.Literal|\w*quote_(ident|identifier|name|value)|\w*escape\w*_(ident(ifier)?|sql\w*)|escape_string|literal"
     # a database object's (or a database layer's own) quote(): Trac's db.quote(table), SQLAlchemy's preparer.quote()
-    r"|(self|\w*db|\w*conn(ection)?|cnx|\w*database|\w*cursor|\w*dialect|\w*preparer)\.quote)$"
+    rf"|(self|{DATABASE_OBJECT})\.quote)$"
 )
 # Serialisers whose output is loaded back at once (`pickle.loads(pickle.dumps(obj))`, a deep copy): Bandit's B301
 # filter and python-insecure-deserialization-pickle read the same round trip.

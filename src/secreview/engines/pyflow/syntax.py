@@ -70,6 +70,24 @@ def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]
             yield node
 
 
+def bound_calls(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
+    """Each variable the function binds to a call's result (`zf = zipfile.ZipFile(p)`, `with ZipFile(p) as zf`)
+    -> that call's name (the last binding, wherever it is)."""
+    made: dict[str, str] = {}
+    for node in ast.walk(function):
+        bound: list[tuple[ast.expr, ast.expr]] = []
+        if isinstance(node, ast.Assign):
+            bound = [(target, node.value) for target in node.targets]
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            bound = [(node.optional_vars, node.context_expr)]
+        made.update(
+            (target.id, callee_of(value))
+            for target, value in bound
+            if isinstance(target, ast.Name) and isinstance(value, ast.Call)
+        )
+    return made
+
+
 def enclosing_function(tree: ast.AST, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     """The innermost function whose lines hold `line`."""
     around = [function for function in functions(tree) if function.lineno <= line <= (function.end_lineno or 0)]

@@ -36,6 +36,7 @@ from secreview.engines.pyflow.rules import (
     sink_rule,
 )
 from secreview.engines.pyflow.syntax import (
+    bound_calls,
     callee_of,
     constant_text,
     data_parameters,
@@ -192,7 +193,7 @@ class Walker:
         up only here, where a sink asks: few calls do)."""
         if isinstance(value, ast.Call):
             return callee_of(value)
-        return _bound_calls(self.function).get(unparsed(value), "") if self.function else ""
+        return bound_calls(self.function).get(unparsed(value), "") if self.function else ""
 
     def _passes_on(self, receiver: ast.expr) -> bool:
         """Whether a method called with a tainted argument returns data made from it: a function of an imported
@@ -574,24 +575,6 @@ def _normalised_under_root(call: ast.Call) -> bool:
         and len(normalised.args) == 1
         and (_leading_text(normalised.args[0]) or "").startswith("/")
     )
-
-
-def _bound_calls(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
-    """Each variable the function binds to a call's result (`zf = zipfile.ZipFile(p)`, `with ZipFile(p) as zf`)
-    -> that call's name (the last binding, wherever it is)."""
-    made: dict[str, str] = {}
-    for node in ast.walk(function):
-        bound: list[tuple[ast.expr, ast.expr]] = []
-        if isinstance(node, ast.Assign):
-            bound = [(target, node.value) for target in node.targets]
-        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            bound = [(node.optional_vars, node.context_expr)]
-        made.update(
-            (target.id, callee_of(value))
-            for target, value in bound
-            if isinstance(target, ast.Name) and isinstance(value, ast.Call)
-        )
-    return made
 
 
 def _joined(one: dict[str, Taint], other: dict[str, Taint]) -> dict[str, Taint]:
