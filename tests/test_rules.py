@@ -11,6 +11,7 @@ import pytest
 from secreview import cwe, sinks
 from secreview.engines.c_text import (
     ended_paths,
+    endless_loops,
     expanded_macros,
     without_cplusplus_blocks,
     without_declaration_macros,
@@ -246,6 +247,35 @@ def test_calls_that_do_not_return_end_the_path_for_semgrep_and_nothing_else_chan
     assert ended[5] == "static int checked(int n) { if (n < 0) return exit(1); return n; }"  # it returns too
     assert ended[9:] == text.splitlines()[9:]  # a function that returns; a comment and a string are not code
     assert len(ended) == len(text.splitlines())
+
+
+def test_an_endless_loops_own_continue_and_its_end_go_back_to_its_top_for_semgrep():
+    """psutil's sysctl retry loops: `free(buf); continue;` in a `while (1)` read as leaving the loop with buf freed."""
+    text = (
+        "int f(int n) {\n"
+        "    while (1) {\n"
+        "        if (n) { n--; continue; }\n"
+        "        for (int i = 0; i < n; i++) { if (i) continue; }\n"
+        "        do { if (n) continue; } while (n > 9);\n"
+        "        while (n > 5) continue; /* continue; */\n"
+        "        for (;;) { if (n) continue; break; }\n"
+        '        puts("continue;"); break;\n'
+        "    }\n"
+        "    while (n > 1) { n--; continue; }\n"
+        "    Py_RETURN_NONE;\n"
+        "}\n"
+    )
+    read = endless_loops(text).splitlines()
+    assert read[1] == "    while (1) { secreview_loop_0: ;"
+    assert read[2] == "        if (n) { n--; goto secreview_loop_0; }"
+    assert read[3:6] == text.splitlines()[3:6]  # an inner loop's own continue, and a comment
+    inner = "secreview_loop_1"
+    assert read[6] == f"        for (;;) {{ {inner}: ; if (n) goto {inner}; break;  goto {inner}; }}"
+    assert read[7] == text.splitlines()[7]  # a string
+    assert read[8] == "     goto secreview_loop_0; }"
+    assert read[9] == text.splitlines()[9]  # a loop whose condition can fail
+    assert expanded_macros(text).splitlines()[10] == "    return Py_None;"  # Python.h's macro returns
+    assert len(read) == len(text.splitlines())
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   (a comment may follow the body), and so are <inttypes.h>'s format macros, a help text of string literals on
   continued lines, a unit written after a number (`#define KB *(1 << 10)` in `64 KB`), and Python.h's
   `Py_BEGIN_ALLOW_THREADS`/`Py_END_ALLOW_THREADS`, which open and close a block in every CPython extension: Semgrep
-  gave up on the rest of a function at each.
+  gave up on the rest of a function at each; and its `Py_RETURN_NONE` and kin, which return.
 - Macros in a function's declaration. `static BROTLI_INLINE uint32_t f(...)`, `LZ4LIB_API int f(...)`, `void
   WINAPI f(...)`: an all-capitals name beside the declaration's type, a macro that expands to attributes, export
   or calling-convention words, made Semgrep give up on whole headers of such declarations (Brotli's public
@@ -24,6 +24,10 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   free. A statement that is only a call of such a function (the C library's exit, abort, err and kin, and the
   file's own functions whose body ends in one and holds no return) is written `return f(...);`, which ends the
   path for Semgrep as it does for the program.
+- Loops that end only by a break. Semgrep's control flow leaves every loop where its condition is tested, a
+  `while (1)`'s or `for (;;)`'s too: after `free(buf); continue;` in a retry loop the path went on past the loop with
+  buf still freed. In such a loop each `continue` of its own is written as a goto to the top of its body, and its
+  body ends in one, so the only way out is a break, a return or a goto, as for the program.
 
 It also finds where a variable's address escapes in a function (`&x` passed or kept, an array's name stored in a
 struct), for the analyzers' reports that do not follow writes made through it.
@@ -50,12 +54,19 @@ _STRINGS_MACRO = re.compile(
     re.MULTILINE,
 )
 # Python.h's macros that open and close a block around code run without the interpreter's lock, in every CPython
-# extension: without Python.h Semgrep reads an unbalanced `}` and gives up on the rest of the function.
-_PYTHON_BLOCKS = {
+# extension: without Python.h Semgrep reads an unbalanced `}` and gives up on the rest of the function. And those
+# that return (`Py_RETURN_NONE` is `return Py_NewRef(Py_None)`): read as a name, the path went on past them, into
+# a cleanup label's second free().
+_PYTHON_MACROS = {
     "Py_BEGIN_ALLOW_THREADS": "{",
     "Py_END_ALLOW_THREADS": "}",
     "Py_BLOCK_THREADS": "",
     "Py_UNBLOCK_THREADS": "",
+    "Py_RETURN_NONE": "return Py_None",
+    "Py_RETURN_TRUE": "return Py_True",
+    "Py_RETURN_FALSE": "return Py_False",
+    "Py_RETURN_NOTIMPLEMENTED": "return Py_NotImplemented",
+    "Py_RETURN_RICHCOMPARE": "return Py_RichCompareResult",  # a function-like macro: its arguments follow
 }
 # What expansion leaves alone: comments, string and character literals, preprocessor lines (with their
 # continuations); then the names it may replace.
@@ -83,7 +94,7 @@ _BLOCK_KEYWORDS = frozenset({"if", "while", "for", "switch"})
 def semgrep_text(text: str, language: str) -> str:
     """C or C++ text as Semgrep should read it (the module's docstring says what changes)."""
     read_as = without_cplusplus_blocks(text) if language == "c" else text
-    return ended_paths(without_declaration_macros(without_prototype_macros(expanded_macros(read_as))))
+    return ended_paths(endless_loops(without_declaration_macros(without_prototype_macros(expanded_macros(read_as)))))
 
 
 _PROTOTYPE_MACRO = re.compile(r"\b(?:OF|__P|_ANSI_ARGS_|PARAMS)\s*\(\s*\(")
@@ -143,7 +154,7 @@ def expanded_macros(text: str) -> str:
     macros) replaced by its body (the last definition wins: `#ifdef _WIN32 ... #else` puts the POSIX one last; a
     macro naming another is followed to the end of the chain); every line keeps its number."""
     macros = {match.group(0): f'"{match.group(1)}"' for match in _INTTYPES_NAME.finditer(text)}
-    macros |= {name: body for name, body in _PYTHON_BLOCKS.items() if name in text}
+    macros |= {name: body for name, body in _PYTHON_MACROS.items() if name in text}
     macros |= {name: " ".join(re.findall(_STRING, body)) for name, body in _STRINGS_MACRO.findall(text)}
     macros |= {name: body.strip() for name, body in _SIMPLE_MACRO.findall(text) if name != body}
     for name in macros:
@@ -195,6 +206,51 @@ def ended_paths(text: str) -> str:
             pieces += [text[done : match.start(1)], "return "]
             done = match.start(1)
     return "".join([*pieces, text[done:]])
+
+
+# a loop whose condition is always true, opening its block: `while (1) {`, `while (true) {`, `for (;;) {`
+_ENDLESS_LOOP = re.compile(r"\b(?:while\s*\(\s*(?:1|true|TRUE)\s*\)|for\s*\(\s*;\s*;\s*\))\s*\{")
+_INNER_LOOP = re.compile(r"\b(?:(?:for|while)\s*(?=\()|do\b)")
+_CONTINUE = re.compile(r"\bcontinue\s*;")
+
+
+def endless_loops(text: str) -> str:
+    """C or C++ text with each endless loop's own `continue` written as a goto to the top of its body, and a goto
+    there at the end of its body (the module's docstring); every line keeps its number."""
+    code = _blanked(text)
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), in the order of the text
+    for number, loop in enumerate(_ENDLESS_LOOP.finditer(code)):
+        opening = loop.end() - 1
+        closing = _partner(code, opening)
+        if closing is None:
+            continue
+        top = f"secreview_loop_{number}"
+        inner = _inner_loops(code, opening + 1, closing)
+        edits.append((opening + 1, opening + 1, f" {top}: ;"))
+        for jump in _CONTINUE.finditer(code, opening + 1, closing):
+            if not any(start <= jump.start() < end for start, end in inner):
+                edits.append((jump.start(), jump.end(), f"goto {top};"))
+        edits.append((closing, closing, f" goto {top}; "))
+    pieces, done = [], 0
+    for start, end, replacement in sorted(edits, key=lambda edit: edit[0]):
+        pieces += [text[done:start], replacement]
+        done = end
+    return "".join([*pieces, text[done:]])
+
+
+def _inner_loops(code: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the loops between start and end (whose `continue` is their own): a block's, or up to the ; of a
+    body that is one statement."""
+    spans = []
+    for loop in _INNER_LOOP.finditer(code, start, end):
+        after = loop.end()
+        if not loop.group(0).startswith("do"):
+            condition_end = _partner(code, after)
+            after = condition_end + 1 if condition_end is not None else after
+        body = after + len(code[after:end]) - len(code[after:end].lstrip())
+        body_end = _partner(code, body) if code[body : body + 1] == "{" else code.find(";", body, end)
+        spans.append((loop.start(), body_end if body_end is not None and body_end >= 0 else end))
+    return spans
 
 
 def _blanked(text: str) -> str:

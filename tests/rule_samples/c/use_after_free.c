@@ -209,3 +209,60 @@ int convert_main(int argc, char **argv)
     free(output);
     return 0;
 }
+
+/* A retry loop that ends only by a break (psutil's sysctl loops): each pass allocates anew, so after the loop the
+   buffer is the last allocation, not the one freed before a continue. */
+char *read_whole(int fd, size_t size)
+{
+    char *buffer;
+    while (1) {
+        buffer = malloc(size);
+        if (buffer == NULL)
+            return NULL;
+        if (read(fd, buffer, size) == (ssize_t)size) {
+            free(buffer);
+            size *= 2;
+            continue;
+        }
+        break;
+    }
+    // ok: c-use-after-free
+    buffer[size - 1] = '\0';
+    return buffer;
+}
+
+/* The same loop freeing what the next pass still reads. */
+int drain(int fd)
+{
+    char *buffer = malloc(16);
+    for (;;) {
+        // ruleid: c-use-after-free
+        if (read(fd, buffer, 16) <= 0)
+            break;
+        // ruleid: c-use-after-free
+        if (buffer[0] == 'q') {
+            // ruleid: c-double-free
+            free(buffer);
+            continue;
+        }
+    }
+    return 0;
+}
+
+/* Python.h's Py_RETURN_TRUE returns: the cleanup label is another path. */
+typedef struct _object PyObject;
+PyObject *is_ready(PyObject *self, PyObject *args)
+{
+    char *buffer = malloc(64);
+    if (buffer == NULL)
+        goto error;
+    if (fill(buffer, self, args) == 0) {
+        free(buffer);
+        Py_RETURN_TRUE;
+    }
+error:
+    if (buffer != NULL)
+        // ok: c-double-free
+        free(buffer);
+    Py_RETURN_FALSE;
+}
