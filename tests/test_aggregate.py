@@ -115,37 +115,44 @@ def test_a_tests_own_file_by_its_path(path: str, a_tests_own: bool):
     assert [f.path for f in judged.fixtures] == ([path] if a_tests_own else [])
 
 
-def test_a_test_files_credentials_and_requests_are_observations_the_products_are_defects(tmp_path: Path):
-    """The password a test logs in with is a fixture, and a test's request without a timeout hangs only the test:
-    listed as observations with their reasons, not counted. The product's are defects; so is any other weakness in
-    a test file."""
+def test_a_test_files_credentials_requests_and_random_data_are_observations_the_products_are_defects(tmp_path: Path):
+    """The password a test logs in with is a fixture, a test's request without a timeout hangs only the test, and a
+    test's random data is no secret: listed as observations with their reasons, not counted. The product's are
+    defects; so is any other weakness in a test file."""
     (tmp_path / "tests").mkdir()
     (tmp_path / "app").mkdir()
     (tmp_path / "tests" / "test_login.py").write_text(
+        "import random\n"
         "import requests\n"
         "\n"
         "\n"
         "def test_login(server):\n"
         '    password = "hunter2secret"\n'
-        '    assert requests.post(server + "/login", data={"pw": password}).ok\n'
+        '    assert requests.post(server + "/login", data={"pw": password, "n": random.randint(0, 9)}).ok\n'
         "    return eval(server)\n"
     )
     (tmp_path / "app" / "settings.py").write_text(
-        'import requests\n\nDB_PASSWORD = "hunter2secret"\nFEED = requests.get("https://example.com/feed")\n'
+        "import random\n"
+        "import requests\n\n"
+        'DB_PASSWORD = "hunter2secret"\n'
+        'FEED = requests.get("https://example.com/feed")\n'
+        "TOKEN = random.randint(0, 10**9)\n"
     )
 
     review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path)
 
     assert sorted((f.path, f.cwe) for f in review.findings) == [
         ("app/settings.py", 259),
+        ("app/settings.py", 338),
         ("app/settings.py", 1088),
         ("tests/test_login.py", 95),
     ]
     fixtures = sorted((f.path, f.cwe, f.start_line) for f in review.observations)
     assert fixtures == [
-        ("tests/test_login.py", 259, 5),
-        ("tests/test_login.py", 1088, 6),
+        ("tests/test_login.py", 259, 6),
+        ("tests/test_login.py", 338, 7),
+        ("tests/test_login.py", 1088, 7),
     ]
     assert all(f.remark and "test file" in f.remark for f in review.observations)
     (unit,) = [unit for unit in review.coverage.units if unit.path == "tests/test_login.py"]
-    assert any("not defects (fixtures): lines 5, 6" in note for note in unit.notes)
+    assert any("not defects (fixtures): lines 6, 7" in note for note in unit.notes)

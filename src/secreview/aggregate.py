@@ -397,6 +397,7 @@ def judge_votes(
 
 _CREDENTIALS = 798  # use of hard-coded credentials
 _NO_TIMEOUT = 1088  # synchronous access of a remote resource without timeout
+_PREDICTABLE = 330  # use of insufficiently random values (a weak PRNG is CWE-338, one of its kinds)
 # A test's own file: under a tests/ or test/ folder or a test package (test_devpi_server/, shop_tests/), or named
 # test_*, *_test(s).*, conftest.py. Not a package's testing helpers (numpy/testing/); a shipped package named test
 # (django/test/, the test client) counts, which in Django 5.1.4 moves no finding.
@@ -406,14 +407,17 @@ _TEST_FILE = re.compile(r"(^|/)(tests?|test_[^/]+|[^/]+_tests?)/|(^|/)(test_[^/]
 def _test_only(finding: Finding) -> str:
     """Why a finding in a test's own file concerns the test alone (empty: a defect as anywhere else): a hard-coded
     credential (CWE-798 and its kinds) is the password a test logs in with, and a request without a timeout hangs
-    the test, not a server an attacker can hold open. Reported as defects, hundreds of them hid the product's
-    findings (ihatemoney 7.2.1: 60 of 86 were passwords; roundup 2.6.0: 63 of 237 were its tests' requests)."""
+    the test, not a server an attacker can hold open, and a test's random numbers are test data, not a secret or
+    a token. Reported as defects, hundreds of them hid the product's findings (ihatemoney 7.2.1: 60 of 86 were
+    passwords; roundup 2.6.0: 63 of 237 were its tests' requests; bitarray 3.0.0: 113 of 130 its tests' random)."""
     if finding.cwe is None or _TEST_FILE.search(finding.path) is None:
         return ""
     if finding.cwe == _CREDENTIALS or _CREDENTIALS in cwe.ancestors(finding.cwe):
         return "written in a test file: a fixture, not a secret"
     if finding.cwe == _NO_TIMEOUT:
         return "written in a test file: a test's request, which hangs the test, not the product"
+    if finding.cwe == _PREDICTABLE or _PREDICTABLE in cwe.ancestors(finding.cwe):
+        return "written in a test file: random test data, not a secret or a token"
     return ""
 
 
