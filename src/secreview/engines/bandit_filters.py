@@ -281,10 +281,15 @@ def _marks_nothing_from_outside(item: dict[str, Any], tree: ast.AST | None) -> b
     )
 
 
+# str methods whose result from escaped text is escaped text, given constants (not replace(): it may unescape)
+_TEXT_METHODS = frozenset({"split", "rsplit", "splitlines", "strip", "lstrip", "rstrip", "lower", "upper", "title"})
+
+
 def _holds_no_markup(value: ast.expr, plain: frozenset[str] = frozenset()) -> bool:
     """Constant text, a choice between such values, a translation of constant text, an escaped value, a template
     file rendered, a variable among the `plain` ones, or text built of such values only (`f'<a href="{escape(url)}">'`,
-    `'<b>{}</b>'.format(escape(name))`, `"<i>%s</i>" % escape(name)`)."""
+    `'<b>{}</b>'.format(escape(name))`, `"<i>%s</i>" % escape(name)`, `", ".join(escape(n) for n in names)`,
+    `"<br>".join(escape(text).split(","))`)."""
     if isinstance(value, ast.Constant) or (isinstance(value, ast.Name) and value.id in plain):
         return True
     if isinstance(value, ast.IfExp):
@@ -295,11 +300,18 @@ def _holds_no_markup(value: ast.expr, plain: frozenset[str] = frozenset()) -> bo
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add | ast.Mod):
         right = value.right.elts if isinstance(value.right, ast.Tuple) else [value.right]
         return _holds_no_markup(value.left, plain) and all(_holds_no_markup(part, plain) for part in right)
+    if isinstance(value, ast.ListComp | ast.GeneratorExp | ast.SetComp):
+        return _holds_no_markup(value.elt, plain)
+    if isinstance(value, ast.List | ast.Tuple):
+        return all(_holds_no_markup(part, plain) for part in value.elts)
     if not isinstance(value, ast.Call):
         return False
     given = [*value.args, *(keyword.value for keyword in value.keywords)]
-    if isinstance(value.func, ast.Attribute) and value.func.attr == "format":
+    method = value.func.attr if isinstance(value.func, ast.Attribute) else ""
+    if method in ("format", "join"):
         return _holds_no_markup(value.func.value, plain) and all(_holds_no_markup(part, plain) for part in given)
+    if method in _TEXT_METHODS and all(isinstance(part, ast.Constant) for part in given):
+        return _holds_no_markup(value.func.value, plain)
     if _TRANSLATIONS.search(callee_of(value)) and all(isinstance(part, ast.Constant) for part in given):
         return True
     return renders_template_file(value) or bool({ALL, 79} & sanitises(callee_of(value)))
