@@ -1,12 +1,8 @@
-"""A file's path from the URL: FastAPI's, Starlette's and aiohttp's FileResponse send the file a path names, a
-Django class-based view's self.kwargs are the URL's keyword arguments, and a Tornado handler's HTTP methods are given
-the URL's captured groups."""
+"""A file's path from the URL: FastAPI's, Starlette's and aiohttp's FileResponse send the file a path names, and a
+Django class-based view's self.kwargs are the URL's keyword arguments."""
 
-import logging
 import os
 from pathlib import Path
-
-import tornado.web
 
 from aiohttp import web
 from django.http import HttpResponse
@@ -69,31 +65,3 @@ class Job:
         # ok: python-path-traversal
         with open(self.kwargs["log_path"], "a") as log:
             log.write("done\n")
-
-
-class FileHandler(tornado.web.RequestHandler):
-    """Routed as (r"/files/(.*)", FileHandler): Tornado passes the captured path to get()."""
-
-    def get(self, path):
-        # ruleid: python-path-traversal, python-flow-path-traversal
-        with open(os.path.join("/srv/files", path)) as shown:
-            self.write(shown.read())
-
-    def put(self, path):
-        name = os.path.basename(path)
-        # ok: python-path-traversal
-        with open(os.path.join("/srv/files", name), "w") as stored:
-            stored.write(self.request.body.decode())
-
-    def describe(self, path):
-        """Not an HTTP method: what calls it decides what path is."""
-        # ok: python-path-traversal
-        with open(path) as described:
-            return described.readline()
-
-
-class NoteHandler(logging.Handler):
-    def emit(self, record):
-        # ok: python-path-traversal
-        with open(record.pathname) as source:
-            source.readline()
