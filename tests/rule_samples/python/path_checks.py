@@ -1,0 +1,55 @@
+"""A folder's containment checked by a common prefix: os.path.commonprefix() works a character at a time
+(Starlette's StaticFiles, CVE-2023-29159)."""
+
+import os
+import os.path
+from pathlib import Path
+
+STATIC = "/srv/static"
+
+
+def lookup(name):
+    full_path = os.path.realpath(os.path.join(STATIC, name))
+    # ruleid: python-commonprefix-containment-check
+    if os.path.commonprefix([full_path, STATIC]) != STATIC:
+        return None
+    return full_path
+
+
+def lookup_kept(name):
+    # (the flow engine reads no check kept in a variable: a candidate to check)
+    # ruleid: python-flow-path-traversal
+    full_path = os.path.realpath(os.path.join(STATIC, name))
+    common = os.path.commonprefix([full_path, STATIC])
+    # ruleid: python-commonprefix-containment-check
+    if common == STATIC:
+        return full_path
+    return None
+
+
+def lookup_by_folder(name):
+    full_path = os.path.realpath(os.path.join(STATIC, name))
+    # ok: python-commonprefix-containment-check
+    if os.path.commonpath([full_path, STATIC]) != STATIC:
+        return None
+    # ok: python-commonprefix-containment-check
+    if not Path(full_path).is_relative_to(STATIC):
+        return None
+    return full_path
+
+
+def content_url(tree, path):
+    """Lists of path components: commonprefix compares them element by element, folder by folder (Lektor)."""
+    content_path = os.path.normpath(tree).split(os.path.sep) + ["content"]
+    file_path = os.path.normpath(path).split(os.path.sep)
+    prefix = os.path.commonprefix([content_path, file_path])
+    # ok: python-commonprefix-containment-check
+    if prefix == content_path:
+        return "/" + "/".join(file_path[len(content_path) :])
+    return None
+
+
+def shared_folder(paths):
+    """The longest common start of several names, shown, not compared: no check."""
+    # ok: python-commonprefix-containment-check
+    return os.path.dirname(os.path.commonprefix(paths))
