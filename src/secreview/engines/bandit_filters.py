@@ -275,12 +275,19 @@ def _marks_nothing_from_outside(item: dict[str, Any], tree: ast.AST | None) -> b
     on_lines = [node for node in _on_lines(tree, lines) if isinstance(node, ast.Call)]
     unmarked = undone_marks(on_lines)
     marks = [node for node in on_lines if _MARKERS.search(callee_of(node))]
-    plain = _names_bound_only_to(tree, enclosing_function(tree, lines.start), _holds_no_markup)
+    plain = _names_bound_only_to(tree, enclosing_function(tree, lines.start), _text_without_markup)
     return bool(marks) and all(
         id(mark) in unmarked or (len(mark.args) == 1 and _holds_no_markup(mark.args[0], plain)) for mark in marks
     )
 
 
+def _text_without_markup(value: ast.expr) -> bool:
+    """What a name may be bound to and still be taken for text without markup: not a list or another container,
+    which appends after the binding can fill with markup (`cols = []`, then `cols.append(html)`)."""
+    return not isinstance(value, _CONTAINERS) and _holds_no_markup(value)
+
+
+_CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # str methods whose result from escaped text is escaped text, given constants (not replace(): it may unescape)
 _TEXT_METHODS = frozenset({"split", "rsplit", "splitlines", "strip", "lstrip", "rstrip", "lower", "upper", "title"})
 
