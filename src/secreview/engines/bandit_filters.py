@@ -314,11 +314,10 @@ def _holds_no_markup(value: ast.expr, plain: frozenset[str] = frozenset()) -> bo
     if not isinstance(value, ast.Call):
         return False
     given = [*value.args, *(keyword.value for keyword in value.keywords)]
-    method = value.func.attr if isinstance(value.func, ast.Attribute) else ""
-    if method in ("format", "join"):
+    if isinstance(value.func, ast.Attribute) and value.func.attr in ("format", "join"):
         return _holds_no_markup(value.func.value, plain) and all(_holds_no_markup(part, plain) for part in given)
-    if method in _TEXT_METHODS and all(isinstance(part, ast.Constant) for part in given):
-        return _holds_no_markup(value.func.value, plain)
+    if isinstance(value.func, ast.Attribute) and value.func.attr in _TEXT_METHODS:
+        return all(isinstance(part, ast.Constant) for part in given) and _holds_no_markup(value.func.value, plain)
     if _TRANSLATIONS.search(callee_of(value)) and all(isinstance(part, ast.Constant) for part in given):
         return True
     return renders_template_file(value) or bool({ALL, 79} & sanitises(callee_of(value)))

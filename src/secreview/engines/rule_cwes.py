@@ -193,6 +193,7 @@ RULE_CWES: dict[str, RuleCwe] = {
     "python-open-redirect": RuleCwe(601, "open redirect"),
     "python-redirect-to-own-path": RuleCwe(601, "open redirect"),
     "python-path-traversal": RuleCwe(22, "path traversal"),
+    "python-commonprefix-containment-check": RuleCwe(22, "path traversal"),  # a prefix of characters, not folders
     "python-tarfile-extractall-traversal": RuleCwe(22, "path traversal"),
     "python-sql-injection": _SQL,
     "python-sql-injection-function-param": _SQL,
