@@ -13,7 +13,7 @@ from secreview.engines.c_text import (
     ended_paths,
     endless_loops,
     expanded_macros,
-    without_cplusplus_blocks,
+    without_dead_branches,
     without_declaration_macros,
     without_prototype_macros,
 )
@@ -316,13 +316,39 @@ def test_what_only_a_cplusplus_compiler_reads_is_blanked_in_a_c_file():
         "#define MODERN 1\n"
         "#endif\n"
     )
-    read = without_cplusplus_blocks(text).split("\n")
+    read = without_dead_branches(text, "c").split("\n")
     assert read[1] == "" and read[5] == ""  # extern "C" { and its }
     assert read[7] == "typedef int bool_t;"  # the #else part is C's
     assert read[10] == "#define C_ONLY 1" and read[13] == "#define MODERN 1"  # not C++ only (or not plainly)
     assert [line for number, line in enumerate(read) if number not in (1, 5)] == [
         line for number, line in enumerate(text.split("\n")) if number not in (1, 5)
     ]
+
+
+def test_the_python_2_branch_of_a_cpython_extension_is_blanked():
+    """psutil's module files: two init headers, one per Python, before one body made Semgrep give up on them."""
+    text = (
+        "#if PY_MAJOR_VERSION >= 3\n"
+        "#define INITERROR return NULL\n"
+        "PyMODINIT_FUNC PyInit__psutil(void)\n"
+        "#else\n"
+        "#define INITERROR return\n"
+        "void init_psutil(void)\n"
+        "#endif\n"
+        "{\n"
+        "#if PY_VERSION_HEX < 0x03000000  /* Python 2 */\n"
+        '    PyObject *mod = Py_InitModule("_psutil", methods);\n'
+        "#elif PY_VERSION_HEX >= 0x030C0000\n"
+        "    PyObject *mod = PyModule_Create(&moduledef);\n"
+        "#endif\n"
+        "}\n"
+    )
+    for language in ("c", "cpp"):
+        read = without_dead_branches(text, language).split("\n")
+        assert read[4] == "" and read[5] == "" and read[9] == ""  # Python 2's
+        assert [line for number, line in enumerate(read) if number not in (4, 5, 9)] == [
+            line for number, line in enumerate(text.split("\n")) if number not in (4, 5, 9)
+        ]
 
 
 def test_pre_ansi_prototype_macros_are_read_as_their_parameter_lists():

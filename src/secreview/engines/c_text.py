@@ -18,7 +18,9 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   whole files of them (zlib's examples). The macro's name and its outer parentheses are blanked.
 - C++ in a C file. A C compiler never reads what `#ifdef __cplusplus` (or `#if defined(__cplusplus)`) guards,
   typically `extern "C" {` and its closing `}`, which made Semgrep's C parser give up on whole files (lz4's
-  headers); in a C file such a block is blanked, and its `#else` part kept.
+  headers); in a C file such a block is blanked, and its `#else` part kept. So is the Python 2 branch of a CPython
+  extension's `#if PY_MAJOR_VERSION >= 3 ... #else ... #endif` (no Python 3 build reads it), whose two module init
+  headers before one body made Semgrep give up on psutil's module files.
 - Calls that do not return. Semgrep's control flow goes on after `exit(1)` or a program's own `usage()` that
   ends in exit: after `case 'h': free(name); usage(0);` in a getopt loop, the next `free(name)` reads as a double
   free. A statement that is only a call of such a function (the C library's exit, abort, err and kin, and the
@@ -93,7 +95,7 @@ _BLOCK_KEYWORDS = frozenset({"if", "while", "for", "switch"})
 
 def semgrep_text(text: str, language: str) -> str:
     """C or C++ text as Semgrep should read it (the module's docstring says what changes)."""
-    read_as = without_cplusplus_blocks(text) if language == "c" else text
+    read_as = without_dead_branches(text, language)
     return ended_paths(endless_loops(without_declaration_macros(without_prototype_macros(expanded_macros(read_as)))))
 
 
@@ -123,28 +125,34 @@ def _with_spaces(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 _CONDITIONAL = re.compile(r"[ \t]*#[ \t]*(?P<kind>if|ifdef|ifndef|elif|else|endif)\b(?P<condition>.*)")
+# a CPython extension's test for Python 3 or for Python 2 (`PY_MAJOR_VERSION >= 3`, `PY_VERSION_HEX < 0x03000000`)
+_COMMENT = r"\s*(?://.*|/\*.*\*/)?\s*"
+_PYTHON3 = re.compile(r"\s*(?:PY_MAJOR_VERSION\s*(?:>=\s*3|>\s*2|==\s*3)|PY_VERSION_HEX\s*>=\s*0x030+)" + _COMMENT)
+_PYTHON2 = re.compile(r"\s*(?:PY_MAJOR_VERSION\s*(?:<\s*3|<=\s*2|==\s*2)|PY_VERSION_HEX\s*<\s*0x030+)" + _COMMENT)
 _CPLUSPLUS_ONLY = re.compile(
-    r"\s*(?:__cplusplus|defined\s*\(?\s*__cplusplus\s*\)?(?:\s*\|\|\s*defined\s*\(?\s*c_plusplus\s*\)?)?)"
-    r"\s*(?://.*|/\*.*\*/)?\s*"
+    r"\s*(?:__cplusplus|defined\s*\(?\s*__cplusplus\s*\)?(?:\s*\|\|\s*defined\s*\(?\s*c_plusplus\s*\)?)?)" + _COMMENT
 )
 
 
-def without_cplusplus_blocks(text: str) -> str:
-    """C text with the lines only a C++ compiler reads blanked: those of an `#ifdef __cplusplus` or `#if
-    defined(__cplusplus)` block (up to its #else or #endif); every line keeps its number."""
+def without_dead_branches(text: str, language: str) -> str:
+    """C or C++ text with the lines no compiler of it reads blanked: in a C file those of an `#ifdef __cplusplus` or
+    `#if defined(__cplusplus)` block (up to its #else or #endif), and in both the Python 2 branch of a CPython
+    extension's `#if PY_MAJOR_VERSION >= 3 ... #else ... #endif`; every line keeps its number."""
     lines = text.split("\n")
-    open_blocks: list[bool] = []  # for each open #if: whether the lines under it are C++ only
+    open_blocks: list[tuple[bool, bool]] = []  # for each open #if: (its lines are dead, its #else lines will be)
     for number, line in enumerate(lines):
         directive = _CONDITIONAL.match(line)
         kind, condition = directive.group("kind", "condition") if directive else ("", "")
         if kind.startswith("if"):
-            only = kind != "ifndef" and _CPLUSPLUS_ONLY.fullmatch(condition) is not None
-            open_blocks.append(only)
+            cplusplus = language == "c" and kind != "ifndef" and _CPLUSPLUS_ONLY.fullmatch(condition) is not None
+            python2 = kind == "if" and _PYTHON2.fullmatch(condition) is not None
+            python3 = kind == "if" and _PYTHON3.fullmatch(condition) is not None
+            open_blocks.append((cplusplus or python2, python3))
         elif kind in ("elif", "else") and open_blocks:
-            open_blocks[-1] = False
+            open_blocks[-1] = (open_blocks[-1][1], open_blocks[-1][1])
         elif kind == "endif" and open_blocks:
             open_blocks.pop()
-        elif any(open_blocks):
+        elif any(dead for dead, _ in open_blocks):
             lines[number] = ""
     return "\n".join(lines)
 
