@@ -281,13 +281,15 @@ def _marks_nothing_from_outside(item: dict[str, Any], tree: ast.AST | None) -> b
     )
 
 
+_CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
 def _text_without_markup(value: ast.expr) -> bool:
     """What a name may be bound to and still be taken for text without markup: not a list or another container,
     which appends after the binding can fill with markup (`cols = []`, then `cols.append(html)`)."""
     return not isinstance(value, _CONTAINERS) and _holds_no_markup(value)
 
 
-_CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # str methods whose result from escaped text is escaped text, given constants (not replace(): it may unescape)
 _TEXT_METHODS = frozenset({"split", "rsplit", "splitlines", "strip", "lstrip", "rstrip", "lower", "upper", "title"})
 

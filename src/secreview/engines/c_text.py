@@ -117,9 +117,15 @@ def without_prototype_macros(text: str) -> str:
 
 def _with_spaces(text: str, spans: list[tuple[int, int]]) -> str:
     """The text with each (start, end) span, in order and apart, written as spaces (line breaks stay)."""
+    return _edited(text, [(start, end, re.sub(r"[^\n]", " ", text[start:end])) for start, end in spans])
+
+
+def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """The text with each (start, end, replacement) edit made; the edits in the order of the text, apart (an
+    insertion is an edit whose start is its end)."""
     pieces, done = [], 0
-    for start, end in spans:
-        pieces += [text[done:start], re.sub(r"[^\n]", " ", text[start:end])]
+    for start, end, replacement in edits:
+        pieces += [text[done:start], replacement]
         done = end
     return "".join([*pieces, text[done:]])
 
@@ -208,18 +214,15 @@ def ended_paths(text: str) -> str:
     of that call; every line keeps its number."""
     code = _blanked(text)
     noreturn = _LIBRARY_NORETURN | _own_noreturn(code)
-    pieces, done = [], 0
-    for match in _CALL_STATEMENT.finditer(code):
-        if match.group(1) in noreturn and _starts_statement(code, match.start(1)):
-            pieces += [text[done : match.start(1)], "return "]
-            done = match.start(1)
-    return "".join([*pieces, text[done:]])
+    calls = [match.start(1) for match in _CALL_STATEMENT.finditer(code) if match.group(1) in noreturn]
+    return _edited(text, [(call, call, "return ") for call in calls if _starts_statement(code, call)])
 
 
 # a loop whose condition is always true, opening its block: `while (1) {`, `while (true) {`, `for (;;) {`
 _ENDLESS_LOOP = re.compile(r"\b(?:while\s*\(\s*(?:1|true|TRUE)\s*\)|for\s*\(\s*;\s*;\s*\))\s*\{")
 _INNER_LOOP = re.compile(r"\b(?:(?:for|while)\s*(?=\()|do\b)")
 _CONTINUE = re.compile(r"\bcontinue\s*;")
+_SPACE = re.compile(r"\s*")
 
 
 def endless_loops(text: str) -> str:
@@ -239,11 +242,7 @@ def endless_loops(text: str) -> str:
             if not any(start <= jump.start() < end for start, end in inner):
                 edits.append((jump.start(), jump.end(), f"goto {top};"))
         edits.append((closing, closing, f" goto {top}; "))
-    pieces, done = [], 0
-    for start, end, replacement in sorted(edits, key=lambda edit: edit[0]):
-        pieces += [text[done:start], replacement]
-        done = end
-    return "".join([*pieces, text[done:]])
+    return _edited(text, sorted(edits, key=lambda edit: edit[0]))  # stable: a label before a goto at one place
 
 
 def _inner_loops(code: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -252,12 +251,12 @@ def _inner_loops(code: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     for loop in _INNER_LOOP.finditer(code, start, end):
         after = loop.end()
-        if not loop.group(0).startswith("do"):
-            condition_end = _partner(code, after)
-            after = condition_end + 1 if condition_end is not None else after
-        body = after + len(code[after:end]) - len(code[after:end].lstrip())
-        body_end = _partner(code, body) if code[body : body + 1] == "{" else code.find(";", body, end)
-        spans.append((loop.start(), body_end if body_end is not None and body_end >= 0 else end))
+        if loop.group(0) != "do":
+            after = (_partner(code, after) or after) + 1  # past the condition's ")"
+        blank = _SPACE.match(code, after)
+        body = blank.end() if blank else after
+        body_end = _partner(code, body) if code.startswith("{", body) else code.find(";", body, end)
+        spans.append((loop.start(), end if body_end is None or body_end < 0 else body_end))
     return spans
 
 
