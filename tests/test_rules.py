@@ -13,6 +13,7 @@ from secreview.engines.c_text import (
     ended_paths,
     endless_loops,
     expanded_macros,
+    first_branch_of_split_blocks,
     without_dead_branches,
     without_declaration_macros,
     without_prototype_macros,
@@ -349,6 +350,49 @@ def test_the_python_2_branch_of_a_cpython_extension_is_blanked():
         assert [line for number, line in enumerate(read) if number not in (4, 5, 9)] == [
             line for number, line in enumerate(text.split("\n")) if number not in (4, 5, 9)
         ]
+
+
+def test_of_an_if_whose_branches_each_open_a_block_semgrep_reads_the_first():
+    """psutil's BSD files: a function's header, or an `if (...) {`, per platform before one body."""
+    text = (
+        "#if __FreeBSD_version >= 1200026\n"
+        "static struct xtcpcb *\n"
+        "search(char *buf) {\n"
+        "    struct xtcpcb *tp;\n"
+        "#else\n"
+        "static struct tcpcb *\n"
+        "search(char *buf) {\n"
+        "    struct tcpcb *tp;\n"
+        "#endif\n"
+        "#if defined(FREEBSD)\n"
+        "#if FREEBSD_VERSION >= 700000\n"
+        "    if (p->flag & (INMEM | SYSTEM)) {\n"
+        "#else\n"
+        "    if (p->flag & SYSTEM) {\n"
+        "#endif\n"
+        "#elif defined(NETBSD)\n"
+        "#define ZOMBIE 1\n"
+        "    if (p->stat == ZOMBIE) {\n"
+        "#endif\n"
+        "        return NULL;\n"
+        "    }\n"
+        "#ifdef FREEBSD\n"
+        "    tp = first(buf);\n"
+        "#else\n"
+        "    tp = NULL;\n"
+        "#endif\n"
+        "#ifdef DEBUG\n"
+        "    if (tp) {\n"
+        "#endif\n"
+        "    return tp;\n"
+        "}\n"
+    )
+    read = first_branch_of_split_blocks(text).split("\n")
+    blanked = {5, 6, 7, 13, 16, 17}  # the second header, the inner #else's if, NetBSD's if and its macro
+    assert all(read[number] == "" for number in blanked)
+    assert [line for number, line in enumerate(read) if number not in blanked] == [
+        line for number, line in enumerate(text.split("\n")) if number not in blanked
+    ]  # the rest as written: the #ifdef FREEBSD assignments (no block) and DEBUG's lone block (one branch) too
 
 
 def test_pre_ansi_prototype_macros_are_read_as_their_parameter_lists():

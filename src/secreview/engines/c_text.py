@@ -95,7 +95,7 @@ _BLOCK_KEYWORDS = frozenset({"if", "while", "for", "switch"})
 
 def semgrep_text(text: str, language: str) -> str:
     """C or C++ text as Semgrep should read it (the module's docstring says what changes)."""
-    read_as = without_dead_branches(text, language)
+    read_as = first_branch_of_split_blocks(without_dead_branches(text, language))
     return ended_paths(endless_loops(without_declaration_macros(without_prototype_macros(expanded_macros(read_as)))))
 
 
@@ -160,6 +160,34 @@ def without_dead_branches(text: str, language: str) -> str:
             open_blocks.pop()
         elif any(dead for dead, _ in open_blocks):
             lines[number] = ""
+    return "\n".join(lines)
+
+
+def first_branch_of_split_blocks(text: str) -> str:
+    """C or C++ text with the second and later branches of each `#if` group blanked where every branch opens (or
+    closes) the same number of blocks, and not none (the module's docstring); every line keeps its number."""
+    lines, code = text.split("\n"), _blanked(text).split("\n")
+    groups: list[list[list[int]]] = []  # for each open #if: its branches so far, each [first line, blocks opened]
+    dead: list[tuple[int, int]] = []  # the line spans blanked
+    for number, line in enumerate(lines):
+        directive = _CONDITIONAL.match(line)
+        kind = directive.group("kind") if directive else ""
+        if kind.startswith("if"):
+            groups.append([[number, 0]])
+        elif kind in ("elif", "else") and groups:
+            groups[-1].append([number, 0])
+        elif kind == "endif" and groups:
+            branches = groups.pop()
+            opened = {balance for _, balance in branches}
+            split_block = len(branches) > 1 and len(opened) == 1 and 0 not in opened
+            if split_block:
+                dead.append((branches[1][0], number))
+            if groups:  # what the enclosing branch opens as Semgrep reads it
+                groups[-1][-1][1] += branches[0][1] if split_block else sum(balance for _, balance in branches)
+        elif groups:
+            groups[-1][-1][1] += code[number].count("{") - code[number].count("}")
+    for first, last in dead:
+        lines[first + 1 : last] = ["" if _CONDITIONAL.match(line) is None else line for line in lines[first + 1 : last]]
     return "\n".join(lines)
 
 

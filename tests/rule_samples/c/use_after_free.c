@@ -266,3 +266,19 @@ error:
         free(buffer);
     Py_RETURN_FALSE;
 }
+
+/* A header per platform before one body (psutil's BSD files): read as the first platform's. */
+#if defined(__FreeBSD__)
+static char *
+last_word(char *line, size_t size) {
+    char *copy = strndup(line, size);
+#else
+static char *
+last_word(char *line, size_t size) {
+    char *copy = strdup(line);
+#endif
+    if (strchr(copy, ' ') == NULL)
+        free(copy);
+    // ruleid: c-use-after-free
+    return strdup(strrchr(copy, ' ') + 1);
+}
