@@ -352,43 +352,51 @@ def test_the_python_2_branch_of_a_cpython_extension_is_blanked():
         ]
 
 
-def test_of_an_if_whose_branches_each_open_a_block_semgrep_reads_the_first():
-    """psutil's BSD files: a function's header, or an `if (...) {`, per platform before one body."""
+def test_of_an_if_whose_branches_each_open_a_block_or_that_splits_an_expression_semgrep_reads_the_first_branch():
+    """psutil's BSD files: a function's header, or an `if (...) {`, per platform before one body; an argument per
+    platform."""
     text = (
-        "#if __FreeBSD_version >= 1200026\n"
+        "#if __FreeBSD_version >= 1200026\n"  # 0
         "static struct xtcpcb *\n"
         "search(char *buf) {\n"
         "    struct xtcpcb *tp;\n"
         "#else\n"
-        "static struct tcpcb *\n"
+        "static struct tcpcb *\n"  # 5
         "search(char *buf) {\n"
         "    struct tcpcb *tp;\n"
         "#endif\n"
         "#if defined(FREEBSD)\n"
-        "#if FREEBSD_VERSION >= 700000\n"
+        "#if FREEBSD_VERSION >= 700000\n"  # 10
         "    if (p->flag & (INMEM | SYSTEM)) {\n"
         "#else\n"
         "    if (p->flag & SYSTEM) {\n"
         "#endif\n"
-        "#elif defined(NETBSD)\n"
+        "#elif defined(NETBSD)\n"  # 15
         "#define ZOMBIE 1\n"
         "    if (p->stat == ZOMBIE) {\n"
         "#endif\n"
         "        return NULL;\n"
-        "    }\n"
+        "    }\n"  # 20
         "#ifdef FREEBSD\n"
         "    tp = first(buf);\n"
         "#else\n"
         "    tp = NULL;\n"
-        "#endif\n"
+        "#endif\n"  # 25
         "#ifdef DEBUG\n"
         "    if (tp) {\n"
         "#endif\n"
-        "    return tp;\n"
+        "    return build(\n"
+        "#if VERSION >= 12\n"  # 30
+        '        "(Oil)",\n'
+        "#else\n"
+        '        "(Oii)",\n'
+        "#endif\n"
+        "        tp);\n"  # 35
         "}\n"
     )
     read = first_branch_of_split_blocks(text).split("\n")
-    blanked = {5, 6, 7, 13, 16, 17}  # the second header, the inner #else's if, NetBSD's if and its macro
+    # the second header, the if-groups but their first if, the second format string, and those groups' directives
+    blanked = {0, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 30, 32, 33, 34}
     assert all(read[number] == "" for number in blanked)
     assert [line for number, line in enumerate(read) if number not in blanked] == [
         line for number, line in enumerate(text.split("\n")) if number not in blanked

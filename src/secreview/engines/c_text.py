@@ -21,6 +21,11 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   headers); in a C file such a block is blanked, and its `#else` part kept. So is the Python 2 branch of a CPython
   extension's `#if PY_MAJOR_VERSION >= 3 ... #else ... #endif` (no Python 3 build reads it), whose two module init
   headers before one body made Semgrep give up on psutil's module files.
+- A block opened per platform, an argument chosen per platform. Portable code writes a function's header, or an
+  `if (...) {`, once per branch of an `#if` and its body once after the `#endif`, and an `#if` between a call's
+  arguments; Semgrep, which reads an `#if` as a statement of balanced ones, gave up on the whole file (psutil's BSD
+  files). Where every branch of an `#if` opens (or closes) the same blocks or parentheses, or the `#if` is inside
+  parentheses, its first branch is read as the preprocessor choosing it would, and the rest blanked.
 - Calls that do not return. Semgrep's control flow goes on after `exit(1)` or a program's own `usage()` that
   ends in exit: after `case 'h': free(name); usage(0);` in a getopt loop, the next `free(name)` reads as a double
   free. A statement that is only a call of such a function (the C library's exit, abort, err and kin, and the
@@ -38,6 +43,7 @@ struct), for the analyzers' reports that do not follow writes made through it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from secreview.sources.parts import Split, enclosing_function
 
@@ -163,32 +169,49 @@ def without_dead_branches(text: str, language: str) -> str:
     return "\n".join(lines)
 
 
+@dataclass
+class _Group:
+    """An `#if` group being read: where it starts, whether it is inside an expression, its branches so far."""
+
+    first_line: int
+    in_expression: bool
+    branches: list[list[int]] = field(default_factory=list)  # each [first line, blocks opened, parentheses opened]
+
+
 def first_branch_of_split_blocks(text: str) -> str:
-    """C or C++ text with the second and later branches of each `#if` group blanked where every branch opens (or
-    closes) the same number of blocks, and not none (the module's docstring); every line keeps its number."""
+    """C or C++ text with an `#if` group read as its first branch (the others and its directive lines blanked) where
+    every branch opens (or closes) the same blocks or parentheses, and not none, or where the group is inside an
+    expression (the module's docstring); every line keeps its number."""
     lines, code = text.split("\n"), _blanked(text).split("\n")
-    groups: list[list[list[int]]] = []  # for each open #if: its branches so far, each [first line, blocks opened]
-    dead: list[tuple[int, int]] = []  # the line spans blanked
+    groups: list[_Group] = []
+    depth = 0  # parentheses open as Semgrep reads the text so far
+    blanked: set[int] = set()
     for number, line in enumerate(lines):
         directive = _CONDITIONAL.match(line)
         kind = directive.group("kind") if directive else ""
         if kind.startswith("if"):
-            groups.append([[number, 0]])
+            groups.append(_Group(number, depth > 0, [[number, 0, 0]]))
         elif kind in ("elif", "else") and groups:
-            groups[-1].append([number, 0])
+            groups[-1].branches.append([number, 0, 0])
         elif kind == "endif" and groups:
-            branches = groups.pop()
-            opened = {balance for _, balance in branches}
-            split_block = len(branches) > 1 and len(opened) == 1 and 0 not in opened
-            if split_block:
-                dead.append((branches[1][0], number))
+            group = groups.pop()
+            balances = {(blocks, parentheses) for _, blocks, parentheses in group.branches}
+            kept = group.in_expression or (len(group.branches) > 1 and len(balances) == 1 and (0, 0) not in balances)
+            dropped = group.branches[1:] if kept else []
+            if kept:  # its directives too (Semgrep reads them as statements), from its second branch to its #endif
+                blanked |= {group.first_line, *range(dropped[0][0] if dropped else number, number + 1)}
+            depth -= sum(parentheses for _, _, parentheses in dropped)
             if groups:  # what the enclosing branch opens as Semgrep reads it
-                groups[-1][-1][1] += branches[0][1] if split_block else sum(balance for _, balance in branches)
-        elif groups:
-            groups[-1][-1][1] += code[number].count("{") - code[number].count("}")
-    for first, last in dead:
-        lines[first + 1 : last] = ["" if _CONDITIONAL.match(line) is None else line for line in lines[first + 1 : last]]
-    return "\n".join(lines)
+                read = group.branches[:1] if kept else group.branches
+                groups[-1].branches[-1][1] += sum(blocks for _, blocks, _ in read)
+                groups[-1].branches[-1][2] += sum(parentheses for _, _, parentheses in read)
+        else:
+            opened = code[number].count("(") - code[number].count(")")
+            depth = max(0, depth + opened)
+            if groups:
+                groups[-1].branches[-1][1] += code[number].count("{") - code[number].count("}")
+                groups[-1].branches[-1][2] += opened
+    return "\n".join("" if number in blanked else line for number, line in enumerate(lines))
 
 
 def expanded_macros(text: str) -> str:

@@ -267,7 +267,8 @@ error:
     Py_RETURN_FALSE;
 }
 
-/* A header per platform before one body (psutil's BSD files): read as the first platform's. */
+/* A header per platform before one body, an argument per platform (psutil's BSD files): read as the first
+   platform's. */
 #if defined(__FreeBSD__)
 static char *
 last_word(char *line, size_t size) {
@@ -280,5 +281,11 @@ last_word(char *line, size_t size) {
     if (strchr(copy, ' ') == NULL)
         free(copy);
     // ruleid: c-use-after-free
-    return strdup(strrchr(copy, ' ') + 1);
+    return strdup(strrchr(copy,
+#if defined(__FreeBSD__)
+                          '\t'
+#else
+                          ' '
+#endif
+                          ) + 1);
 }
