@@ -14,6 +14,7 @@ from secreview.engines.c_text import (
     endless_loops,
     expanded_macros,
     first_branch_of_split_blocks,
+    semgrep_text,
     without_dead_branches,
     without_declaration_macros,
     without_prototype_macros,
@@ -293,6 +294,12 @@ def test_an_endless_loops_own_continue_and_its_end_go_back_to_its_top_for_semgre
         ("    MACRO_CALL(a, b);", None),
         ("/* EXPORT int f( */ int g(void);", None),  # a comment
         ("#define X BROTLI_INLINE int f(", None),  # a directive
+        ("extern HIDDEN PyTypeObject asisType;", "extern        PyTypeObject asisType;"),  # a variable's
+        ("HIDDEN const char *levels[] = {", "       const char *levels[] = {"),
+        ("    return SIZE * count(x);", None),  # statements
+        ("    return SIZE * n;", None),
+        ("typedef UINT32 counter_t;", None),
+        ("    DWORD n, m;", None),
     ],
 )
 def test_macros_beside_a_declarations_type_are_blanked_for_semgrep(written: str, read: str | None):
@@ -395,12 +402,83 @@ def test_of_an_if_whose_branches_each_open_a_block_or_that_splits_an_expression_
         "}\n"
     )
     read = first_branch_of_split_blocks(text).split("\n")
-    # the second header, the if-groups but their first if, the second format string, and those groups' directives
-    blanked = {0, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 30, 32, 33, 34}
+    # the second header, the if-groups but their first if, the second format string, and those groups' and the
+    # lone block's directives
+    blanked = {0, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 26, 28, 30, 32, 33, 34}
     assert all(read[number] == "" for number in blanked)
     assert [line for number, line in enumerate(read) if number not in blanked] == [
         line for number, line in enumerate(text.split("\n")) if number not in blanked
-    ]  # the rest as written: the #ifdef FREEBSD assignments (no block) and DEBUG's lone block (one branch) too
+    ]  # the rest as written: both #ifdef FREEBSD assignments (no block), DEBUG's block
+
+
+def test_an_if_inside_an_initializer_a_statement_or_an_else_chain_is_read_as_its_first_branch():
+    text = (
+        "static PyMethodDef methods[] = {\n"  # 0
+        "#ifdef HAVE_IOPRIO\n"
+        '    {"ioprio", ioprio, METH_VARARGS},\n'
+        "#endif\n"
+        "    {NULL, NULL, 0}\n"
+        "};\n"  # 5
+        "int f(PyObject *args, int family) {\n"
+        "#ifdef _WIN64\n"
+        '    if (!PyArg_ParseTuple(args, "K", &mask))\n'
+        "#else\n"
+        '    if (!PyArg_ParseTuple(args, "k", &mask))\n'  # 10
+        "#endif\n"
+        "        return -1;\n"
+        "    if (family == AF_INET) {\n"
+        "    }\n"
+        "#ifdef LINUX\n"  # 15
+        "    else if (family == AF_PACKET) {\n"
+        "    }\n"
+        "#endif\n"
+        "    else {\n"
+        "    }\n"  # 20
+        "#ifdef DEBUG\n"
+        "    log(family);\n"
+        "#else\n"
+        "    count(family);\n"
+        "#endif\n"  # 25
+        "}\n"
+    )
+    read = first_branch_of_split_blocks(text).split("\n")
+    blanked = {1, 3, 7, 9, 10, 11, 15, 18}  # the directives and the second if; a statement per branch stays both
+    assert all(read[number] == "" for number in blanked)
+    assert [line for number, line in enumerate(read) if number not in blanked] == [
+        line for number, line in enumerate(text.split("\n")) if number not in blanked
+    ]
+
+
+def test_a_cpython_extensions_type_macros_and_string_macros_of_other_headers_read_as_they_expand():
+    text = (
+        "typedef struct {\n"
+        "    PyObject_HEAD\n"
+        "    char *name;\n"
+        "} Item;\n"
+        "static PyTypeObject ItemType = {\n"
+        "    PyVarObject_HEAD_INIT(DEFERRED(&PyType_Type), 0)\n"
+        '    "mod.Item",\n'
+        "};\n"
+        "Py_LOCAL_INLINE(PyObject *)\n"
+        "item_dealloc(Item *self) {\n"
+        "    Py_TRASHCAN_BEGIN(self,\n"
+        "                      item_dealloc)\n"
+        '    Dprintf("at %p, refcnt = "\n'
+        "        FORMAT_CODE_PY_SSIZE_T, self);\n"
+        '    s = Py_BuildValue("OOOd" _Py_PARSE_PID, a, b);\n'
+        '    t = L"wide" "text"; u = "a" MACRO_CALL("b"); /* "c" NAME */\n'
+        "    Py_TRASHCAN_END\n"
+        "}\n"
+    )
+    read = semgrep_text(text, "c").split("\n")
+    assert len(read) == len(text.split("\n"))
+    assert read[1] == "    PyObject ob_base;"
+    assert read[5] == "    {DEFERRED(&PyType_Type), 0},"
+    assert read[8] == "static inline PyObject *"
+    assert (read[10], read[11]) == ("    {", "")
+    assert (read[13], read[14]) == ('        "", self);', '    s = Py_BuildValue("OOOd" "", a, b);')
+    assert read[15] == text.split("\n")[15]  # a wide literal, a call, a comment
+    assert read[16] == "    }"
 
 
 def test_pre_ansi_prototype_macros_are_read_as_their_parameter_lists():

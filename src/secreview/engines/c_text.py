@@ -7,12 +7,15 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   (a comment may follow the body), and so are <inttypes.h>'s format macros, a help text of string literals on
   continued lines, a unit written after a number (`#define KB *(1 << 10)` in `64 KB`), and Python.h's
   `Py_BEGIN_ALLOW_THREADS`/`Py_END_ALLOW_THREADS`, which open and close a block in every CPython extension: Semgrep
-  gave up on the rest of a function at each; and its `Py_RETURN_NONE` and kin, which return.
-- Macros in a function's declaration. `static BROTLI_INLINE uint32_t f(...)`, `LZ4LIB_API int f(...)`, `void
-  WINAPI f(...)`: an all-capitals name beside the declaration's type, a macro that expands to attributes, export
-  or calling-convention words, made Semgrep give up on whole headers of such declarations (Brotli's public
-  headers); it is blanked. The type stays: of a declaration whose only words are such names (`BROTLI_DEC_API
-  BROTLI_BOOL f(...)`), the last is kept.
+  gave up on the rest of a function at each; and its `Py_RETURN_NONE` and kin, which return; and the macros of an
+  extension's types (`PyObject_HEAD`, `PyVarObject_HEAD_INIT(NULL, 0)`, the trashcan's block, `Py_LOCAL_INLINE`),
+  which made Semgrep give up on most of psycopg2's files. A macro of another header written beside a string
+  literal (`"refcnt = " FORMAT_CODE_PY_SSIZE_T`) can only be one: it is read as the empty literal.
+- Macros in a declaration. `static BROTLI_INLINE uint32_t f(...)`, `LZ4LIB_API int f(...)`, `void WINAPI f(...)`,
+  `extern HIDDEN PyTypeObject t;`: an all-capitals name beside the declaration's type, a macro that expands to
+  attributes, export or calling-convention words, made Semgrep give up on whole headers of such declarations
+  (Brotli's public headers); it is blanked. The type stays: of a declaration whose only words are such names
+  (`BROTLI_DEC_API BROTLI_BOOL f(...)`), the last is kept.
 - Prototype macros. Pre-ANSI portable code declares `void f OF((int n));` (zlib), `__P((...))` (BSD),
   `_ANSI_ARGS_((...))` (Tcl), `PARAMS((...))` (GNU), which expand to their inner parameter list; Semgrep gave up on
   whole files of them (zlib's examples). The macro's name and its outer parentheses are blanked.
@@ -22,10 +25,13 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   extension's `#if PY_MAJOR_VERSION >= 3 ... #else ... #endif` (no Python 3 build reads it), whose two module init
   headers before one body made Semgrep give up on psutil's module files.
 - A block opened per platform, an argument chosen per platform. Portable code writes a function's header, or an
-  `if (...) {`, once per branch of an `#if` and its body once after the `#endif`, and an `#if` between a call's
-  arguments; Semgrep, which reads an `#if` as a statement of balanced ones, gave up on the whole file (psutil's BSD
-  files). Where every branch of an `#if` opens (or closes) the same blocks or parentheses, or the `#if` is inside
-  parentheses, its first branch is read as the preprocessor choosing it would, and the rest blanked.
+  `if (...) {`, once per branch of an `#if` and its body once after the `#endif`, an `} else {` under an `#if`
+  closed by a `}` under another, an `#if` between a call's arguments, an initializer's entries or an `if (...)` and
+  its body, an `else if` per platform; Semgrep, which reads an `#if` as a statement of balanced ones, gave up on
+  the rest of the function or the whole file (psutil's BSD files, netifaces, method tables). Where a branch of an
+  `#if` opens or closes blocks or parentheses, or a directive of it is inside a statement, an expression or an
+  initializer, its first branch is read, as a preprocessor choosing it would, and the rest and its directive lines
+  are blanked.
 - Calls that do not return. Semgrep's control flow goes on after `exit(1)` or a program's own `usage()` that
   ends in exit: after `case 'h': free(name); usage(0);` in a getopt loop, the next `free(name)` reads as a double
   free. A statement that is only a call of such a function (the C library's exit, abort, err and kin, and the
@@ -75,7 +81,23 @@ _PYTHON_MACROS = {
     "Py_RETURN_FALSE": "return Py_False",
     "Py_RETURN_NOTIMPLEMENTED": "return Py_NotImplemented",
     "Py_RETURN_RICHCOMPARE": "return Py_RichCompareResult",  # a function-like macro: its arguments follow
+    "PyObject_HEAD": "PyObject ob_base;",  # an object's first member, written without its ";"
+    "PyObject_VAR_HEAD": "PyVarObject ob_base;",
+    "Py_TRASHCAN_END": "}",  # closes Py_TRASHCAN_BEGIN(op, dealloc)'s block
 }
+# Python.h's function-like macros that Semgrep cannot read as calls, with what they expand to ("%s": their
+# arguments): a type object's head (`PyVarObject_HEAD_INIT(NULL, 0) "name",`: the macro ends in the comma), a
+# function's linkage, and the trashcan's block around a deallocator's body.
+_PYTHON_CALL_MACROS = {
+    "PyVarObject_HEAD_INIT": "{%s},",
+    "PyObject_HEAD_INIT": "{%s},",
+    "Py_LOCAL_INLINE": "static inline %s",
+    "Py_LOCAL": "static %s",
+    "Py_TRASHCAN_BEGIN": "{",
+    "Py_TRASHCAN_SAFE_BEGIN": "{",
+    "Py_TRASHCAN_SAFE_END": "}",
+}
+_PYTHON_CALL_MACRO = re.compile(rf"\b({'|'.join(_PYTHON_CALL_MACROS)})\s*\(")
 # What expansion leaves alone: comments, string and character literals, preprocessor lines (with their
 # continuations); then the names it may replace.
 _CODE_TOKEN = re.compile(
@@ -86,6 +108,16 @@ _CODE_TOKEN = re.compile(
 # <inttypes.h>'s format macros (PRId64, SCNu32, ...) are string literals on every platform: expanded to one, so
 # that "%" PRId64 "\n" reads as the one literal it is (Semgrep parses no name between two literals).
 _INTTYPES_NAME = re.compile(r"\b(?:PRI|SCN)([diouxX])(?:8|16|32|64|MAX|PTR|LEAST(?:8|16|32|64)|FAST(?:8|16|32|64))\b")
+# Any other macro's name (capital or underscore first) written beside a string literal (`"refcnt = "
+# FORMAT_CODE_PY_SSIZE_T`, `"OOOd" _Py_PARSE_PID`, macros of other headers): C joins only literals, so it is one,
+# read as the empty literal.
+_MACRO_BESIDE_LITERAL = re.compile(
+    rf"(?P<keep>//[^\n]*|/\*.*?\*/|'(?:[^'\\\n]|\\.)*'|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*)"
+    rf"|(?P<literal>{_STRING}\s*)(?P<after>\b[A-Z_]\w*\b)(?!\s*\(|\")"  # not a call, nor L"..."
+    rf"|(?P<string>{_STRING})"
+    rf"|(?P<before>\b[A-Z_]\w*\b)(?=\s*{_STRING})",
+    re.MULTILINE | re.DOTALL,
+)
 
 _LIBRARY_NORETURN = frozenset(
     {"exit", "_exit", "_Exit", "quick_exit", "abort", "err", "errx", "verr", "verrx", "longjmp", "siglongjmp"}
@@ -102,7 +134,8 @@ _BLOCK_KEYWORDS = frozenset({"if", "while", "for", "switch"})
 def semgrep_text(text: str, language: str) -> str:
     """C or C++ text as Semgrep should read it (the module's docstring says what changes)."""
     read_as = first_branch_of_split_blocks(without_dead_branches(text, language))
-    return ended_paths(endless_loops(without_declaration_macros(without_prototype_macros(expanded_macros(read_as)))))
+    expanded = expanded_python_calls(beside_literals_as_literals(expanded_macros(read_as)))
+    return ended_paths(endless_loops(without_declaration_macros(without_prototype_macros(expanded))))
 
 
 _PROTOTYPE_MACRO = re.compile(r"\b(?:OF|__P|_ANSI_ARGS_|PARAMS)\s*\(\s*\(")
@@ -170,47 +203,87 @@ def without_dead_branches(text: str, language: str) -> str:
 
 
 @dataclass
+class _Reading:
+    """Where Semgrep's reading of C text stands after a line: the parentheses open, for each open brace whether it
+    opens an initializer (`= {`) rather than a block, and the last character read."""
+
+    parentheses: int = 0
+    braces: list[bool] = field(default_factory=list)
+    last: str = ""
+
+    def read(self, code: str) -> None:
+        for character in code:
+            if character == "(":
+                self.parentheses += 1
+            elif character == ")":
+                self.parentheses = max(0, self.parentheses - 1)
+            elif character == "{":
+                self.braces.append(self.last == "=" or bool(self.braces and self.braces[-1]))
+            elif character == "}" and self.braces:
+                self.braces.pop()
+            if not character.isspace():
+                self.last = character
+
+    def inside_statement(self, next_word: str) -> bool:
+        """Whether a directive here is inside an expression, an initializer or a statement: after `if (x)`, before
+        an `else`."""
+        initializer = bool(self.braces and self.braces[-1])
+        return self.parentheses > 0 or initializer or self.last not in ("", ";", "{", "}", ":") or next_word == "else"
+
+    def copy(self) -> _Reading:
+        return _Reading(self.parentheses, list(self.braces), self.last)
+
+
+@dataclass
 class _Group:
-    """An `#if` group being read: where it starts, whether it is inside an expression, its branches so far."""
+    """An `#if` group being read: where it starts, whether a directive of it is inside a statement, its branches so
+    far (each [first line, blocks opened, parentheses opened]), and the reading after its first branch."""
 
     first_line: int
-    in_expression: bool
-    branches: list[list[int]] = field(default_factory=list)  # each [first line, blocks opened, parentheses opened]
+    inside_statement: bool
+    branches: list[list[int]]
+    after_first: _Reading | None = None
 
 
 def first_branch_of_split_blocks(text: str) -> str:
     """C or C++ text with an `#if` group read as its first branch (the others and its directive lines blanked) where
-    every branch opens (or closes) the same blocks or parentheses, and not none, or where the group is inside an
-    expression (the module's docstring); every line keeps its number."""
+    a branch opens or closes blocks or parentheses, or a directive of it is inside a statement, an expression or an
+    initializer (the module's docstring); every line keeps its number."""
     lines, code = text.split("\n"), _blanked(text).split("\n")
+    next_words, word = [""] * len(lines), ""  # the first word (or sign) of the code after each line
+    for number in range(len(lines) - 1, -1, -1):
+        next_words[number] = word
+        word = next(iter(re.findall(r"\w+|\S", code[number])), word)
     groups: list[_Group] = []
-    depth = 0  # parentheses open as Semgrep reads the text so far
+    reading = _Reading()
     blanked: set[int] = set()
     for number, line in enumerate(lines):
         directive = _CONDITIONAL.match(line)
         kind = directive.group("kind") if directive else ""
+        inside_statement = bool(directive) and reading.inside_statement(next_words[number])
         if kind.startswith("if"):
-            groups.append(_Group(number, depth > 0, [[number, 0, 0]]))
+            groups.append(_Group(number, inside_statement, [[number, 0, 0]]))
         elif kind in ("elif", "else") and groups:
+            groups[-1].inside_statement |= inside_statement
+            groups[-1].after_first = groups[-1].after_first or reading.copy()
             groups[-1].branches.append([number, 0, 0])
         elif kind == "endif" and groups:
             group = groups.pop()
-            balances = {(blocks, parentheses) for _, blocks, parentheses in group.branches}
-            kept = group.in_expression or (len(group.branches) > 1 and len(balances) == 1 and (0, 0) not in balances)
-            dropped = group.branches[1:] if kept else []
+            unbalanced = any(blocks or parentheses for _, blocks, parentheses in group.branches)
+            kept = group.inside_statement or inside_statement or unbalanced
             if kept:  # its directives too (Semgrep reads them as statements), from its second branch to its #endif
-                blanked |= {group.first_line, *range(dropped[0][0] if dropped else number, number + 1)}
-            depth -= sum(parentheses for _, _, parentheses in dropped)
+                second = group.branches[1][0] if len(group.branches) > 1 else number
+                blanked |= {group.first_line, *range(second, number + 1)}
+                reading = group.after_first or reading
             if groups:  # what the enclosing branch opens as Semgrep reads it
                 read = group.branches[:1] if kept else group.branches
                 groups[-1].branches[-1][1] += sum(blocks for _, blocks, _ in read)
                 groups[-1].branches[-1][2] += sum(parentheses for _, _, parentheses in read)
         else:
-            opened = code[number].count("(") - code[number].count(")")
-            depth = max(0, depth + opened)
+            reading.read(code[number])
             if groups:
                 groups[-1].branches[-1][1] += code[number].count("{") - code[number].count("}")
-                groups[-1].branches[-1][2] += opened
+                groups[-1].branches[-1][2] += code[number].count("(") - code[number].count(")")
     return "\n".join("" if number in blanked else line for number, line in enumerate(lines))
 
 
@@ -227,32 +300,62 @@ def expanded_macros(text: str) -> str:
         while macros[name] in macros and macros[name] not in seen:
             seen.add(macros[name])
             macros[name] = macros[macros[name]]
-    if not macros:
-        return text
 
     def expand(match: re.Match[str]) -> str:
         name: str | None = match.group("name")
         return match.group(0) if name is None else macros.get(name, name)
 
-    return _CODE_TOKEN.sub(expand, text)
+    return _CODE_TOKEN.sub(expand, text) if macros else text
 
 
-# a function's declaration from the start of a line: its words and pointer stars (over lines), its name, "("
-_DECLARATION_HEAD = re.compile(r"^[ \t]*((?:[A-Za-z_]\w*[\s*]+)+)[A-Za-z_]\w*\s*\(", re.MULTILINE)
+def beside_literals_as_literals(text: str) -> str:
+    """C or C++ text with each macro's name written beside a string literal (a string macro of another file) read as
+    the empty literal `""`; every line keeps its number."""
+
+    def literal(match: re.Match[str]) -> str:
+        if match.group("after"):
+            return match.group("literal") + '""'
+        return '""' if match.group("before") else match.group(0)
+
+    return _MACRO_BESIDE_LITERAL.sub(literal, text)
+
+
+def expanded_python_calls(text: str) -> str:
+    """C or C++ text with Python.h's function-like macros that Semgrep cannot read (`PyVarObject_HEAD_INIT(NULL,
+    0)`, `Py_LOCAL_INLINE(PyObject *)`) written as what they expand to; every line keeps its number."""
+    code = _blanked(text)
+    edits: list[tuple[int, int, str]] = []
+    for macro in _PYTHON_CALL_MACRO.finditer(code):
+        closing = _partner(code, macro.end() - 1)
+        if closing is not None and (not edits or macro.start() > edits[-1][1]):
+            arguments = text[macro.end() : closing]
+            expansion = _PYTHON_CALL_MACROS[macro.group(1)]
+            written = expansion % arguments if "%s" in expansion else expansion + "\n" * arguments.count("\n")
+            edits.append((macro.start(), closing + 1, written))
+    return _edited(text, edits)
+
+
+# a declaration of a function or a variable from the start of a line: its words and pointer stars (over lines), its
+# name, then "(", "[", "=", "," or ";"
+_DECLARATION_HEAD = re.compile(r"^[ \t]*((?:[A-Za-z_]\w*[\s*]+)+)[A-Za-z_]\w*\s*[(\[=,;]", re.MULTILINE)
 _HEAD_WORD = re.compile(r"\b(?:(?:struct|union|enum|class)\s+)?[A-Za-z_]\w*")
 _QUALIFIERS = frozenset(
     {"static", "extern", "inline", "__inline", "__inline__", "const", "volatile", "register", "unsigned", "signed"}
 )
 _MACRO_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
+# words that start a statement, not a declaration: `return SIZE * count(x);`
+_STATEMENT_WORDS = frozenset({"return", "else", "goto", "case", "do", "sizeof", "typedef", "throw", "new", "delete"})
 
 
 def without_declaration_macros(text: str) -> str:
-    """C or C++ text with the all-capitals macros beside a function declaration's type blanked (the module's
-    docstring); every line keeps its number."""
+    """C or C++ text with the all-capitals macros beside the type of a function's or a variable's declaration
+    blanked (the module's docstring); every line keeps its number."""
     code = _blanked(text)
     blanks: list[tuple[int, int]] = []
     for head in _DECLARATION_HEAD.finditer(code):
         words = [w for w in _HEAD_WORD.finditer(head.group(1)) if w.group(0) not in _QUALIFIERS]
+        if any(w.group(0) in _STATEMENT_WORDS for w in words):
+            continue
         macros = [w for w in words if _MACRO_NAME.fullmatch(w.group(0))]
         if len(macros) == len(words):
             macros = macros[:-1]  # nothing else names the type: the last one does

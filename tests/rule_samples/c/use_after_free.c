@@ -289,3 +289,25 @@ last_word(char *line, size_t size) {
 #endif
                           ) + 1);
 }
+
+/* A CPython extension's type, as psycopg2 writes it: Semgrep gave up on the file at each of these macros. */
+typedef struct {
+    PyObject_HEAD
+    char *name;
+} Item;
+
+static PyTypeObject ItemType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    "mod.Item",
+};
+
+static void
+item_dealloc(Item *self)
+{
+    char *name = self->name;
+    Py_TRASHCAN_BEGIN(self, item_dealloc)
+    free(name);
+    // ruleid: c-use-after-free
+    Dprintf("item_dealloc: %s at %p, refcnt = " FORMAT_CODE_PY_SSIZE_T, name, self, Py_REFCNT(self));
+    Py_TRASHCAN_END
+}
