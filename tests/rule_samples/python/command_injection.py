@@ -76,6 +76,12 @@ def make_thumbnail(src_path, size):
     subprocess.run(["convert", src_path, "-resize", size, "/tmp/thumb.png"], check=True)
 
 
+class PgConfig:
+    def query(self, attr_name):
+        # ok: python-command-injection-function-param
+        return subprocess.run([self.pg_config_exe, "--" + attr_name], stdout=subprocess.PIPE)  # an option, no shell
+
+
 def git_checkout(branch):
     # ruleid: python-command-injection-function-param, python-flow-command-injection
     return subprocess.check_output(f"git checkout {branch}", shell=True)
