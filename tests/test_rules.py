@@ -13,6 +13,7 @@ from secreview.engines.c_text import (
     ended_paths,
     endless_loops,
     expanded_macros,
+    expanded_python_calls,
     first_branch_of_split_blocks,
     semgrep_text,
     without_dead_branches,
@@ -479,6 +480,12 @@ def test_a_cpython_extensions_type_macros_and_string_macros_of_other_headers_rea
     assert (read[13], read[14]) == ('        "", self);', '    s = Py_BuildValue("OOOd" "", a, b);')
     assert read[15] == text.split("\n")[15]  # a wide literal, a call, a comment
     assert read[16] == "    }"
+    allocations = "char *a = PyMem_New(char, len + 1);\nItem *i = PyObject_New(Item,\n    &ItemType);\nPyMem_New(x);\n"
+    assert expanded_python_calls(allocations) == (
+        "char *a = ((char *)PyMem_Malloc((len + 1) * sizeof(char)));\n"
+        "Item *i = ((Item *)_PyObject_New(&ItemType))\n;\n"  # the arguments' lines are kept
+        "PyMem_New(x);\n"  # not as Python.h writes it: left alone
+    )
 
 
 def test_pre_ansi_prototype_macros_are_read_as_their_parameter_lists():

@@ -48,6 +48,7 @@ struct), for the analyzers' reports that do not follow writes made through it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -85,18 +86,30 @@ _PYTHON_MACROS = {
     "PyObject_VAR_HEAD": "PyVarObject ob_base;",
     "Py_TRASHCAN_END": "}",  # closes Py_TRASHCAN_BEGIN(op, dealloc)'s block
 }
-# Python.h's function-like macros that Semgrep cannot read as calls, with what they expand to ("%s": their
+# Python.h's function-like macros that Semgrep cannot read as calls, with what they expand to (\1, \2: their
 # arguments): a type object's head (`PyVarObject_HEAD_INIT(NULL, 0) "name",`: the macro ends in the comma), a
-# function's linkage, and the trashcan's block around a deallocator's body.
+# function's linkage, the trashcan's block around a deallocator's body, and the allocators whose first argument
+# is a type (`PyMem_New(char, n)`).
 _PYTHON_CALL_MACROS = {
-    "PyVarObject_HEAD_INIT": "{%s},",
-    "PyObject_HEAD_INIT": "{%s},",
-    "Py_LOCAL_INLINE": "static inline %s",
-    "Py_LOCAL": "static %s",
+    "PyVarObject_HEAD_INIT": r"{\1, \2},",
+    "PyObject_HEAD_INIT": r"{\1},",
+    "Py_LOCAL_INLINE": r"static inline \1",
+    "Py_LOCAL": r"static \1",
     "Py_TRASHCAN_BEGIN": "{",
     "Py_TRASHCAN_SAFE_BEGIN": "{",
     "Py_TRASHCAN_SAFE_END": "}",
+    "PyMem_New": r"((\1 *)PyMem_Malloc((\2) * sizeof(\1)))",
+    "PyMem_NEW": r"((\1 *)PyMem_Malloc((\2) * sizeof(\1)))",
+    "PyMem_Resize": r"(\1 = (\2 *)PyMem_Realloc(\1, (\3) * sizeof(\2)))",
+    "PyMem_RESIZE": r"(\1 = (\2 *)PyMem_Realloc(\1, (\3) * sizeof(\2)))",
+    "PyObject_New": r"((\1 *)_PyObject_New(\2))",
+    "PyObject_NEW": r"((\1 *)_PyObject_New(\2))",
+    "PyObject_GC_New": r"((\1 *)_PyObject_GC_New(\2))",
+    "PyObject_NewVar": r"((\1 *)_PyObject_NewVar(\2, \3))",
+    "PyObject_NEW_VAR": r"((\1 *)_PyObject_NewVar(\2, \3))",
+    "PyObject_GC_NewVar": r"((\1 *)_PyObject_GC_NewVar(\2, \3))",
 }
+_ARGUMENT = re.compile(r"\\(\d)")
 _PYTHON_CALL_MACRO = re.compile(rf"\b({'|'.join(_PYTHON_CALL_MACROS)})\s*\(")
 # What expansion leaves alone: comments, string and character literals, preprocessor lines (with their
 # continuations); then the names it may replace.
@@ -322,17 +335,38 @@ def beside_literals_as_literals(text: str) -> str:
 
 def expanded_python_calls(text: str) -> str:
     """C or C++ text with Python.h's function-like macros that Semgrep cannot read (`PyVarObject_HEAD_INIT(NULL,
-    0)`, `Py_LOCAL_INLINE(PyObject *)`) written as what they expand to; every line keeps its number."""
+    0)`, `PyMem_New(char, n)`) written as what they expand to, on the macro's first line (the lines its arguments
+    took are kept as empty lines after it); every line keeps its number."""
     code = _blanked(text)
     edits: list[tuple[int, int, str]] = []
     for macro in _PYTHON_CALL_MACRO.finditer(code):
         closing = _partner(code, macro.end() - 1)
-        if closing is not None and (not edits or macro.start() > edits[-1][1]):
-            arguments = text[macro.end() : closing]
-            expansion = _PYTHON_CALL_MACROS[macro.group(1)]
-            written = expansion % arguments if "%s" in expansion else expansion + "\n" * arguments.count("\n")
-            edits.append((macro.start(), closing + 1, written))
+        if closing is None or (edits and macro.start() < edits[-1][1]):
+            continue
+        commas = [macro.end() - 1, *_top_level_commas(code, macro.end(), closing), closing]
+        arguments = [" ".join(text[start + 1 : end].split()) for start, end in itertools.pairwise(commas)]
+        written = _expansion(_PYTHON_CALL_MACROS[macro.group(1)], arguments)
+        if written is not None:
+            edits.append((macro.start(), closing + 1, written + "\n" * code.count("\n", macro.start(), closing)))
     return _edited(text, edits)
+
+
+def _expansion(body: str, arguments: list[str]) -> str | None:
+    """A function-like macro's body with its arguments put in (\\1 the first); None if it is given too few."""
+    if any(int(number) > len(arguments) for number in _ARGUMENT.findall(body)):
+        return None
+    return _ARGUMENT.sub(lambda argument: arguments[int(argument.group(1)) - 1], body)
+
+
+def _top_level_commas(code: str, start: int, end: int) -> list[int]:
+    """Where the commas between start and end are that separate arguments (not inside nested brackets)."""
+    commas, depth = [], 0
+    for position in range(start, end):
+        depth += code[position] in "([{"
+        depth -= code[position] in ")]}"
+        if code[position] == "," and depth == 0:
+            commas.append(position)
+    return commas
 
 
 # a declaration of a function or a variable from the start of a line: its words and pointer stars (over lines), its
