@@ -102,6 +102,7 @@ def test_reports_on_adjacent_lines_are_one_defect():
         ("test/helpers.py", True),
         ("test_devpi_server/functional.py", True),  # a test package
         ("shop_tests/fixtures.py", True),
+        ("Tests/t_bind.py", True),  # python-ldap's
         ("shop/login_test.py", True),
         ("conftest.py", True),
         ("devpi_server/model.py", False),
@@ -116,9 +117,9 @@ def test_a_tests_own_file_by_its_path(path: str, a_tests_own: bool):
 
 
 def test_a_test_files_credentials_requests_and_random_data_are_observations_the_products_are_defects(tmp_path: Path):
-    """The password a test logs in with is a fixture, a test's request without a timeout hangs only the test, and a
-    test's random data is no secret: listed as observations with their reasons, not counted. The product's are
-    defects; so is any other weakness in a test file."""
+    """The password a test logs in with is a fixture, a test's request without a timeout hangs only the test, a
+    test's random data is no secret, and its own helper's parameter is what its tests pass: listed as observations
+    with their reasons, not counted. The product's are defects; so is any other weakness in a test file."""
     (tmp_path / "tests").mkdir()
     (tmp_path / "app").mkdir()
     (tmp_path / "tests" / "test_login.py").write_text(
@@ -130,6 +131,10 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         '    password = "hunter2secret"\n'
         '    assert requests.post(server + "/login", data={"pw": password, "n": random.randint(0, 9)}).ok\n'
         "    return eval(server)\n"
+        "\n"
+        "\n"
+        "def _create(cursor, datatype):\n"
+        '    cursor.execute(f"create table t1(c1 {datatype}(4000))")\n'
     )
     (tmp_path / "app" / "settings.py").write_text(
         "import random\n"
@@ -149,6 +154,7 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
     ]
     fixtures = sorted((f.path, f.cwe, f.start_line) for f in review.observations)
     assert fixtures == [
+        ("tests/test_login.py", 89, 12),  # a helper's SQL from its parameter, as in pyodbc's tests/mysql_test.py
         ("tests/test_login.py", 259, 6),
         ("tests/test_login.py", 338, 7),
         ("tests/test_login.py", 1088, 7),

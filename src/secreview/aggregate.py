@@ -298,7 +298,7 @@ class Judged(NamedTuple):
     unconfirmed: list[Finding]  # model-only claims nothing confirms (see `_confirmed`) or that cannot be placed
     likely_false_alarms: list[Finding]  # the model's check found them unlikely: kept, not counted
     candidates: list[Finding]  # candidates no model checked: for a person to check, not counted
-    fixtures: list[Finding]  # a test's credentials and requests without a timeout: listed as observations, not counted
+    fixtures: list[Finding]  # what concerns a test alone (`_test_only`): listed as observations, not counted
 
 
 def _unplaced(finding: Finding, unit: CodeUnit) -> Finding:
@@ -401,15 +401,23 @@ _PREDICTABLE = 330  # use of insufficiently random values (a weak PRNG is CWE-33
 # A test's own file: under a tests/ or test/ folder or a test package (test_devpi_server/, shop_tests/), or named
 # test_*, *_test(s).*, conftest.py. Not a package's testing helpers (numpy/testing/); a shipped package named test
 # (django/test/, the test client) counts, which in Django 5.1.4 moves no finding.
-_TEST_FILE = re.compile(r"(^|/)(tests?|test_[^/]+|[^/]+_tests?)/|(^|/)(test_[^/]*|[^/]*_tests?\.\w+|conftest\.py)$")
+_TEST_FILE = re.compile(
+    r"(^|/)(tests?|test_[^/]+|[^/]+_tests?)/|(^|/)(test_[^/]*|[^/]*_tests?\.\w+|conftest\.py)$", re.IGNORECASE
+)
+# Rules whose source is a parameter of the enclosing function (the Semgrep rules named so), and the flow engine's,
+# whose candidates start at one (or at request data, which a request rule reports on the same line too).
+_PARAMETER_RULE = re.compile(r"-function-param$")
+_FLOW_RULE = re.compile(r"^python-flow-")
 
 
 def _test_only(finding: Finding) -> str:
     """Why a finding in a test's own file concerns the test alone (empty: a defect as anywhere else): a hard-coded
     credential (CWE-798 and its kinds) is the password a test logs in with, and a request without a timeout hangs
     the test, not a server an attacker can hold open, and a test's random numbers are test data, not a secret or
-    a token. Reported as defects, hundreds of them hid the product's findings (ihatemoney 7.2.1: 60 of 86 were
-    passwords; roundup 2.6.0: 63 of 237 were its tests' requests; bitarray 3.0.0: 113 of 130 its tests' random)."""
+    a token; and a value from a parameter of the test's own function reaches a query or a command only as the tests
+    that call it pass it. Reported as defects, hundreds of them hid the product's findings (ihatemoney 7.2.1: 60 of
+    86 were passwords; roundup 2.6.0: 63 of 237 were its tests' requests; bitarray 3.0.0: 113 of 130 its tests'
+    random)."""
     if finding.cwe is None or _TEST_FILE.search(finding.path) is None:
         return ""
     if finding.cwe == _CREDENTIALS or _CREDENTIALS in cwe.ancestors(finding.cwe):
@@ -418,6 +426,11 @@ def _test_only(finding: Finding) -> str:
         return "written in a test file: a test's request, which hangs the test, not the product"
     if finding.cwe == _PREDICTABLE or _PREDICTABLE in cwe.ancestors(finding.cwe):
         return "written in a test file: random test data, not a secret or a token"
+    rules = [evidence.rule_id for evidence in finding.evidence]
+    if any(_PARAMETER_RULE.search(rule) for rule in rules) and all(
+        _PARAMETER_RULE.search(rule) or _FLOW_RULE.search(rule) for rule in rules
+    ):
+        return "written in a test file: a value from a parameter of the test's own function, which tests call"
     return ""
 
 
@@ -486,8 +499,8 @@ def fixtures_note(fixtures: list[Finding]) -> str:
     """The coverage note naming what in a test file concerns the test alone (listed as observations)."""
     lines = ", ".join(str(f.start_line) for f in fixtures)
     return (
-        "a test's hard-coded credentials and requests without a timeout listed as observations, not defects "
-        f"(fixtures): lines {lines}"
+        "what concerns a test alone (its credentials, requests without a timeout, random data, values from its own "
+        f"parameters) listed as observations, not defects (fixtures): lines {lines}"
     )
 
 
