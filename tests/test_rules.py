@@ -172,6 +172,18 @@ def test_semgrep_parses_every_sample_whole(reviewed: Reviewed):
     assert reviewed[1] == {}
 
 
+def test_a_c_file_with_windows_line_ends_is_read_whole():
+    """What Semgrep reads of a C file (engines/c_text.py) was read line by line up to "\\n": with CRLF line ends no
+    macro was expanded and a continued directive's lines were read as code, and Semgrep gave up on mysqlclient's
+    _mysql.c at its first line."""
+    text = "#include <string.h>\r\n#if defined(A) || \\\r\n    defined(B)\r\n#define COPY strcpy\r\n#endif\r\n\r\n"
+    text += "void set(char *name) {\r\n    char copy[16];\r\n    COPY(copy, name);\r\n}\r\n"
+    unit = CodeUnit(id="win.c", path="win.c", language="c", text=text)
+    result = SemgrepEngine(max_target_bytes=2_000_000).review([unit])
+    assert not result.skipped and not result.notes
+    assert [(f.start_line, f.cwe) for f in result.findings] == [(9, 120)]
+
+
 def test_rules_fire_exactly_where_annotated(fired: Expectations):
     fire, quiet = annotations()
     missed = [f"{path}:{line} {rule}" for (path, line), ids in fire.items() for rule in ids - fired[(path, line)]]

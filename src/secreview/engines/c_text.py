@@ -1,6 +1,10 @@
 """What Semgrep reads of a C or C++ file: the file as written, with what a preprocessor and a compiler know and
 Semgrep does not made explicit. Every line keeps its number, so findings point at the file as written.
 
+- Line ends. The readings below go line by line up to "\n": with Windows line ends (CRLF) no macro was expanded
+  and a continued directive's lines were read as code, and Semgrep gave up on mysqlclient's `_mysql.c` at its first
+  line. The text is read with LF line ends (each line keeps its number).
+
 - Macros. Semgrep reads no preprocessor, so a rule for open() would not see OPEN(path, ...) nor a shell command
   written as COMMAND_ARG1: the object-like macros whose whole body is one name (`#define OPEN open`, how portable
   code calls functions) or one string literal (`#define SHELL "/bin/sh"`) are expanded, as the preprocessor would
@@ -146,7 +150,7 @@ _BLOCK_KEYWORDS = frozenset({"if", "while", "for", "switch"})
 
 def semgrep_text(text: str, language: str) -> str:
     """C or C++ text as Semgrep should read it (the module's docstring says what changes)."""
-    read_as = first_branch_of_split_blocks(without_dead_branches(text, language))
+    read_as = first_branch_of_split_blocks(without_dead_branches(text.replace("\r\n", "\n"), language))
     expanded = expanded_python_calls(beside_literals_as_literals(expanded_macros(read_as)))
     return ended_paths(endless_loops(without_declaration_macros(without_prototype_macros(expanded))))
 
