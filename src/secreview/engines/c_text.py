@@ -115,13 +115,10 @@ _PYTHON_CALL_MACROS = {
 }
 _ARGUMENT = re.compile(r"\\(\d)")
 _PYTHON_CALL_MACRO = re.compile(rf"\b({'|'.join(_PYTHON_CALL_MACROS)})\s*\(")
-# What expansion leaves alone: comments, string and character literals, preprocessor lines (with their
-# continuations); then the names it may replace.
-_CODE_TOKEN = re.compile(
-    r"(?P<keep>//[^\n]*|/\*.*?\*/|" + _STRING + r"|'(?:[^'\\\n]|\\.)*'|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*)"
-    r"|(?P<name>\b[A-Za-z_]\w*\b)",
-    re.MULTILINE | re.DOTALL,
-)
+# What expansion leaves alone: comments, character literals, preprocessor lines (with their continuations), and
+# string literals; then the names it may replace.
+_NOT_CODE = r"//[^\n]*|/\*.*?\*/|'(?:[^'\\\n]|\\.)*'|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*"
+_CODE_TOKEN = re.compile(rf"(?P<keep>{_NOT_CODE}|{_STRING})|(?P<name>\b[A-Za-z_]\w*\b)", re.MULTILINE | re.DOTALL)
 # <inttypes.h>'s format macros (PRId64, SCNu32, ...) are string literals on every platform: expanded to one, so
 # that "%" PRId64 "\n" reads as the one literal it is (Semgrep parses no name between two literals).
 _INTTYPES_NAME = re.compile(r"\b(?:PRI|SCN)([diouxX])(?:8|16|32|64|MAX|PTR|LEAST(?:8|16|32|64)|FAST(?:8|16|32|64))\b")
@@ -129,7 +126,7 @@ _INTTYPES_NAME = re.compile(r"\b(?:PRI|SCN)([diouxX])(?:8|16|32|64|MAX|PTR|LEAST
 # FORMAT_CODE_PY_SSIZE_T`, `"OOOd" _Py_PARSE_PID`, macros of other headers): C joins only literals, so it is one,
 # read as the empty literal.
 _MACRO_BESIDE_LITERAL = re.compile(
-    rf"(?P<keep>//[^\n]*|/\*.*?\*/|'(?:[^'\\\n]|\\.)*'|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*)"
+    rf"(?P<keep>{_NOT_CODE})"
     rf"|(?P<literal>{_STRING}\s*)(?P<after>\b[A-Z_]\w*\b)(?!\s*\(|\")"  # not a call, nor L"..."
     rf"|(?P<string>{_STRING})"
     rf"|(?P<before>\b[A-Z_]\w*\b)(?=\s*{_STRING})",
@@ -219,6 +216,9 @@ def without_dead_branches(text: str, language: str) -> str:
     return "\n".join(lines)
 
 
+_FIRST_TOKEN = re.compile(r"\w+|\S")
+
+
 @dataclass
 class _Reading:
     """Where Semgrep's reading of C text stands after a line: the parentheses open, for each open brace whether it
@@ -270,7 +270,8 @@ def first_branch_of_split_blocks(text: str) -> str:
     next_words, word = [""] * len(lines), ""  # the first word (or sign) of the code after each line
     for number in range(len(lines) - 1, -1, -1):
         next_words[number] = word
-        word = next(iter(re.findall(r"\w+|\S", code[number])), word)
+        first = _FIRST_TOKEN.search(code[number])
+        word = first.group(0) if first else word
     groups: list[_Group] = []
     reading = _Reading()
     blanked: set[int] = set()
