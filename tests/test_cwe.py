@@ -22,6 +22,14 @@ def test_family_is_ancestry_without_pillars():
     assert not cwe.same_family(79, 89)  # siblings under 74
 
 
+def test_a_chain_is_of_one_family_with_its_links():
+    """The catalog's chains: 690 is 252 leading to 476, 680 is 190 leading to 119 (and so to 121)."""
+    assert cwe.same_family(690, 476) and cwe.same_family(476, 690)
+    assert cwe.same_family(680, 121) and cwe.same_family(190, 680)
+    assert not cwe.same_family(690, 89)
+    assert not cwe.same_family(476, 252)  # the links themselves stay apart
+
+
 def test_categories_are_known_but_are_not_weaknesses():
     assert cwe.lookup(16).kind == "Category"
     assert not cwe.is_weakness(16)

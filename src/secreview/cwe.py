@@ -18,7 +18,7 @@ import cwe2.database
 
 RESEARCH_VIEW = 1000
 PILLARS = frozenset({284, 435, 664, 682, 691, 693, 697, 703, 707, 710})
-_RELATION = re.compile(r"NATURE:(\w+):CWE ID:(\d+):VIEW ID:(\d+)(?::ORDINAL:(\w+))?")
+_RELATION = re.compile(r"NATURE:(\w+):CWE ID:(\d+):VIEW ID:(\d+)(?::ORDINAL:(\w+))?(?::CHAIN ID:(\d+))?")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class CweEntry:
     description: str
     parents: tuple[int, ...]  # direct ChildOf parents in CWE-1000, primary parent first
     mitigation: str
+    precedes: tuple[tuple[int, int], ...] = ()  # (a weakness it can lead to, the chain that names the two)
 
 
 class UnknownCweError(KeyError):
@@ -47,10 +48,18 @@ def _first_mitigation(field: str) -> str:
 def _parents(relations: str) -> tuple[int, ...]:
     primary: list[int] = []
     others: list[int] = []
-    for nature, cwe_id, view, ordinal in _RELATION.findall(relations or ""):
+    for nature, cwe_id, view, ordinal, _ in _RELATION.findall(relations or ""):
         if nature == "ChildOf" and int(view) == RESEARCH_VIEW:
             (primary if ordinal == "Primary" else others).append(int(cwe_id))
     return tuple(dict.fromkeys(primary + others))
+
+
+def _chain_links(relations: str) -> tuple[tuple[int, int], ...]:
+    return tuple(
+        (int(cwe_id), int(chain))
+        for nature, cwe_id, _, _, chain in _RELATION.findall(relations or "")
+        if nature == "CanPrecede" and chain
+    )
 
 
 @cache
@@ -67,6 +76,7 @@ def _weaknesses() -> dict[int, CweEntry]:
                 description=row["Description"].strip(),
                 parents=_parents(row["Related Weaknesses"]),
                 mitigation=_first_mitigation(row["Potential Mitigations"]),
+                precedes=_chain_links(row["Related Weaknesses"]),
             )
     return entries
 
@@ -128,9 +138,30 @@ def ancestors(cwe_id: int) -> frozenset[int]:
     return frozenset(seen - PILLARS)
 
 
-def same_family(a: int, b: int) -> bool:
-    """Equal, or one is a non-pillar ancestor of the other: 328 ~ 327, but not 79 ~ 89 (siblings)."""
+@cache
+def _chains() -> dict[int, frozenset[int]]:
+    """Each chain the catalog names (a Compound weakness: CWE-690, an unchecked return value, 252, leading to a NULL
+    pointer dereference, 476) and the weaknesses it links."""
+    links: dict[int, set[int]] = {}
+    for entry in _weaknesses().values():
+        for following, chain in entry.precedes:
+            links.setdefault(chain, set()).update((entry.id, following))
+    return {chain: frozenset(linked) for chain, linked in links.items()}
+
+
+def _related(a: int, b: int) -> bool:
     return a == b or a in ancestors(b) or b in ancestors(a)
+
+
+def same_family(a: int, b: int) -> bool:
+    """Equal, or one is a non-pillar ancestor of the other: 328 ~ 327, but not 79 ~ 89 (siblings); or one is a chain
+    and the other of the family of one of its links: an analyzer's NULL pointer dereference (476) and a rule's
+    unchecked result dereferenced (690) on one line are one defect."""
+    if _related(a, b):
+        return True
+    return any(_related(link, b) for link in _chains().get(a, ())) or any(
+        _related(link, a) for link in _chains().get(b, ())
+    )
 
 
 def short_name(cwe_id: int) -> str:
