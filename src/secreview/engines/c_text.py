@@ -35,7 +35,7 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   the rest of the function or the whole file (psutil's BSD files, netifaces, method tables). Where a branch of an
   `#if` opens or closes blocks or parentheses, or a directive of it is inside a statement, an expression or an
   initializer, its first branch is read, as a preprocessor choosing it would, and the rest and its directive lines
-  are blanked.
+  are blanked. So is an `#include` inside an initializer (a table's entries kept in another file, psycopg2's).
 - Calls that do not return. Semgrep's control flow goes on after `exit(1)` or a program's own `usage()` that
   ends in exit: after `case 'h': free(name); usage(0);` in a getopt loop, the next `free(name)` reads as a double
   free. A statement that is only a call of such a function (the C library's exit, abort, err and kin, and the
@@ -217,6 +217,7 @@ def without_dead_branches(text: str, language: str) -> str:
 
 
 _FIRST_TOKEN = re.compile(r"\w+|\S")
+_INCLUDE = re.compile(r"[ \t]*#[ \t]*include\b")
 
 
 @dataclass
@@ -241,11 +242,14 @@ class _Reading:
             if not character.isspace():
                 self.last = character
 
+    def in_expression(self) -> bool:
+        """Whether the reading is inside parentheses or an initializer."""
+        return self.parentheses > 0 or bool(self.braces and self.braces[-1])
+
     def inside_statement(self, next_word: str) -> bool:
         """Whether a directive here is inside an expression, an initializer or a statement: after `if (x)`, before
         an `else`."""
-        initializer = bool(self.braces and self.braces[-1])
-        return self.parentheses > 0 or initializer or self.last not in ("", ";", "{", "}", ":") or next_word == "else"
+        return self.in_expression() or self.last not in ("", ";", "{", "}", ":") or next_word == "else"
 
     def copy(self) -> _Reading:
         return _Reading(self.parentheses, list(self.braces), self.last)
@@ -265,7 +269,8 @@ class _Group:
 def first_branch_of_split_blocks(text: str) -> str:
     """C or C++ text with an `#if` group read as its first branch (the others and its directive lines blanked) where
     a branch opens or closes blocks or parentheses, or a directive of it is inside a statement, an expression or an
-    initializer (the module's docstring); every line keeps its number."""
+    initializer, and an `#include` inside an initializer blanked (the module's docstring); every line keeps its
+    number."""
     lines, code = text.split("\n"), _blanked(text).split("\n")
     next_words, word = [""] * len(lines), ""  # the first word (or sign) of the code after each line
     for number in range(len(lines) - 1, -1, -1):
@@ -297,6 +302,8 @@ def first_branch_of_split_blocks(text: str) -> str:
                 read = group.branches[:1] if kept else group.branches
                 groups[-1].branches[-1][1] += sum(blocks for _, blocks, _ in read)
                 groups[-1].branches[-1][2] += sum(parentheses for _, _, parentheses in read)
+        elif _INCLUDE.match(line) and reading.in_expression():  # a table's entries kept in another file
+            blanked.add(number)
         else:
             reading.read(code[number])
             if groups:
