@@ -235,8 +235,11 @@ class SemgrepEngine:
 
     def _record_error(self, error: dict[str, Any], by_path: dict[str, CodeUnit], result: EngineResult) -> None:
         kind = _error_type(error)
-        message = " ".join(str(error.get("message", "")).split())[:200]
         unit = by_path.get(resolved(error["path"])) if error.get("path") else None
+        said = str(error.get("message", ""))
+        if unit is not None:  # the file as the user named it, not the copy Semgrep read in a temporary folder
+            said = said.replace(str(error["path"]), unit.path)
+        message = " ".join(said.split())[:200]
         if unit is None:
             if error.get("level") == "error":
                 raise EngineUnavailableError(f"Semgrep failed: {kind}: {message}")
