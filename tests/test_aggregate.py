@@ -130,11 +130,15 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         "def test_login(server):\n"
         '    password = "hunter2secret"\n'
         '    assert requests.post(server + "/login", data={"pw": password, "n": random.randint(0, 9)}).ok\n'
-        "    return eval(server)\n"
+        "    return eval(input())\n"  # data from outside: a defect in a test too
         "\n"
         "\n"
         "def _create(cursor, datatype):\n"
         '    cursor.execute(f"create table t1(c1 {datatype}(4000))")\n'
+        "\n"
+        "\n"
+        "def _count(cursor, table):\n"
+        '    cursor.execute("SELECT count(*) FROM %s" % table)\n'  # Bandit's B608 on the line too
     )
     (tmp_path / "app" / "settings.py").write_text(
         "import random\n"
@@ -155,6 +159,7 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
     fixtures = sorted((f.path, f.cwe, f.start_line) for f in review.observations)
     assert fixtures == [
         ("tests/test_login.py", 89, 12),  # a helper's SQL from its parameter, as in pyodbc's tests/mysql_test.py
+        ("tests/test_login.py", 89, 16),  # and with Bandit's report, as in mysqlclient's tests/capabilities.py
         ("tests/test_login.py", 259, 6),
         ("tests/test_login.py", 338, 7),
         ("tests/test_login.py", 1088, 7),

@@ -404,10 +404,7 @@ _PREDICTABLE = 330  # use of insufficiently random values (a weak PRNG is CWE-33
 _TEST_FILE = re.compile(
     r"(^|/)(tests?|test_[^/]+|[^/]+_tests?)/|(^|/)(test_[^/]*|[^/]*_tests?\.\w+|conftest\.py)$", re.IGNORECASE
 )
-# Rules whose source is a parameter of the enclosing function (the Semgrep rules named so), and the flow engine's,
-# whose candidates start at one (or at request data, which a request rule reports on the same line too).
-_PARAMETER_RULE = re.compile(r"-function-param$")
-_FLOW_RULE = re.compile(r"^python-flow-")
+_PARAMETER_RULE_SUFFIX = "-function-param"  # the Semgrep rules whose source is a parameter of the enclosing function
 
 
 def _test_only(finding: Finding) -> str:
@@ -426,12 +423,17 @@ def _test_only(finding: Finding) -> str:
         return "written in a test file: a test's request, which hangs the test, not the product"
     if finding.cwe == _PREDICTABLE or _PREDICTABLE in cwe.ancestors(finding.cwe):
         return "written in a test file: random test data, not a secret or a token"
-    rules = [evidence.rule_id for evidence in finding.evidence]
-    if any(_PARAMETER_RULE.search(rule) for rule in rules) and all(
-        _PARAMETER_RULE.search(rule) or _FLOW_RULE.search(rule) for rule in rules
-    ):
+    if _from_own_parameter(finding):
         return "written in a test file: a value from a parameter of the test's own function, which tests call"
     return ""
+
+
+def _from_own_parameter(finding: Finding) -> bool:
+    """Whether Semgrep traced the finding to a parameter of the enclosing function and to nothing else: its other
+    rules start at request data; Bandit's name no source (B608's query built from strings), and the flow engine's
+    candidate on the line is the same flow."""
+    traced = [evidence.rule_id for evidence in finding.evidence if evidence.engine == "semgrep"]
+    return bool(traced) and all(rule.endswith(_PARAMETER_RULE_SUFFIX) for rule in traced)
 
 
 def _unconfirmed_candidate(finding: Finding) -> str:
