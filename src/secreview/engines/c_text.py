@@ -229,7 +229,8 @@ class _Reading:
     braces: list[bool] = field(default_factory=list)
     last: str = ""
 
-    def read(self, code: str) -> None:
+    def read(self, code: str) -> tuple[int, int]:
+        """Read a line of code; the blocks and the parentheses it opens (less those it closes)."""
         for character in code:
             if character == "(":
                 self.parentheses += 1
@@ -241,6 +242,7 @@ class _Reading:
                 self.braces.pop()
             if not character.isspace():
                 self.last = character
+        return code.count("{") - code.count("}"), code.count("(") - code.count(")")
 
     def in_expression(self) -> bool:
         """Whether the reading is inside parentheses or an initializer."""
@@ -305,10 +307,10 @@ def first_branch_of_split_blocks(text: str) -> str:
         elif _INCLUDE.match(line) and reading.in_expression():  # a table's entries kept in another file
             blanked.add(number)
         else:
-            reading.read(code[number])
+            blocks, parentheses = reading.read(code[number])
             if groups:
-                groups[-1].branches[-1][1] += code[number].count("{") - code[number].count("}")
-                groups[-1].branches[-1][2] += code[number].count("(") - code[number].count(")")
+                groups[-1].branches[-1][1] += blocks
+                groups[-1].branches[-1][2] += parentheses
     return "\n".join("" if number in blanked else line for number, line in enumerate(lines))
 
 
