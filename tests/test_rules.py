@@ -328,6 +328,14 @@ def test_macros_beside_a_declarations_type_are_blanked_for_semgrep(written: str,
     assert without_declaration_macros(written) == (written if read is None else read)
 
 
+def blanked_lines(written: str, read: str) -> set[int]:
+    """The numbers (from 0) of the lines the reading blanked; every other line must read as written."""
+    pairs = list(zip(written.split("\n"), read.split("\n"), strict=True))
+    changed = {number for number, (before, after) in enumerate(pairs) if before != after}
+    assert all(pairs[number][1] == "" for number in changed), [pairs[number] for number in changed]
+    return changed
+
+
 def test_what_only_a_cplusplus_compiler_reads_is_blanked_in_a_c_file():
     text = (
         "#if defined(__cplusplus) || defined(c_plusplus)\n"
@@ -346,13 +354,8 @@ def test_what_only_a_cplusplus_compiler_reads_is_blanked_in_a_c_file():
         "#define MODERN 1\n"
         "#endif\n"
     )
-    read = without_dead_branches(text, "c").split("\n")
-    assert read[1] == "" and read[5] == ""  # extern "C" { and its }
-    assert read[7] == "typedef int bool_t;"  # the #else part is C's
-    assert read[10] == "#define C_ONLY 1" and read[13] == "#define MODERN 1"  # not C++ only (or not plainly)
-    assert [line for number, line in enumerate(read) if number not in (1, 5)] == [
-        line for number, line in enumerate(text.split("\n")) if number not in (1, 5)
-    ]
+    # extern "C" { and its }; not the #else part (C's), nor what is not C++ only (or not plainly)
+    assert blanked_lines(text, without_dead_branches(text, "c")) == {1, 5}
 
 
 def test_the_python_2_branch_of_a_cpython_extension_is_blanked():
@@ -374,11 +377,7 @@ def test_the_python_2_branch_of_a_cpython_extension_is_blanked():
         "}\n"
     )
     for language in ("c", "cpp"):
-        read = without_dead_branches(text, language).split("\n")
-        assert read[4] == "" and read[5] == "" and read[9] == ""  # Python 2's
-        assert [line for number, line in enumerate(read) if number not in (4, 5, 9)] == [
-            line for number, line in enumerate(text.split("\n")) if number not in (4, 5, 9)
-        ]
+        assert blanked_lines(text, without_dead_branches(text, language)) == {4, 5, 9}  # Python 2's
 
 
 def test_of_an_if_whose_branches_each_open_a_block_or_that_splits_an_expression_semgrep_reads_the_first_branch():
@@ -423,14 +422,10 @@ def test_of_an_if_whose_branches_each_open_a_block_or_that_splits_an_expression_
         "        tp);\n"  # 35
         "}\n"
     )
-    read = first_branch_of_split_blocks(text).split("\n")
     # the second header, the if-groups but their first if, the second format string, and those groups' and the
-    # lone block's directives
+    # lone block's directives; the rest as written: both #ifdef FREEBSD assignments (no block), DEBUG's block
     blanked = {0, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 26, 28, 30, 32, 33, 34}
-    assert all(read[number] == "" for number in blanked)
-    assert [line for number, line in enumerate(read) if number not in blanked] == [
-        line for number, line in enumerate(text.split("\n")) if number not in blanked
-    ]  # the rest as written: both #ifdef FREEBSD assignments (no block), DEBUG's block
+    assert blanked_lines(text, first_branch_of_split_blocks(text)) == blanked
 
 
 def test_an_if_inside_an_initializer_a_statement_or_an_else_chain_is_read_as_its_first_branch():
@@ -463,12 +458,8 @@ def test_an_if_inside_an_initializer_a_statement_or_an_else_chain_is_read_as_its
         "#endif\n"  # 25
         "}\n"
     )
-    read = first_branch_of_split_blocks(text).split("\n")
     blanked = {1, 3, 4, 7, 9, 10, 11, 15, 18}  # the directives and the second if; a statement per branch stays both
-    assert all(read[number] == "" for number in blanked)
-    assert [line for number, line in enumerate(read) if number not in blanked] == [
-        line for number, line in enumerate(text.split("\n")) if number not in blanked
-    ]
+    assert blanked_lines(text, first_branch_of_split_blocks(text)) == blanked
 
 
 def test_a_cpython_extensions_type_macros_and_string_macros_of_other_headers_read_as_they_expand():
