@@ -118,8 +118,9 @@ def test_a_tests_own_file_by_its_path(path: str, a_tests_own: bool):
 
 def test_a_test_files_credentials_requests_and_random_data_are_observations_the_products_are_defects(tmp_path: Path):
     """The password a test logs in with is a fixture, a test's request without a timeout hangs only the test, a
-    test's random data is no secret, and its own helper's parameter is what its tests pass: listed as observations
-    with their reasons, not counted. The product's are defects; so is any other weakness in a test file."""
+    test's random data is no secret, its own helper's parameter is what its tests pass, and the code it evaluates,
+    the objects and XML it loads, its scratch files, their modes and its hashes are its own: listed as observations
+    with their reasons, not counted. The product's are defects; so is input() evaluated in a test."""
     (tmp_path / "tests").mkdir()
     (tmp_path / "app").mkdir()
     (tmp_path / "tests" / "test_login.py").write_text(
@@ -139,6 +140,16 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         "\n"
         "def _count(cursor, table):\n"
         '    cursor.execute("SELECT count(*) FROM %s" % table)\n'  # Bandit's B608 on the line too
+        "\n"
+        "\n"
+        "def test_round_trip(point):\n"
+        "    import hashlib, os, pickle, tempfile, xml.etree.ElementTree as ET\n"
+        "    assert eval(repr(point)) == point\n"
+        "    scratch = tempfile.mktemp()\n"
+        "    os.chmod(scratch, 0o777)\n"
+        '    assert hashlib.md5(b"abc").hexdigest()\n'
+        "    assert pickle.loads(PICKLED) == point\n"
+        '    assert ET.fromstring(open("tests/feed.xml").read())\n'
     )
     (tmp_path / "app" / "settings.py").write_text(
         "import random\n"
@@ -160,8 +171,14 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
     assert fixtures == [
         ("tests/test_login.py", 89, 12),  # a helper's SQL from its parameter, as in pyodbc's tests/mysql_test.py
         ("tests/test_login.py", 89, 16),  # and with Bandit's report, as in mysqlclient's tests/capabilities.py
+        ("tests/test_login.py", 95, 21),  # pikepdf's tests, each below
         ("tests/test_login.py", 259, 6),
+        ("tests/test_login.py", 328, 24),
         ("tests/test_login.py", 338, 7),
+        ("tests/test_login.py", 377, 22),
+        ("tests/test_login.py", 502, 25),
+        ("tests/test_login.py", 732, 23),
+        ("tests/test_login.py", 776, 26),
         ("tests/test_login.py", 1088, 7),
     ]
     assert all(f.remark and "test file" in f.remark for f in review.observations)

@@ -25,6 +25,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from secreview import cwe, redaction, sinks
+from secreview.engines.rulebook import PARAMETER_RULE_SUFFIX, traces_outside_data
 from secreview.models import NO_DEFECTS_VERDICT, CodeContext, CodeUnit, Finding, Severity, source_lines
 
 _MAX_QUOTED_LINES = 12
@@ -395,34 +396,49 @@ def judge_votes(
     )
 
 
-_CREDENTIALS = 798  # use of hard-coded credentials
-_NO_TIMEOUT = 1088  # synchronous access of a remote resource without timeout
-_PREDICTABLE = 330  # use of insufficiently random values (a weak PRNG is CWE-338, one of its kinds)
+# What in a test's own file concerns the test alone, with why: reported as defects, hundreds of them hid the
+# product's findings (ihatemoney 7.2.1: 60 of 86 were passwords; roundup 2.6.0: 63 of 237 its tests' requests;
+# bitarray 3.0.0: 113 of 130 its tests' random; pikepdf 10.18.0: 15 of 19 its tests' eval, XML and scratch files).
+# A weakness counts with its kinds (CWE-259 is a kind of 798, 1004 of 732).
+_TEST_CONCERNS = {
+    798: "a fixture, not a secret",
+    1088: "a test's request, which hangs the test, not the product",
+    330: "random test data, not a secret or a token",
+    377: "a test's scratch file on the machine that runs the tests",
+    327: "a test's hash or cipher of its own data, which protects nothing",
+    732: "the mode of a test's own file, or a test client's cookie",
+    614: "a test client's cookie",
+}
+# Weaknesses of input (code evaluated, objects or XML documents loaded) that concern the test alone where no engine
+# traced the input from outside the program (Bandit and Semgrep's pattern rules name no source; a Semgrep taint
+# rule from request data or input() does).
+_TEST_INPUTS = {
+    94: "code the test writes and evaluates (`eval(repr(x))`)",
+    502: "objects the test serialised itself",
+    611: "the test's own XML documents",
+    776: "the test's own XML documents",
+}
 # A test's own file: under a tests/ or test/ folder or a test package (test_devpi_server/, shop_tests/), or named
 # test_*, *_test(s).*, conftest.py. Not a package's testing helpers (numpy/testing/); a shipped package named test
 # (django/test/, the test client) counts, which in Django 5.1.4 moves no finding.
 _TEST_FILE = re.compile(
     r"(^|/)(tests?|test_[^/]+|[^/]+_tests?)/|(^|/)(test_[^/]*|[^/]*_tests?\.\w+|conftest\.py)$", re.IGNORECASE
 )
-_PARAMETER_RULE_SUFFIX = "-function-param"  # the Semgrep rules whose source is a parameter of the enclosing function
 
 
 def _test_only(finding: Finding) -> str:
-    """Why a finding in a test's own file concerns the test alone (empty: a defect as anywhere else): a hard-coded
-    credential (CWE-798 and its kinds) is the password a test logs in with, and a request without a timeout hangs
-    the test, not a server an attacker can hold open, and a test's random numbers are test data, not a secret or
-    a token; and a value from a parameter of the test's own function reaches a query or a command only as the tests
-    that call it pass it. Reported as defects, hundreds of them hid the product's findings (ihatemoney 7.2.1: 60 of
-    86 were passwords; roundup 2.6.0: 63 of 237 were its tests' requests; bitarray 3.0.0: 113 of 130 its tests'
-    random)."""
+    """Why a finding in a test's own file concerns the test alone (empty: a defect as anywhere else): the weaknesses
+    of `_TEST_CONCERNS`; those of `_TEST_INPUTS` that no engine traced from outside data; and a value from a
+    parameter of the test's own function that reaches a query or a command only as the tests that call it pass it.
+    Request data or input() reaching a sink in a test stays a defect."""
     if finding.cwe is None or _TEST_FILE.search(finding.path) is None:
         return ""
-    if finding.cwe == _CREDENTIALS or _CREDENTIALS in cwe.ancestors(finding.cwe):
-        return "written in a test file: a fixture, not a secret"
-    if finding.cwe == _NO_TIMEOUT:
-        return "written in a test file: a test's request, which hangs the test, not the product"
-    if finding.cwe == _PREDICTABLE or _PREDICTABLE in cwe.ancestors(finding.cwe):
-        return "written in a test file: random test data, not a secret or a token"
+    kinds = {finding.cwe, *cwe.ancestors(finding.cwe)}
+    if concern := next((why for weakness, why in _TEST_CONCERNS.items() if weakness in kinds), ""):
+        return f"written in a test file: {concern}"
+    untraced = not any(e.engine == "semgrep" and traces_outside_data(e.rule_id) for e in finding.evidence)
+    if untraced and (concern := next((why for weakness, why in _TEST_INPUTS.items() if weakness in kinds), "")):
+        return f"written in a test file: {concern}"
     if _from_own_parameter(finding):
         return "written in a test file: a value from a parameter of the test's own function, which tests call"
     return ""
@@ -433,7 +449,7 @@ def _from_own_parameter(finding: Finding) -> bool:
     rules start at request data; Bandit's name no source (B608's query built from strings), and the flow engine's
     candidate on the line is the same flow."""
     traced = [evidence.rule_id for evidence in finding.evidence if evidence.engine == "semgrep"]
-    return bool(traced) and all(rule.endswith(_PARAMETER_RULE_SUFFIX) for rule in traced)
+    return bool(traced) and all(rule.endswith(PARAMETER_RULE_SUFFIX) for rule in traced)
 
 
 def _unconfirmed_candidate(finding: Finding) -> str:

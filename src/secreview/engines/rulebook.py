@@ -34,6 +34,11 @@ class Rule:
     solution: str
     message: str
     file: Path
+    traces: bool  # a taint rule: it reports data from a source reaching the sink, not a call's shape
+
+
+# the taint rules whose source is a parameter of the enclosing function, not data from outside the program
+PARAMETER_RULE_SUFFIX = "-function-param"
 
 
 @cache
@@ -54,9 +59,18 @@ def load_rules() -> tuple[Rule, ...]:
                     solution=" ".join(meta["solution"].split()),
                     message=" ".join(raw["message"].split()),
                     file=file,
+                    traces=raw.get("mode") == "taint",
                 )
             )
     return tuple(rules)
+
+
+def traces_outside_data(rule_id: str) -> bool:
+    """Whether a report of this Semgrep rule says data from outside the program (a request, input(), argv) reaches
+    its sink: one of the project's taint rules but those from a function's own parameter; a user's rule, which
+    secreview cannot read, is taken to."""
+    rule = next((rule for rule in load_rules() if rule.id == rule_id), None)
+    return rule is None or (rule.traces and not rule_id.endswith(PARAMETER_RULE_SUFFIX))
 
 
 @cache
