@@ -270,6 +270,11 @@ _CONSTANT_SHELLS = (  # B602/B605 on one constant command say "Seems safe" at lo
     '    os.system("espeak " + text)\n'
     "    # ruleid: B602\n"
     '    subprocess.call(f"espeak {text}", shell=True)\n'
+    "    # a list of constant words, the first the shell's command (pikepdf's bin/bump_version.py)\n"
+    "    # ok: B602\n"
+    '    subprocess.run(["git diff-index --quiet HEAD --"], shell=True)\n'
+    "    # ruleid: B602\n"
+    '    subprocess.run(["espeak " + text], shell=True)\n'
 )
 
 _SAFE_MARKS = (  # B308/B703 (mark_safe) and B704 (Markup) fire on every value marked as safe HTML
@@ -360,7 +365,18 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     "    # ok: B105\n"
     '    log({"token_type": "sshkey", "serial": options["serial"]})\n'
     "    # ruleid: B105\n"
-    '    return {"USER": "postgres", "PASSWORD": "password"}\n'
+    '    return {"USER": "postgres", "PASSWORD": "password"}\n\n\n'
+    "# a table of names, each naming its key (pikepdf's map of its option names to qpdf's)\n"
+    "OPTIONS = {\n"
+    '    "input_file": "inputFile",\n'
+    "    # ok: B105\n"
+    '    "password": "password",\n'
+    '    "password_file": "passwordFile",\n'
+    "}\n"
+    "# ruleid: B105\n"
+    'LOGIN = {"user": "user", "password": "password"}\n'
+    "# ruleid: B105\n"
+    'SETTINGS = {"name": "name", "password": "password", "host": "db.example.com"}\n'
 )
 
 

@@ -36,13 +36,13 @@ _WORD_BREAKS = re.compile(r"[_.\-]+|(?<=[a-z0-9])(?=[A-Z])")
 
 def reads_the_code(item: dict[str, Any]) -> bool:
     """Whether deciding on this report needs the file's syntax tree."""
-    return item["test_id"] in {"B104", "B608", "B301", "B610", "B701"} | _MARK_TESTS | _PASSWORD_TESTS
+    return item["test_id"] in {"B104", "B608", "B301", "B602", "B605", "B610", "B701"} | _MARK_TESTS | _PASSWORD_TESTS
 
 
 def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
     """A report to drop: one of the shapes above (`tree` is the file Bandit read, None where it does not parse)."""
     return (
-        _runs_a_constant(item)
+        _runs_a_constant(item, tree)
         or _injects_nothing(item, tree)
         or _is_a_message(item, tree)
         or _marks_nothing_from_outside(item, tree)
@@ -67,10 +67,22 @@ def _on_lines(tree: ast.AST, lines: range) -> list[ast.AST]:
     return [node for node in ast.walk(tree) if getattr(node, "lineno", 0) in lines]
 
 
-def _runs_a_constant(item: dict[str, Any]) -> bool:
+def _runs_a_constant(item: dict[str, Any], tree: ast.AST | None) -> bool:
     """A shell started with one constant command (`os.system("espeak hello")`): Bandit reports it at low severity
-    ("Seems safe, but may be changed in the future"); no input reaches the command, so it is no injection."""
-    return item["test_id"] in ("B602", "B605") and item["issue_severity"] == "LOW"
+    ("Seems safe, but may be changed in the future"); no input reaches the command, so it is no injection. So is a
+    list of constant words (`subprocess.run(["git diff-index --quiet HEAD --"], shell=True)`), which Bandit reports
+    at high severity."""
+    if item["test_id"] not in ("B602", "B605"):
+        return False
+    if item["issue_severity"] == "LOW":
+        return True
+    calls = [node for node in _on_lines(tree, _lines(item)) if isinstance(node, ast.Call)] if tree else []
+    return bool(calls) and all(
+        bool(call.args)
+        and isinstance(call.args[0], ast.List | ast.Tuple)
+        and all(constant_text(word) is not None for word in call.args[0].elts)
+        for call in calls
+    )
 
 
 _SETTING = "\x00"  # where a setting's value is put into the query text
@@ -366,8 +378,9 @@ def _names_something_else(item: dict[str, Any], tree: ast.AST | None) -> bool:
 def _names_itself(item: dict[str, Any], tree: ast.AST | None) -> bool:
     """A B105 report where every text given a secret's name on its lines is that name, as a constant's or an enum
     member's (`NO_TOKEN = "NO_TOKEN"`, `CLIENT_SECRET = "client_secret"`, a GrantType enum's `password =
-    "password"`): the name of a field or a kind, not a secret. A variable or a key bound so (`password =
-    "password"`, `{"PASSWORD": "password"}` in a database's settings) stays reported: that one may be a password."""
+    "password"`), or of an entry of a table of names (`_names_its_keys`): the name of a field or a kind, not a
+    secret. A variable or a key bound so (`password = "password"`, `{"PASSWORD": "password"}` in a database's
+    settings) stays reported: that one may be a password."""
     if item["test_id"] != "B105" or tree is None:
         return False
     members = {id(node) for enum in _enums(tree) for node in enum.body}
@@ -380,7 +393,24 @@ def _names_itself(item: dict[str, Any], tree: ast.AST | None) -> bool:
         for name in _name_of(target)
     ]
     secret = [pair for pair in pairs if any(_SECRET_WORD.match(part) for part in _WORD_BREAKS.split(pair[0]) if part)]
-    return bool(secret) and all(named and _bare_word(name) == _bare_word(text) for name, text, named in secret)
+    if secret:
+        return all(named and _bare_word(name) == _bare_word(text) for name, text, named in secret)
+    return any(_names_its_keys(node) for node in ast.walk(tree) if isinstance(node, ast.Dict) and _keys_on(node, item))
+
+
+def _keys_on(table: ast.Dict, item: dict[str, Any]) -> bool:
+    """Whether the report is of an entry of this dict (Bandit's line range spans the outermost dict)."""
+    return any(key is not None and key.lineno == item["line_number"] for key in table.keys)
+
+
+def _names_its_keys(table: ast.Dict) -> bool:
+    """A table of names: three or more entries, each a text naming its text key (`{"input_file": "inputFile",
+    "password": "password", ...}`, pikepdf's map of its option names to qpdf's). A dict of settings (`{"USER":
+    "app", "PASSWORD": "password"}`) is not one."""
+    names = [
+        (key and constant_text(key), constant_text(value)) for key, value in zip(table.keys, table.values, strict=True)
+    ]
+    return len(names) >= 3 and all(key and value and _bare_word(key) == _bare_word(value) for key, value in names)
 
 
 def _bare_word(name: str) -> str:
