@@ -24,7 +24,7 @@ from secreview.engines.interface import (
 from secreview.engines.rule_cwes import rule_cwe
 from secreview.engines.rulebook import languages_with_rules, rule_dirs, rules_digest
 from secreview.engines.workspace import ToolProcesses, argument_batches, resolved, tool_path, tool_text, units_on_disk
-from secreview.models import CodeUnit, Evidence, Finding, Severity
+from secreview.models import CodeUnit, Evidence, Finding, Severity, line_ranges, spans
 from secreview.sources.languages import parse_python
 
 # Error types after which Semgrep's review of the file cannot be trusted to be complete ("Other syntax error": its
@@ -128,6 +128,17 @@ def _files_digest(paths: Sequence[Path]) -> str:
 def _error_type(error: dict[str, Any]) -> str:
     kind = error.get("type", "error")
     return str(kind[0] if isinstance(kind, list) else kind)
+
+
+def _unparsed(error: dict[str, Any]) -> str:
+    """Which lines a partial parse left out (`lines 183, 190-195 not parsed, the rest read; `), from the error's
+    spans: how much of the file the rules did not see (in a C++ header often a line or two of a macro, in
+    rapidjson's schema.h 837 of 3,262)."""
+    kind = error.get("type")
+    located = kind[1] if isinstance(kind, list) and len(kind) > 1 and isinstance(kind[1], list) else []
+    numbers = {n for span in located for n in range(span["start"]["line"], span["end"]["line"] + 1)}
+    named = f"line{'s' if len(numbers) > 1 else ''} {spans(line_ranges(numbers))}"
+    return f"{named} not parsed, the rest read; " if numbers else ""
 
 
 @dataclass
@@ -247,7 +258,7 @@ class SemgrepEngine:
         if error.get("level") == "error" or kind.startswith(_FATAL_ERROR_TYPES):
             result.skipped[unit.id] = f"Semgrep: {kind}: {message}"
         else:
-            result.notes.setdefault(unit.id, []).append(f"Semgrep: {kind}: {message}")
+            result.notes.setdefault(unit.id, []).append(f"Semgrep: {kind}: {_unparsed(error)}{message}")
 
     def _run(self, configs: list[str], files: list[str], timeout_s: int) -> dict[str, Any]:
         command = [
