@@ -501,6 +501,26 @@ def test_a_cpython_extensions_type_macros_and_string_macros_of_other_headers_rea
     )
 
 
+def test_a_raw_string_literal_is_text_to_every_reading():
+    """nanobench.h's HTML and JSON templates in `R"DELIM(...)DELIM"`: the `R` was read as a macro beside a literal
+    (three quotes, then `DELIM(`) and their braces as blocks, and Semgrep read nothing of the file."""
+    text = (
+        "#ifndef GUARD_H\n"
+        "#define GUARD_H\n"
+        "#define SHELL_NAME sh\n"
+        "static const char *page() {\n"
+        '    return R"DELIM(<a href="{{x}}">{{#rows}} "SHELL_NAME" </a>\n'
+        ')DELIM";\n'
+        "}\n"
+        'static const char *other = u8R"(")" LR"x(}{)x";\n'
+        "#endif\n"
+    )
+    assert semgrep_text(text, "cpp") == text
+    unit = CodeUnit(id="page.hpp", path="page.hpp", language="cpp", text=text)
+    result = SemgrepEngine(max_target_bytes=2_000_000).review([unit])
+    assert not result.skipped and not result.notes
+
+
 def test_pre_ansi_prototype_macros_are_read_as_their_parameter_lists():
     text = (
         "void test_inflate OF((Byte *compr, uLong comprLen,\n"

@@ -115,9 +115,14 @@ _PYTHON_CALL_MACROS = {
 }
 _ARGUMENT = re.compile(r"\\(\d)")
 _PYTHON_CALL_MACRO = re.compile(rf"\b({'|'.join(_PYTHON_CALL_MACROS)})\s*\(")
-# What expansion leaves alone: comments, character literals, preprocessor lines (with their continuations), and
+# What expansion leaves alone: comments, character literals, C++ raw string literals (`R"DELIM(...)DELIM"`, whose
+# quotes and braces are text: nanobench.h's HTML templates), preprocessor lines (with their continuations), and
 # string literals; then the names it may replace.
-_NOT_CODE = r"//[^\n]*|/\*.*?\*/|'(?:[^'\\\n]|\\.)*'|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*"
+_NOT_CODE = (
+    r"//[^\n]*|/\*.*?\*/|'(?:[^'\\\n]|\\.)*'"
+    r'|\b(?:u8|u|U|L)?R"(?P<delimiter>[^()\\\s"]{0,16})\(.*?\)(?P=delimiter)"'
+    r"|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*"
+)
 _CODE_TOKEN = re.compile(rf"(?P<keep>{_NOT_CODE}|{_STRING})|(?P<name>\b[A-Za-z_]\w*\b)", re.MULTILINE | re.DOTALL)
 # <inttypes.h>'s format macros (PRId64, SCNu32, ...) are string literals on every platform: expanded to one, so
 # that "%" PRId64 "\n" reads as the one literal it is (Semgrep parses no name between two literals).
