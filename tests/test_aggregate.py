@@ -150,6 +150,10 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         '    assert hashlib.md5(b"abc").hexdigest()\n'
         "    assert pickle.loads(PICKLED) == point\n"
         '    assert ET.fromstring(open("tests/feed.xml").read())\n'
+        "\n"
+        "\n"
+        "def test_dark_mode(client):\n"
+        '    client.set_cookie("css_dark_mode", "true")\n'
     )
     (tmp_path / "app" / "settings.py").write_text(
         "import random\n"
@@ -177,10 +181,14 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         ("tests/test_login.py", 338, 7),
         ("tests/test_login.py", 377, 22),
         ("tests/test_login.py", 502, 25),
+        ("tests/test_login.py", 614, 30),  # a test client's cookie (changedetection.io's tests)
         ("tests/test_login.py", 732, 23),
         ("tests/test_login.py", 776, 26),
+        ("tests/test_login.py", 1004, 30),
         ("tests/test_login.py", 1088, 7),
     ]
     assert all(f.remark and "test file" in f.remark for f in review.observations)
+    (cookie,) = [f.remark for f in review.observations if f.cwe == 1004]
+    assert cookie == "written in a test file: a test client's cookie"
     (unit,) = [unit for unit in review.coverage.units if unit.path == "tests/test_login.py"]
     assert any("not defects (fixtures): lines 6, 7" in note for note in unit.notes)
