@@ -154,6 +154,7 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         "\n"
         "def test_dark_mode(client):\n"
         '    client.set_cookie("css_dark_mode", "true")\n'
+        '    assert client.get("/", environ_base={"REMOTE_ADDR": "0.0.0.0"})\n'
     )
     (tmp_path / "app" / "settings.py").write_text(
         "import random\n"
@@ -161,6 +162,7 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         'DB_PASSWORD = "hunter2secret"\n'
         'FEED = requests.get("https://example.com/feed")\n'
         "TOKEN = random.randint(0, 10**9)\n"
+        'BIND = "0.0.0.0"\n'
     )
 
     review = run_review(ReviewRequest(paths=[str(tmp_path)]), Settings(engine="static"), start=tmp_path)
@@ -169,6 +171,7 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         ("app/settings.py", 259),
         ("app/settings.py", 338),
         ("app/settings.py", 1088),
+        ("app/settings.py", 1327),
         ("tests/test_login.py", 95),
     ]
     fixtures = sorted((f.path, f.cwe, f.start_line) for f in review.observations)
@@ -186,6 +189,7 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         ("tests/test_login.py", 776, 26),
         ("tests/test_login.py", 1004, 30),
         ("tests/test_login.py", 1088, 7),
+        ("tests/test_login.py", 1327, 31),  # JupyterHub's tests' {"ip": "0.0.0.0"}
     ]
     assert all(f.remark and "test file" in f.remark for f in review.observations)
     (cookie,) = [f.remark for f in review.observations if f.cwe == 1004]

@@ -409,6 +409,7 @@ _TEST_CONCERNS = {
     1004: "a test client's cookie",  # a kind of 732, listed first for its own reason
     614: "a test client's cookie",
     732: "the mode of a test's own file",
+    1327: "an address a test binds or checks, on the machine that runs the tests",
 }
 # Weaknesses of input (code evaluated, objects or XML documents loaded) that concern the test alone where no engine
 # traced the input from outside the program (Bandit and Semgrep's pattern rules name no source; a Semgrep taint
