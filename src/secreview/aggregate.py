@@ -519,9 +519,9 @@ def fixtures_note(fixtures: list[Finding]) -> str:
     """The coverage note naming what in a test file concerns the test alone (listed as observations)."""
     lines = ", ".join(str(f.start_line) for f in fixtures)
     return (
-        "what concerns a test alone (its credentials, requests without a timeout, random data, scratch files, the "
-        f"code and data it evaluates or loads itself, values from its own parameters) listed as observations, not "
-        f"defects (fixtures): lines {lines}"
+        "what concerns a test alone (its credentials, requests without a timeout, random data, scratch files, "
+        "addresses, the code and data it evaluates or loads itself, values from its own parameters) listed as "
+        f"observations, not defects (fixtures): lines {lines}"
     )
 
 
