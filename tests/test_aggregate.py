@@ -155,6 +155,12 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         "def test_dark_mode(client):\n"
         '    client.set_cookie("css_dark_mode", "true")\n'
         '    assert client.get("/", environ_base={"REMOTE_ADDR": "0.0.0.0"})\n'
+        "    import urllib.request\n"
+        '    assert urllib.request.urlopen(client.base_url + "/robots.txt").read()\n'  # httpie's tests
+        "\n"
+        "\n"
+        "def _sample(name):\n"
+        '    return open("tests/samples/" + name).read()\n'  # pikepdf's tests' helpers
     )
     (tmp_path / "app" / "settings.py").write_text(
         "import random\n"
@@ -176,6 +182,7 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
     ]
     fixtures = sorted((f.path, f.cwe, f.start_line) for f in review.observations)
     assert fixtures == [
+        ("tests/test_login.py", 22, 37),  # the flow engine's candidate: a test helper's parameter
         ("tests/test_login.py", 89, 12),  # a helper's SQL from its parameter, as in pyodbc's tests/mysql_test.py
         ("tests/test_login.py", 89, 16),  # and with Bandit's report, as in mysqlclient's tests/capabilities.py
         ("tests/test_login.py", 95, 21),  # pikepdf's tests, each below
@@ -187,6 +194,8 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         ("tests/test_login.py", 614, 30),  # a test client's cookie (changedetection.io's tests)
         ("tests/test_login.py", 732, 23),
         ("tests/test_login.py", 776, 26),
+        ("tests/test_login.py", 918, 7),  # the flow engine's candidate: the test's server fixture
+        ("tests/test_login.py", 918, 33),
         ("tests/test_login.py", 1004, 30),
         ("tests/test_login.py", 1088, 7),
         ("tests/test_login.py", 1327, 31),  # JupyterHub's tests' {"ip": "0.0.0.0"}

@@ -321,6 +321,17 @@ _SAFE_MARKS = (  # B308/B703 (mark_safe) and B704 (Markup) fire on every value m
     "    hint = Markup(''.join(rows))\n"
     "    # ruleid: B308, B703\n"
     "    lines = mark_safe('<br>'.join(escape(title).replace('&lt;br&gt;', '<br>').split(',')))\n"
+    "    # constant text added to constant text; Markup's format() escapes what it is given (mkdocs's script tag)\n"
+    "    tag = '<script src=\"{0}\"'\n"
+    "    if last:\n"
+    "        tag += ' defer'\n"
+    "    tag += '></script>'\n"
+    "    # ok: B704\n"
+    "    script = Markup(tag).format(comment)\n"
+    "    tail = '<i>'\n"
+    "    tail += comment\n"
+    "    # ruleid: B704\n"
+    "    tail = Markup(tail)\n"
     "    # ruleid: B308, B703\n"
     "    return mark_safe(title), end, shown, text, flash, page, hint, taken, link, field, lines, names\n"
 )
@@ -347,6 +358,8 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     '        self.form["auth_password"] = "bar"\n'
     "        # ok: B105\n"
     '        login = password = ""\n'
+    "        # ok: B105\n"
+    '        credentials = {"username": None, "password": None}\n'
     "        # ruleid: B105\n"
     '        password = "password"\n\n\n'
     "class Field:\n"

@@ -25,6 +25,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from secreview import cwe, redaction, sinks
+from secreview.engines.flows import ENGINE as FLOW_ENGINE
 from secreview.engines.rulebook import PARAMETER_RULE_SUFFIX, traces_outside_data
 from secreview.models import NO_DEFECTS_VERDICT, CodeContext, CodeUnit, Finding, Severity, source_lines
 
@@ -419,6 +420,7 @@ _TEST_INPUTS = {
     502: "objects the test serialised itself",
     611: "the test's own XML documents",
     776: "the test's own XML documents",
+    918: "a URL the test builds itself",
 }
 # A test's own file: under a tests/ or test/ folder or a test package (test_devpi_server/, shop_tests/), or named
 # test_*, *_test(s).*, conftest.py. Not a package's testing helpers (numpy/testing/); a shipped package named test
@@ -447,11 +449,14 @@ def _test_only(finding: Finding) -> str:
 
 
 def _from_own_parameter(finding: Finding) -> bool:
-    """Whether Semgrep traced the finding to a parameter of the enclosing function and to nothing else: its other
-    rules start at request data; Bandit's name no source (B608's query built from strings), and the flow engine's
-    candidate on the line is the same flow."""
-    traced = [evidence.rule_id for evidence in finding.evidence if evidence.engine == "semgrep"]
-    return bool(traced) and all(rule.endswith(PARAMETER_RULE_SUFFIX) for rule in traced)
+    """Whether the finding is traced to a parameter of the enclosing function and to nothing else: by Semgrep's
+    `*-function-param` rules (its other rules start at request data) or by the flow engine (a caller's value:
+    pikepdf's test helpers opening the file they are given); Bandit's reports name no source (B608's query built
+    from strings)."""
+    traced = [evidence for evidence in finding.evidence if evidence.engine in ("semgrep", FLOW_ENGINE)]
+    return bool(traced) and all(
+        evidence.engine == FLOW_ENGINE or evidence.rule_id.endswith(PARAMETER_RULE_SUFFIX) for evidence in traced
+    )
 
 
 def _unconfirmed_candidate(finding: Finding) -> str:

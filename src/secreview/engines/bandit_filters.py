@@ -146,8 +146,9 @@ def _quoted_names(tree: ast.AST, function: ast.AST | None) -> frozenset[str]:
 
 def _names_bound_only_to(tree: ast.AST, function: ast.AST | None, kind: Callable[[ast.expr], bool]) -> frozenset[str]:
     """The variables bound only to values of a `kind`: those the function binds so (each of their bindings is such
-    an assignment, none a parameter, a loop variable, `+=`, `with ... as` or unpacking), and the module's constants
-    it does not bind itself (`SQLITE_BIND = "?"`)."""
+    an assignment, or `+=` of such a value: text added to text of a kind stays of it, mkdocs's `html += ' defer'`;
+    none a parameter, a loop variable, `with ... as` or unpacking), and the module's constants it does not bind
+    itself (`SQLITE_BIND = "?"`)."""
     constants = module_constants(tree)
     if function is None:
         return constants
@@ -160,6 +161,8 @@ def _names_bound_only_to(tree: ast.AST, function: ast.AST | None, kind: Callable
     for node in ast.walk(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             assigned.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name):
+            assigned.setdefault(node.target.id, []).append(node.value)
     own = {name for name, values in assigned.items() if len(values) == bindings[name] and all(map(kind, values))}
     return frozenset(own | (constants - bindings.keys()))
 
@@ -354,9 +357,10 @@ def _loads_its_own_dump(item: dict[str, Any], tree: ast.AST | None) -> bool:
 
 
 def _empty_password(item: dict[str, Any]) -> bool:
-    """A B105-B107 report of an empty string (`password = ""` before it is read, `old_token: str = ""`): no
+    """A B105-B107 report of an empty string (`password = ""` before it is read, `old_token: str = ""`) or of None
+    (Bandit 1.9 reports `{"username": None, "password": None}`, httpie's empty credentials, as the text 'None'): no
     password is written there; the project's credential rules leave empty values out too."""
-    return item["test_id"] in _PASSWORD_TESTS and item["issue_text"].endswith(": ''")
+    return item["test_id"] in _PASSWORD_TESTS and item["issue_text"].endswith((": ''", ": 'None'"))
 
 
 def _names_something_else(item: dict[str, Any], tree: ast.AST | None) -> bool:
