@@ -360,6 +360,8 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     '        login = password = ""\n'
     "        # ok: B105\n"
     '        credentials = {"username": None, "password": None}\n'
+    "        # ok: B105\n"
+    '        credentials["password"] = "****"\n'
     "        # ruleid: B105\n"
     '        password = "password"\n\n\n'
     "class Field:\n"

@@ -31,6 +31,7 @@ _MARKERS = re.compile(r"(^|\.)(mark_safe|SafeString|SafeText|Markup)$")
 _TRANSLATIONS = re.compile(r"^(.*\.)?(_|_l|lazy_gettext|u?n?p?gettext(_lazy|_noop)?)$")
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # a string assigned, passed or defaulted to a password's name
 _SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$")  # Bandit's words for one
+_NO_PASSWORD = re.compile(r": '(None|\**)'$")  # what Bandit's message quotes: nothing, None, a mask
 _WORD_BREAKS = re.compile(r"[_.\-]+|(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -357,10 +358,11 @@ def _loads_its_own_dump(item: dict[str, Any], tree: ast.AST | None) -> bool:
 
 
 def _empty_password(item: dict[str, Any]) -> bool:
-    """A B105-B107 report of an empty string (`password = ""` before it is read, `old_token: str = ""`) or of None
-    (Bandit 1.9 reports `{"username": None, "password": None}`, httpie's empty credentials, as the text 'None'): no
-    password is written there; the project's credential rules leave empty values out too."""
-    return item["test_id"] in _PASSWORD_TESTS and item["issue_text"].endswith((": ''", ": 'None'"))
+    """A B105-B107 report of an empty string (`password = ""` before it is read, `old_token: str = ""`), of None
+    (Bandit 1.9 reports `{"username": None, "password": None}`, httpie's empty credentials, as the text 'None') or
+    of a mask (`kwargs["password"] = "****"` before a command is logged): no password is written there; the
+    project's credential rules leave such values out too."""
+    return item["test_id"] in _PASSWORD_TESTS and _NO_PASSWORD.search(item["issue_text"]) is not None
 
 
 def _names_something_else(item: dict[str, Any], tree: ast.AST | None) -> bool:

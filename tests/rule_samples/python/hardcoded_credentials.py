@@ -65,6 +65,13 @@ def admin_login(username, password):
     # ruleid: python-hardcoded-password
     if username == "admin" and password == "letmein123":
         return True
+    # ruleid: python-hardcoded-password
+    if request.form.get("password") == "letmein123":
+        return True
+    # the name of the stored hash's scheme (Flask-Security's verify_password)
+    # ok: python-hardcoded-password
+    if pwd_context.identify(user.password) == "bcrypt":
+        password = password[:72]
     # ok: python-hardcoded-password
     return hmac.compare_digest(password, os.environ["ADMIN_PASSWORD"])
 
