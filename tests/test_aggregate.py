@@ -108,6 +108,8 @@ def test_reports_on_adjacent_lines_are_one_defect():
         ("devpi_server/model.py", False),
         ("contest/app.py", False),
         ("numpy/testing/utils.py", False),
+        ("/home/me/shop/tests/test_login.py", True),  # a file outside the project reviewed: its folder and name
+        ("/tmp/pytest-of-me/test_review0/shop/app.py", False),  # not the folders above
     ],
 )
 def test_a_tests_own_file_by_its_path(path: str, a_tests_own: bool):
@@ -120,7 +122,8 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
     """The password a test logs in with is a fixture, a test's request without a timeout hangs only the test, a
     test's random data is no secret, its own helper's parameter is what its tests pass, and the code it evaluates,
     the objects and XML it loads, its scratch files, their modes and its hashes are its own: listed as observations
-    with their reasons, not counted. The product's are defects; so is input() evaluated in a test."""
+    with their reasons, not counted. The product's are defects; so are input() evaluated and request data opened as a
+    URL in a test."""
     (tmp_path / "tests").mkdir()
     (tmp_path / "app").mkdir()
     (tmp_path / "tests" / "test_login.py").write_text(
@@ -161,6 +164,15 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         "\n"
         "def _sample(name):\n"
         '    return open("tests/samples/" + name).read()\n'  # pikepdf's tests' helpers
+        "\n"
+        "\n"
+        "def _next_url():\n"
+        "    from flask import request\n"
+        '    return request.args.get("next")\n'
+        "\n"
+        "\n"
+        "def fetch_next():\n"
+        "    return urllib.request.urlopen(_next_url())\n"  # request data, through a helper: stays a candidate
     )
     (tmp_path / "app" / "settings.py").write_text(
         "import random\n"
@@ -179,6 +191,7 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         ("app/settings.py", 1088),
         ("app/settings.py", 1327),
         ("tests/test_login.py", 95),
+        ("tests/test_login.py", 918),  # request data a helper returned, opened as a URL
     ]
     fixtures = sorted((f.path, f.cwe, f.start_line) for f in review.observations)
     assert fixtures == [

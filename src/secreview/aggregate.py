@@ -20,12 +20,14 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
 from secreview import cwe, redaction, sinks
 from secreview.engines.flows import ENGINE as FLOW_ENGINE
+from secreview.engines.pyflow.taint import starts_at_parameter
 from secreview.engines.rulebook import PARAMETER_RULE_SUFFIX, traces_outside_data
 from secreview.models import NO_DEFECTS_VERDICT, CodeContext, CodeUnit, Finding, Severity, source_lines
 
@@ -435,27 +437,42 @@ def _test_only(finding: Finding) -> str:
     of `_TEST_CONCERNS`; those of `_TEST_INPUTS` that no engine traced from outside data; and a value from a
     parameter of the test's own function that reaches a query or a command only as the tests that call it pass it.
     Request data or input() reaching a sink in a test stays a defect."""
-    if finding.cwe is None or _TEST_FILE.search(finding.path) is None:
+    if finding.cwe is None or _TEST_FILE.search(_within_project(finding.path)) is None:
         return ""
     kinds = {finding.cwe, *cwe.ancestors(finding.cwe)}
     if concern := next((why for weakness, why in _TEST_CONCERNS.items() if weakness in kinds), ""):
         return f"written in a test file: {concern}"
-    untraced = not any(e.engine == "semgrep" and traces_outside_data(e.rule_id) for e in finding.evidence)
-    if untraced and (concern := next((why for weakness, why in _TEST_INPUTS.items() if weakness in kinds), "")):
+    if not _traced_from_outside(finding) and (
+        concern := next((why for weakness, why in _TEST_INPUTS.items() if weakness in kinds), "")
+    ):
         return f"written in a test file: {concern}"
     if _from_own_parameter(finding):
         return "written in a test file: a value from a parameter of the test's own function, which tests call"
     return ""
 
 
+def _within_project(path: str) -> str:
+    """The part of a finding's path that says whether it is a test's: the path in the project reviewed, or for a file
+    outside it (an absolute path) its folder and name, not the folders above (pytest's `test_x0/` temporary ones)."""
+    return "/".join(PurePosixPath(path).parts[-2:]) if path.startswith("/") else path
+
+
 def _from_own_parameter(finding: Finding) -> bool:
     """Whether the finding is traced to a parameter of the enclosing function and to nothing else: by Semgrep's
-    `*-function-param` rules (its other rules start at request data) or by the flow engine (a caller's value:
-    pikepdf's test helpers opening the file they are given); Bandit's reports name no source (B608's query built
-    from strings)."""
-    traced = [evidence for evidence in finding.evidence if evidence.engine in ("semgrep", FLOW_ENGINE)]
-    return bool(traced) and all(
-        evidence.engine == FLOW_ENGINE or evidence.rule_id.endswith(PARAMETER_RULE_SUFFIX) for evidence in traced
+    `*-function-param` rules or the flow engine from a parameter (pikepdf's test helpers opening the file they are
+    given); Bandit's reports name no source (B608's query built from strings)."""
+    traced = any(e.rule_id.endswith(PARAMETER_RULE_SUFFIX) or e.engine == FLOW_ENGINE for e in finding.evidence)
+    return traced and not _traced_from_outside(finding)
+
+
+def _traced_from_outside(finding: Finding) -> bool:
+    """Whether an engine traced data from outside the program to the finding: a Semgrep taint rule from request
+    data or input(), or the flow engine from request data (a flow that does not start at a parameter)."""
+    return any(
+        traces_outside_data(e.rule_id)
+        if e.engine == "semgrep"
+        else e.engine == FLOW_ENGINE and not starts_at_parameter(finding.flow)
+        for e in finding.evidence
     )
 
 

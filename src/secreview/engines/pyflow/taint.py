@@ -3,12 +3,26 @@ sink), and the facts about a function that calls of it in other files use (Summa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from secreview.engines.pyflow.rules import ALL
 from secreview.models import FlowStep
 
 REQUEST_SOURCE = "request data"
+PARAMETER = "parameter"  # the first word of a flow's first step where it starts at a parameter of the function
+
+
+def parameter_taint(name: str, function: str, line: int) -> Taint:
+    """The value of a function's parameter, where its flow starts."""
+    return Taint(name, (FlowStep(line=line, note=f"{PARAMETER} {name} of {function}()"),))
+
+
+def starts_at_parameter(steps: Sequence[FlowStep]) -> bool:
+    """Whether a flow (a finding's `flow`) starts at a parameter of its function, not at request data."""
+    return bool(steps) and steps[0].note.startswith(f"{PARAMETER} ")
+
+
 # The sinks of a Hit that are not calls: a path built with the `/` operator, a view's `return`.
 PATH_OPERATOR = "/"
 RETURN = "return"

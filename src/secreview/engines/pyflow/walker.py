@@ -57,6 +57,7 @@ from secreview.engines.pyflow.taint import (
     RequestReader,
     Summary,
     Taint,
+    parameter_taint,
 )
 from secreview.models import FlowStep
 from secreview.sinks import HANDLER_METHODS, REQUEST_DATA
@@ -701,7 +702,7 @@ def walk(
         callers_data = not (management_command or is_command_line(function) or is_test(function, modules))
         params = data_parameters(function) if callers_data else []
     for name in params:
-        walker.env[name] = Taint(name, (FlowStep(line=function.lineno, note=f"parameter {name} of {function.name}()"),))
+        walker.env[name] = parameter_taint(name, function.name, function.lineno)
     walker.paths.update(
         arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg) and _names_path(arg.annotation)
     )
