@@ -401,7 +401,7 @@ def judge_votes(
 
 # What in a test's own file concerns the test alone, with why: reported as defects, hundreds of them hid the
 # product's findings (ihatemoney 7.2.1: 60 of 86 were passwords; roundup 2.6.0: 63 of 237 its tests' requests;
-# bitarray 3.0.0: 113 of 130 its tests' random; pikepdf 10.18.0: 15 of 19 its tests' eval, XML and scratch files).
+# bitarray 3.0.0: 113 of 130 its tests' random; pikepdf 10.18.0: 21 of 27 its tests' eval, XML and scratch files).
 # A weakness counts with its kinds (CWE-259 is a kind of 798, 1004 of 732).
 _TEST_CONCERNS = {
     798: "a fixture, not a secret",
@@ -436,8 +436,8 @@ _TEST_FILE = re.compile(
 def _test_only(finding: Finding) -> str:
     """Why a finding in a test's own file concerns the test alone (empty: a defect as anywhere else): the weaknesses
     of `_TEST_CONCERNS`; those of `_TEST_INPUTS` that no engine traced from outside data; and a value from a
-    parameter of the test's own function that reaches a query or a command only as the tests that call it pass it.
-    Request data or input() reaching a sink in a test stays a defect."""
+    parameter of the test's own function that reaches a query, a command, a path or a URL only as the tests that
+    call it pass it. Request data or input() reaching a sink in a test stays a defect."""
     if finding.cwe is None or _TEST_FILE.search(_within_project(finding.path)) is None:
         return ""
     kinds = {finding.cwe, *cwe.ancestors(finding.cwe)}
