@@ -444,10 +444,31 @@ _JINJA_OPTIONS = (  # B701 looks for autoescape in the Environment call alone, n
 )
 
 
+_CONSTANT_URLS = (  # B310 fires on every urlopen, urlretrieve and Request
+    "import urllib.request\n"
+    "from urllib.request import urlopen, urlretrieve\n\n"
+    'SKELETON_URL = "https://github.com/dpgaspar/Flask-AppBuilder-Skeleton/archive/refs/heads/v5.zip"\n\n\n'
+    "def fetch(url, dest):\n"
+    "    # ok: B310\n"
+    "    archive = urlopen(SKELETON_URL).read()\n"
+    '    mirror = SKELETON_URL + "?mirror=1"\n'
+    "    # ok: B310\n"
+    '    request = urllib.request.Request(mirror, headers={"User-Agent": "x"})\n'
+    "    # ok: B310\n"
+    '    urlretrieve(f"{SKELETON_URL}.sha256", dest)\n'
+    "    # ruleid: B310\n"
+    "    page = urlopen(url).read()\n"
+    "    # ruleid: B310\n"
+    '    urlretrieve(SKELETON_URL + "?" + url, dest)\n'
+    "    return archive, request, page\n"
+)
+
+
 @pytest.mark.parametrize(
     ("text", "cwe_id"),
     [
         (_JINJA_OPTIONS, 79),
+        (_CONSTANT_URLS, 918),
         (_ADDRESSES_COMPARED, 1327),
         (_SQL_QUERIES, 89),
         (_CONSTANT_SHELLS, 78),

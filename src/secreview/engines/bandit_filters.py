@@ -29,6 +29,7 @@ _MARK_TESTS = frozenset({"B308", "B703", "B704"})  # mark_safe() (B308, B703) an
 _MARKERS = re.compile(r"(^|\.)(mark_safe|SafeString|SafeText|Markup)$")
 # gettext's names for a translation of its text (`_("Saved")`, `lazy_gettext`, Django's `gettext_lazy`)
 _TRANSLATIONS = re.compile(r"^(.*\.)?(_|_l|lazy_gettext|u?n?p?gettext(_lazy|_noop)?)$")
+_SYNTAX_TESTS = frozenset({"B104", "B608", "B301", "B310", "B602", "B605", "B610", "B701"})  # decided on the tree
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # a string assigned, passed or defaulted to a password's name
 _SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$")  # Bandit's words for one
 _NO_PASSWORD = re.compile(r": '(None|\**)'$")  # what Bandit's message quotes: nothing, None, a mask
@@ -37,7 +38,10 @@ _WORD_BREAKS = re.compile(r"[_.\-]+|(?<=[a-z0-9])(?=[A-Z])")
 
 def reads_the_code(item: dict[str, Any]) -> bool:
     """Whether deciding on this report needs the file's syntax tree."""
-    return item["test_id"] in {"B104", "B608", "B301", "B602", "B605", "B610", "B701"} | _MARK_TESTS | _PASSWORD_TESTS
+    return (
+        item["test_id"]
+        in {"B104", "B608", "B301", "B310", "B602", "B605", "B610", "B701"} | _MARK_TESTS | _PASSWORD_TESTS
+    )
 
 
 def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
@@ -54,6 +58,7 @@ def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
         or _no_query_set(item, tree)
         or _compared_not_bound(item, tree)
         or _escapes_by_its_options(item, tree)
+        or _opens_a_constant_url(item, tree)
     )
 
 
@@ -514,6 +519,37 @@ def _escapes_by_its_options(item: dict[str, Any], tree: ast.AST | None) -> bool:
     ]
     escaping = _names_bound_only_to(tree, enclosing_function(tree, item["line_number"]), _sets_autoescape)
     return any(name in escaping for name in spread)
+
+
+_URL_OPENERS = re.compile(r"(^|\.)(urlopen|urlretrieve|Request|(Fancy)?URLopener)$")  # what B310 reports
+
+
+def _opens_a_constant_url(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B310 report (urlopen, urlretrieve, Request) whose every URL on its lines is constant text, a variable the
+    function binds only to it or a module constant (Flask-AppBuilder's `urlopen(SQLA_REPO_URL)`), or text built of
+    those: the code's author chose where it goes and its scheme, so no one can forge the request."""
+    if item["test_id"] != "B310" or tree is None:
+        return False
+    lines = _lines(item)
+    constant = _names_bound_only_to(tree, enclosing_function(tree, lines.start), _is_constant_text)
+    opened = [
+        node.args[0]
+        for node in _on_lines(tree, lines)
+        if isinstance(node, ast.Call) and node.args and _URL_OPENERS.search(callee_of(node))
+    ]
+    return bool(opened) and all(_is_constant_text(url, constant) for url in opened)
+
+
+def _is_constant_text(value: ast.expr, names: frozenset[str] = frozenset()) -> bool:
+    """Constant text, a name among `names`, or text built of those (`f"{BASE}/archive.zip"`, `BASE + "/x"`)."""
+    if isinstance(value, ast.Constant) or (isinstance(value, ast.Name) and value.id in names):
+        return True
+    if isinstance(value, ast.JoinedStr):
+        parts = [part.value if isinstance(part, ast.FormattedValue) else part for part in value.values]
+        return all(_is_constant_text(part, names) for part in parts)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add | ast.Mod):
+        return _is_constant_text(value.left, names) and _is_constant_text(value.right, names)
+    return False
 
 
 def _sets_autoescape(value: ast.expr) -> bool:
