@@ -20,6 +20,10 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   attributes, export or calling-convention words, made Semgrep give up on whole headers of such declarations
   (Brotli's public headers); it is blanked. The type stays: of a declaration whose only words are such names
   (`BROTLI_DEC_API BROTLI_BOOL f(...)`), the last is kept.
+- Macro lines at namespace and class scope (C++). A line that is only a macro's use, `RAPIDJSON_NAMESPACE_BEGIN`,
+  `RAPIDJSON_DIAG_OFF(effc++)`, Qt's `Q_OBJECT`, a macro of another header that opens a namespace or silences a
+  warning, made Semgrep's C++ parser give up on it and the declaration after it (37 of python-rapidjson's 39 files);
+  outside a function, an initializer and an enum, and not a function's header written in capitals, it is blanked.
 - Prototype macros. Pre-ANSI portable code declares `void f OF((int n));` (zlib), `__P((...))` (BSD),
   `_ANSI_ARGS_((...))` (Tcl), `PARAMS((...))` (GNU), which expand to their inner parameter list; Semgrep gave up on
   whole files of them (zlib's examples). The macro's name and its outer parentheses are blanked.
@@ -154,7 +158,8 @@ def semgrep_text(text: str, language: str) -> str:
     """C or C++ text as Semgrep should read it (the module's docstring says what changes)."""
     read_as = first_branch_of_split_blocks(without_dead_branches(text.replace("\r\n", "\n"), language))
     expanded = expanded_python_calls(beside_literals_as_literals(expanded_macros(read_as)))
-    return ended_paths(endless_loops(without_declaration_macros(without_prototype_macros(expanded))))
+    declared = without_declaration_macros(without_prototype_macros(expanded))
+    return ended_paths(endless_loops(without_scope_macros(declared) if language == "cpp" else declared))
 
 
 _PROTOTYPE_MACRO = re.compile(r"\b(?:OF|__P|_ANSI_ARGS_|PARAMS)\s*\(\s*\(")
@@ -414,6 +419,44 @@ def without_declaration_macros(text: str) -> str:
             macros = macros[:-1]  # nothing else names the type: the last one does
         blanks += [(head.start(1) + w.start(), head.start(1) + w.end()) for w in macros]
     return _with_spaces(text, blanks)
+
+
+# A line that is only an all-capitals macro's use, its arguments (if any) on the line, no semicolon: at namespace or
+# class scope a project's macro of another header (`RAPIDJSON_NAMESPACE_BEGIN`, `RAPIDJSON_DIAG_OFF(effc++)`, Qt's
+# `Q_OBJECT`, `Q_DECLARE_METATYPE(T*)`), which Semgrep's C++ parser cannot read.
+_MACRO_LINE = re.compile(r"[ \t]*[A-Z][A-Z0-9_]*[A-Z0-9][ \t]*(?:\([^\n]*\))?[ \t]*")
+# what opens a block of declarations, not of statements or of an initializer: `namespace x {`, `class X : Y {`,
+# `extern "C" {` (its literal blanked)
+_DECLARATION_SCOPE = re.compile(r"\b(?:namespace|class|struct|union)\b[^;{}()=]*$|\bextern\s*$")
+
+
+def without_scope_macros(text: str) -> str:
+    """C or C++ text with each line that is only a macro's use at file, namespace or class scope blanked (not in a
+    function, an initializer or an enum; not a function's header written in capitals, `FOO(int a)` before `{`);
+    every line keeps its number."""
+    lines, code = text.split("\n"), _blanked(text).split("\n")
+    scopes: list[bool] = []  # for each open brace: whether it opens declarations
+    last, since = "", ""  # the last character of code kept, and the code since the last ; { or }
+    for number, line in enumerate(code):
+        following = next((later.strip()[:1] for later in code[number + 1 :] if later.strip()), "")
+        if (
+            all(scopes)
+            and _MACRO_LINE.fullmatch(line)
+            and line.count("(") == line.count(")")
+            and last in ("", ";", "{", "}", ":")
+            and following != "{"
+        ):
+            lines[number] = ""
+            continue
+        for character in line:
+            if character == "{":
+                scopes.append(_DECLARATION_SCOPE.search(since) is not None)
+            elif character == "}" and scopes:
+                scopes.pop()
+            since = "" if character in ";{}" else since + character
+            last = character if not character.isspace() else last
+        since += " "
+    return "\n".join(lines)
 
 
 def ended_paths(text: str) -> str:
