@@ -38,10 +38,7 @@ _WORD_BREAKS = re.compile(r"[_.\-]+|(?<=[a-z0-9])(?=[A-Z])")
 
 def reads_the_code(item: dict[str, Any]) -> bool:
     """Whether deciding on this report needs the file's syntax tree."""
-    return (
-        item["test_id"]
-        in {"B104", "B608", "B301", "B310", "B602", "B605", "B610", "B701"} | _MARK_TESTS | _PASSWORD_TESTS
-    )
+    return item["test_id"] in _SYNTAX_TESTS | _MARK_TESTS | _PASSWORD_TESTS
 
 
 def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
@@ -320,16 +317,12 @@ def _holds_no_markup(value: ast.expr, plain: frozenset[str] = frozenset()) -> bo
     file rendered, a variable among the `plain` ones, or text built of such values only (`f'<a href="{escape(url)}">'`,
     `'<b>{}</b>'.format(escape(name))`, `"<i>%s</i>" % escape(name)`, `", ".join(escape(n) for n in names)`,
     `"<br>".join(escape(text).split(","))`)."""
+    return _built_of(value, lambda part: _holds_no_markup_itself(part, plain))
+
+
+def _holds_no_markup_itself(value: ast.expr, plain: frozenset[str]) -> bool:
     if isinstance(value, ast.Constant) or (isinstance(value, ast.Name) and value.id in plain):
         return True
-    if isinstance(value, ast.IfExp):
-        return _holds_no_markup(value.body, plain) and _holds_no_markup(value.orelse, plain)
-    if isinstance(value, ast.JoinedStr):
-        parts = [part.value if isinstance(part, ast.FormattedValue) else part for part in value.values]
-        return all(_holds_no_markup(part, plain) for part in parts)
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add | ast.Mod):
-        right = value.right.elts if isinstance(value.right, ast.Tuple) else [value.right]
-        return _holds_no_markup(value.left, plain) and all(_holds_no_markup(part, plain) for part in right)
     if isinstance(value, ast.ListComp | ast.GeneratorExp | ast.SetComp):
         return _holds_no_markup(value.elt, plain)
     if isinstance(value, ast.List | ast.Tuple):
@@ -344,6 +337,22 @@ def _holds_no_markup(value: ast.expr, plain: frozenset[str] = frozenset()) -> bo
     if _TRANSLATIONS.search(callee_of(value)) and all(isinstance(part, ast.Constant) for part in given):
         return True
     return renders_template_file(value) or bool({ALL, 79} & sanitises(callee_of(value)))
+
+
+def _built_of(value: ast.expr, is_part: Callable[[ast.expr], bool]) -> bool:
+    """Text made only of parts `is_part` accepts: such a part, a choice between two, an f-string's pieces, or a
+    concatenation or %-format of them (`"<i>%s</i>" % (a, b)`)."""
+    if is_part(value):
+        return True
+    if isinstance(value, ast.IfExp):
+        return _built_of(value.body, is_part) and _built_of(value.orelse, is_part)
+    if isinstance(value, ast.JoinedStr):
+        parts = [part.value if isinstance(part, ast.FormattedValue) else part for part in value.values]
+        return all(_built_of(part, is_part) for part in parts)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add | ast.Mod):
+        right = value.right.elts if isinstance(value.right, ast.Tuple) else [value.right]
+        return _built_of(value.left, is_part) and all(_built_of(part, is_part) for part in right)
+    return False
 
 
 def _loads_its_own_dump(item: dict[str, Any], tree: ast.AST | None) -> bool:
@@ -542,14 +551,11 @@ def _opens_a_constant_url(item: dict[str, Any], tree: ast.AST | None) -> bool:
 
 def _is_constant_text(value: ast.expr, names: frozenset[str] = frozenset()) -> bool:
     """Constant text, a name among `names`, or text built of those (`f"{BASE}/archive.zip"`, `BASE + "/x"`)."""
-    if isinstance(value, ast.Constant) or (isinstance(value, ast.Name) and value.id in names):
-        return True
-    if isinstance(value, ast.JoinedStr):
-        parts = [part.value if isinstance(part, ast.FormattedValue) else part for part in value.values]
-        return all(_is_constant_text(part, names) for part in parts)
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add | ast.Mod):
-        return _is_constant_text(value.left, names) and _is_constant_text(value.right, names)
-    return False
+
+    def constant(part: ast.expr) -> bool:
+        return isinstance(part, ast.Constant) or (isinstance(part, ast.Name) and part.id in names)
+
+    return _built_of(value, constant)
 
 
 def _sets_autoescape(value: ast.expr) -> bool:

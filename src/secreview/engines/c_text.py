@@ -438,13 +438,12 @@ def without_scope_macros(text: str) -> str:
     scopes: list[bool] = []  # for each open brace: whether it opens declarations
     last, since = "", ""  # the last character of code kept, and the code since the last ; { or }
     for number, line in enumerate(code):
-        following = next((later.strip()[:1] for later in code[number + 1 :] if later.strip()), "")
         if (
             all(scopes)
             and _MACRO_LINE.fullmatch(line)
             and line.count("(") == line.count(")")
             and last in ("", ";", "{", "}", ":")
-            and following != "{"
+            and _next_code(code, number).strip()[:1] != "{"
         ):
             lines[number] = ""
             continue
@@ -457,6 +456,11 @@ def without_scope_macros(text: str) -> str:
             last = character if not character.isspace() else last
         since += " "
     return "\n".join(lines)
+
+
+def _next_code(code: list[str], number: int) -> str:
+    """The first line of code after line `number` (empty at the end)."""
+    return next((later for later in itertools.islice(code, number + 1, None) if later.strip()), "")
 
 
 def ended_paths(text: str) -> str:
