@@ -4,9 +4,11 @@ annotated sample (Semgrep's convention): `ruleid: ID` on the line before a line 
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from secreview import cwe, sinks
 from secreview.engines.c_text import (
@@ -154,6 +156,63 @@ def test_every_flow_rule_has_a_real_cwe():
     for cwe_id, (rule_id, title) in FLOW_RULES.items():
         assert rule_id.startswith("python-flow-") and title, rule_id
         assert cwe.is_weakness(cwe_id), f"{rule_id}: CWE-{cwe_id} is not a weakness in the catalog"
+
+
+_POSITIVE = {"pattern", "pattern-inside", "pattern-either", "patterns", "pattern-regex"}
+
+
+def _texts(node: object) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict | list):
+        for value in node.values() if isinstance(node, dict) else node:
+            yield from _texts(value)
+
+
+def _binds_over_the_rest(pattern: dict, metavariable: str) -> bool:
+    """A pattern-inside (or a choice of them) that binds `metavariable` and reads on to the code after it (`...`)."""
+    texts = list(_texts(pattern))
+    name = re.compile(re.escape(metavariable) + r"\b")
+    return (
+        bool({"pattern-inside", "pattern-either"} & pattern.keys())
+        and any(name.search(text) for text in texts)
+        and any(line.strip() == "..." for text in texts for line in text.splitlines())
+    )
+
+
+def _late_filters(node: object, rule_id: str = "") -> Iterator[str]:
+    """Each regex of a `patterns` list on a metavariable a sibling `...` pattern binds, where the list has another
+    pattern to meet: Semgrep filters a list only after meeting its patterns."""
+    if isinstance(node, dict):
+        rule_id = node.get("id", rule_id)
+        items = node.get("patterns")
+        if isinstance(items, list):
+            positives = [item for item in items if _POSITIVE & item.keys()]
+            for item in items:
+                test = item.get("metavariable-regex")
+                if (
+                    test
+                    and len(positives) > 1
+                    and any(_binds_over_the_rest(p, test["metavariable"]) for p in positives)
+                ):
+                    yield f"{rule_id}: {test['metavariable']}"
+    if isinstance(node, dict | list):
+        for value in node.values() if isinstance(node, dict) else node:
+            yield from _late_filters(value, rule_id)
+
+
+def test_a_regex_on_a_metavariable_sits_beside_the_pattern_that_binds_it_before_the_code_after_it_is_read():
+    """`$IN($BUF, ...); ...` stands for every call and the rest of its function; a regex on $IN beside it in the
+    same list ran only after `pattern: $BUF` had been matched in every such region. Nested with it in its own
+    `patterns`, the regex keeps only the calls it names first: c-divisor-from-input took 12.9 s on pycurl's
+    module.c (one rule, one file of 1,613 lines), 0.5 s so; the reports are the same. (In the Python rules nothing
+    measured changed: their `...` follows a `def` or a class, and one regex there is on a value, not a name.)"""
+    late = [
+        said
+        for file in sorted([*RULES_DIR.glob("c/*.yaml"), *RULES_DIR.glob("cpp/*.yaml")])
+        for said in _late_filters(yaml.safe_load(file.read_text()))
+    ]
+    assert late == []
 
 
 def test_every_rule_is_annotated_where_it_must_and_must_not_fire_in_each_of_its_languages():
