@@ -424,7 +424,11 @@ def without_declaration_macros(text: str) -> str:
 # A line that is only an all-capitals macro's use, its arguments (if any) on the line, no semicolon: at namespace or
 # class scope a project's macro of another header (`RAPIDJSON_NAMESPACE_BEGIN`, `RAPIDJSON_DIAG_OFF(effc++)`, Qt's
 # `Q_OBJECT`, `Q_DECLARE_METATYPE(T*)`), which Semgrep's C++ parser cannot read.
-_MACRO_LINE = re.compile(r"[ \t]*[A-Z][A-Z0-9_]*[A-Z0-9][ \t]*(?:\([^\n]*\))?[ \t]*")
+_MACRO_LINE = re.compile(r"[ \t]*[A-Z][A-Z0-9_]+[ \t]*(?:\([^\n]*\))?[ \t]*")
+# an all-capitals macro after a function's parameter list, where C++ writes noexcept or override
+# (`Swap(GenericPointer& other) RAPIDJSON_NOEXCEPT {`, Qt's `Q_DECL_OVERRIDE;`): what follows is the body, a
+# constructor's initializers or the declaration's end
+_SPECIFIER_MACRO = re.compile(r"\)(?:[ \t]*const)?[ \t]+([A-Z][A-Z0-9_]+)[ \t]*(?:\{|:(?!:)|;|$)")
 # what opens a block of declarations, not of statements or of an initializer: `namespace x {`, `class X : Y {`,
 # `extern "C" {` (its literal blanked)
 _DECLARATION_SCOPE = re.compile(r"\b(?:namespace|class|struct|union)\b[^;{}()=]*$|\bextern\s*$")
@@ -432,21 +436,22 @@ _DECLARATION_SCOPE = re.compile(r"\b(?:namespace|class|struct|union)\b[^;{}()=]*
 
 def without_scope_macros(text: str) -> str:
     """C or C++ text with each line that is only a macro's use at file, namespace or class scope blanked (not in a
-    function, an initializer or an enum; not a function's header written in capitals, `FOO(int a)` before `{`);
-    every line keeps its number."""
+    function, an initializer or an enum; not a function's header written in capitals, `FOO(int a)` before `{`),
+    and there a macro where a function's header says noexcept; every line keeps its number."""
     lines, code = text.split("\n"), _blanked(text).split("\n")
     scopes: list[bool] = []  # for each open brace: whether it opens declarations
     last, since = "", ""  # the last character of code kept, and the code since the last ; { or }
     for number, line in enumerate(code):
-        if (
-            all(scopes)
-            and _MACRO_LINE.fullmatch(line)
-            and line.count("(") == line.count(")")
-            and last in ("", ";", "{", "}", ":")
-            and _next_code(code, number).strip()[:1] != "{"
-        ):
-            lines[number] = ""
-            continue
+        if all(scopes):
+            if (
+                _MACRO_LINE.fullmatch(line)
+                and line.count("(") == line.count(")")
+                and last in ("", ";", "{", "}", ":")
+                and _next_code(code, number).strip()[:1] != "{"
+            ):
+                lines[number] = ""
+                continue
+            lines[number] = _with_spaces(lines[number], [m.span(1) for m in _specifier_macros(code, number)])
         for character in line:
             if character == "{":
                 scopes.append(_DECLARATION_SCOPE.search(since) is not None)
@@ -456,6 +461,17 @@ def without_scope_macros(text: str) -> str:
             last = character if not character.isspace() else last
         since += " "
     return "\n".join(lines)
+
+
+def _specifier_macros(code: list[str], number: int) -> list[re.Match[str]]:
+    """The macros after a parameter list on line `number` where noexcept would stand; one that ends the line only
+    where the next line of code opens the body or the initializers."""
+    found = list(_SPECIFIER_MACRO.finditer(code[number]))
+    if found and found[-1].group(0).rstrip().endswith(found[-1].group(1)):
+        after = _next_code(code, number).strip()
+        if not after.startswith(("{", ":")) or after.startswith("::"):
+            found.pop()
+    return found
 
 
 def _next_code(code: list[str], number: int) -> str:
