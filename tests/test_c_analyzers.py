@@ -398,6 +398,29 @@ def test_a_macro_defined_per_compiler_is_read_as_gcc_configures_it(tmp_path: Pat
     assert "unknown macro" in result.skipped["undefined.c"]
 
 
+def test_a_file_that_stops_at_an_error_and_that_cppcheck_cannot_read_for_another_compiler_is_read_as_gcc_would(
+    tmp_path: Path,
+):
+    """rapidjson's headers: the configuration with no macro stops at `#error Unknown machine endianness`, and of
+    the others cppcheck cannot read MSVC's (`__pragma(...)` before a namespace): six headers were not reviewed
+    by cppcheck at all. They are checked as this machine's gcc configures them, and the coverage says so."""
+    (tmp_path / "endian.hpp").write_text(
+        "#include <stdlib.h>\n#include <string.h>\n\n#if defined(__BYTE_ORDER__) || defined(_MSC_VER)\n"
+        "#define LIB_ENDIAN 1\n#else\n#error Unknown machine endianness: define LIB_ENDIAN\n#endif\n\n"
+        "#if defined(_MSC_VER)\n#define LIB_DIAG_OFF(x) __pragma(warning(disable: x))\n#else\n"
+        "#define LIB_DIAG_OFF(x)\n#endif\n\nLIB_DIAG_OFF(4244)\n\nnamespace lib {\n\n"
+        "int copy_name(char *out, const char *name)\n{\n    char *buffer = (char *)malloc(16);\n"
+        "    if (buffer == NULL)\n        return -1;\n    strcpy(buffer, name);\n    strcpy(out, buffer);\n"
+        "    return 0;\n}\n\n}\n"
+    )
+    (engine,) = c_analyzers(["cppcheck"])
+    result = engine.review([unit_of(tmp_path / "endian.hpp", tmp_path)])
+    assert not result.skipped
+    (note,) = result.notes["endian.hpp"]
+    assert "stopped at an #error" in note and "again as this machine's gcc configures it" in note
+    assert [(finding.cwe, finding.start_line) for finding in result.findings] == [(401, 27)]
+
+
 def test_cppcheck_checks_one_configuration_unless_it_leaves_the_code_out(tmp_path: Path):
     """The code as written with no macro defined, as the compilers read one configuration; cppcheck's other #if
     configurations only where that one may leave the code out: all of it is inside #if blocks, or it stops at #error."""

@@ -17,9 +17,11 @@ reports there kept for the header.
 cppcheck gives up on a configuration that uses a macro it cannot expand. Two kinds are the compiler's, not the
 code's, and such a file is checked again: a macro defined per compiler (`#if defined(__GNUC__)` ... `#elif
 defined(_MSC_VER)`: "unknown macro" where neither is defined) as this machine's gcc configures it (its predefined
-macros, the configuration the analyzers compile for); a feature test built into gcc and clang
-(`#if defined(__has_attribute) && __has_attribute(x)`: cppcheck evaluates both sides) with every feature test
-answering 0, so the code takes its portable branch. The coverage notes the second reading.
+macros, the configuration the analyzers compile for), as is a file whose first configuration stops at an #error
+(a platform the code does not know) and of which cppcheck cannot read some other configuration (another
+compiler's); a feature test built into gcc and clang (`#if defined(__has_attribute) && __has_attribute(x)`:
+cppcheck evaluates both sides) with every feature test answering 0, so the code takes its portable branch. The
+coverage notes the second reading.
 """
 
 from __future__ import annotations
@@ -102,13 +104,18 @@ def _read(
     on = report_on or path
     check = functools.partial(_check, path, on, build, processes=processes, timeout_s=timeout_s, runs=runs)
     outcome, unreadable = check(build.defines, every=every)
-    if not every and not build.defines and any(message.startswith("#error") for message in unreadable):
+    stopped_at_error = not every and not build.defines and any(message.startswith("#error") for message in unreadable)
+    if stopped_at_error:
         outcome, unreadable = check(build.defines, every=True)
     per_compiler = next(filter(None, map(_MACRO_NAMED.search, unreadable)), None)
+    # the first configuration stopped at an #error (rapidjson's "Unknown machine endianness"), and cppcheck could
+    # not read another (MSVC's __pragma before a namespace): the compiler's configuration is the one to read
+    per_platform = stopped_at_error and bool(unreadable) and not per_compiler
     feature_test = next(filter(None, map(_FEATURE_TEST_FAILED.search, unreadable)), None)
-    macros = compiler_macros(build.language) if per_compiler else ()
+    macros = compiler_macros(build.language) if per_compiler or per_platform else ()
     retries = [  # (where cppcheck stopped, how the second reading gets past it)
         *([(per_compiler.group(1), "as this machine's gcc configures it")] if per_compiler and macros else []),
+        *([("an #error", "as this machine's gcc configures it")] if per_platform and macros else []),
         *([(feature_test.group(1), "with the compiler's feature tests answering 0")] if feature_test else []),
     ]
     if not retries:
