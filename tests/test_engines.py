@@ -460,6 +460,12 @@ _CONSTANT_URLS = (  # B310 fires on every urlopen, urlretrieve and Request
     "    page = urlopen(url).read()\n"
     "    # ruleid: B310\n"
     '    urlretrieve(SKELETON_URL + "?" + url, dest)\n'
+    '    for source in ("https://a.example/pkg.zip", "https://b.example/pkg.zip"):\n'
+    "        # ok: B310\n"
+    "        urlretrieve(source, dest)\n"
+    '    for site in ("https://a.example/", url):\n'
+    "        # ruleid: B310\n"
+    "        urlopen(site)\n"
     "    return archive, request, page\n"
 )
 

@@ -149,9 +149,9 @@ def _quoted_names(tree: ast.AST, function: ast.AST | None) -> frozenset[str]:
 
 def _names_bound_only_to(tree: ast.AST, function: ast.AST | None, kind: Callable[[ast.expr], bool]) -> frozenset[str]:
     """The variables bound only to values of a `kind`: those the function binds so (each of their bindings is such
-    an assignment, or `+=` of such a value: text added to text of a kind stays of it, mkdocs's `html += ' defer'`;
-    none a parameter, a loop variable, `with ... as` or unpacking), and the module's constants it does not bind
-    itself (`SQLITE_BIND = "?"`)."""
+    an assignment, `+=` of such a value (text added to text of a kind stays of it, mkdocs's `html += ' defer'`) or
+    a loop over a literal of such values (`for url in ("https://a", "https://b")`); none a parameter, another
+    loop, `with ... as` or unpacking), and the module's constants it does not bind itself (`SQLITE_BIND = "?"`)."""
     constants = module_constants(tree)
     if function is None:
         return constants
@@ -160,13 +160,23 @@ def _names_bound_only_to(tree: ast.AST, function: ast.AST | None, kind: Callable
         for node in ast.walk(function)
         if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)) or isinstance(node, ast.arg)
     )
-    assigned: dict[str, list[ast.expr]] = {}
+    assigned: dict[str, list[list[ast.expr]]] = {}  # for each binding, the values it may give
     for node in ast.walk(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            assigned.setdefault(node.targets[0].id, []).append(node.value)
+            assigned.setdefault(node.targets[0].id, []).append([node.value])
         elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name):
-            assigned.setdefault(node.target.id, []).append(node.value)
-    own = {name for name, values in assigned.items() if len(values) == bindings[name] and all(map(kind, values))}
+            assigned.setdefault(node.target.id, []).append([node.value])
+        elif (
+            isinstance(node, ast.For | ast.comprehension)
+            and isinstance(node.target, ast.Name)
+            and isinstance(node.iter, ast.Tuple | ast.List | ast.Set)
+        ):
+            assigned.setdefault(node.target.id, []).append(node.iter.elts)
+    own = {
+        name
+        for name, bound in assigned.items()
+        if len(bound) == bindings[name] and all(kind(value) for values in bound for value in values)
+    }
     return frozenset(own | (constants - bindings.keys()))
 
 
