@@ -250,7 +250,7 @@ _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formattin
     "    if table is None:\n"
     "        raise ConfigurationInvalid(\n"
     "            # ok: B608\n"
-    '            "Update configuration for {} of type commandline needs command set".format(term)\n'
+    '            "Update configuration for {} of type commandline: command set to nothing".format(term)\n'
     "        )\n"
     "    # ok: B608\n"
     '    log.warning("Could not update %s, set it again from %s" % (term, table))\n'
@@ -353,7 +353,7 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     "            # ruleid: B106\n"
     '            return verify_token(token, token_type="feed", api_token="s3cr3t-t0ken")\n'
     "        # ok: B105\n"
-    '        self.passwordField = "pw"\n'
+    '        self.password_field = "pw"\n'
     "        # ruleid: B105\n"
     '        self.form["auth_password"] = "bar"\n'
     "        # ok: B105\n"
@@ -453,7 +453,7 @@ _CONSTANT_URLS = (  # B310 fires on every urlopen, urlretrieve and Request
     "    archive = urlopen(SKELETON_URL).read()\n"
     '    mirror = SKELETON_URL + "?mirror=1"\n'
     "    # ok: B310\n"
-    '    request = urllib.request.Request(mirror, headers={"User-Agent": "x"})\n'
+    "    copy = urllib.request.urlopen(mirror).read()\n"
     "    # ok: B310\n"
     '    urlretrieve(f"{SKELETON_URL}.sha256", dest)\n'
     "    # ruleid: B310\n"
@@ -466,7 +466,7 @@ _CONSTANT_URLS = (  # B310 fires on every urlopen, urlretrieve and Request
     '    for site in ("https://a.example/", url):\n'
     "        # ruleid: B310\n"
     "        urlopen(site)\n"
-    "    return archive, request, page\n"
+    "    return archive, copy, page\n"
 )
 
 

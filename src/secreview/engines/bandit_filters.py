@@ -544,13 +544,16 @@ _URL_OPENERS = re.compile(r"(^|\.)(urlopen|urlretrieve|Request|(Fancy)?URLopener
 
 
 def _opens_a_constant_url(item: dict[str, Any], tree: ast.AST | None) -> bool:
-    """A B310 report (urlopen, urlretrieve, Request) whose every URL on its lines is constant text, a variable the
-    function binds only to it or a module constant (Flask-AppBuilder's `urlopen(SQLA_REPO_URL)`), or text built of
-    those: the code's author chose where it goes and its scheme, so no one can forge the request."""
+    """A B310 report (urlopen, urlretrieve, Request) whose every URL on its lines is constant text, a module constant
+    (Flask-AppBuilder's `urlopen(SQLA_REPO_URL)`), text built of those, or a variable the function binds only to
+    such text: the code's author chose where it goes and its scheme, so no one can forge the request."""
     if item["test_id"] != "B310" or tree is None:
         return False
     lines = _lines(item)
-    constant = _names_bound_only_to(tree, enclosing_function(tree, lines.start), _is_constant_text)
+    constants = module_constants(tree)
+    constant = _names_bound_only_to(
+        tree, enclosing_function(tree, lines.start), lambda value: _is_constant_text(value, constants)
+    )
     opened = [
         node.args[0]
         for node in _on_lines(tree, lines)
