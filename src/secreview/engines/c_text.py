@@ -24,6 +24,7 @@ Semgrep does not made explicit. Every line keeps its number, so findings point a
   `RAPIDJSON_DIAG_OFF(effc++)`, Qt's `Q_OBJECT`, a macro of another header that opens a namespace or silences a
   warning, made Semgrep's C++ parser give up on it and the declaration after it (37 of python-rapidjson's 39 files);
   outside a function, an initializer and an enum, and not a function's header written in capitals, it is blanked.
+  So is a macro there where C++ writes noexcept or override after a parameter list (`RAPIDJSON_NOEXCEPT`).
 - Prototype macros. Pre-ANSI portable code declares `void f OF((int n));` (zlib), `__P((...))` (BSD),
   `_ANSI_ARGS_((...))` (Tcl), `PARAMS((...))` (GNU), which expand to their inner parameter list; Semgrep gave up on
   whole files of them (zlib's examples). The macro's name and its outer parentheses are blanked.
@@ -428,7 +429,7 @@ _MACRO_LINE = re.compile(r"[ \t]*[A-Z][A-Z0-9_]+[ \t]*(?:\([^\n]*\))?[ \t]*")
 # an all-capitals macro after a function's parameter list, where C++ writes noexcept or override
 # (`Swap(GenericPointer& other) RAPIDJSON_NOEXCEPT {`, Qt's `Q_DECL_OVERRIDE;`): what follows is the body, a
 # constructor's initializers or the declaration's end
-_SPECIFIER_MACRO = re.compile(r"\)(?:[ \t]*const)?[ \t]+([A-Z][A-Z0-9_]+)[ \t]*(?:\{|:(?!:)|;|$)")
+_SPECIFIER_MACRO = re.compile(r"\)(?:[ \t]*const)?[ \t]+([A-Z][A-Z0-9_]+)[ \t]*(?P<next>\{|:(?!:)|;|$)")
 # what opens a block of declarations, not of statements or of an initializer: `namespace x {`, `class X : Y {`,
 # `extern "C" {` (its literal blanked)
 _DECLARATION_SCOPE = re.compile(r"\b(?:namespace|class|struct|union)\b[^;{}()=]*$|\bextern\s*$")
@@ -451,7 +452,8 @@ def without_scope_macros(text: str) -> str:
             ):
                 lines[number] = ""
                 continue
-            lines[number] = _with_spaces(lines[number], [m.span(1) for m in _specifier_macros(code, number)])
+            if specifiers := _specifier_macros(code, number):
+                lines[number] = _with_spaces(lines[number], [macro.span(1) for macro in specifiers])
         for character in line:
             if character == "{":
                 scopes.append(_DECLARATION_SCOPE.search(since) is not None)
@@ -467,7 +469,7 @@ def _specifier_macros(code: list[str], number: int) -> list[re.Match[str]]:
     """The macros after a parameter list on line `number` where noexcept would stand; one that ends the line only
     where the next line of code opens the body or the initializers."""
     found = list(_SPECIFIER_MACRO.finditer(code[number]))
-    if found and found[-1].group(0).rstrip().endswith(found[-1].group(1)):
+    if found and not found[-1].group("next"):
         after = _next_code(code, number).strip()
         if not after.startswith(("{", ":")) or after.startswith("::"):
             found.pop()

@@ -14,8 +14,8 @@ A header it cannot read alone (a template written against macros the including f
 `hash_*_inc.h` with `FN(name)`) is read where a file of the review includes it (cbuild's `includer`), its
 reports there kept for the header.
 
-cppcheck gives up on a configuration that uses a macro it cannot expand. Two kinds are the compiler's, not the
-code's, and such a file is checked again: a macro defined per compiler (`#if defined(__GNUC__)` ... `#elif
+cppcheck gives up on a configuration that uses a macro it cannot expand. Where the compiler, not the code,
+explains it, the file is checked again: a macro defined per compiler (`#if defined(__GNUC__)` ... `#elif
 defined(_MSC_VER)`: "unknown macro" where neither is defined) as this machine's gcc configures it (its predefined
 macros, the configuration the analyzers compile for), as is a file whose first configuration stops at an #error
 (a platform the code does not know) and of which cppcheck cannot read some other configuration (another
