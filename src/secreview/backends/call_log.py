@@ -26,6 +26,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -118,6 +119,20 @@ def call_key(identity: Mapping[str, Any], request: ChatRequest) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _use_wal(connection: sqlite3.Connection, timeout_s: float) -> None:
+    """Switch to WAL mode, waiting up to `timeout_s` for other connections: SQLite answers "database is
+    locked" at once, without its busy timeout, while another connection opens or switches the same new file."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _is_corrupt(error: sqlite3.Error) -> bool:
     name = str(getattr(error, "sqlite_errorname", ""))  # Python 3.11+
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
@@ -126,10 +141,14 @@ def _is_corrupt(error: sqlite3.Error) -> bool:
     return "file is not a database" in text or "malformed" in text
 
 
+def _is_busy(error: sqlite3.Error) -> bool:
+    return "locked" in str(error) or str(getattr(error, "sqlite_errorname", "")).startswith("SQLITE_BUSY")
+
+
 def _describe(error: sqlite3.Error | OSError) -> str:
     if isinstance(error, OSError):
         return error.strerror or str(error)
-    if "locked" in str(error) or str(getattr(error, "sqlite_errorname", "")).startswith("SQLITE_BUSY"):
+    if _is_busy(error):
         return f"{error} (another process holds it)"
     return str(error)
 
@@ -353,7 +372,7 @@ class CallLog:
                 self.path, timeout=self.timeout_s, isolation_level=None, check_same_thread=False
             )
             try:
-                _prepare(connection, self.path)
+                _prepare(connection, self.path, self.timeout_s)
             except BaseException:
                 connection.close()
                 raise
@@ -385,10 +404,10 @@ class CallLog:
         log.warning("the call log %s was corrupt (%s); moved it to %s and started a new one", self.path, error, target)
 
 
-def _prepare(connection: sqlite3.Connection, path: Path) -> None:
+def _prepare(connection: sqlite3.Connection, path: Path, timeout_s: float) -> None:
     """WAL mode, then the schema: created when missing, upgraded from an older version that it only adds
     tables to; a newer secreview's schema is left alone."""
-    connection.execute("PRAGMA journal_mode=WAL")
+    _use_wal(connection, timeout_s)
     connection.execute("PRAGMA synchronous=NORMAL")
     version_query = "SELECT value FROM meta WHERE name = 'schema_version'"
     present = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
