@@ -294,6 +294,25 @@ def validate():
     return make_response("<p>Invalid: " + reason + "</p>", 400, {"Content-Type": "text/html"})
 
 
+@app.route("/api/validate-token")
+def validate_token():
+    token = lookup_token(request.headers.get("X-Subject-Token"))
+    # ok: python-reflected-xss (its content type is set afterwards: JSON)
+    response = make_response(json.dumps(token), 200)
+    response.headers["Content-Type"] = "application/json"
+    # ok: python-reflected-xss (the same, through the headers' set())
+    listing = make_response(token["name"])
+    listing.headers.set("Content-Type", "text/plain")
+    # ruleid: python-reflected-xss
+    page = make_response(token["name"])
+    page.headers["Content-Type"] = "text/html; charset=utf-8"
+    if token.get("html"):
+        return page
+    if token.get("plain"):
+        return listing
+    return response
+
+
 @app.route("/api/summary/<key>")
 def summary(key):
     body, code = summary_for(key, request.args.get("lang", "en"))

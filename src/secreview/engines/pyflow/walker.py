@@ -93,6 +93,11 @@ class Walker:
     hits: list[Hit] = field(default_factory=list)
     joins: dict[ast.expr, Hit] = field(default_factory=dict)  # candidates at path joins, unless checked later
     checked: set[int] = field(default_factory=set)  # indexes into `joins` of paths checked afterwards
+    # the calls whose response is then told its content type is no page (see served_as_no_page)
+    no_pages: frozenset[int] = field(init=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        self.no_pages = served_as_no_page(self.function) if self.function is not None else frozenset()
 
     # expressions --------------------------------------------------------------------------------------
     def taint(self, node: ast.AST | None) -> Taint | None:
@@ -286,7 +291,7 @@ class Walker:
         return callee in {f"{owner}{self.function.name}" for owner in ("", "self.", "cls.")}
 
     def _direct(self, call: ast.Call, callee: str, rule: SinkRule) -> None:
-        if rule.safe_keywords and _made_safe(call, rule):
+        if rule.safe_keywords and _made_safe(call, rule, self.no_pages):
             return
         if rule.needs_shell and not any(
             keyword.arg == "shell" and not (isinstance(keyword.value, ast.Constant) and not keyword.value.value)
@@ -588,12 +593,16 @@ def _joined(one: dict[str, Taint], other: dict[str, Taint]) -> dict[str, Taint]:
     return joined
 
 
-def _made_safe(call: ast.Call, rule: SinkRule) -> bool:
+def _made_safe(call: ast.Call, rule: SinkRule, no_pages: frozenset[int]) -> bool:
     """A keyword (or argument) that makes this sink call safe: members= or filter="data" for extractall, a safe
     YAML loader, a content type no browser renders as a page (text/plain, application/json) for a response, given
-    as a keyword or in its headers (`make_response(message, 400, {"Content-Type": "text/plain"})`)."""
-    if set(rule.safe_keywords) & set(CONTENT_TYPES) and _headers_say_no_page(call):
-        return True
+    as a keyword, in its headers (`make_response(message, 400, {"Content-Type": "text/plain"})`) or set on the
+    response afterwards (`no_pages`), or a dict or list that Flask's make_response serves as JSON."""
+    if set(rule.safe_keywords) & set(CONTENT_TYPES):
+        if id(call) in no_pages or _headers_say_no_page(call):
+            return True
+        if callee_of(call).endswith("make_response") and call.args and isinstance(call.args[0], (ast.Dict, ast.List)):
+            return True
     for keyword in call.keywords:
         if keyword.arg not in rule.safe_keywords:
             continue
@@ -612,6 +621,44 @@ def _made_safe(call: ast.Call, rule: SinkRule) -> bool:
 def _no_page(content_type: str | None) -> bool:
     """A content type no browser renders as a page: any given but HTML, XML and SVG (as the Semgrep rules say)."""
     return content_type is not None and not re.search(r"(?i)html|xml|svg", content_type)
+
+
+def served_as_no_page(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[int]:
+    """The ids of the calls whose result a variable takes and whose content type the function then sets to one no
+    browser renders as a page: `resp = make_response(body)` and later `resp.headers["Content-Type"] =
+    "application/json"`, `resp.mimetype = "text/plain"` or `resp.headers.set("Content-Type", ...)`."""
+    named: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, given = node.targets[0], constant_text(node.value)
+            if isinstance(target, ast.Attribute) and target.attr in CONTENT_TYPES and _no_page(given):
+                named.add(unparsed(target.value))
+            elif (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Attribute)
+                and target.value.attr == "headers"
+                and (constant_text(target.slice) or "").lower() == "content-type"
+                and _no_page(given)
+            ):
+                named.add(unparsed(target.value.value))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("set", "add", "__setitem__")
+            and isinstance(node.func.value, ast.Attribute)
+            and node.func.value.attr == "headers"
+            and len(node.args) == 2
+            and (constant_text(node.args[0]) or "").lower() == "content-type"
+            and _no_page(constant_text(node.args[1]))
+        ):
+            named.add(unparsed(node.func.value.value))
+    return frozenset(
+        id(node.value)
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and any(unparsed(target) in named for target in node.targets)
+    )
 
 
 def _headers_say_no_page(call: ast.Call) -> bool:
