@@ -121,9 +121,9 @@ def test_a_tests_own_file_by_its_path(path: str, a_tests_own: bool):
 def test_a_test_files_credentials_requests_and_random_data_are_observations_the_products_are_defects(tmp_path: Path):
     """The password a test logs in with is a fixture, a test's request without a timeout hangs only the test, a
     test's random data is no secret, its own helper's parameter is what its tests pass, and the code it evaluates,
-    the objects and XML it loads, its scratch files, their modes and its hashes are its own: listed as observations
-    with their reasons, not counted. The product's are defects; so are input() evaluated and request data opened as a
-    URL in a test."""
+    the objects and XML it loads, the queries and commands it builds, its scratch files, their modes and its hashes
+    are its own: listed as observations with their reasons, not counted. The product's are defects; so are input()
+    evaluated and request data opened as a URL in a test."""
     (tmp_path / "tests").mkdir()
     (tmp_path / "app").mkdir()
     (tmp_path / "tests" / "test_login.py").write_text(
@@ -173,6 +173,13 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
         "\n"
         "def fetch_next():\n"
         "    return urllib.request.urlopen(_next_url())\n"  # request data, through a helper: stays a candidate
+        "\n"
+        "\n"
+        "class TestSchema:\n"  # glance's functional tests: the test's own query, run in its own shell command
+        "    def test_table(self):\n"
+        "        import subprocess\n"
+        '        cmd = "sqlite3 {0} \\"SELECT * FROM sqlite_master WHERE name=\'{1}\'\\"".format(self.db, self.t)\n'
+        "        subprocess.check_call(cmd, shell=True)\n"
     )
     (tmp_path / "app" / "settings.py").write_text(
         "import random\n"
@@ -196,8 +203,10 @@ def test_a_test_files_credentials_requests_and_random_data_are_observations_the_
     fixtures = sorted((f.path, f.cwe, f.start_line) for f in review.observations)
     assert fixtures == [
         ("tests/test_login.py", 22, 37),  # the flow engine's candidate: a test helper's parameter
+        ("tests/test_login.py", 78, 53),  # the test's own command (Bandit's B602) ...
         ("tests/test_login.py", 89, 12),  # a helper's SQL from its parameter, as in pyodbc's tests/mysql_test.py
         ("tests/test_login.py", 89, 16),  # and with Bandit's report, as in mysqlclient's tests/capabilities.py
+        ("tests/test_login.py", 89, 52),  # ... and query (Bandit's B608), from no parameter (glance's tests)
         ("tests/test_login.py", 95, 21),  # pikepdf's tests, each below
         ("tests/test_login.py", 259, 6),
         ("tests/test_login.py", 328, 24),
