@@ -425,6 +425,23 @@ _ADDRESSES_COMPARED = (  # B104 fires on every "0.0.0.0" in the code, bound or c
     "    return shown\n"
 )
 
+_RANDOM_PAUSES = (  # B311 fires on every draw of the random module, a secret's or a pause's
+    "import time\n"
+    "from random import choice, getrandbits, randint, random\n\n\n"
+    "def run_forever(interval, fraction, devices):\n"
+    "    # ok: B311\n"
+    "    time.sleep(random() * interval)\n"
+    "    # ok: B311\n"
+    "    if random() < fraction:\n"
+    "        # ruleid: B311\n"
+    "        device = choice(devices)\n"
+    "    # ruleid: B311\n"
+    "    key = getrandbits(128)\n"
+    "    # ruleid: B311\n"
+    "    time.sleep(interval) if random() < fraction else randint(0, 9)\n"
+    "    return device, key\n"
+)
+
 _JINJA_OPTIONS = (  # B701 looks for autoescape in the Environment call alone, not in the options spread into it
     "import jinja2\n\n\n"
     "def environments(loader, settings, by_extension):\n"
@@ -482,6 +499,7 @@ _CONSTANT_URLS = (  # B310 fires on every urlopen, urlretrieve and Request
         (_PASSWORD_NAMES, 259),
         (_PICKLE_COPIES, 502),
         (_EXTRA_CALLS, 89),
+        (_RANDOM_PAUSES, 338),
     ],
 )
 def test_bandit_reports_with_nothing_to_inject_are_dropped(text: str, cwe_id: int) -> None:

@@ -4,7 +4,8 @@ value marked as safe HTML that cannot carry markup from outside (B308, B703, B70
 something else about one, that is empty or that names itself (B105-B107: `token_type == "reset"`, `password = ""`,
 `NO_TOKEN = "NO_TOKEN"`), an object pickled and unpickled at once (B301: a deep copy), a function of the module's own
 named like Django's QuerySet.extra (B610), an address compared with, not bound to (B104), a Jinja2 Environment given
-its autoescape in a dict of options (B701). Bandit flags these shapes whatever is in them; a reviewer would not."""
+its autoescape in a dict of options (B701), a random number that is a pause's length or a draw against a probability
+(B311). Bandit flags these shapes whatever is in them; a reviewer would not."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ _MARK_TESTS = frozenset({"B308", "B703", "B704"})  # mark_safe() (B308, B703) an
 _MARKERS = re.compile(r"(^|\.)(mark_safe|SafeString|SafeText|Markup)$")
 # gettext's names for a translation of its text (`_("Saved")`, `lazy_gettext`, Django's `gettext_lazy`)
 _TRANSLATIONS = re.compile(r"^(.*\.)?(_|_l|lazy_gettext|u?n?p?gettext(_lazy|_noop)?)$")
-_SYNTAX_TESTS = frozenset({"B104", "B608", "B301", "B310", "B602", "B605", "B610", "B701"})  # decided on the tree
+_SYNTAX_TESTS = frozenset({"B104", "B608", "B301", "B310", "B311", "B602", "B605", "B610", "B701"})  # read on the tree
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # a string assigned, passed or defaulted to a password's name
 _SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$")  # Bandit's words for one
 _NO_PASSWORD = re.compile(r": '(None|\**)'$")  # what Bandit's message quotes: nothing, None, a mask
@@ -56,6 +57,7 @@ def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
         or _compared_not_bound(item, tree)
         or _escapes_by_its_options(item, tree)
         or _opens_a_constant_url(item, tree)
+        or _draws_no_secret(item, tree)
     )
 
 
@@ -521,6 +523,33 @@ def _compared_not_bound(item: dict[str, Any], tree: ast.AST | None) -> bool:
     }
     addresses = [node for node in nodes if isinstance(node, ast.Constant) and node.value == "0.0.0.0"]
     return bool(addresses) and all(id(address) in compared for address in addresses)
+
+
+# what B311 reports: the random module's draws, called through the module or imported by name (`from random import
+# random`)
+_RANDOM_DRAWS = re.compile(r"(^|\.)(random|randrange|randint|choice|choices|uniform|triangular|randbytes|getrandbits)$")
+_PAUSES = re.compile(r"(^|\.)sleep$")  # time.sleep, eventlet.sleep, asyncio.sleep
+
+
+def _draws_no_secret(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B311 report (the random module) whose every draw on its lines is a pause's length (`sleep(random() *
+    interval)`, jitter that spreads out servers' work) or compared with a probability (`if random.random() <
+    fraction`): a value no one gains by guessing. Swift 2.38.3: 12 of its 22."""
+    if item["test_id"] != "B311" or tree is None:
+        return False
+    nodes = _on_lines(tree, _lines(item))
+    harmless = set()
+    for node in nodes:
+        if isinstance(node, ast.Call) and _PAUSES.search(callee_of(node)):
+            harmless |= {
+                id(inner) for given in [*node.args, *(k.value for k in node.keywords)] for inner in ast.walk(given)
+            }
+        elif isinstance(node, ast.Compare) and all(
+            isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops
+        ):
+            harmless |= {id(inner) for side in (node.left, *node.comparators) for inner in ast.walk(side)}
+    draws = [node for node in nodes if isinstance(node, ast.Call) and _RANDOM_DRAWS.search(callee_of(node))]
+    return bool(draws) and all(id(draw) in harmless for draw in draws)
 
 
 def _escapes_by_its_options(item: dict[str, Any], tree: ast.AST | None) -> bool:
