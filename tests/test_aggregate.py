@@ -105,6 +105,8 @@ def test_reports_on_adjacent_lines_are_one_defect():
         ("Tests/t_bind.py", True),  # python-ldap's
         ("shop/login_test.py", True),
         ("conftest.py", True),
+        ("dashboards/identity/users/tests.py", True),  # a Django app's tests (Horizon's)
+        ("django/core/management/commands/test.py", False),  # the command that runs them
         ("devpi_server/model.py", False),
         ("contest/app.py", False),
         ("numpy/testing/utils.py", False),
