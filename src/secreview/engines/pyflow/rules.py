@@ -202,7 +202,8 @@ EXITS = re.compile(r"(^|\.)(abort|exit|_exit)$")
 # A lookup by an identifier (calibre_db.get_book(book_id), Book.objects.get(pk=pk)) returns the stored record the
 # identifier names, not data made from it: `book.path` is what the database holds. The identifier itself, used in a
 # path or query, is still followed.
-LOOKUPS = re.compile(r"^_?(get|find|fetch|load|lookup|retrieve)([_A-Z]\w*)?$")
+# get_book, Book.find, fetchAll, and the noun first as OpenStack names them (api.nova.server_get, instance_get_by_uuid)
+LOOKUPS = re.compile(r"^_?(\w+_)?(get|find|fetch|load|lookup|retrieve)([_A-Z]\w*)?$")
 IDENTIFIERS = re.compile(r"(?i)(^|[._])(id|ids|uuid|pk)$|[a-z]Id$")
 MESSAGES = re.compile(r"(?i)(^|\.)_*log(ger)?\.(debug|info|warning|warn|error|exception|critical|fatal|log)$|^print$")
 NORMALISERS = re.compile(r"^(os\.path|posixpath)\.normpath$")  # see walker._normalised_under_root
