@@ -270,6 +270,18 @@ def orders_of(customer, cursor):
     return run_query("SELECT id FROM orders WHERE customer = '" + customer + "'")
 
 
+def set_proxy_delay(netns, interface_name):
+    """neutron's `ip_wrapper.netns.execute(cmd)` runs an argument list in a network namespace: no SQL."""
+    cmd = ["sysctl", "-w", "net.ipv4.neigh.%s.proxy_delay=1" % interface_name]
+    # ruleid: python-flow-sql-injection, python-sql-injection-function-param
+    netns.execute("DELETE FROM neigh WHERE name = '%s'" % interface_name)
+    # ok: python-flow-sql-injection, python-sql-injection-function-param
+    netns.execute(cmd, check_exit_code=False)
+    for query in ("SELECT 1", "DELETE FROM neigh WHERE name = '%s'" % interface_name):
+        # ruleid: python-flow-sql-injection, python-sql-injection-function-param
+        netns.execute(query)
+
+
 def explain(db, statement):
     # a runner known by its name only, given a query (sqlite-web's run_one): SQL injection, not a command line
     # ruleid: python-flow-sql-injection

@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import cast
 
 from secreview.engines.pyflow.rules import (
@@ -93,11 +94,16 @@ class Walker:
     hits: list[Hit] = field(default_factory=list)
     joins: dict[ast.expr, Hit] = field(default_factory=dict)  # candidates at path joins, unless checked later
     checked: set[int] = field(default_factory=set)  # indexes into `joins` of paths checked afterwards
-    # the calls whose response is then told its content type is no page (see served_as_no_page)
-    no_pages: frozenset[int] = field(init=False, default=frozenset())
 
-    def __post_init__(self) -> None:
-        self.no_pages = served_as_no_page(self.function) if self.function is not None else frozenset()
+    @cached_property
+    def no_pages(self) -> frozenset[int]:
+        """The calls whose response is then told its content type is no page (see served_as_no_page)."""
+        return served_as_no_page(self.function) if self.function is not None else frozenset()
+
+    @cached_property
+    def argument_vectors(self) -> frozenset[str]:
+        """The variables the function binds only to lists or tuples (`cmd = ["sysctl", "-w", setting]`)."""
+        return vectors_only(self.function) if self.function is not None else frozenset()
 
     # expressions --------------------------------------------------------------------------------------
     def taint(self, node: ast.AST | None) -> Taint | None:
@@ -304,6 +310,8 @@ class Walker:
         value = receiver if rule.argument is None else _argument(call, rule.argument, rule.keywords)
         if value is None or isinstance(value, (ast.Constant, ast.List, ast.Tuple)):
             return  # a constant query or command, or an argument list (no shell): nothing to inject into
+        if isinstance(value, ast.Name) and value.id in self.argument_vectors:
+            return  # the same, bound to a variable first (neutron's `netns.execute(cmd)` runs a command, not SQL)
         found = self.taint(value)
         if found is None or found.safe(rule.cwe) or found.seen_by_rules:
             return
@@ -621,6 +629,26 @@ def _made_safe(call: ast.Call, rule: SinkRule, no_pages: frozenset[int]) -> bool
 def _no_page(content_type: str | None) -> bool:
     """A content type no browser renders as a page: any given but HTML, XML and SVG (as the Semgrep rules say)."""
     return content_type is not None and not re.search(r"(?i)html|xml|svg", content_type)
+
+
+def vectors_only(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """The names `function` binds only to lists, tuples or their comprehensions (assigned or added to)."""
+    vectors = (ast.List, ast.Tuple, ast.ListComp)
+    bound: dict[str, bool] = {}
+    assigned: set[int] = set()  # the targets judged by their assignment's value
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    bound[target.id] = bound.get(target.id, True) and isinstance(node.value, vectors)
+                    assigned.add(id(target))
+    for node in ast.walk(function):  # a loop, `with ... as`, unpacking, a parameter: any value
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in assigned:
+            bound[node.id] = False
+        elif isinstance(node, ast.arg):
+            bound[node.arg] = False
+    return frozenset(name for name, only_vectors in bound.items() if only_vectors)
 
 
 def served_as_no_page(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[int]:
