@@ -53,6 +53,13 @@ def diagnostics(request):
     return stream.read()
 
 
+def restart_in_place():
+    """A server re-executing itself (swift's wsgi): argv[0] is the program as it was started, not input."""
+    myself = os.path.realpath(sys.argv[0])
+    # ok: python-command-injection
+    os.execv(myself, sys.argv)
+
+
 def backup_cli():
     path = sys.argv[1]
     # ruleid: python-command-injection
