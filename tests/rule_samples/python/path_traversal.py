@@ -122,6 +122,20 @@ def read_report(report):
     return (REPORT_DIR / report).read_text()
 
 
+@app.route("/objects/<account>/<obj>")
+def read_object(account, obj):
+    disk_file = store.get_diskfile(account, obj)
+    # ok: python-path-traversal (an object's own open(), no path: swift's object server)
+    with disk_file.open(current_time=request.headers.get("X-Timestamp")):
+        disk_file.read_metadata()
+    # ruleid: python-flow-path-traversal
+    report_path = REPORT_DIR / obj
+    # ruleid: python-path-traversal
+    with report_path.open("w") as fh:
+        fh.write("read\n")
+    return "ok"
+
+
 @app.route("/attachments/<attachment>")
 def attachment(attachment):
     path = os.path.realpath(os.path.join(UPLOAD_DIR, attachment))
