@@ -207,6 +207,10 @@ _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formattin
     '    cur.execute("INSERT INTO %s (%s) VALUES (%%s)" % (name, ", ".join(map(quote_name, [term]))), (1,))\n'
     "    # ok: B608\n"
     '    cur.execute("SELECT * FROM %s LIMIT %d" % (name, int(term)))\n'
+    "    # ok: B608\n"
+    '    cur.execute("DELETE FROM %s_sync WHERE id = ?" % ("incoming" if term else "outgoing"), (1,))\n'
+    "    # ruleid: B608\n"
+    '    cur.execute("DELETE FROM %s_sync WHERE id = ?" % ("incoming" if term else table), (1,))\n'
     "    # a value beside the quoted ones, or a name also bound to something else: still reported\n"
     "    # ruleid: B608\n"
     "    cur.execute(\"SELECT * FROM %s WHERE doc = '%s'\" % (name, json.dumps(term)))\n"

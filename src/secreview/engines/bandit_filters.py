@@ -120,13 +120,16 @@ def _is_setting(node: ast.expr) -> bool:
 
 def _is_quoted(node: ast.expr, quoted_names: frozenset[str]) -> bool:
     """Quoted for SQL by the database layer (`quote_name(table)`, `", ".join(map(self.quote_name, columns))`, a
-    variable bound only to such a value), or constant text (`", ".join(["%s"] * len(keys))`): nothing unquoted."""
+    variable bound only to such a value), or constant text (`", ".join(["%s"] * len(keys))`, a choice between two
+    such values): nothing unquoted."""
     if isinstance(node, ast.Constant) or (isinstance(node, ast.Name) and node.id in quoted_names):
         return True
     if isinstance(node, ast.List | ast.Tuple):
         return all(_is_quoted(element, quoted_names) for element in node.elts)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):  # ["%s"] * n
         return _is_quoted(node.left, quoted_names)
+    if isinstance(node, ast.IfExp):  # swift's `"incoming" if incoming else "outgoing"`: the test is not put in
+        return _is_quoted(node.body, quoted_names) and _is_quoted(node.orelse, quoted_names)
     if not isinstance(node, ast.Call):
         return False
     callee = callee_of(node)

@@ -265,6 +265,8 @@ def orders_of(customer, cursor):
     # ruleid: python-flow-sql-injection, python-sql-injection-function-param
     cursor.execute("SELECT id FROM orders WHERE customer = '%s'" % customer)
     # ok: python-flow-sql-injection
+    cursor.execute("SELECT id FROM %s_orders" % ("open" if customer else "closed"))
+    # ok: python-flow-sql-injection
     cursor.execute("SELECT id FROM orders WHERE customer = %s", (customer,))
     # ruleid: python-flow-sql-injection
     return run_query("SELECT id FROM orders WHERE customer = '" + customer + "'")

@@ -139,6 +139,8 @@ class Walker:
             return self._first(generator.iter for generator in node.generators)
         if isinstance(node, ast.NamedExpr):
             return self.taint(node.value)
+        if isinstance(node, ast.IfExp):  # `"incoming" if incoming else "outgoing"`: the test chooses, is not given
+            return self._first([node.body, node.orelse])
         return self._first(child for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
 
     def _path_valued(self, node: ast.expr) -> bool:
