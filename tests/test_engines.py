@@ -162,6 +162,7 @@ def test_units_without_a_file_on_disk_are_given_to_the_tools_under_their_own_nam
 # Bandit reports that secreview drops, beside the ones it keeps: annotated like the rule samples
 _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formatting
     'FTS_TABLE = "snapshot_fts"\n'
+    'SHARD_RANGE_KEYS = ("name", "lower", "upper")\n'
     "if SEPARATE_DATABASE:\n"
     '    BIND = "?"\n'
     "else:\n"
@@ -209,6 +210,8 @@ _SQL_QUERIES = (  # B608 fires on every string with SQL words built by formattin
     '    cur.execute("SELECT * FROM %s LIMIT %d" % (name, int(term)))\n'
     "    # ok: B608\n"
     '    cur.execute("DELETE FROM %s_sync WHERE id = ?" % ("incoming" if term else "outgoing"), (1,))\n'
+    "    # ok: B608\n"
+    '    cur.execute("SELECT %s FROM shard_range" % ", ".join(SHARD_RANGE_KEYS))\n'
     "    # ruleid: B608\n"
     '    cur.execute("DELETE FROM %s_sync WHERE id = ?" % ("incoming" if term else table), (1,))\n'
     "    # a value beside the quoted ones, or a name also bound to something else: still reported\n"

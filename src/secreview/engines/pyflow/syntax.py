@@ -129,8 +129,9 @@ def defined_functions(tree: ast.AST) -> frozenset[str]:
 
 
 def module_constants(tree: ast.AST) -> frozenset[str]:
-    """The names the module binds only to constants at its top level, in its `if`/`try` blocks too (`BASE =
-    "/srv/files"`; `SQLITE_BIND = "?"` under one branch and `"%s"` under the other): text no caller gives."""
+    """The names the module binds only to constants or tuples of them at its top level, in its `if`/`try` blocks too
+    (`BASE = "/srv/files"`; `SQLITE_BIND = "?"` under one branch and `"%s"` under the other; swift's `SHARD_RANGE_KEYS
+    = ("name", "timestamp", ...)`): text no caller gives."""
     values: dict[str, list[ast.expr | None]] = {}
     pending: list[ast.AST] = list(getattr(tree, "body", []))
     while pending:
@@ -148,7 +149,13 @@ def module_constants(tree: ast.AST) -> frozenset[str]:
                 values.setdefault(node.name, []).append(None)
         else:
             _bound_elsewhere(node, values)
-    return frozenset(name for name, bound in values.items() if all(isinstance(value, ast.Constant) for value in bound))
+    return frozenset(name for name, bound in values.items() if all(_constant(value) for value in bound))
+
+
+def _constant(value: ast.expr | None) -> bool:
+    if isinstance(value, ast.Tuple):
+        return all(isinstance(element, ast.Constant) for element in value.elts)
+    return isinstance(value, ast.Constant)
 
 
 def _bound_elsewhere(node: ast.AST, values: dict[str, list[ast.expr | None]]) -> None:
