@@ -279,6 +279,11 @@ def set_proxy_delay(netns, interface_name):
     netns.execute("DELETE FROM neigh WHERE name = '%s'" % interface_name)
     # ok: python-flow-sql-injection, python-sql-injection-function-param
     netns.execute(cmd, check_exit_code=False)
+    # ok: python-flow-sql-injection, python-sql-injection-function-param
+    netns.execute("sysctl -w net.ipv4.conf.%s.proxy_arp=1" % interface_name)
+    full_args = ["ip", "netns", "exec", "router"] + cmd
+    # ok: python-flow-sql-injection, python-sql-injection-function-param
+    netns.execute(full_args)
     for query in ("SELECT 1", "DELETE FROM neigh WHERE name = '%s'" % interface_name):
         # ruleid: python-flow-sql-injection, python-sql-injection-function-param
         netns.execute(query)

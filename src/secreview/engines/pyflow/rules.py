@@ -239,6 +239,11 @@ PLAIN_TEXT = frozenset({"unescape", "striptags"})
 SQL_TEXT = re.compile(
     r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with|explain|pragma|truncate|grant|revoke)\b"
 )
+# SQL's words anywhere in a text (a statement or a part of one: "WHERE name = '%s'")
+SQL_WORDS = re.compile(
+    r"(?i)\b(select|insert|update|delete|replace|create|drop|alter|with|explain|pragma|truncate|grant|revoke|where|"
+    r"from|values|set|into|order\s+by|group\s+by|join|limit|union|having)\b"
+)
 
 # Sinks whose argument a function commonly takes whole from its caller (a query runner, a command runner, an
 # expression evaluator, a file reader): there only a value built from a parameter is a candidate.

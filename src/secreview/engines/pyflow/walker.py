@@ -31,6 +31,7 @@ from secreview.engines.pyflow.rules import (
     READS,
     RESPONSE_BUILDERS,
     SQL_TEXT,
+    SQL_WORDS,
     VALIDATORS,
     SinkRule,
     sanitises,
@@ -317,6 +318,8 @@ class Walker:
         found = self.taint(value)
         if found is None or found.safe(rule.cwe) or found.seen_by_rules:
             return
+        if rule.cwe == 89 and self._no_sql_in(value, found):
+            return  # text with no SQL in it: a runner named execute given a command line ("sysctl -w %s")
         if found.source != REQUEST_SOURCE and rule.argument is not None:  # a parameter, not request data
             if self.private and not (found.formatted or found.joined):
                 return
@@ -325,6 +328,26 @@ class Walker:
         if rule.cwe in (601, 918) and _fixed_start(value):
             return  # "/users/" + name, "https://api.example.com/" + path: the value cannot choose where it goes
         self._hit(rule.cwe, call, callee, rule.what, found)
+
+    def _no_sql_in(self, value: ast.expr, found: Taint) -> bool:
+        """Whether the text a value was built into, in the expression or where the function binds its variable,
+        holds no word of SQL (neutron's `netns.execute("sysctl -w net.ipv4.conf.%s.proxy_arp=1" % name)`)."""
+        built = [value]
+        if isinstance(value, ast.Name) and self.function is not None:
+            built += [
+                node.value
+                for node in ast.walk(self.function)
+                if isinstance(node, ast.Assign | ast.AugAssign)
+                and any(unparsed(target) == value.id for target in _targets(node))
+            ]
+        texts = [found.text] if found.text else []
+        texts += [
+            text
+            for node in built
+            for n in ast.walk(node)
+            if isinstance(n, ast.expr) and (text := constant_text(n)) and text.strip()
+        ]
+        return bool(texts) and not any(SQL_WORDS.search(text) for text in texts)
 
     def _through_wrapper(self, call: ast.Call, callee: str, summaries: list[Summary]) -> None:
         method_call = isinstance(call.func, ast.Attribute)
@@ -633,17 +656,26 @@ def _no_page(content_type: str | None) -> bool:
     return content_type is not None and not re.search(r"(?i)html|xml|svg", content_type)
 
 
+def _targets(node: ast.Assign | ast.AugAssign) -> list[ast.expr]:
+    return node.targets if isinstance(node, ast.Assign) else [node.target]
+
+
+def _vector(value: ast.expr | None) -> bool:
+    """A list, a tuple or a comprehension of one, or one added to something (`["sysctl", "-w"] + settings`)."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return _vector(value.left) or _vector(value.right)
+    return isinstance(value, ast.List | ast.Tuple | ast.ListComp)
+
+
 def vectors_only(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
     """The names `function` binds only to lists, tuples or their comprehensions (assigned or added to)."""
-    vectors = (ast.List, ast.Tuple, ast.ListComp)
     bound: dict[str, bool] = {}
     assigned: set[int] = set()  # the targets judged by their assignment's value
     for node in ast.walk(function):
         if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                 if isinstance(target, ast.Name):
-                    bound[target.id] = bound.get(target.id, True) and isinstance(node.value, vectors)
+                    bound[target.id] = bound.get(target.id, True) and _vector(node.value)
                     assigned.add(id(target))
     for node in ast.walk(function):  # a loop, `with ... as`, unpacking, a parameter: any value
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in assigned:
