@@ -364,7 +364,11 @@ class Walker:
 
     def _by_name(self, call: ast.Call, callee: str) -> None:
         for value in [*call.args, *(keyword.value for keyword in call.keywords)]:
-            if isinstance(value, (ast.List, ast.Tuple, ast.ListComp)) or _text(value) is False:
+            if (
+                _vector(value)
+                or _text(value) is False
+                or (isinstance(value, ast.Name) and value.id in self.argument_vectors)
+            ):
                 continue  # an argument vector: no shell splits it
             found = self.taint(value)
             if found is None or not found.formatted:
@@ -661,9 +665,12 @@ def _targets(node: ast.Assign | ast.AugAssign) -> list[ast.expr]:
 
 
 def _vector(value: ast.expr | None) -> bool:
-    """A list, a tuple or a comprehension of one, or one added to something (`["sysctl", "-w"] + settings`)."""
+    """A list, a tuple or a comprehension of one, one added to something (`["sysctl", "-w"] + settings`), or one
+    made by list() or tuple() (neutron's `list(map(str, env + cmd))`)."""
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         return _vector(value.left) or _vector(value.right)
+    if isinstance(value, ast.Call) and callee_of(value) in ("list", "tuple"):
+        return True
     return isinstance(value, ast.List | ast.Tuple | ast.ListComp)
 
 
