@@ -547,8 +547,8 @@ def fixtures_note(fixtures: list[Finding]) -> str:
     lines = ", ".join(str(f.start_line) for f in fixtures)
     return (
         "what concerns a test alone (its credentials, requests without a timeout, random data, scratch files, "
-        "addresses, the code and data it evaluates or loads itself, values from its own parameters) listed as "
-        f"observations, not defects (fixtures): lines {lines}"
+        "addresses, the code and data it evaluates or loads itself, the queries and commands it builds itself, values "
+        f"from its own parameters) listed as observations, not defects (fixtures): lines {lines}"
     )
 
 
