@@ -369,6 +369,8 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     '        credentials = {"username": None, "password": None}\n'
     "        # ok: B105\n"
     '        credentials["password"] = "****"\n'
+    "        # ok: B105\n"
+    '        credentials["password"] = "**SECRET**"\n'
     "        # ruleid: B105\n"
     '        password = "password"\n\n\n'
     "class Field:\n"
