@@ -371,6 +371,8 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     '        credentials["password"] = "****"\n'
     "        # ok: B105\n"
     '        credentials["password"] = "**SECRET**"\n'
+    "        # ok: B105\n"
+    '        credentials["password"] = "fake_password"\n'
     "        # ruleid: B105\n"
     '        password = "password"\n\n\n'
     "class Field:\n"

@@ -33,8 +33,9 @@ _TRANSLATIONS = re.compile(r"^(.*\.)?(_|_l|lazy_gettext|u?n?p?gettext(_lazy|_noo
 _SYNTAX_TESTS = frozenset({"B104", "B608", "B301", "B310", "B311", "B602", "B605", "B610", "B701"})  # read on the tree
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # a string assigned, passed or defaulted to a password's name
 _SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$")  # Bandit's words for one
-# what Bandit's message quotes: nothing, None, a mask (`****`, designate's `**SECRET**` put in a logged request's place)
-_NO_PASSWORD = re.compile(r": '(None|\**|\*+\w*\*+)'$")
+# what Bandit's message quotes: nothing, None, a mask (`****`, designate's `**SECRET**` in a logged request's place),
+# a placeholder (ironic's `"agent_token": "fake_token"`; the words python-hardcoded-password's value filter skips)
+_NO_PASSWORD = re.compile(r": '(None|\**|\*+\w*\*+|(?i:[^']*(example|dummy|fake|placeholder|redacted|sample)[^']*))'$")
 _WORD_BREAKS = re.compile(r"[_.\-]+|(?<=[a-z0-9])(?=[A-Z])")
 
 

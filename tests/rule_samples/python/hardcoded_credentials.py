@@ -30,6 +30,8 @@ DATABASES = {
 PASSWORD_FIELD = "password"
 # ok: python-hardcoded-password
 FORGOT_PASSWORD = "Forgot your password?"
+# ok: python-hardcoded-password (one byte, a protocol's status: ironic's VNC authentication)
+AUTH_STATUS_PASS = b"\x01"
 # ok: python-hardcoded-password
 db_password = os.environ["DB_PASSWORD"]
 # ruleid: python-hardcoded-password
