@@ -464,26 +464,31 @@ def _enums(tree: ast.AST) -> list[ast.ClassDef]:
 
 
 def _given_names(node: ast.AST) -> list[str]:
-    """The names Bandit's password tests read at `node`: one a string is assigned to or compared with, a keyword
-    argument or a dict's key given a string, a parameter with a string default."""
-    if isinstance(node, ast.Assign) and _is_text(node.value):
+    """The names Bandit's password tests read at `node`: one a constant is assigned to or compared with, a keyword
+    argument or a dict's key given a constant, a parameter with a constant default (Bandit quotes any constant:
+    ironic's `"agent_token_required": True` is reported as the password 'True')."""
+    if isinstance(node, ast.Assign) and _is_constant(node.value):
         return [name for target in node.targets for name in _name_of(target)]
     if isinstance(node, ast.Compare) and any(map(_is_text, [node.left, *node.comparators])):
         return [name for side in [node.left, *node.comparators] for name in _name_of(side)]
     if isinstance(node, ast.Call):
-        return [keyword.arg for keyword in node.keywords if keyword.arg and _is_text(keyword.value)]
+        return [keyword.arg for keyword in node.keywords if keyword.arg and _is_constant(keyword.value)]
     if isinstance(node, ast.Dict):
         return [
             key.value
             for key, value in zip(node.keys, node.values, strict=True)
-            if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_text(value)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_constant(value)
         ]
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         positional = [*node.args.posonlyargs, *node.args.args]
         defaults = zip(positional[len(positional) - len(node.args.defaults) :], node.args.defaults, strict=True)
         keyword_only = zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)
-        return [arg.arg for arg, default in [*defaults, *keyword_only] if default is not None and _is_text(default)]
+        return [arg.arg for arg, default in [*defaults, *keyword_only] if default is not None and _is_constant(default)]
     return []
+
+
+def _is_constant(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is not None
 
 
 def _is_text(node: ast.expr) -> bool:
