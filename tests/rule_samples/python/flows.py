@@ -20,6 +20,7 @@ import click
 import ldap
 import requests
 import ruamel.yaml
+import sqlalchemy as sa
 import yaml
 from django import shortcuts
 from django.conf import settings
@@ -274,6 +275,24 @@ def orders_of(customer, cursor):
     cursor.execute("SELECT id FROM orders WHERE customer = %s", (customer,))
     # ruleid: python-flow-sql-injection
     return run_query("SELECT id FROM orders WHERE customer = '" + customer + "'")
+
+
+def _place_lock(session, node_id, tag):
+    """SQLAlchemy's expression language binds the values it is given (ironic's node reservations)."""
+    session.execute(sa.update(Node).where(Node.id == node_id).values(reservation=tag).execution_options(sync=False))
+    return session.execute(add_identity_filter(sa.select(Node.id), node_id)).one()
+
+
+def _raw_lock(session, tag):
+    # ruleid: python-flow-sql-injection, python-sql-injection-function-param
+    session.execute(sa.text("UPDATE node SET reservation = '%s'" % tag))
+
+
+def reserve_node(session, node_id, tag):
+    # ok: python-flow-sql-injection
+    _place_lock(session, node_id, tag)
+    # ruleid: python-flow-sql-injection
+    _raw_lock(session, tag)
 
 
 def set_proxy_delay(netns, interface_name):

@@ -239,6 +239,13 @@ PLAIN_TEXT = frozenset({"unescape", "striptags"})
 SQL_TEXT = re.compile(
     r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with|explain|pragma|truncate|grant|revoke)\b"
 )
+# The methods that build a statement in SQLAlchemy's expression language (select(...).where(...).limit(1)), and a
+# project's helper adding a filter to one (ironic's add_identity_filter(query, node_id)): the values given to them
+# are bound parameters, not text of the statement
+SQL_EXPRESSIONS = re.compile(
+    r"(^|\.)(select|insert|update|delete|where|filter|filter_by|limit|offset|values|order_by|group_by|join|outerjoin|"
+    r"returning|with_for_update|execution_options|options|params|distinct|select_from|\w+_filters?)$"
+)
 # SQL's words anywhere in a text (a statement or a part of one: "WHERE name = '%s'")
 SQL_WORDS = re.compile(
     r"(?i)\b(select|insert|update|delete|replace|create|drop|alter|with|explain|pragma|truncate|grant|revoke|where|"

@@ -30,6 +30,7 @@ from secreview.engines.pyflow.rules import (
     PLAIN_TEXT,
     READS,
     RESPONSE_BUILDERS,
+    SQL_EXPRESSIONS,
     SQL_TEXT,
     SQL_WORDS,
     VALIDATORS,
@@ -319,7 +320,7 @@ class Walker:
         if found is None or found.safe(rule.cwe) or found.seen_by_rules:
             return
         if rule.cwe == 89 and self._no_sql_in(value, found):
-            return  # text with no SQL in it: a runner named execute given a command line ("sysctl -w %s")
+            return  # text with no SQL in it, or a statement built by an expression language that binds its values
         if found.source != REQUEST_SOURCE and rule.argument is not None:  # a parameter, not request data
             if self.private and not (found.formatted or found.joined):
                 return
@@ -331,7 +332,9 @@ class Walker:
 
     def _no_sql_in(self, value: ast.expr, found: Taint) -> bool:
         """Whether the text a value was built into, in the expression or where the function binds its variable,
-        holds no word of SQL (neutron's `netns.execute("sysctl -w net.ipv4.conf.%s.proxy_arp=1" % name)`)."""
+        holds no word of SQL (neutron's `netns.execute("sysctl -w net.ipv4.conf.%s.proxy_arp=1" % name)`), or no
+        text at all went into a statement that SQLAlchemy's expression language built (ironic's
+        `session.execute(add_identity_filter(sa.select(...), node_id).limit(1))`: the value is bound)."""
         built = [value]
         if isinstance(value, ast.Name) and self.function is not None:
             built += [
@@ -347,7 +350,9 @@ class Walker:
             for n in ast.walk(node)
             if isinstance(n, ast.expr) and (text := constant_text(n)) and text.strip()
         ]
-        return bool(texts) and not any(SQL_WORDS.search(text) for text in texts)
+        if not texts:
+            return bool(SQL_EXPRESSIONS.search(self._maker(value)))
+        return not any(SQL_WORDS.search(text) for text in texts)
 
     def _through_wrapper(self, call: ast.Call, callee: str, summaries: list[Summary]) -> None:
         method_call = isinstance(call.func, ast.Attribute)
