@@ -368,6 +368,9 @@ class Walker:
                 self._hit(summary.cwe, call, callee, what, found, via=summary)
 
     def _by_name(self, call: ast.Call, callee: str) -> None:
+        program = constant_text(call.args[0]) if len(call.args) >= 2 else None
+        if program and _PROGRAM.match(program) and not _SHELLS.search(program):
+            return  # an argument vector spread over the arguments (ironic's `execute("dd", "if=%s" % src)`)
         for value in [*call.args, *(keyword.value for keyword in call.keywords)]:
             if (
                 _vector(value)
@@ -587,6 +590,8 @@ def _text(node: ast.expr) -> bool | None:
     return None
 
 
+_PROGRAM = re.compile(r"^[\w./+-]+$")  # one word: a program's name or path, not a command line
+_SHELLS = re.compile(r"(^|/)(sh|bash|dash|zsh|ksh|csh|tcsh|fish|cmd(\.exe)?|powershell(\.exe)?|pwsh)$", re.IGNORECASE)
 _FIXED_START = re.compile(r"^(/(?!/)|[a-z][a-z0-9+.-]*://[^/]+/)", re.IGNORECASE)
 
 
