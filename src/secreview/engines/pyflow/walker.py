@@ -374,6 +374,7 @@ class Walker:
         for value in [*call.args, *(keyword.value for keyword in call.keywords)]:
             if (
                 _vector(value)
+                or isinstance(value, ast.Starred)  # `execute(*cmd)`: the sequence's items are the arguments
                 or _text(value) is False
                 or (isinstance(value, ast.Name) and value.id in self.argument_vectors)
             ):
