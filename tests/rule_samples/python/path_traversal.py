@@ -122,17 +122,11 @@ def read_report(report):
     return (REPORT_DIR / report).read_text()
 
 
-@app.route("/objects/<account>/<obj>")
-def read_object(account, obj):
-    disk_file = store.get_diskfile(account, obj)
-    # ok: python-path-traversal (an object's own open(), no path: swift's object server)
-    with disk_file.open(current_time=request.headers.get("X-Timestamp")):
-        disk_file.read_metadata()
-    # ruleid: python-flow-path-traversal
-    report_path = REPORT_DIR / obj
-    # ruleid: python-path-traversal
-    with report_path.open("w") as fh:
-        fh.write("read\n")
+@app.route("/cache/<key>")
+def cached(key):
+    data_cache = CacheEntry(request, "cache", key + ".data")
+    # ruleid: python-path-traversal (an object named by the request opens its file: MoinMoin's CVE-2020-25074)
+    data_cache.open(mode="r")
     return "ok"
 
 
