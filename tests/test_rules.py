@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from secreview import cwe, sinks
+from secreview.engines import bandit_filters
 from secreview.engines.c_text import (
     ended_paths,
     endless_loops,
@@ -114,6 +115,26 @@ def test_the_semgrep_rules_take_a_lookup_by_identifier_as_the_flow_engine_does()
         assert bool(re.match(lookup.group(1), callee)) == bool(pyflow_rules.LOOKUPS.search(name)), callee
     for value in ("book_id", "bookid", "self.pk", "uuid", "userId", "ids", "name", "idea", "paths", "vals[0]"):
         assert bool(re.match(identifier.group(1), value)) == bool(pyflow_rules.IDENTIFIERS.search(value)), value
+
+
+def test_the_semgrep_rules_and_the_filters_name_the_same_sql_words_and_password_placeholders():
+    """The YAML restates the flow engine's SQL_WORDS (a formatted text with none is no statement) and Bandit's filter
+    restates the placeholders of the password rules' value filter; a word added on one side only would make the
+    engines disagree on the same line."""
+    sql = re.search(
+        r"metavariable: \$TEXT\n\s+regex: .*?\\b\((.+?)\)\\b\)\n",
+        (RULES_DIR / "python" / "request_taint.yaml").read_text(),
+    )
+    flow_words = re.search(r"\\b\((.+)\)\\b", pyflow_rules.SQL_WORDS.pattern)
+    assert sql and flow_words
+    assert set(sql.group(1).split("|")) == set(flow_words.group(1).split("|"))
+    for text in ("sysctl -w net.ipv4.conf.%s.proxy_arp=1", "DELETE FROM t WHERE k = '%s'", "x ORDER BY %s"):
+        assert bool(re.search(f"(?i)\\b({sql.group(1)})\\b", text)) == bool(pyflow_rules.SQL_WORDS.search(text)), text
+    credentials = (RULES_DIR / "python" / "hardcoded_credentials.yaml").read_text()
+    placeholders = re.search(r"\(\?!\(\?i:\.\*\(([a-z|]+)\)\.\*\)\$\)", credentials)
+    assert placeholders
+    for word in placeholders.group(1).split("|"):
+        assert bandit_filters._NO_PASSWORD.search(f"Possible hardcoded password: 'a_{word}_b'"), word
 
 
 def test_the_semgrep_rules_take_a_safe_redirect_helper_and_a_logged_message_as_the_flow_engine_does():

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import ast
 import re
-from collections import Counter
 from collections.abc import Callable
 from typing import Any, cast
 
 from secreview.engines.pyflow.rules import ALL, DATABASE_OBJECT, MESSAGES, SERIALISERS, SQL_QUOTERS, sanitises
 from secreview.engines.pyflow.syntax import (
+    bindings,
+    bound_only_to,
     callee_of,
     constant_text,
     enclosing_function,
@@ -155,36 +156,12 @@ def _quoted_names(tree: ast.AST, function: ast.AST | None) -> frozenset[str]:
 
 
 def _names_bound_only_to(tree: ast.AST, function: ast.AST | None, kind: Callable[[ast.expr], bool]) -> frozenset[str]:
-    """The variables bound only to values of a `kind`: those the function binds so (each of their bindings is such
-    an assignment, `+=` of such a value (text added to text of a kind stays of it, mkdocs's `html += ' defer'`) or
-    a loop over a literal of such values (`for url in ("https://a", "https://b")`); none a parameter, another
-    loop, `with ... as` or unpacking), and the module's constants it does not bind itself (`SQLITE_BIND = "?"`)."""
+    """The variables bound only to values of a `kind`: those the function binds so (syntax.bound_only_to), and the
+    module's constants it does not bind itself (`SQLITE_BIND = "?"`)."""
     constants = module_constants(tree)
     if function is None:
         return constants
-    bindings = Counter(
-        node.id if isinstance(node, ast.Name) else node.arg
-        for node in ast.walk(function)
-        if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)) or isinstance(node, ast.arg)
-    )
-    assigned: dict[str, list[list[ast.expr]]] = {}  # for each binding, the values it may give
-    for node in ast.walk(function):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            assigned.setdefault(node.targets[0].id, []).append([node.value])
-        elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name):
-            assigned.setdefault(node.target.id, []).append([node.value])
-        elif (
-            isinstance(node, ast.For | ast.comprehension)
-            and isinstance(node.target, ast.Name)
-            and isinstance(node.iter, ast.Tuple | ast.List | ast.Set)
-        ):
-            assigned.setdefault(node.target.id, []).append(node.iter.elts)
-    own = {
-        name
-        for name, bound in assigned.items()
-        if len(bound) == bindings[name] and all(kind(value) for values in bound for value in values)
-    }
-    return frozenset(own | (constants - bindings.keys()))
+    return bound_only_to(function, kind) | (constants - bindings(function).keys())
 
 
 def _marker(value: ast.expr, quoted_names: frozenset[str]) -> str:

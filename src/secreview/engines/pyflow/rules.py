@@ -236,9 +236,8 @@ TEMPLATE_FILES = re.compile(r"\.(html?|xhtml|xml|jinja2?|j2)$")
 # Methods that turn marked-up text back into plain text (Markup(text).unescape()): the mark before them marks nothing
 # a page shows; Bandit's filter of its mark_safe/Markup reports reads them too.
 PLAIN_TEXT = frozenset({"unescape", "striptags"})
-SQL_TEXT = re.compile(
-    r"(?i)^\s*\(?\s*(select|insert|update|delete|replace|create|drop|alter|with|explain|pragma|truncate|grant|revoke)\b"
-)
+_SQL_VERBS = "select|insert|update|delete|replace|create|drop|alter|with|explain|pragma|truncate|grant|revoke"
+SQL_TEXT = re.compile(rf"(?i)^\s*\(?\s*({_SQL_VERBS})\b")
 # The methods that build a statement in SQLAlchemy's expression language (select(...).where(...).limit(1)), and a
 # project's helper adding a filter to one (ironic's add_identity_filter(query, node_id)): the values given to them
 # are bound parameters, not text of the statement
@@ -248,8 +247,7 @@ SQL_EXPRESSIONS = re.compile(
 )
 # SQL's words anywhere in a text (a statement or a part of one: "WHERE name = '%s'")
 SQL_WORDS = re.compile(
-    r"(?i)\b(select|insert|update|delete|replace|create|drop|alter|with|explain|pragma|truncate|grant|revoke|where|"
-    r"from|values|set|into|order\s+by|group\s+by|join|limit|union|having)\b"
+    rf"(?i)\b({_SQL_VERBS}|where|from|values|set|into|order\s+by|group\s+by|join|limit|union|having)\b"
 )
 
 # Sinks whose argument a function commonly takes whole from its caller (a query runner, a command runner, an

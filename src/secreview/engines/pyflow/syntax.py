@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from typing import cast
 
 from secreview.engines.pyflow.rules import TEMPLATE_FILES, sink_rule
@@ -126,6 +127,40 @@ def defined_functions(tree: ast.AST) -> frozenset[str]:
     """The names of the functions the module defines at its top level."""
     body = getattr(tree, "body", [])
     return frozenset(node.name for node in body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+
+def bindings(function: ast.AST) -> Counter[str]:
+    """How many times the function binds each name (assignments, loops, `with ... as`, unpacking, parameters)."""
+    return Counter(
+        node.id if isinstance(node, ast.Name) else node.arg
+        for node in ast.walk(function)
+        if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)) or isinstance(node, ast.arg)
+    )
+
+
+def bound_only_to(function: ast.AST, kind: Callable[[ast.expr], bool]) -> frozenset[str]:
+    """The variables the function binds only to values of a `kind`: each of their bindings is such an assignment,
+    `+=` of such a value (text added to text of a kind stays of it, mkdocs's `html += ' defer'`; a list added to a
+    list) or a loop over a literal of such values (`for url in ("https://a", "https://b")`); none a parameter,
+    another loop, `with ... as` or unpacking."""
+    assigned: dict[str, list[list[ast.expr]]] = {}  # for each binding, the values it may give
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assigned.setdefault(node.targets[0].id, []).append([node.value])
+        elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name):
+            assigned.setdefault(node.target.id, []).append([node.value])
+        elif (
+            isinstance(node, ast.For | ast.comprehension)
+            and isinstance(node.target, ast.Name)
+            and isinstance(node.iter, ast.Tuple | ast.List | ast.Set)
+        ):
+            assigned.setdefault(node.target.id, []).append(node.iter.elts)
+    bound = bindings(function)
+    return frozenset(
+        name
+        for name, values in assigned.items()
+        if len(values) == bound[name] and all(kind(value) for given in values for value in given)
+    )
 
 
 def module_constants(tree: ast.AST) -> frozenset[str]:

@@ -40,6 +40,7 @@ from secreview.engines.pyflow.rules import (
 )
 from secreview.engines.pyflow.syntax import (
     bound_calls,
+    bound_only_to,
     callee_of,
     constant_text,
     data_parameters,
@@ -105,7 +106,7 @@ class Walker:
     @cached_property
     def argument_vectors(self) -> frozenset[str]:
         """The variables the function binds only to lists or tuples (`cmd = ["sysctl", "-w", setting]`)."""
-        return vectors_only(self.function) if self.function is not None else frozenset()
+        return bound_only_to(self.function, _vector) if self.function is not None else frozenset()
 
     # expressions --------------------------------------------------------------------------------------
     def taint(self, node: ast.AST | None) -> Taint | None:
@@ -645,12 +646,12 @@ def _made_safe(call: ast.Call, rule: SinkRule, no_pages: frozenset[int]) -> bool
     """A keyword (or argument) that makes this sink call safe: members= or filter="data" for extractall, a safe
     YAML loader, a content type no browser renders as a page (text/plain, application/json) for a response, given
     as a keyword, in its headers (`make_response(message, 400, {"Content-Type": "text/plain"})`) or set on the
-    response afterwards (`no_pages`), or a dict or list that Flask's make_response serves as JSON."""
+    response afterwards (`no_pages`), or a dict that Flask's make_response serves as JSON."""
     if set(rule.safe_keywords) & set(CONTENT_TYPES):
         if id(call) in no_pages or _headers_say_no_page(call):
             return True
-        if callee_of(call).endswith("make_response") and call.args and isinstance(call.args[0], (ast.Dict, ast.List)):
-            return True
+        if callee_of(call).endswith("make_response") and call.args and isinstance(call.args[0], ast.Dict):
+            return True  # (a list is no page to any sink: see _direct)
     for keyword in call.keywords:
         if keyword.arg not in rule.safe_keywords:
             continue
@@ -683,24 +684,6 @@ def _vector(value: ast.expr | None) -> bool:
     if isinstance(value, ast.Call) and callee_of(value) in ("list", "tuple"):
         return True
     return isinstance(value, ast.List | ast.Tuple | ast.ListComp)
-
-
-def vectors_only(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
-    """The names `function` binds only to lists, tuples or their comprehensions (assigned or added to)."""
-    bound: dict[str, bool] = {}
-    assigned: set[int] = set()  # the targets judged by their assignment's value
-    for node in ast.walk(function):
-        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
-            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                if isinstance(target, ast.Name):
-                    bound[target.id] = bound.get(target.id, True) and _vector(node.value)
-                    assigned.add(id(target))
-    for node in ast.walk(function):  # a loop, `with ... as`, unpacking, a parameter: any value
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in assigned:
-            bound[node.id] = False
-        elif isinstance(node, ast.arg):
-            bound[node.arg] = False
-    return frozenset(name for name, only_vectors in bound.items() if only_vectors)
 
 
 def served_as_no_page(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[int]:
