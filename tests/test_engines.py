@@ -500,9 +500,24 @@ _CONSTANT_URLS = (  # B310 fires on every urlopen, urlretrieve and Request
 )
 
 
+_OWN_SAFE_LOADERS = (  # B506 knows yaml's safe loaders by name only
+    "import yaml\n\n\n"
+    "class CiLoader(yaml.SafeLoader):\n"
+    "    pass\n\n\n"
+    "class PluginLoader(yaml.Loader):\n"
+    "    pass\n\n\n"
+    "def read(text):\n"
+    "    # ok: B506\n"
+    "    steps = yaml.load(text, Loader=CiLoader)\n"
+    "    # ruleid: B506\n"
+    "    return steps, yaml.load(text, Loader=PluginLoader)\n"
+)
+
+
 @pytest.mark.parametrize(
     ("text", "cwe_id"),
     [
+        (_OWN_SAFE_LOADERS, 502),
         (_JINJA_OPTIONS, 79),
         (_CONSTANT_URLS, 918),
         (_ADDRESSES_COMPARED, 1327),

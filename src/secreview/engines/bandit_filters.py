@@ -5,7 +5,8 @@ something else about one, that is empty or that names itself (B105-B107: `token_
 `NO_TOKEN = "NO_TOKEN"`), an object pickled and unpickled at once (B301: a deep copy), a function of the module's own
 named like Django's QuerySet.extra (B610), an address compared with, not bound to (B104), a Jinja2 Environment given
 its autoescape in a dict of options (B701), a random number that is a pause's length or a draw against a probability
-(B311). Bandit flags these shapes whatever is in them; a reviewer would not."""
+(B311), YAML loaded with the module's own safe loader (B506). Bandit flags these shapes whatever is in them; a
+reviewer would not."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from secreview.engines.pyflow.syntax import (
     callee_of,
     constant_text,
     enclosing_function,
+    loads_yaml_safely,
     module_constants,
     renders_template_file,
     unparsed,
@@ -31,7 +33,8 @@ _MARK_TESTS = frozenset({"B308", "B703", "B704"})  # mark_safe() (B308, B703) an
 _MARKERS = re.compile(r"(^|\.)(mark_safe|SafeString|SafeText|Markup)$")
 # gettext's names for a translation of its text (`_("Saved")`, `lazy_gettext`, Django's `gettext_lazy`)
 _TRANSLATIONS = re.compile(r"^(.*\.)?(_|_l|lazy_gettext|u?n?p?gettext(_lazy|_noop)?)$")
-_SYNTAX_TESTS = frozenset({"B104", "B608", "B301", "B310", "B311", "B602", "B605", "B610", "B701"})  # read on the tree
+# the tests whose reports are read on the tree
+_SYNTAX_TESTS = frozenset({"B104", "B608", "B301", "B310", "B311", "B506", "B602", "B605", "B610", "B701"})
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # a string assigned, passed or defaulted to a password's name
 _SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$")  # Bandit's words for one
 # what Bandit's message quotes: nothing, None, a mask (`****`, designate's `**SECRET**` in a logged request's place),
@@ -61,6 +64,7 @@ def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
         or _escapes_by_its_options(item, tree)
         or _opens_a_constant_url(item, tree)
         or _draws_no_secret(item, tree)
+        or _loads_with_a_safe_loader(item, tree)
     )
 
 
@@ -576,6 +580,16 @@ def _opens_a_constant_url(item: dict[str, Any], tree: ast.AST | None) -> bool:
         if isinstance(node, ast.Call) and node.args and _URL_OPENERS.search(callee_of(node))
     ]
     return bool(opened) and all(_is_constant_text(url, constant) for url in opened)
+
+
+def _loads_with_a_safe_loader(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B506 report (yaml.load) whose loader is one the module derives from yaml.SafeLoader: Bandit knows only
+    the safe loaders by name."""
+    if item["test_id"] != "B506" or tree is None:
+        return False
+    calls = [node for node in _on_lines(tree, _lines(item)) if isinstance(node, ast.Call)]
+    loads = [call for call in calls if callee_of(call).endswith(("yaml.load", "yaml.load_all"))]
+    return bool(loads) and all(loads_yaml_safely(call, tree) for call in loads)
 
 
 def _is_constant_text(value: ast.expr, names: frozenset[str] = frozenset()) -> bool:

@@ -20,6 +20,7 @@ from secreview.engines.pyflow.syntax import (
     enclosing_function,
     functions,
     imported_names,
+    loads_yaml_safely,
     module_constants,
     number_route_parameters,
     unparsed,
@@ -38,11 +39,19 @@ def _matched(item: dict[str, Any], text: str) -> ast.expr | None:
 
 
 def says_nothing(item: dict[str, Any], text: str, tree: ast.AST | None) -> bool:
-    """A report on a Python file (`text`, parsed as `tree`) whose matched code reads no variable but numbers from
-    the view's route and the module's constants, and calls none but the module's own functions, path joins and
-    conversions (`return render_edit_book(book_id)`, `open(os.path.join(BASE, str(year)))` under
-    `/book/<int:book_id>/<int:year>`). Semgrep follows taint within a function, so nothing else can have brought
-    request data there; a number injects no markup, path or query."""
+    """A report on a Python file (`text`, parsed as `tree`) that reads only numbers (below), or YAML loaded with a
+    loader the module derives from yaml.SafeLoader (Semgrep's patterns know the safe loaders by name only)."""
+    if item["check_id"].rsplit(".", 1)[-1] == "python-yaml-unsafe-load":
+        loaded = _matched(item, text)
+        return tree is not None and isinstance(loaded, ast.Call) and loads_yaml_safely(loaded, tree)
+    return _reads_only_numbers(item, text, tree)
+
+
+def _reads_only_numbers(item: dict[str, Any], text: str, tree: ast.AST | None) -> bool:
+    """Matched code that reads no variable but numbers from the view's route and the module's constants, and calls
+    none but the module's own functions, path joins and conversions (`return render_edit_book(book_id)`,
+    `open(os.path.join(BASE, str(year)))` under `/book/<int:book_id>/<int:year>`). Semgrep follows taint within a
+    function, so nothing else can have brought request data there; a number injects no markup, path or query."""
     function = enclosing_function(tree, item["start"]["line"]) if tree is not None else None
     numbers = number_route_parameters(function) if function is not None else frozenset()
     if tree is None or not numbers:

@@ -51,6 +51,31 @@ def import_config(request):
     return JsonResponse(config)
 
 
+class CiLoader(yaml.SafeLoader):
+    """A safe loader with the project's own tags (buildbot's BuildbotCiLoader)."""
+
+
+class StrictCiLoader(CiLoader):
+    pass
+
+
+class PluginLoader(yaml.Loader):
+    pass
+
+
+def read_ci_config(path):
+    with open(path) as fh:
+        # ok: python-yaml-unsafe-load
+        steps = yaml.load(fh, Loader=CiLoader)
+    with open(path) as fh:
+        # ok: python-yaml-unsafe-load
+        steps += yaml.load(fh, StrictCiLoader)
+    with open(path) as fh:
+        # ruleid: python-yaml-unsafe-load
+        steps += yaml.load(fh, Loader=PluginLoader)
+    return steps
+
+
 def read_settings(path):
     with open(path) as fh:
         # ruleid: python-yaml-unsafe-load

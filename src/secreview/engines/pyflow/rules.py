@@ -14,6 +14,10 @@ CONTENT_TYPES = ("content_type", "mimetype", "media_type")  # a response's keywo
 ALL = "*"  # a sanitiser that makes a value safe for every sink (int(), len(), a failed allow-list check exits)
 
 
+# PyYAML's loaders that build only plain data (yaml.load(text, Loader=yaml.SafeLoader))
+SAFE_YAML_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader")
+
+
 @dataclass(frozen=True)
 class SinkRule:
     """A dangerous use of a sink category: the weakness it causes and the argument that must not carry input."""
@@ -68,7 +72,7 @@ SINK_RULES: tuple[SinkRule, ...] = (
         502,
         "deserialises it",
         r"(^|\.)yaml\.(load|load_all|unsafe_load|full_load)$",
-        safe_keywords=("SafeLoader", "CSafeLoader", "BaseLoader"),
+        safe_keywords=SAFE_YAML_LOADERS,
         # a variable named `yaml` holding ruamel's YAML(typ=...) object: its load() is ruamel's, safe unless made
         # with typ="unsafe" (python-yaml-unsafe-load reports that where it is made)
         safe_receivers=re.compile(r"(^|\.)YAML$"),

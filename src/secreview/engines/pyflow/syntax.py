@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import cast
 
-from secreview.engines.pyflow.rules import TEMPLATE_FILES, sink_rule
+from secreview.engines.pyflow.rules import SAFE_YAML_LOADERS, TEMPLATE_FILES, sink_rule
 from secreview.sinks import PYTHON_SOURCES
 
 # Parameters that are not a caller's data (the framework's request object is read through its attributes).
@@ -103,6 +103,28 @@ def renders_template_file(call: ast.Call) -> bool:
     """A call given a template file's name first (`base_render_template("popup.html", ...)`): what renders it escapes
     what it is given, as render_template does."""
     return bool(call.args) and TEMPLATE_FILES.search(constant_text(call.args[0]) or "") is not None
+
+
+def loads_yaml_safely(call: ast.Call, tree: ast.AST) -> bool:
+    """`yaml.load(text, Loader=CiLoader)` where the module derives CiLoader from a safe loader (buildbot's
+    `class BuildbotCiLoader(yaml.SafeLoader)` adding its own tags): it builds only plain data and those tags."""
+    if not callee_of(call).endswith(("load", "load_all")):
+        return False
+    given = [keyword.value for keyword in call.keywords if keyword.arg == "Loader"] + call.args[1:2]
+    safe = _derived_from(tree, SAFE_YAML_LOADERS)
+    return bool(given) and all(unparsed(loader).rsplit(".", 1)[-1] in safe for loader in given)
+
+
+def _derived_from(tree: ast.AST, bases: tuple[str, ...]) -> frozenset[str]:
+    """The class names `bases` and the module's classes derived from them, directly or through one another."""
+    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    found = set(bases)
+    grown = True
+    while grown:
+        new = {c.name for c in classes if any(unparsed(base).rsplit(".", 1)[-1] in found for base in c.bases)}
+        grown = not new <= found
+        found |= new
+    return frozenset(found)
 
 
 def imported_names(tree: ast.AST) -> frozenset[str]:
