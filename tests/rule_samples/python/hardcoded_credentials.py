@@ -1,5 +1,6 @@
 import hmac
 import os
+import re
 import smtplib
 
 import psycopg2
@@ -114,6 +115,8 @@ class PaymentClient:
 CELERY_BROKER_URL = "amqp://worker:w0rkerPass@rabbitmq:5672//"
 # ok: python-hardcoded-credentials-in-url
 REDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
+# ok: python-hardcoded-credentials-in-url
+SOURCEFORGE_REPOSITORY = re.compile(r"ssh://(?:[^@]*@)?git.code.sf.net/p/(?P<repo>.*)$")  # buildbot's revlinks
 
 
 # ok: python-hardcoded-secret
