@@ -360,6 +360,12 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     "            # ruleid: B106\n"
     '            return verify_token(token, token_type="feed", api_token="s3cr3t-t0ken")\n'
     "        # ok: B105\n"
+    '        if token == "\\\\" or token in ("(", "{}"):\n'
+    "            # ok: B105\n"
+    '            if self.update_password == "always":\n'
+    "                # ruleid: B105\n"
+    '                return self.new_password == "always"\n'
+    "        # ok: B105\n"
     '        self.password_field = "pw"\n'
     "        # ruleid: B105\n"
     '        self.form["auth_password"] = "bar"\n'

@@ -38,8 +38,13 @@ _SYNTAX_TESTS = frozenset({"B104", "B608", "B301", "B310", "B311", "B506", "B602
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # a string assigned, passed or defaulted to a password's name
 _SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$")  # Bandit's words for one
 # what Bandit's message quotes: nothing, None, a mask (`****`, designate's `**SECRET**` in a logged request's place),
-# a placeholder (ironic's `"agent_token": "fake_token"`; the words python-hardcoded-password's value filter skips)
-_NO_PASSWORD = re.compile(r": '(None|\**|\*+\w*\*+|(?i:[^']*(example|dummy|fake|placeholder|redacted|sample)[^']*))'$")
+# a placeholder (ironic's `"agent_token": "fake_token"`; the words python-hardcoded-password's value filter skips),
+# one or two characters (a lexer's `token == "\\"`; that filter takes three or more)
+_NO_PASSWORD = re.compile(
+    r": '(None|.{1,2}|\**|\*+\w*\*+|(?i:[^']*(example|dummy|fake|placeholder|redacted|sample)[^']*))'$"
+)
+# what a setting's name says is done with a password, not what it is (`update_password == "always"`)
+_ACTIONS = re.compile(r"(?i)^(update|reset|change|check|verify|validate|require|prompt|ask|remember|expire|rotate)$")
 _WORD_BREAKS = re.compile(r"[_.\-]+|(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -379,18 +384,30 @@ def _empty_password(item: dict[str, Any]) -> bool:
 
 def _names_something_else(item: dict[str, Any], tree: ast.AST | None) -> bool:
     """A B105-B107 report where every name on its lines with a word for a secret in it goes on past that word
-    (`token_type == "reset"`, `password_col = "password"`, `password_reset_template = "auth/reset.html"`): the name
-    says what kind of token, which column, which template, not that the text is the secret. Bandit reads the word
+    (`token_type == "reset"`, `password_col = "password"`, `password_reset_template = "auth/reset.html"`) or, compared
+    with a text, names an action on it (`update_password == "always"`, `_is_the_secret`): the name says what kind
+    of token, which column, which template, which mode of updating, not that the text is the secret. Bandit reads the word
     anywhere in the name; the project's python-hardcoded-password and python-hardcoded-secret take a name that ends
     with it (`db_password`, `auth_token`, `SECRET_KEY`), and report those themselves."""
     if item["test_id"] not in _PASSWORD_TESTS or tree is None:
         return False
     # a default's report spans its function's body: only its own line says which parameter
     lines = range(item["line_number"], item["line_number"] + 1) if item["test_id"] == "B107" else _lines(item)
-    on_lines = _on_lines(tree, lines)
-    words = [[part for part in _WORD_BREAKS.split(name) if part] for node in on_lines for name in _given_names(node)]
-    secret = [parts for parts in words if any(_SECRET_WORD.match(part) for part in parts)]
-    return bool(secret) and not any(_SECRET_WORD.match(parts[-1]) for parts in secret)
+    named = [
+        (node, [part for part in _WORD_BREAKS.split(name) if part])
+        for node in _on_lines(tree, lines)
+        for name in _given_names(node)
+    ]
+    secret = [(node, parts) for node, parts in named if any(_SECRET_WORD.match(part) for part in parts)]
+    return bool(secret) and not any(_is_the_secret(node, parts) for node, parts in secret)
+
+
+def _is_the_secret(node: ast.AST, parts: list[str]) -> bool:
+    """Whether a name's words end with the word for a secret and, where the name is compared with a text, no word
+    for an action on it comes right before (`update_password == "always"` compares a setting with its mode)."""
+    if not _SECRET_WORD.match(parts[-1]):
+        return False
+    return not (isinstance(node, ast.Compare) and len(parts) > 1 and _ACTIONS.match(parts[-2]))
 
 
 def _names_itself(item: dict[str, Any], tree: ast.AST | None) -> bool:
