@@ -386,9 +386,9 @@ def _names_something_else(item: dict[str, Any], tree: ast.AST | None) -> bool:
     """A B105-B107 report where every name on its lines with a word for a secret in it goes on past that word
     (`token_type == "reset"`, `password_col = "password"`, `password_reset_template = "auth/reset.html"`) or, compared
     with a text, names an action on it (`update_password == "always"`, `_is_the_secret`): the name says what kind
-    of token, which column, which template, which mode of updating, not that the text is the secret. Bandit reads the word
-    anywhere in the name; the project's python-hardcoded-password and python-hardcoded-secret take a name that ends
-    with it (`db_password`, `auth_token`, `SECRET_KEY`), and report those themselves."""
+    of token, which column, which template, which mode of updating, not that the text is the secret. Bandit reads the
+    word anywhere in the name; the project's python-hardcoded-password and python-hardcoded-secret take a name that
+    ends with it (`db_password`, `auth_token`, `SECRET_KEY`), and report those themselves."""
     if item["test_id"] not in _PASSWORD_TESTS or tree is None:
         return False
     # a default's report spans its function's body: only its own line says which parameter
