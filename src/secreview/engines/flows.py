@@ -214,6 +214,7 @@ def candidates(unit: CodeUnit, known: Index) -> tuple[list[Finding], str | None]
     found: dict[tuple[int, int], Finding] = {}
     modules, flask = pyflow.imported_names(tree), pyflow.imports_flask(tree)
     management_command, defined = pyflow.is_management_command(tree), pyflow.defined_functions(tree)
+    quiet = pyflow.runs_nothing(tree)
     for function in pyflow.functions(tree):
         for hit in pyflow.walk(
             function,
@@ -223,6 +224,7 @@ def candidates(unit: CodeUnit, known: Index) -> tuple[list[Finding], str | None]
             flask=flask,
             management_command=management_command,
             defined=defined,
+            runs_nothing=quiet,
         ):
             found.setdefault((hit.line, hit.cwe), _finding(unit, function.name, hit))
     return [found[key] for key in sorted(found)], note

@@ -11,6 +11,7 @@ import os
 import posixpath
 import shlex
 import subprocess
+import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -265,11 +266,28 @@ class StorageDriver:
         self._run_ssh(command)
 
     def _run_ssh(self, command):
-        return command
+        return self.client.exec_command(command)
 
     def _helper(self, command):
         # ok: python-flow-command-injection
         os.system(command)
+
+
+def serve_cli(argv):
+    """bottle's _main(): `_cli_error` prints the message and exits, whatever its name says."""
+
+    def _cli_error(message):
+        print(message, file=sys.stderr)
+        sys.exit(1)
+
+    def _cli_run(command):
+        return subprocess.check_output(command, shell=True)
+
+    for name in argv:
+        # ok: python-flow-command-injection
+        _cli_error("Unable to read config file %r" % name)
+        # ruleid: python-flow-command-injection
+        _cli_run("cat %s" % name)
 
 
 def orders_of(customer, cursor):

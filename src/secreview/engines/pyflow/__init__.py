@@ -30,6 +30,7 @@ from secreview.engines.pyflow.syntax import (
     imported_names,
     imports_flask,
     is_management_command,
+    runs_nothing,
 )
 from secreview.engines.pyflow.taint import REQUEST_SOURCE, Hit, RequestReader, Summary
 from secreview.engines.pyflow.walker import walk
@@ -45,6 +46,7 @@ __all__ = [
     "imports_flask",
     "is_management_command",
     "request_readers",
+    "runs_nothing",
     "summarise",
     "walk",
 ]

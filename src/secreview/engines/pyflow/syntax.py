@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import cast
 
-from secreview.engines.pyflow.rules import SAFE_YAML_LOADERS, TEMPLATE_FILES, sink_rule
+from secreview.engines.pyflow.rules import COMMAND_WRAPPER, SAFE_YAML_LOADERS, TEMPLATE_FILES, sink_rule
 from secreview.sinks import PYTHON_SOURCES
 
 # Parameters that are not a caller's data (the framework's request object is read through its attributes).
@@ -125,6 +125,42 @@ def _derived_from(tree: ast.AST, bases: tuple[str, ...]) -> frozenset[str]:
         grown = not new <= found
         found |= new
     return frozenset(found)
+
+
+def runs_nothing(tree: ast.AST) -> frozenset[str]:
+    """The names of the module's functions (methods and nested ones too; every definition of the name) that run
+    nothing themselves: they call no sink, nothing named like a command or query runner, no function imported by its
+    bare name, and of the module's own functions only such ones (bottle's `_cli_error(msg)` prints a message and
+    exits). Read, such a function's name is no reason to take a call of it for a runner's."""
+    definitions: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
+    for function in functions(tree):
+        definitions.setdefault(function.name, []).append(function)
+    imported = imported_names(tree) - definitions.keys()
+    called = {
+        name: {callee_of(call) for function in found for call in ast.walk(function) if isinstance(call, ast.Call)}
+        for name, found in definitions.items()
+    }
+    quiet = {
+        name
+        for name, callees in called.items()
+        if not any(
+            sink_rule(callee) is not None
+            or (COMMAND_WRAPPER.search(bare := callee.rsplit(".", 1)[-1]) is not None and bare != name)
+            or callee in imported
+            for callee in callees
+        )
+    }
+    while True:  # of those, the ones whose calls of the module's own functions are only of quiet ones
+        kept = {
+            name for name in quiet if all(_bare(callee) in quiet for callee in called[name] if _bare(callee) in called)
+        }
+        if kept == quiet:
+            return frozenset(quiet)
+        quiet = kept
+
+
+def _bare(callee: str) -> str:
+    return callee.rsplit(".", 1)[-1]
 
 
 def imported_names(tree: ast.AST) -> frozenset[str]:

@@ -89,6 +89,9 @@ class Walker:
     # the functions the module defines: called by its bare name, one is that function (its summary applies), not
     # a library's sink of the same name (dtale's own send_file(data, filename, type) builds a download response)
     defined: frozenset[str] = frozenset()
+    # the module's functions that run nothing themselves (syntax.runs_nothing): named like a runner or not, a call of
+    # one is no command wrapper's
+    runs_nothing: frozenset[str] = frozenset()
     env: dict[str, Taint] = field(default_factory=dict)
     paths: set[str] = field(default_factory=set)  # variables given a pathlib path here (`/` joins onto them)
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None  # the function walked, for _maker
@@ -291,7 +294,7 @@ class Walker:
                 continue
             if bare in self.summaries:
                 self._through_wrapper(call, callee, self.summaries[bare])
-            elif COMMAND_WRAPPER.search(bare) and not sanitises(callee):
+            elif COMMAND_WRAPPER.search(bare) and not sanitises(callee) and bare not in self.runs_nothing:
                 self._by_name(call, callee)
 
     def _calls_itself(self, callee: str) -> bool:
@@ -779,6 +782,7 @@ def walk(
     flask: bool = False,
     management_command: bool = False,
     defined: frozenset[str] = frozenset(),
+    runs_nothing: frozenset[str] = frozenset(),
 ) -> list[Hit]:
     """The sinks that data reaches in the function's body: from its parameters (those that carry a caller's
     data, or all of them with `all_parameters`, for summaries), and from request data (with
@@ -804,6 +808,7 @@ def walk(
         readers or {},
         html_view=view,
         defined=defined,
+        runs_nothing=runs_nothing,
         function=function,
     )
     if all_parameters:
