@@ -37,6 +37,7 @@ from flask import (
     request,
     send_file,
     send_from_directory,
+    url_for,
 )
 from django.http import HttpResponse
 from books import catalogue
@@ -57,6 +58,7 @@ from markupsafe import escape
 from werkzeug.utils import secure_filename
 
 BASE = "/srv/app/files"
+FALLBACK_INDEX = os.environ.get("FALLBACK_INDEX", "https://pypi.org/simple")
 log = logging.getLogger(__name__)
 SESSION_KEY_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 BASE_DN = "ou=people,dc=example,dc=com"
@@ -396,6 +398,27 @@ def go_back(target):
 def profile_page(username):
     # ok: python-flow-open-redirect
     return redirect("/users/" + username)
+
+
+def to_login(target):
+    next_url = url_for("login") + "?next=" + target  # the application's own page, the value in its query
+    # ok: python-flow-open-redirect
+    return redirect(next_url)
+
+
+def to_fallback_index(project):
+    # ok: python-flow-open-redirect (pypiserver: a configured base, the value in its path)
+    return redirect(f"{FALLBACK_INDEX.rstrip('/')}/{project}/")
+
+
+def to_mirror(target):
+    # ruleid: python-flow-open-redirect (no separator: "@evil.example" makes the base a user name)
+    return redirect(f"{FALLBACK_INDEX}{target}")
+
+
+def item_details(item_id):
+    # ok: python-flow-ssrf
+    return requests.get(f"{FALLBACK_INDEX}/items/{item_id}", timeout=10).json()
 
 
 def find_person(conn, username):

@@ -14,6 +14,9 @@ CONTENT_TYPES = ("content_type", "mimetype", "media_type")  # a response's keywo
 ALL = "*"  # a sanitiser that makes a value safe for every sink (int(), len(), a failed allow-list check exits)
 
 
+# The application's own URL for a route (Flask's url_for, Django's reverse, Starlette's url_path_for): whatever follows
+# it in a URL stays on the application's host
+OWN_URLS = re.compile(r"(^|\.)(url_for|reverse|reverse_lazy|url_path_for)$")
 # PyYAML's loaders that build only plain data (yaml.load(text, Loader=yaml.SafeLoader))
 SAFE_YAML_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader")
 
@@ -182,7 +185,7 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
     ),
     (re.compile(r"(^|\.)html_params$"), frozenset({79})),  # WTForms' attributes, each value escaped
     (SQL_QUOTERS, frozenset({89})),
-    (re.compile(r"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url|url_for|reverse)$"), frozenset({601})),
+    (re.compile(rf"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url)$|{OWN_URLS.pattern}"), frozenset({601})),
     (SAFE_REDIRECTS, frozenset({601})),
     (re.compile(r"^(json\.dumps|json\.loads|ast\.literal_eval)$"), frozenset({95, 78, 89})),
     # bytes a serialiser made here from an object: loading them again is a deep copy, not untrusted data

@@ -24,6 +24,7 @@ from secreview.engines.pyflow.rules import (
     LOOKUPS,
     MESSAGES,
     NORMALISERS,
+    OWN_URLS,
     PATH_ANNOTATION,
     PATH_MAKERS,
     PATH_NAMES,
@@ -39,6 +40,7 @@ from secreview.engines.pyflow.rules import (
     sink_rule,
 )
 from secreview.engines.pyflow.syntax import (
+    bindings,
     bound_calls,
     bound_only_to,
     callee_of,
@@ -330,9 +332,31 @@ class Walker:
                 return
             if self.built_only and rule.cwe in BUILT and not (found.joined if rule.cwe == 22 else found.formatted):
                 return  # a query, command or path used whole is the function's contract (callers: see its summary)
-        if rule.cwe in (601, 918) and _fixed_start(value):
-            return  # "/users/" + name, "https://api.example.com/" + path: the value cannot choose where it goes
+        if rule.cwe in (601, 918) and self._starts_fixed(value):
+            return  # "/users/" + name, url_for("login") + "?next=" + url: the value cannot choose where it goes
         self._hit(rule.cwe, call, callee, rule.what, found)
+
+    def _starts_fixed(self, value: ast.expr) -> bool:
+        """Whether a URL built by concatenation or formatting (here, or where the function binds the variable once)
+        starts where the code says: a fixed path or scheme and host, the application's own URL for a route
+        (`f"{request.url_for('login')}?{query}"`), or a value from nowhere the walk follows (a configured base)
+        followed by a path, query or fragment (`f"{config.fallback_url}/{project}/"`)."""
+        if isinstance(value, ast.Name) and self.function is not None and bindings(self.function)[value.id] == 1:
+            assigned = [
+                node.value
+                for node in ast.walk(self.function)
+                if isinstance(node, ast.Assign) and any(unparsed(target) == value.id for target in node.targets)
+            ]
+            value = assigned[0] if assigned else value
+        pieces = _pieces(value)
+        if len(pieces) < 2:
+            return False
+        first, then = pieces[0], constant_text(pieces[1]) or ""
+        if (text := constant_text(first)) is not None:
+            return bool(_FIXED_START.match(text))
+        if isinstance(first, ast.Call) and OWN_URLS.search(callee_of(first)):
+            return True
+        return self.taint(first) is None and then.startswith(("/", "?", "#")) and not then.startswith("//")
 
     def _no_sql_in(self, value: ast.expr, found: Taint) -> bool:
         """Whether the text a value was built into, in the expression or where the function binds its variable,
@@ -605,10 +629,16 @@ def _names_path(annotation: ast.expr | None) -> bool:
     return annotation is not None and bool(PATH_ANNOTATION.search(unparsed(annotation)))
 
 
-def _fixed_start(node: ast.expr) -> bool:
-    """Whether a string built by concatenation or an f-string starts with a fixed path or scheme and host."""
-    text = _leading_text(node)
-    return text is not None and bool(_FIXED_START.match(text))
+def _pieces(node: ast.expr) -> list[ast.expr]:
+    """The parts a text is built of, in order: of a concatenation, an f-string (the formatted values themselves), or
+    `"...%s" % x` (its template only); one part for anything else."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _pieces(node.left) + _pieces(node.right)
+    if isinstance(node, ast.JoinedStr):
+        return [part.value if isinstance(part, ast.FormattedValue) else part for part in node.values]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and constant_text(node.left) is not None:
+        return [node.left, node.right]
+    return [node]
 
 
 def _leading_text(node: ast.expr) -> str | None:
