@@ -81,6 +81,10 @@ def admin_login(username, password):
     # ok: python-hardcoded-password
     if pwd_context.identify(user.password) == "bcrypt":
         password = password[:72]
+    # a setting named for what is done with the password, compared with its mode (ansible's user module)
+    # ok: python-hardcoded-password
+    if user.update_password == "always":
+        password = password.strip()
     # ok: python-hardcoded-password
     return hmac.compare_digest(password, os.environ["ADMIN_PASSWORD"])
 
