@@ -37,7 +37,7 @@ def test_json_follows_the_committed_schema(project_review: Review):
     assert SCHEMA_PATH.read_text() == render_schema(), "regenerate: python -m secreview.schemas > " + str(SCHEMA_PATH)
     document = json.loads(REPORTERS["json"].render(project_review))
     jsonschema.validate(document, json.loads(SCHEMA_PATH.read_text()))
-    assert document["schema_version"] == "1.4"
+    assert document["schema_version"] == "1.5"
     assert document["findings"][0]["fingerprint"]
 
 

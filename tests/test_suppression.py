@@ -196,6 +196,30 @@ def test_nosec_silences_only_bandit_and_only_the_tests_it_names(tmp_path: Path):
     assert [(f.start_line, f.engines) for f in review.findings] == [(5, ["bandit", "semgrep"]), (9, ["bandit"])]
 
 
+def test_nosec_silences_what_a_candidate_adds_to_bandits_report(tmp_path: Path):
+    """sanic's `urlopen(request)  # nosec B310`: a flow from the caller's `action` reaches the same call, a candidate
+    to check merged into Bandit's finding. The comment says the call was checked: the finding is silenced whole, the
+    candidate's part marked as one; the same flow without the comment stays a defect with Bandit's report."""
+    (tmp_path / "client.py").write_text(
+        "from urllib.request import Request, urlopen\n"
+        "\n"
+        "\n"
+        "def inspect(base, action):\n"
+        '    request = Request(f"{base}/{action}")\n'
+        "    with urlopen(request) as response:  # nosec B310 the inspector's own address, from its settings\n"
+        "        return response.read()\n"
+        "\n"
+        "\n"
+        "def fetch(base, action):\n"
+        '    return urlopen(Request(f"{base}/{action}")).read()\n'
+    )
+    review = review_json(run_secreview("review", "client.py", "--format", "json", cwd=tmp_path))
+    [silenced] = review.suppressed
+    assert (silenced.start_line, silenced.engines) == (6, ["bandit", "flows"])
+    assert [(e.engine, e.candidate) for e in silenced.evidence] == [("bandit", False), ("flows", True)]
+    assert [(f.start_line, f.engines, f.kind) for f in review.findings] == [(11, ["bandit", "flows"], "defect")]
+
+
 def test_nosec_or_ruffs_noqa_for_a_bandit_test_silences_the_project_rule_that_restates_it(tmp_path: Path):
     # secreview skips Bandit's B324 (hashlib's MD5/SHA-1) for its own python-weak-hash: a `# nosec B324` the project
     # wrote for Bandit, or Ruff's `noqa: S324`, still says the digest was judged; so for a credential that both

@@ -29,7 +29,7 @@ from secreview import cwe, redaction, sinks
 from secreview.engines.flows import ENGINE as FLOW_ENGINE
 from secreview.engines.pyflow.taint import starts_at_parameter
 from secreview.engines.rulebook import PARAMETER_RULE_SUFFIX, traces_outside_data
-from secreview.models import NO_DEFECTS_VERDICT, CodeContext, CodeUnit, Finding, Severity, source_lines
+from secreview.models import NO_DEFECTS_VERDICT, CodeContext, CodeUnit, Evidence, Finding, Severity, source_lines
 
 _MAX_QUOTED_LINES = 12
 _CONTEXT_LINES = 3  # shown either side of the flagged lines
@@ -215,7 +215,7 @@ def _merge(group: list[Finding], drawn: int) -> Finding:
     confidence, support = _confidence(group, drawn)
     counts = {"confidence": confidence, "support": support, "samples": max(drawn, support)}
     if len(group) == 1:
-        return group[0].model_copy(update=counts)
+        return group[0].model_copy(update={**counts, "evidence": _marked(group[0])})
     reports = [f for f in group if not _disputes_only(f)] or group
     best_cwe = _most_specific(f.cwe for f in reports)
     # The words come from the report that names the weakness most precisely, then from an outright report over a
@@ -228,7 +228,7 @@ def _merge(group: list[Finding], drawn: int) -> Finding:
     start, end = max(f.start_line for f in group), min(f.end_line for f in group)
     if start > end:  # adjacent rather than overlapping: cover both
         start, end = min(f.start_line for f in group), max(f.end_line for f in group)
-    evidence = [e for f in group for e in f.evidence]
+    evidence = [e for f in group for e in _marked(f)]
     checks = sorted((f.verification for f in group if f.verification is not None), key=lambda v: -v.probability)
     return primary.model_copy(
         update={
@@ -245,6 +245,14 @@ def _merge(group: list[Finding], drawn: int) -> Finding:
             "evidence": sorted(evidence, key=lambda e: (e.sample is not None, e.sample or 0, e.engine)),
         }
     )
+
+
+def _marked(report: Finding) -> list[Evidence]:
+    """A report's evidence, each part marked where the report was only a candidate: merged into a finding another
+    engine reports outright, it still says what it was (a `# nosec` for that engine's report silences it too)."""
+    if report.kind != "candidate":
+        return report.evidence
+    return [evidence.model_copy(update={"candidate": True}) for evidence in report.evidence]
 
 
 def _quoted(finding: Finding, unit: CodeUnit) -> Finding:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-JSON_SCHEMA_VERSION = "1.4"
+JSON_SCHEMA_VERSION = "1.5"
 NO_DEFECTS_VERDICT = "No security defects are detected in the code"
 
 
@@ -114,6 +114,11 @@ class Evidence(BaseModel):
         default=None,
         description="Which sample said it (0-based: model sample i was drawn with seed + i; for `secreview parse`, "
         "the i-th review); None for engines that are not sampled (bandit, semgrep).",
+    )
+    candidate: bool = Field(
+        default=False,
+        description="The engine proposed it as a candidate to check (a flow from a parameter, a report its own "
+        "filter doubts), not as a defect; set where reports are merged, so each part of a finding says what it was.",
     )
 
 

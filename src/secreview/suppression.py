@@ -172,16 +172,18 @@ def _covers(suppression: Suppression, finding: Finding) -> bool:
 def _matches(suppression: Suppression, finding: Finding) -> bool:
     if suppression.kind in ("nosec", "noqa"):
         # Bandit's comment (or Ruff's for Bandit's tests) silences what Bandit alone reports, or a rule of the
-        # project's that restates a Bandit test: a defect another engine also found stays (accept it with
-        # `secreview: ignore[CWE-n]`)
+        # project's that restates a Bandit test, with what candidates add on its line (sanic's `urlopen(request)  #
+        # nosec B310` that a flow from a parameter also reaches: the comment says the call was checked); a defect
+        # another engine also found stays (accept it with `secreview: ignore[CWE-n]`)
+        reports = [e for e in finding.evidence if not e.candidate]
         bandit_rules = [
             e.rule_id.lower().split(":")
             if e.engine == "bandit"
             else [word.lower() for test in RESTATES[e.rule_id].items() for word in test]
-            for e in finding.evidence
+            for e in reports
             if e.engine == "bandit" or e.rule_id in RESTATES
         ]
-        if not bandit_rules or len(bandit_rules) != len(finding.evidence):
+        if not bandit_rules or len(bandit_rules) != len(reports):
             return False
         wanted = {rule.lower() for rule in suppression.rules}
         return not wanted or any(wanted.intersection(parts) for parts in bandit_rules)
