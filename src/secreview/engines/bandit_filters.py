@@ -25,6 +25,7 @@ from secreview.engines.pyflow.syntax import (
     loads_yaml_safely,
     module_constants,
     renders_template_file,
+    safe_yaml_loaders,
     unparsed,
 )
 from secreview.engines.pyflow.walker import undone_marks
@@ -606,7 +607,8 @@ def _loads_with_a_safe_loader(item: dict[str, Any], tree: ast.AST | None) -> boo
         return False
     calls = [node for node in _on_lines(tree, _lines(item)) if isinstance(node, ast.Call)]
     loads = [call for call in calls if callee_of(call).endswith(("yaml.load", "yaml.load_all"))]
-    return bool(loads) and all(loads_yaml_safely(call, tree) for call in loads)
+    loaders = safe_yaml_loaders(tree)
+    return bool(loads) and all(loads_yaml_safely(call, loaders) for call in loads)
 
 
 def _is_constant_text(value: ast.expr, names: frozenset[str] = frozenset()) -> bool:

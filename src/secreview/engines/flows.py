@@ -212,20 +212,9 @@ def candidates(unit: CodeUnit, known: Index) -> tuple[list[Finding], str | None]
         return parsed
     tree, note = parsed
     found: dict[tuple[int, int], Finding] = {}
-    modules, flask = pyflow.imported_names(tree), pyflow.imports_flask(tree)
-    management_command, defined = pyflow.is_management_command(tree), pyflow.defined_functions(tree)
-    quiet = pyflow.runs_nothing(tree)
+    module = pyflow.read_module(tree)
     for function in pyflow.functions(tree):
-        for hit in pyflow.walk(
-            function,
-            dict(known.wrappers),
-            modules,
-            readers=known.readers,
-            flask=flask,
-            management_command=management_command,
-            defined=defined,
-            runs_nothing=quiet,
-        ):
+        for hit in pyflow.walk(function, dict(known.wrappers), module, readers=known.readers):
             found.setdefault((hit.line, hit.cwe), _finding(unit, function.name, hit))
     return [found[key] for key in sorted(found)], note
 

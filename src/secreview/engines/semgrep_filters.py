@@ -23,6 +23,7 @@ from secreview.engines.pyflow.syntax import (
     loads_yaml_safely,
     module_constants,
     number_route_parameters,
+    safe_yaml_loaders,
     unparsed,
 )
 
@@ -43,7 +44,7 @@ def says_nothing(item: dict[str, Any], text: str, tree: ast.AST | None) -> bool:
     loader the module derives from yaml.SafeLoader (Semgrep's patterns know the safe loaders by name only)."""
     if item["check_id"].rsplit(".", 1)[-1] == "python-yaml-unsafe-load":
         loaded = _matched(item, text)
-        return tree is not None and isinstance(loaded, ast.Call) and loads_yaml_safely(loaded, tree)
+        return tree is not None and isinstance(loaded, ast.Call) and loads_yaml_safely(loaded, safe_yaml_loaders(tree))
     return _reads_only_numbers(item, text, tree)
 
 

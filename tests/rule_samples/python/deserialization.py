@@ -63,7 +63,7 @@ class PluginLoader(yaml.Loader):
     pass
 
 
-def read_ci_config(path):
+def read_ci_config(path, text):
     with open(path) as fh:
         # ok: python-yaml-unsafe-load
         steps = yaml.load(fh, Loader=CiLoader)
@@ -73,6 +73,10 @@ def read_ci_config(path):
     with open(path) as fh:
         # ruleid: python-yaml-unsafe-load
         steps += yaml.load(fh, Loader=PluginLoader)
+    # ok: python-yaml-unsafe-load, python-flow-deserialization
+    steps += yaml.load(text, Loader=CiLoader)
+    # ruleid: python-yaml-unsafe-load, python-flow-deserialization
+    steps += yaml.load(text, Loader=PluginLoader)
     return steps
 
 

@@ -24,29 +24,19 @@ other files learn of a module's functions).
 """
 
 from secreview.engines.pyflow.summaries import request_readers, summarise
-from secreview.engines.pyflow.syntax import (
-    defined_functions,
-    functions,
-    imported_names,
-    imports_flask,
-    is_management_command,
-    runs_nothing,
-)
+from secreview.engines.pyflow.syntax import Module, functions, read_module
 from secreview.engines.pyflow.taint import REQUEST_SOURCE, Hit, RequestReader, Summary
 from secreview.engines.pyflow.walker import walk
 
 __all__ = [
     "REQUEST_SOURCE",
     "Hit",
+    "Module",
     "RequestReader",
     "Summary",
-    "defined_functions",
     "functions",
-    "imported_names",
-    "imports_flask",
-    "is_management_command",
+    "read_module",
     "request_readers",
-    "runs_nothing",
     "summarise",
     "walk",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 
 from secreview.engines.pyflow.rules import sanitises
-from secreview.engines.pyflow.syntax import defined_functions, functions, imported_names, parameter_positions
+from secreview.engines.pyflow.syntax import Module, functions, imported_names, parameter_positions, read_module
 from secreview.engines.pyflow.taint import REQUEST_SOURCE, RequestReader, Summary, Taint
 from secreview.engines.pyflow.walker import Walker, walk
 
@@ -15,10 +15,10 @@ def summarise(tree: ast.AST, path: str) -> list[Summary]:
     """What each function in the module passes from its own parameters straight to a sink (one level: sinks
     reached through other wrappers do not count), for calls of it elsewhere in the repository."""
     found: list[Summary] = []
-    modules, defined = imported_names(tree), defined_functions(tree)
+    module = read_module(tree)
     for function in functions(tree):
         positions = parameter_positions(function)
-        for hit in walk(function, {}, modules, request_sources=False, all_parameters=True, defined=defined):
+        for hit in walk(function, {}, module, request_sources=False, all_parameters=True):
             param = hit.taint.source
             if param in ("self", "cls") or hit.by_name or hit.cwe in sanitises(function.name):
                 continue  # a function named for escaping (escapejs) is a sanitiser where it is called
@@ -32,7 +32,7 @@ def returns_what_it_is_given(function: ast.FunctionDef | ast.AsyncFunctionDef, m
     """Whether text the function returns carries one of its parameters unescaped, as it is or built into text
     (`return "<h1>%s</h1>" % key`; not a dict or list, served as JSON, nor another function's answer): what a caller
     gives it comes back out as a page's text."""
-    walker = Walker({}, False, modules, built_only=False, private=False, function=function)
+    walker = Walker({}, False, Module(modules), built_only=False, private=False, function=function)
     for arg in ast.walk(function.args):
         if isinstance(arg, ast.arg) and arg.arg not in ("self", "cls"):
             walker.env[arg.arg] = Taint(arg.arg, ())
@@ -44,9 +44,9 @@ def request_readers(tree: ast.AST, path: str) -> list[RequestReader]:
     """The functions in the module that return request data they read themselves (one level: not what another
     helper returned), for calls of them elsewhere in the repository."""
     found: list[RequestReader] = []
-    modules = imported_names(tree)
+    module = Module(imported_names(tree))
     for function in functions(tree):
-        walker = Walker({}, True, modules, built_only=False, private=False)
+        walker = Walker({}, True, module, built_only=False, private=False)
         walker.block(function.body)
         if any(taint.source == REQUEST_SOURCE for taint in walker.returned):
             found.append(RequestReader(function.name, function.lineno, path))

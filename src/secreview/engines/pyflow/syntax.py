@@ -8,6 +8,7 @@ import ast
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import cast
 
 from secreview.engines.pyflow.rules import COMMAND_WRAPPER, SAFE_YAML_LOADERS, TEMPLATE_FILES, sink_rule
@@ -105,14 +106,18 @@ def renders_template_file(call: ast.Call) -> bool:
     return bool(call.args) and TEMPLATE_FILES.search(constant_text(call.args[0]) or "") is not None
 
 
-def loads_yaml_safely(call: ast.Call, tree: ast.AST) -> bool:
-    """`yaml.load(text, Loader=CiLoader)` where the module derives CiLoader from a safe loader (buildbot's
-    `class BuildbotCiLoader(yaml.SafeLoader)` adding its own tags): it builds only plain data and those tags."""
+def loads_yaml_safely(call: ast.Call, loaders: frozenset[str]) -> bool:
+    """`yaml.load(text, Loader=...)` given one of the safe `loaders` (`safe_yaml_loaders`)."""
     if not callee_of(call).endswith(("load", "load_all")):
         return False
     given = [keyword.value for keyword in call.keywords if keyword.arg == "Loader"] + call.args[1:2]
-    safe = _derived_from(tree, SAFE_YAML_LOADERS)
-    return bool(given) and all(unparsed(loader).rsplit(".", 1)[-1] in safe for loader in given)
+    return bool(given) and all(unparsed(loader).rsplit(".", 1)[-1] in loaders for loader in given)
+
+
+def safe_yaml_loaders(tree: ast.AST) -> frozenset[str]:
+    """PyYAML's safe loaders and the module's classes derived from them (buildbot's `class
+    BuildbotCiLoader(yaml.SafeLoader)` adding its own tags): they build only plain data and those tags."""
+    return _derived_from(tree, SAFE_YAML_LOADERS)
 
 
 def _derived_from(tree: ast.AST, bases: tuple[str, ...]) -> frozenset[str]:
@@ -261,6 +266,31 @@ def _bound_elsewhere(node: ast.AST, values: dict[str, list[ast.expr | None]]) ->
         names = [n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
     for name in names:
         values.setdefault(name, []).append(None)
+
+
+@dataclass(frozen=True)
+class Module:
+    """What a function's module says that the walk of the function needs, read once per module (`read_module`)."""
+
+    imported: frozenset[str] = frozenset()  # the names its imports bind: calls through them pass data on
+    # its top-level functions: called by the bare name, one is that function (its summary applies), not a library's
+    # sink of the same name (dtale's own send_file(data, filename, type) builds a download response)
+    defined: frozenset[str] = frozenset()
+    runs_nothing: frozenset[str] = frozenset()  # its functions that run nothing themselves: no command wrappers
+    yaml_loaders: frozenset[str] = frozenset(SAFE_YAML_LOADERS)  # the safe ones (safe_yaml_loaders)
+    flask: bool = False  # it imports Flask: what a view returns is the page
+    management_command: bool = False  # a Django management command's: the parameters are the operator's
+
+
+def read_module(tree: ast.AST) -> Module:
+    return Module(
+        imported_names(tree),
+        defined_functions(tree),
+        runs_nothing(tree),
+        safe_yaml_loaders(tree),
+        imports_flask(tree),
+        is_management_command(tree),
+    )
 
 
 def imports_flask(tree: ast.AST) -> bool:

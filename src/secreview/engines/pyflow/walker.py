@@ -31,6 +31,7 @@ from secreview.engines.pyflow.rules import (
     PLAIN_TEXT,
     READS,
     RESPONSE_BUILDERS,
+    SAFE_YAML_LOADERS,
     SQL_EXPRESSIONS,
     SQL_TEXT,
     SQL_WORDS,
@@ -40,6 +41,7 @@ from secreview.engines.pyflow.rules import (
     sink_rule,
 )
 from secreview.engines.pyflow.syntax import (
+    Module,
     bindings,
     bound_calls,
     bound_only_to,
@@ -51,6 +53,7 @@ from secreview.engines.pyflow.syntax import (
     is_handler,
     is_public,
     is_test,
+    loads_yaml_safely,
     renders_template_file,
     unparsed,
 )
@@ -83,17 +86,11 @@ class Walker:
     # request data counts as a source: at wrapper sinks, and at direct sinks when a project function returned
     # it (what Semgrep's rules read themselves they report themselves)
     request_sources: bool
-    modules: frozenset[str]  # names the module imports: calls through them pass data on (os.path.join)
+    module: Module  # what the function's module says: its imports (calls through them pass data on), functions
     built_only: bool  # direct sinks count only a value built into a query, command or path (see walk)
     private: bool  # a private function: every sink counts only a value built from a parameter (see walk)
     readers: Mapping[str, RequestReader] = field(default_factory=dict)  # function name -> it returns request data
     html_view: bool = False  # a Flask view: what it returns is the page (see returned_as_html)
-    # the functions the module defines: called by its bare name, one is that function (its summary applies), not
-    # a library's sink of the same name (dtale's own send_file(data, filename, type) builds a download response)
-    defined: frozenset[str] = frozenset()
-    # the module's functions that run nothing themselves (syntax.runs_nothing): named like a runner or not, a call of
-    # one is no command wrapper's
-    runs_nothing: frozenset[str] = frozenset()
     env: dict[str, Taint] = field(default_factory=dict)
     paths: set[str] = field(default_factory=set)  # variables given a pathlib path here (`/` joins onto them)
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None  # the function walked, for _maker
@@ -227,7 +224,7 @@ class Walker:
         if isinstance(receiver, ast.Name) and receiver.id in ("self", "cls"):
             return True  # the class's own helper (self._format(value))
         return isinstance(root, ast.Constant) or (
-            isinstance(root, ast.Name) and (root.id in self.modules or root.id in _STANDARD_MODULES)
+            isinstance(root, ast.Name) and (root.id in self.module.imported or root.id in _STANDARD_MODULES)
         )
 
     @staticmethod
@@ -286,7 +283,7 @@ class Walker:
             if JOINS.search(callee) and id(call) not in messages:
                 self._call_taint(call)  # a caller's value joined onto a directory is a candidate wherever it goes,
                 # but into a log message (log.error("not found: %s", os.path.join(root, name))) it is only text
-            rule = sink_rule(callee) if callee not in self.defined else None
+            rule = sink_rule(callee) if callee not in self.module.defined else None
             if rule is not None:
                 if not (rule.cwe == 79 and id(call) in unmarked):
                     self._direct(call, callee, rule)
@@ -296,7 +293,7 @@ class Walker:
                 continue
             if bare in self.summaries:
                 self._through_wrapper(call, callee, self.summaries[bare])
-            elif COMMAND_WRAPPER.search(bare) and not sanitises(callee) and bare not in self.runs_nothing:
+            elif COMMAND_WRAPPER.search(bare) and not sanitises(callee) and bare not in self.module.runs_nothing:
                 self._by_name(call, callee)
 
     def _calls_itself(self, callee: str) -> bool:
@@ -307,7 +304,7 @@ class Walker:
         return callee in {f"{owner}{self.function.name}" for owner in ("", "self.", "cls.")}
 
     def _direct(self, call: ast.Call, callee: str, rule: SinkRule) -> None:
-        if rule.safe_keywords and _made_safe(call, rule, self.no_pages):
+        if rule.safe_keywords and _made_safe(call, rule, self.no_pages, self.module.yaml_loaders):
             return
         if rule.needs_shell and not any(
             keyword.arg == "shell" and not (isinstance(keyword.value, ast.Constant) and not keyword.value.value)
@@ -675,11 +672,14 @@ def _joined(one: dict[str, Taint], other: dict[str, Taint]) -> dict[str, Taint]:
     return joined
 
 
-def _made_safe(call: ast.Call, rule: SinkRule, no_pages: frozenset[int]) -> bool:
+def _made_safe(call: ast.Call, rule: SinkRule, no_pages: frozenset[int], yaml_loaders: frozenset[str]) -> bool:
     """A keyword (or argument) that makes this sink call safe: members= or filter="data" for extractall, a safe
-    YAML loader, a content type no browser renders as a page (text/plain, application/json) for a response, given
-    as a keyword, in its headers (`make_response(message, 400, {"Content-Type": "text/plain"})`) or set on the
-    response afterwards (`no_pages`), or a dict that Flask's make_response serves as JSON."""
+    YAML loader (the module's own too: `yaml_loaders`), a content type no browser renders as a page (text/plain,
+    application/json) for a response, given as a keyword, in its headers (`make_response(message, 400,
+    {"Content-Type": "text/plain"})`) or set on the response afterwards (`no_pages`), or a dict that Flask's
+    make_response serves as JSON."""
+    if rule.safe_keywords == SAFE_YAML_LOADERS:
+        return loads_yaml_safely(call, yaml_loaders)
     if set(rule.safe_keywords) & set(CONTENT_TYPES):
         if id(call) in no_pages or _headers_say_no_page(call):
             return True
@@ -696,8 +696,8 @@ def _made_safe(call: ast.Call, rule: SinkRule, no_pages: frozenset[int]) -> bool
             safe = True
         if safe:
             return True
-    loaders = tuple(name for name in rule.safe_keywords if name not in CONTENT_TYPES)  # yaml.load(text, SafeLoader)
-    return any(unparsed(value).endswith(loaders) for value in [*call.args[1:], *(k.value for k in call.keywords)])
+    given = tuple(name for name in rule.safe_keywords if name not in CONTENT_TYPES)  # tar.extractall(dest, members)
+    return any(unparsed(value).endswith(given) for value in [*call.args[1:], *(k.value for k in call.keywords)])
 
 
 def _no_page(content_type: str | None) -> bool:
@@ -804,15 +804,11 @@ def _argument(call: ast.Call, position: int, keywords: tuple[str, ...]) -> ast.e
 def walk(
     function: ast.FunctionDef | ast.AsyncFunctionDef,
     summaries: dict[str, list[Summary]],
-    modules: frozenset[str],
+    module: Module,
     *,
     all_parameters: bool = False,
     request_sources: bool = True,
     readers: Mapping[str, RequestReader] | None = None,
-    flask: bool = False,
-    management_command: bool = False,
-    defined: frozenset[str] = frozenset(),
-    runs_nothing: frozenset[str] = frozenset(),
 ) -> list[Hit]:
     """The sinks that data reaches in the function's body: from its parameters (those that carry a caller's
     data, or all of them with `all_parameters`, for summaries), and from request data (with
@@ -822,29 +818,22 @@ def walk(
     cur.execute(sql)`) is the function's contract, not a finding: its callers are checked through its
     summary (see BUILT). A value built into one from it is a candidate; in a route or view handler any use
     is. In a private function (`_helper`), whose callers are in its module, only built values count. In a module
-    that imports Flask (`flask`), what a view returns is its page. In a Django management command's module
-    (`management_command`) and in a click command the parameters are the operator's, in a pytest test or fixture
-    pytest's: only request data is followed."""
+    that imports Flask, what a view returns is its page. In a Django management command's module and in a click
+    command the parameters are the operator's, in a pytest test or fixture pytest's: only request data is
+    followed."""
     handler = is_handler(function)
     private = not all_parameters and not handler and not is_public(function)
-    view = flask and not all_parameters and is_flask_view(function)
+    view = module.flask and not all_parameters and is_flask_view(function)
     built_only = not all_parameters and not handler
     walker = Walker(
-        summaries,
-        request_sources,
-        modules,
-        built_only,
-        private,
-        readers or {},
-        html_view=view,
-        defined=defined,
-        runs_nothing=runs_nothing,
-        function=function,
+        summaries, request_sources, module, built_only, private, readers or {}, html_view=view, function=function
     )
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     else:
-        callers_data = not (management_command or is_command_line(function) or is_test(function, modules))
+        callers_data = not (
+            module.management_command or is_command_line(function) or is_test(function, module.imported)
+        )
         params = data_parameters(function) if callers_data else []
     for name in params:
         walker.env[name] = parameter_taint(name, function.name, function.lineno)
