@@ -14,9 +14,10 @@ from typing import Any, Protocol, runtime_checkable
 from secreview.models import CodeUnit, Finding, ModelCall, UnitRouting
 
 INTERRUPTED = "interrupted"
-# the confidence of a candidate (Finding.kind "candidate"), below every rule's: a question, not a confirmed defect
-CANDIDATE_CONFIDENCE = 0.3
 """The skip reason of each unit an engine had not finished when the review was stopped (Ctrl-C)."""
+# the confidence of a candidate (Finding.kind "candidate"), no higher than any rule's (Bandit's LOW is 0.3 too): a
+# question, not a confirmed defect; the kind, not this number, says which a report is (Evidence.candidate)
+CANDIDATE_CONFIDENCE = 0.3
 
 
 class EngineUnavailableError(Exception):
