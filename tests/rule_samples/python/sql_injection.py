@@ -100,6 +100,15 @@ def admin_cli():
     cur.execute("SELECT COUNT(*) FROM audit_log")
 
 
+
+def dispatch(command):
+    """wagtail's command-line entry point: the command class's execute() takes the program's argument list."""
+    # ok: python-sql-injection
+    command.execute(sys.argv)
+    # ruleid: python-sql-injection
+    command.execute(sys.argv[1])
+
+
 class UserRepository:
     def __init__(self, conn):
         self.conn = conn
