@@ -2,6 +2,7 @@
 (Starlette's StaticFiles, CVE-2023-29159)."""
 
 import os
+import posixpath
 import os.path
 from pathlib import Path
 
@@ -53,3 +54,13 @@ def shared_folder(paths):
     """The longest common start of several names, shown, not compared: no check."""
     # ok: python-commonprefix-containment-check
     return os.path.dirname(os.path.commonprefix(paths))
+
+
+def common_ancestor(paths, steplen):
+    """wagtail's tree: the common prefix of materialised paths ("00010002"), compared with nothing but the empty text."""
+    common = posixpath.commonprefix(paths)
+    common = common[: len(common) - len(common) % steplen]
+    # ok: python-commonprefix-containment-check
+    if common == "":
+        raise LookupError("no common ancestor")
+    return common
