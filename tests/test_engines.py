@@ -506,6 +506,17 @@ _CONSTANT_URLS = (  # B310 fires on every urlopen, urlretrieve and Request
 )
 
 
+_RESTARTS = (  # B606 fires on every process started without a shell
+    "import os\n"
+    "import sys\n\n\n"
+    "def restart(path, argv):\n"
+    "    # ok: B606\n"
+    "    os.execv(sys.executable, [sys.executable] + sys.argv)\n"
+    "    # ruleid: B606\n"
+    "    os.execv(path, [path] + argv)\n"
+)
+
+
 _OWN_SAFE_LOADERS = (  # B506 knows yaml's safe loaders by name only
     "import yaml\n\n\n"
     "class CiLoader(yaml.SafeLoader):\n"
@@ -524,6 +535,7 @@ _OWN_SAFE_LOADERS = (  # B506 knows yaml's safe loaders by name only
     ("text", "cwe_id"),
     [
         (_OWN_SAFE_LOADERS, 502),
+        (_RESTARTS, 78),
         (_JINJA_OPTIONS, 79),
         (_CONSTANT_URLS, 918),
         (_ADDRESSES_COMPARED, 1327),

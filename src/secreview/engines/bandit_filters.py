@@ -5,8 +5,8 @@ something else about one, that is empty or that names itself (B105-B107: `token_
 `NO_TOKEN = "NO_TOKEN"`), an object pickled and unpickled at once (B301: a deep copy), a function of the module's own
 named like Django's QuerySet.extra (B610), an address compared with, not bound to (B104), a Jinja2 Environment given
 its autoescape in a dict of options (B701), a random number that is a pause's length or a draw against a probability
-(B311), YAML loaded with the module's own safe loader (B506). Bandit flags these shapes whatever is in them; a
-reviewer would not."""
+(B311), YAML loaded with the module's own safe loader (B506), a reloader starting the program again (B603, B606).
+Bandit flags these shapes whatever is in them; a reviewer would not."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ _MARKERS = re.compile(r"(^|\.)(mark_safe|SafeString|SafeText|Markup)$")
 # gettext's names for a translation of its text (`_("Saved")`, `lazy_gettext`, Django's `gettext_lazy`)
 _TRANSLATIONS = re.compile(r"^(.*\.)?(_|_l|lazy_gettext|u?n?p?gettext(_lazy|_noop)?)$")
 # the tests whose reports are read on the tree
-_SYNTAX_TESTS = frozenset({"B104", "B608", "B301", "B310", "B311", "B506", "B602", "B605", "B610", "B701"})
+_SYNTAX_TESTS = frozenset(
+    {"B104", "B608", "B301", "B310", "B311", "B506", "B602", "B603", "B605", "B606", "B610", "B701"}
+)
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # a string assigned, passed or defaulted to a password's name
 _SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$")  # Bandit's words for one
 # what Bandit's message quotes: nothing, None, a mask (`****`, designate's `**SECRET**` in a logged request's place),
@@ -71,6 +73,7 @@ def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
         or _opens_a_constant_url(item, tree)
         or _draws_no_secret(item, tree)
         or _loads_with_a_safe_loader(item, tree)
+        or _restarts_itself(item, tree)
     )
 
 
@@ -101,6 +104,17 @@ def _runs_a_constant(item: dict[str, Any], tree: ast.AST | None) -> bool:
         and all(constant_text(word) is not None for word in call.args[0].elts)
         for call in calls
     )
+
+
+def _restarts_itself(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B603/B606 report (a process started without a shell) of a reloader starting the program again as it was
+    started (celery's `os.execv(sys.executable, [sys.executable] + sys.argv)`): no one else's command runs, as
+    python-command-injection's sanitiser says."""
+    if item["test_id"] not in ("B603", "B606") or tree is None:
+        return False
+    calls = [node for node in _on_lines(tree, _lines(item)) if isinstance(node, ast.Call)]
+    again = ("[sys.executable] + sys.argv", "[sys.executable, *sys.argv]")
+    return any(unparsed(argument) in again for call in calls for argument in call.args)
 
 
 _SETTING = "\x00"  # where a setting's value is put into the query text
