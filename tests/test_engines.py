@@ -439,6 +439,8 @@ _ADDRESSES_COMPARED = (  # B104 fires on every "0.0.0.0" in the code, bound or c
     '    shown = host if host != "0.0.0.0" else "127.0.0.1"\n'
     "    # ok: B104\n"
     '    if host in ("0.0.0.0", "::"):\n'
+    "        # ok: B104\n"
+    '        remote_addr = "0.0.0.0"\n'
     "        # ruleid: B104\n"
     '        app.run(host="0.0.0.0")\n'
     "    return shown\n"
