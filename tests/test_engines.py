@@ -299,6 +299,10 @@ _SAFE_MARKS = (  # B308/B703 (mark_safe) and B704 (Markup) fire on every value m
     '    flash = Markup(render_page("exists.html", entry=entry))\n'
     "    # ruleid: B704\n"
     "    page = Markup(render_page(comment, entry=entry))\n"
+    "    # ok: B308, B703 (a template file by its name, escaping what it is given: wagtail's blocks)\n"
+    "    form = mark_safe(render_to_string(entry.form_template, {'title': title}))\n"
+    "    # ruleid: B704\n"
+    "    page = Markup(render_template_string(comment, entry=entry))\n"
     "    # a translation of constant text, given as it is or through a variable bound only to one\n"
     '    message = _("Please <b>validate</b> the captcha.")\n'
     "    # ok: B704\n"

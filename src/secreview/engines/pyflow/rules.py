@@ -240,6 +240,9 @@ RESPONSE_BUILDERS = re.compile(
 # A template file's name (a project's base_render_template("popup.html", ...)): what renders it escapes what it is
 # given, as render_template does; python-reflected-xss says the same.
 TEMPLATE_FILES = re.compile(r"\.(html?|xhtml|xml|jinja2?|j2)$")
+# Django's and Flask's renderers of a template file by its name, whatever expression gives the name (wagtail's
+# `render_to_string(self.meta.form_template, context)`); render_template_string renders source and is not one
+FILE_RENDERERS = re.compile(r"(^|\.)(render_to_string|render_template)$")
 # Methods that turn marked-up text back into plain text (Markup(text).unescape()): the mark before them marks nothing
 # a page shows; Bandit's filter of its mark_safe/Markup reports reads them too.
 PLAIN_TEXT = frozenset({"unescape", "striptags"})

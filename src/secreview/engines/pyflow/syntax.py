@@ -11,7 +11,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import cast
 
-from secreview.engines.pyflow.rules import COMMAND_WRAPPER, SAFE_YAML_LOADERS, TEMPLATE_FILES, sink_rule
+from secreview.engines.pyflow.rules import (
+    COMMAND_WRAPPER,
+    FILE_RENDERERS,
+    SAFE_YAML_LOADERS,
+    TEMPLATE_FILES,
+    sink_rule,
+)
 from secreview.sinks import PYTHON_SOURCES
 
 # Parameters that are not a caller's data (the framework's request object is read through its attributes).
@@ -101,8 +107,11 @@ def constant_text(node: ast.expr) -> str | None:
 
 
 def renders_template_file(call: ast.Call) -> bool:
-    """A call given a template file's name first (`base_render_template("popup.html", ...)`): what renders it escapes
-    what it is given, as render_template does."""
+    """A template file rendered: by Django's or Flask's renderer of one (`render_to_string(name, context)`), or by a
+    call given a template file's name first (`base_render_template("popup.html", ...)`): what renders it escapes what
+    it is given, as render_template does."""
+    if FILE_RENDERERS.search(callee_of(call)):
+        return True
     return bool(call.args) and TEMPLATE_FILES.search(constant_text(call.args[0]) or "") is not None
 
 
