@@ -14,6 +14,7 @@ from typing import cast
 from secreview.engines.pyflow.rules import (
     COMMAND_WRAPPER,
     FILE_RENDERERS,
+    OWN_URLS,
     SAFE_YAML_LOADERS,
     TEMPLATE_FILES,
     sink_rule,
@@ -113,6 +114,21 @@ def renders_template_file(call: ast.Call) -> bool:
     if FILE_RENDERERS.search(callee_of(call)):
         return True
     return bool(call.args) and TEMPLATE_FILES.search(constant_text(call.args[0]) or "") is not None
+
+
+# a route's name as a URL builder takes it: Flask's relative endpoint (".index_view") or Django's namespaced one
+# ("admin:index"); "admin.index" could as well be a host's name
+_ENDPOINT = re.compile(r"^\.[A-Za-z_]\w*$|^[A-Za-z_]\w*(:[A-Za-z_][\w-]*)+$")
+
+
+def builds_own_url(call: ast.Call) -> bool:
+    """The application's own URL for a route: url_for, reverse or url_path_for, or a project helper named for URLs
+    given a route's name first (flask-admin's `self._get_dir_url(".index_view", path)`, `self.get_url(".edit")`)."""
+    callee = callee_of(call)
+    if OWN_URLS.search(callee):
+        return True
+    named = "url" in callee.rsplit(".", 1)[-1].lower()
+    return named and bool(call.args) and _ENDPOINT.match(constant_text(call.args[0]) or "") is not None
 
 
 def loads_yaml_safely(call: ast.Call, loaders: frozenset[str]) -> bool:

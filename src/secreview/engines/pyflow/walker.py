@@ -24,7 +24,6 @@ from secreview.engines.pyflow.rules import (
     LOOKUPS,
     MESSAGES,
     NORMALISERS,
-    OWN_URLS,
     PATH_ANNOTATION,
     PATH_MAKERS,
     PATH_NAMES,
@@ -45,6 +44,7 @@ from secreview.engines.pyflow.syntax import (
     bindings,
     bound_calls,
     bound_only_to,
+    builds_own_url,
     callee_of,
     constant_text,
     data_parameters,
@@ -271,6 +271,8 @@ class Walker:
             return replace(found, safe_for=found.safe_for | {79})
         if renders_template_file(call):
             return replace(found, safe_for=found.safe_for | {79}).then(call.lineno, f"rendered by {callee}()")
+        if builds_own_url(call):  # a project's helper of url_for (which SANITISERS name)
+            return replace(found, safe_for=found.safe_for | {601}).then(call.lineno, f"a route's URL from {callee}()")
         return found
 
     # sinks ----------------------------------------------------------------------------------------------
@@ -351,7 +353,7 @@ class Walker:
         first, then = pieces[0], constant_text(pieces[1]) or ""
         if (text := constant_text(first)) is not None:
             return bool(_FIXED_START.match(text))
-        if isinstance(first, ast.Call) and OWN_URLS.search(callee_of(first)):
+        if isinstance(first, ast.Call) and builds_own_url(first):
             return True
         return self.taint(first) is None and then.startswith(("/", "?", "#")) and not then.startswith("//")
 
