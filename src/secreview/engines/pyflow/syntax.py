@@ -170,27 +170,18 @@ def runs_nothing(tree: ast.AST) -> frozenset[str]:
         name: {callee_of(call) for function in found for call in ast.walk(function) if isinstance(call, ast.Call)}
         for name, found in definitions.items()
     }
+    bare = {name: {callee.rsplit(".", 1)[-1] for callee in callees} for name, callees in called.items()}
     quiet = {
         name
         for name, callees in called.items()
-        if not any(
-            sink_rule(callee) is not None
-            or (COMMAND_WRAPPER.search(bare := callee.rsplit(".", 1)[-1]) is not None and bare != name)
-            or callee in imported
-            for callee in callees
-        )
+        if not any(sink_rule(callee) is not None or callee in imported for callee in callees)
+        and not any(COMMAND_WRAPPER.search(other) for other in bare[name] - {name})
     }
     while True:  # of those, the ones whose calls of the module's own functions are only of quiet ones
-        kept = {
-            name for name in quiet if all(_bare(callee) in quiet for callee in called[name] if _bare(callee) in called)
-        }
+        kept = {name for name in quiet if (bare[name] & definitions.keys()) <= quiet}
         if kept == quiet:
             return frozenset(quiet)
         quiet = kept
-
-
-def _bare(callee: str) -> str:
-    return callee.rsplit(".", 1)[-1]
 
 
 def imported_names(tree: ast.AST) -> frozenset[str]:
