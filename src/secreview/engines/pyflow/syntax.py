@@ -8,7 +8,8 @@ import ast
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import cast
 
 from secreview.engines.pyflow.rules import (
@@ -157,15 +158,16 @@ def _derived_from(tree: ast.AST, bases: tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-def runs_nothing(tree: ast.AST) -> frozenset[str]:
+def runs_nothing(tree: ast.AST, imported: frozenset[str]) -> frozenset[str]:
     """The names of the module's functions (methods and nested ones too; every definition of the name) that run
     nothing themselves: they call no sink, nothing named like a command or query runner, no function imported by its
     bare name, and of the module's own functions only such ones (bottle's `_cli_error(msg)` prints a message and
-    exits). Read, such a function's name is no reason to take a call of it for a runner's."""
+    exits). Read, such a function's name is no reason to take a call of it for a runner's. `imported`: the names the
+    module's imports bind."""
     definitions: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
     for function in functions(tree):
         definitions.setdefault(function.name, []).append(function)
-    imported = imported_names(tree) - definitions.keys()
+    imported = imported - definitions.keys()
     called = {
         name: {callee_of(call) for function in found for call in ast.walk(function) if isinstance(call, ast.Call)}
         for name, found in definitions.items()
@@ -286,27 +288,34 @@ def _bound_elsewhere(node: ast.AST, values: dict[str, list[ast.expr | None]]) ->
 
 @dataclass(frozen=True)
 class Module:
-    """What a function's module says that the walk of the function needs, read once per module (`read_module`)."""
+    """What a function's module says that the walk of the function needs, read once per module (`read_module`);
+    what few walks ask for is read when first asked."""
 
     imported: frozenset[str] = frozenset()  # the names its imports bind: calls through them pass data on
     # its top-level functions: called by the bare name, one is that function (its summary applies), not a library's
     # sink of the same name (dtale's own send_file(data, filename, type) builds a download response)
     defined: frozenset[str] = frozenset()
-    runs_nothing: frozenset[str] = frozenset()  # its functions that run nothing themselves: no command wrappers
-    yaml_loaders: frozenset[str] = frozenset(SAFE_YAML_LOADERS)  # the safe ones (safe_yaml_loaders)
-    flask: bool = False  # it imports Flask: what a view returns is the page
     management_command: bool = False  # a Django management command's: the parameters are the operator's
+    tree: ast.AST | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def flask(self) -> bool:
+        """It imports Flask: what a view returns is the page."""
+        return self.tree is not None and imports_flask(self.tree)
+
+    @cached_property
+    def runs_nothing(self) -> frozenset[str]:
+        """Its functions that run nothing themselves: no command wrappers, whatever their names."""
+        return runs_nothing(self.tree, self.imported) if self.tree is not None else frozenset()
+
+    @cached_property
+    def yaml_loaders(self) -> frozenset[str]:
+        """The safe ones, its own too (safe_yaml_loaders)."""
+        return safe_yaml_loaders(self.tree) if self.tree is not None else frozenset(SAFE_YAML_LOADERS)
 
 
 def read_module(tree: ast.AST) -> Module:
-    return Module(
-        imported_names(tree),
-        defined_functions(tree),
-        runs_nothing(tree),
-        safe_yaml_loaders(tree),
-        imports_flask(tree),
-        is_management_command(tree),
-    )
+    return Module(imported_names(tree), defined_functions(tree), is_management_command(tree), tree=tree)
 
 
 def imports_flask(tree: ast.AST) -> bool:

@@ -825,7 +825,7 @@ def walk(
     followed."""
     handler = is_handler(function)
     private = not all_parameters and not handler and not is_public(function)
-    view = module.flask and not all_parameters and is_flask_view(function)
+    view = not all_parameters and module.flask and is_flask_view(function)
     built_only = not all_parameters and not handler
     walker = Walker(
         summaries, request_sources, module, built_only, private, readers or {}, html_view=view, function=function
