@@ -383,6 +383,8 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     '        credentials["password"] = "**SECRET**"\n'
     "        # ok: B105\n"
     '        credentials["password"] = "fake_password"\n'
+    "        # ok: B105 (a message: allauth's error texts by their codes)\n"
+    '        errors = {"invalid_token": "Invalid token."}\n'
     "        # ok: B105\n"
     '        config = {"agent_token": token, "agent_token_required": True}\n'
     "        # ruleid: B105\n"
