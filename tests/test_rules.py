@@ -120,7 +120,8 @@ def test_the_semgrep_rules_take_a_lookup_by_identifier_as_the_flow_engine_does()
 def test_the_semgrep_rules_and_the_filters_name_the_same_sql_words_and_password_placeholders():
     """The YAML restates the flow engine's SQL_WORDS (a formatted text with none is no statement) and Bandit's filter
     restates the placeholders of the password rules' value filter and the actions on a password their comparisons
-    leave out; a word added on one side only would make the engines disagree on the same line."""
+    leave out, and B606's filter the reloader's shapes python-command-injection's sanitiser takes; a word added on
+    one side only would make the engines disagree on the same line."""
     sql = re.search(
         r"metavariable: \$TEXT\n\s+regex: .*?\\b\((.+?)\)\\b\)\n",
         (RULES_DIR / "python" / "request_taint.yaml").read_text(),
@@ -135,6 +136,10 @@ def test_the_semgrep_rules_and_the_filters_name_the_same_sql_words_and_password_
     assert placeholders
     for word in placeholders.group(1).split("|"):
         assert bandit_filters._NO_PASSWORD.search(f"Possible hardcoded password: 'a_{word}_b'"), word
+    for (
+        restart
+    ) in bandit_filters.RESTARTS:  # the reloader's shapes: python-command-injection's sanitiser, B606's filter
+        assert f"- pattern: '{restart}'" in (RULES_DIR / "python" / "request_taint.yaml").read_text(), restart
     actions = re.search(r"\(\?!\.\*\\b\(([a-z|]+)\)_", credentials)
     assert actions
     assert actions.group(1) == re.sub(r"^\(\?i\)\^\((.+)\)\$$", r"\1", bandit_filters._ACTIONS.pattern)

@@ -107,6 +107,10 @@ def _runs_a_constant(item: dict[str, Any], tree: ast.AST | None) -> bool:
     )
 
 
+# the argument vector of a program started again as it was started (request_taint.yaml's sanitiser says the same)
+RESTARTS = ("[sys.executable] + sys.argv", "[sys.executable, *sys.argv]")
+
+
 def _restarts_itself(item: dict[str, Any], tree: ast.AST | None) -> bool:
     """A B603/B606 report (a process started without a shell) of a reloader starting the program again as it was
     started (celery's `os.execv(sys.executable, [sys.executable] + sys.argv)`): no one else's command runs, as
@@ -114,8 +118,7 @@ def _restarts_itself(item: dict[str, Any], tree: ast.AST | None) -> bool:
     if item["test_id"] not in ("B603", "B606") or tree is None:
         return False
     calls = [node for node in _on_lines(tree, _lines(item)) if isinstance(node, ast.Call)]
-    again = ("[sys.executable] + sys.argv", "[sys.executable, *sys.argv]")
-    return any(unparsed(argument) in again for call in calls for argument in call.args)
+    return any(unparsed(argument) in RESTARTS for call in calls for argument in call.args)
 
 
 _SETTING = "\x00"  # where a setting's value is put into the query text

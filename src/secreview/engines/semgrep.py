@@ -82,7 +82,7 @@ def _finding(item: dict[str, Any], unit: CodeUnit, unsure: str = "") -> Finding:
     user's rule (the `rules` setting), whose metadata may hold less or nothing: Semgrep's severity stands in. With
     `unsure` (why it is only a candidate to check, semgrep_filters.unsure) a candidate."""
     meta = item["extra"].get("metadata", {})
-    rule_id = item["check_id"].rsplit(".", 1)[-1]  # semgrep prefixes ids with the rule file's folder
+    rule_id = semgrep_filters.rule_id(item)
     severity = (
         Severity(meta["severity"])
         if meta.get("severity") in {level.value for level in Severity}
@@ -205,7 +205,7 @@ class SemgrepEngine:
         read: dict[str, tuple[str, ast.Module | None]] = {}  # once per file, not per report
         for item in report.get("results", []):
             unit = by_path[resolved(item["path"])]
-            if unit.language == "python" and rule_cwe(item["check_id"].rsplit(".", 1)[-1]) is not None:
+            if unit.language == "python" and rule_cwe(semgrep_filters.rule_id(item)) is not None:
                 if unit.id not in read:
                     text = _semgrep_text(unit)
                     read[unit.id] = (text, _parsed(text))

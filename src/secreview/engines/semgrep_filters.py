@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any
+from typing import Any, cast
 
 from secreview.engines.pyflow.rules import JOINS
 from secreview.engines.pyflow.summaries import returns_what_it_is_given
@@ -30,6 +30,11 @@ from secreview.engines.pyflow.syntax import (
 _HARMLESS_CALLS = re.compile(f"{JOINS.pattern}|^(str|int|float|format)$")  # path joins and conversions
 
 
+def rule_id(item: dict[str, Any]) -> str:
+    """A Semgrep report's rule id, without the folder of the rule file Semgrep puts before it."""
+    return cast(str, item["check_id"]).rsplit(".", 1)[-1]
+
+
 def _matched(item: dict[str, Any], text: str) -> ast.expr | None:
     """The expression a report matched, or None where it is a statement or a part of one (not judged here)."""
     matched = text.encode()[item["start"]["offset"] : item["end"]["offset"]].decode(errors="replace")
@@ -42,7 +47,7 @@ def _matched(item: dict[str, Any], text: str) -> ast.expr | None:
 def says_nothing(item: dict[str, Any], text: str, tree: ast.AST | None) -> bool:
     """A report on a Python file (`text`, parsed as `tree`) that reads only numbers (below), or YAML loaded with a
     loader the module derives from yaml.SafeLoader (Semgrep's patterns know the safe loaders by name only)."""
-    if item["check_id"].rsplit(".", 1)[-1] == "python-yaml-unsafe-load":
+    if rule_id(item) == "python-yaml-unsafe-load":
         loaded = _matched(item, text)
         return tree is not None and isinstance(loaded, ast.Call) and loads_yaml_safely(loaded, safe_yaml_loaders(tree))
     return _reads_only_numbers(item, text, tree)
@@ -101,7 +106,7 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
     are not seen to give back what they are given as text. Where such a helper is in this file and does (`return
     "<h1>%s</h1>" % key`), the report stands. So for JSON text whose content type is set elsewhere
     (`_json_typed_elsewhere`)."""
-    if item["check_id"].rsplit(".", 1)[-1] not in _PAGE_RULES or tree is None:
+    if rule_id(item) not in _PAGE_RULES or tree is None:
         return ""
     function = enclosing_function(tree, item["start"]["line"])
     expression = _matched(item, text)

@@ -134,8 +134,8 @@ def builds_own_url(call: ast.Call) -> bool:
 
 def loads_yaml_safely(call: ast.Call, loaders: frozenset[str]) -> bool:
     """`yaml.load(text, Loader=...)` given one of the safe `loaders` (`safe_yaml_loaders`)."""
-    if not callee_of(call).endswith(("load", "load_all")):
-        return False
+    if not re.search(r"(^|\.)load(_all)?$", callee_of(call)):
+        return False  # unsafe_load and full_load take no loader
     given = [keyword.value for keyword in call.keywords if keyword.arg == "Loader"] + call.args[1:2]
     return bool(given) and all(unparsed(loader).rsplit(".", 1)[-1] in loaders for loader in given)
 

@@ -340,13 +340,9 @@ class Walker:
         starts where the code says: a fixed path or scheme and host, the application's own URL for a route
         (`f"{request.url_for('login')}?{query}"`), or a value from nowhere the walk follows (a configured base)
         followed by a path, query or fragment (`f"{config.fallback_url}/{project}/"`)."""
-        if isinstance(value, ast.Name) and self.function is not None and bindings(self.function)[value.id] == 1:
-            assigned = [
-                node.value
-                for node in ast.walk(self.function)
-                if isinstance(node, ast.Assign) and any(unparsed(target) == value.id for target in node.targets)
-            ]
-            value = assigned[0] if assigned else value
+        assigned = self._assigned_to(value)
+        if len(assigned) == 1 and self.function is not None and bindings(self.function)[unparsed(value)] == 1:
+            value = assigned[0]
         pieces = _pieces(value)
         if len(pieces) < 2:
             return False
@@ -357,19 +353,23 @@ class Walker:
             return True
         return self.taint(first) is None and then.startswith(("/", "?", "#")) and not then.startswith("//")
 
+    def _assigned_to(self, value: ast.expr) -> list[ast.expr]:
+        """What the function assigns or adds to a variable (`cmd = ...`, `cmd += ...`); nothing for other values."""
+        if not isinstance(value, ast.Name) or self.function is None:
+            return []
+        return [
+            node.value
+            for node in ast.walk(self.function)
+            if isinstance(node, ast.Assign | ast.AugAssign)
+            and any(unparsed(target) == value.id for target in _targets(node))
+        ]
+
     def _no_sql_in(self, value: ast.expr, found: Taint) -> bool:
         """Whether the text a value was built into, in the expression or where the function binds its variable,
         holds no word of SQL (neutron's `netns.execute("sysctl -w net.ipv4.conf.%s.proxy_arp=1" % name)`), or no
         text at all went into a statement that SQLAlchemy's expression language built (ironic's
         `session.execute(add_identity_filter(sa.select(...), node_id).limit(1))`: the value is bound)."""
-        built = [value]
-        if isinstance(value, ast.Name) and self.function is not None:
-            built += [
-                node.value
-                for node in ast.walk(self.function)
-                if isinstance(node, ast.Assign | ast.AugAssign)
-                and any(unparsed(target) == value.id for target in _targets(node))
-            ]
+        built = [value, *self._assigned_to(value)]
         texts = [found.text] if found.text else []
         texts += [
             text
@@ -640,15 +640,6 @@ def _pieces(node: ast.expr) -> list[ast.expr]:
     return [node]
 
 
-def _leading_text(node: ast.expr) -> str | None:
-    """The constant text a string built by concatenation or an f-string starts with."""
-    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        node = node.left
-    if isinstance(node, ast.JoinedStr) and node.values:
-        node = node.values[0]
-    return constant_text(node)
-
-
 def _normalised_under_root(call: ast.Call) -> bool:
     """`posixpath.normpath("/" + name).lstrip("/")`: normalised as a path under the root, no `..` is left to
     climb with, and taking the slash off makes it relative again (how mkdocs fixed CVE-2021-40978)."""
@@ -660,7 +651,7 @@ def _normalised_under_root(call: ast.Call) -> bool:
         [constant_text(argument) for argument in call.args] == ["/"]
         and bool(NORMALISERS.search(callee_of(normalised)))
         and len(normalised.args) == 1
-        and (_leading_text(normalised.args[0]) or "").startswith("/")
+        and (constant_text(_pieces(normalised.args[0])[0]) or "").startswith("/")
     )
 
 
