@@ -3,6 +3,7 @@ from urllib.parse import urlparse
 
 import tornado.web
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect as dj_redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -43,6 +44,25 @@ def go():
 def profile_alias(username):
     # ok: python-open-redirect
     return redirect(f"/users/{username}/profile")
+
+
+@app.route("/simple/<project>/")
+def fallback(project):
+    # ok: python-open-redirect
+    return redirect(f"{app.config['FALLBACK_URL'].rstrip('/')}/{project}/")
+
+
+@app.route("/mirror/<project>/")
+def mirror(project):
+    site = request.args.get("mirror", "")
+    # ruleid: python-open-redirect
+    return redirect(f"{site}/{project}/")
+
+
+@app.route("/moved/<path:rest>")
+def moved(rest):
+    # ok: python-open-redirect (a configured base, then the path)
+    return redirect(settings.NEW_HOME + "/" + rest)
 
 
 @app.route("/legacy")

@@ -47,6 +47,22 @@ def user_repos():
     return jsonify(requests.get(f"https://api.github.com/users/{user}/repos", timeout=5).json())
 
 
+@app.route("/mirror")
+def mirror():
+    name = request.args.get("name", "")
+    # ok: python-ssrf (the configured upstream, then the package's path)
+    requests.get(f"{app.config['UPSTREAM']}/simple/{name}/", timeout=5).raise_for_status()
+    return "mirrored"
+
+
+@app.route("/mirror-any")
+def mirror_any():
+    base = request.args.get("base", "")
+    # ruleid: python-ssrf
+    requests.get(f"{base}/simple/", timeout=5).raise_for_status()
+    return "mirrored"
+
+
 @app.route("/image")
 def image():
     url = request.args.get("url", "")
