@@ -26,6 +26,7 @@ from secreview.engines.c_text import (
 from secreview.engines.flows import RULES as FLOW_RULES
 from secreview.engines.flows import FlowEngine
 from secreview.engines.pyflow import rules as pyflow_rules
+from secreview.engines.pyflow.syntax import TEXT_OR_NUMBER_ATTRIBUTES
 from secreview.engines.rulebook import RULES_DIR, load_rules
 from secreview.engines.semgrep import SemgrepEngine
 from secreview.models import CodeUnit
@@ -115,6 +116,15 @@ def test_the_semgrep_rules_take_a_lookup_by_identifier_as_the_flow_engine_does()
         assert bool(re.match(lookup.group(1), callee)) == bool(pyflow_rules.LOOKUPS.search(name)), callee
     for value in ("book_id", "bookid", "self.pk", "uuid", "userId", "ids", "name", "idea", "paths", "vals[0]"):
         assert bool(re.match(identifier.group(1), value)) == bool(pyflow_rules.IDENTIFIERS.search(value)), value
+
+
+def test_the_semgrep_rules_and_the_flow_engine_read_the_same_attributes_as_a_url_keyword_arguments():
+    """A Django view's parameters are request data unless the function reads one as an object: the YAML lists what
+    text and numbers have as the flow engine's is_handler reads it."""
+    text = (RULES_DIR / "python" / "request_taint.yaml").read_text()
+    attributes = re.search(r"metavariable: \$ATTR\n\s+regex: \^\(\?!_\|\((.+)\)\$\)\n", text)
+    assert attributes
+    assert set(attributes.group(1).split("|")) == TEXT_OR_NUMBER_ATTRIBUTES
 
 
 def test_the_semgrep_rules_and_the_filters_name_the_same_sql_words_and_password_placeholders():

@@ -162,6 +162,16 @@ def django_saved(request):
     return dj_redirect(request.path)
 
 
+def django_jump(request, slug):
+    # ruleid: python-open-redirect, python-flow-open-redirect
+    return HttpResponseRedirect(slug.strip())
+
+
+def finish_login(request, login):
+    # ruleid: python-flow-open-redirect (a candidate; no view: `login` is an object, no URL keyword argument)
+    return HttpResponseRedirect(login.get_redirect_url(request) or "/")
+
+
 @app.route("/<path:page>")
 def add_slash(page):
     # ok: python-redirect-to-own-path

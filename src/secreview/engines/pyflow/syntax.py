@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,11 @@ from secreview.sinks import PYTHON_SOURCES
 _NOT_DATA = frozenset({"self", "cls", "request", "req"})
 _DJANGO_COMMANDS = frozenset({"BaseCommand", "AppCommand", "LabelCommand"})  # management commands' base classes
 _NUMERIC = re.compile(r"^(int|float|bool|complex|Decimal|datetime|date|UUID)\b")
+# What a view's URL keyword argument (text, a number, a UUID) has to read; the Semgrep rules' view parameters
+# name the same (tests/test_rules.py).
+TEXT_OR_NUMBER_ATTRIBUTES = frozenset(
+    name for kind in (str, bytes, int, uuid.UUID) for name in dir(kind) if not name.startswith("_")
+)
 
 
 def unparsed(node: ast.AST) -> str:
@@ -379,7 +385,24 @@ def is_test(function: ast.FunctionDef | ast.AsyncFunctionDef, modules: frozenset
 
 
 def is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """A route or view handler (secreview.sinks' "route handler" source): its parameters are request data."""
+    """A route or view handler (secreview.sinks' "route handler" source): its parameters are request data. Taking
+    the request first makes no view of a function that reads another parameter as an object (allauth's
+    `connect(request, sociallogin)` reads `sociallogin.state`): a view's URL keyword arguments are text or numbers."""
     arguments = ", ".join(arg.arg for arg in [*function.args.posonlyargs, *function.args.args])
     lines = [f"@{unparsed(decorator)}" for decorator in function.decorator_list]
-    return any(_HANDLER.search(line) for line in [*lines, f"def {function.name}({arguments})"])
+    if any(_HANDLER.search(line) for line in lines):
+        return True
+    return bool(_HANDLER.search(f"def {function.name}({arguments})")) and not _reads_an_object(function)
+
+
+def _reads_an_object(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether the function reads an attribute of one of its data parameters that no text or number has."""
+    parameters = set(data_parameters(function))
+    return any(
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in parameters
+        and not node.attr.startswith("_")
+        and node.attr not in TEXT_OR_NUMBER_ATTRIBUTES
+        for node in ast.walk(function)
+    )
