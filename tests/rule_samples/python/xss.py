@@ -228,6 +228,10 @@ class SearchHandler(tornado.web.RequestHandler):
             # ok: python-reflected-xss
             self.write({"results": [], "query": query})
             return
+        if query.startswith("#"):
+            # ok: python-reflected-xss
+            self.finish(dict(message=f"No tag {query}"))
+            return
         # ok: python-reflected-xss
         self.write("<h1>Results for %s</h1>" % html.escape(query))
         # ruleid: python-reflected-xss
