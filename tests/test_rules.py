@@ -146,6 +146,11 @@ def test_the_semgrep_rules_and_the_filters_name_the_same_sql_words_and_password_
     assert placeholders
     for word in placeholders.group(1).split("|"):
         assert bandit_filters._NO_PASSWORD.search(f"Possible hardcoded password: 'a_{word}_b'"), word
+    masks = re.search(r"\(\?!(\[[^]]+\])\+\$\)", credentials)
+    assert masks and f"|{masks.group(1)}*|" in bandit_filters._NO_PASSWORD.pattern
+    for mask in ("...", "xxxx", "****", "-#-", "??"):
+        assert bool(re.fullmatch(f"{masks.group(1)}+", mask)), mask
+        assert bandit_filters._NO_PASSWORD.search(f"Possible hardcoded password: '{mask}'"), mask
     for (
         restart
     ) in bandit_filters.RESTARTS:  # the reloader's shapes: python-command-injection's sanitiser, B606's filter

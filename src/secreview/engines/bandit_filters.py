@@ -43,9 +43,10 @@ _SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$"
 # what Bandit's message quotes: nothing, None, a mask (`****`, designate's `**SECRET**` in a logged request's place),
 # a placeholder (ironic's `"agent_token": "fake_token"`; the words python-hardcoded-password's value filter skips),
 # one or two characters (a lexer's `token == "\\"`; that filter takes three or more), text with a space in it (a
-# message: allauth's `"invalid_token": "Invalid token."`; that filter leaves those out too)
+# message: allauth's `"invalid_token": "Invalid token."`; that filter leaves those out too), a mask or a separator
+# (`"****"`, `"xxxx"`, GitPython's `split_token = "..."`; that filter's characters)
 _NO_PASSWORD = re.compile(
-    r": '(None|.{1,2}|\**|\*+\w*\*+|.*\s.*|(?i:[^']*(example|dummy|fake|placeholder|redacted|sample)[^']*))'$"
+    r": '(None|.{1,2}|[*xX#.?_-]*|\*+\w*\*+|.*\s.*|(?i:[^']*(example|dummy|fake|placeholder|redacted|sample)[^']*))'$"
 )
 # what a setting's name says is done with a password, not what it is (`update_password == "always"`)
 _ACTIONS = re.compile(r"(?i)^(update|reset|change|check|verify|validate|require|prompt|ask|remember|expire|rotate)$")
