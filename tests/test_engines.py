@@ -524,6 +524,10 @@ _RESTARTS = (  # B606 fires on every process started without a shell
     "    os.execv(sys.executable, [sys.executable] + sys.argv)\n"
     "    # ruleid: B606\n"
     "    os.execv(path, [path] + argv)\n"
+    "    # ok: B604 (a mapping is built)\n"
+    "    fields = dict(command=path, shell=argv[0])\n"
+    "    # ruleid: B604\n"
+    "    return fields, run_command(path, shell=True)\n"
 )
 
 

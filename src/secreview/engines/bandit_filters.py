@@ -5,7 +5,8 @@ something else about one, that is empty or that names itself (B105-B107: `token_
 `NO_TOKEN = "NO_TOKEN"`), an object pickled and unpickled at once (B301: a deep copy), a function of the module's own
 named like Django's QuerySet.extra (B610), an address compared with, not bound to (B104), a Jinja2 Environment given
 its autoescape in a dict of options (B701), a random number that is a pause's length or a draw against a probability
-(B311), YAML loaded with the module's own safe loader (B506), a reloader starting the program again (B603, B606).
+(B311), YAML loaded with the module's own safe loader (B506), a reloader starting the program again (B603, B606), a
+mapping built with a `shell` field (B604).
 Bandit flags these shapes whatever is in them; a reviewer would not."""
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ _MARKERS = re.compile(r"(^|\.)(mark_safe|SafeString|SafeText|Markup)$")
 _TRANSLATIONS = re.compile(r"^(.*\.)?(_|_l|lazy_gettext|u?n?p?gettext(_lazy|_noop)?)$")
 # the tests whose reports are read on the tree
 _SYNTAX_TESTS = frozenset(
-    {"B104", "B608", "B301", "B310", "B311", "B506", "B602", "B603", "B605", "B606", "B610", "B701"}
+    {"B104", "B608", "B301", "B310", "B311", "B506", "B602", "B603", "B604", "B605", "B606", "B610", "B701"}
 )
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # a string assigned, passed or defaulted to a password's name
 _SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$")  # Bandit's words for one
@@ -76,6 +77,7 @@ def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
         or _draws_no_secret(item, tree)
         or _loads_with_a_safe_loader(item, tree)
         or _restarts_itself(item, tree)
+        or _builds_a_mapping(item, tree)
     )
 
 
@@ -120,6 +122,19 @@ def _restarts_itself(item: dict[str, Any], tree: ast.AST | None) -> bool:
         return False
     calls = [node for node in _on_lines(tree, _lines(item)) if isinstance(node, ast.Call)]
     return any(unparsed(argument) in RESTARTS for call in calls for argument in call.args)
+
+
+def _builds_a_mapping(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B604 report (a function given `shell=` something true) on `dict(command=command, shell=self.opts["shell"])`
+    (invoke's result's fields): a mapping is built, nothing runs."""
+    if item["test_id"] != "B604" or tree is None:
+        return False
+    calls = [
+        node
+        for node in _on_lines(tree, _lines(item))
+        if isinstance(node, ast.Call) and any(keyword.arg == "shell" for keyword in node.keywords)
+    ]
+    return bool(calls) and all(callee_of(call) == "dict" for call in calls)
 
 
 _SETTING = "\x00"  # where a setting's value is put into the query text
