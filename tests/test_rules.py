@@ -26,6 +26,7 @@ from secreview.engines.c_text import (
 from secreview.engines.flows import RULES as FLOW_RULES
 from secreview.engines.flows import FlowEngine
 from secreview.engines.pyflow import rules as pyflow_rules
+from secreview.engines.pyflow import syntax
 from secreview.engines.pyflow.syntax import TEXT_OR_NUMBER_ATTRIBUTES
 from secreview.engines.rulebook import RULES_DIR, load_rules
 from secreview.engines.semgrep import SemgrepEngine
@@ -101,6 +102,8 @@ def test_the_semgrep_rules_read_the_request_data_the_flow_engine_and_routing_rea
     assert attributes.group(1).split("|") == list(sinks.REQUEST_ATTRIBUTES)
     assert methods.group(1).split("|") == list(sinks.REQUEST_METHODS)
     assert handlers.group(1).split("|") == list(sinks.HANDLER_METHODS)
+    not_data = re.search(r"metavariable: \$PARAM\n\s+regex: \^\(\?!\(([\w|]+)\)\$\)", text)
+    assert not_data and set(not_data.group(1).split("|")) == syntax._NOT_DATA
 
 
 def test_the_semgrep_rules_take_a_lookup_by_identifier_as_the_flow_engine_does():

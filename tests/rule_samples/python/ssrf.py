@@ -55,6 +55,13 @@ def mirror():
     return "mirrored"
 
 
+@app.post("/token")
+def token(request):
+    # ok: python-ssrf (the framework's request object is no parameter from the route)
+    requests.post(request.registry.settings["token_endpoint"], timeout=5).raise_for_status()
+    return "traded"
+
+
 @app.route("/mirror-any")
 def mirror_any():
     base = request.args.get("base", "")
