@@ -385,6 +385,8 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     '        credentials["password"] = "fake_password"\n'
     "        # ok: B105 (a message: allauth's error texts by their codes)\n"
     '        errors = {"invalid_token": "Invalid token."}\n'
+    "        # ok: B105 (the name of an environment variable)\n"
+    '        legacy = {"REDIS_PASSWORD": "RQ_DASHBOARD_REDIS_PASSWORD"}\n'
     "        # ok: B105 (a separator: GitPython's fetch output)\n"
     '        split_token = "..."\n'
     "        # ok: B105\n"
