@@ -68,6 +68,27 @@ def echo2():
     return {"message": msg}
 
 
+@app.route("/api/echo3")
+def echo3():
+    msg = request.args.get("msg", "")
+    reply = dict(message=msg)
+    if msg:
+        reply["length"] = len(msg)
+    # ok: python-reflected-xss (a dict, sent as JSON)
+    return reply
+
+
+@app.route("/api/echo4")
+def echo4():
+    msg = request.args.get("msg", "")
+    reply = {"message": msg}
+    if request.args.get("html"):
+        # ruleid: python-html-built-from-request-data
+        reply = "<p>" + msg + "</p>"
+    # ruleid: python-reflected-xss
+    return reply
+
+
 @app.route("/error")
 def error():
     reason = request.args.get("reason", "unknown")
