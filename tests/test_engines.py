@@ -325,6 +325,12 @@ _SAFE_MARKS = (  # B308/B703 (mark_safe) and B704 (Markup) fire on every value m
     "    names = mark_safe(', '.join(escape(name) for name in entry.names))\n"
     "    # ruleid: B308, B703\n"
     "    names = mark_safe(', '.join(name.strip() for name in entry.names))\n"
+    "    # constant markup repeated (django-cms's page tree), then escaped text\n"
+    '    indent = "&nbsp;" * (entry.depth - 1)\n'
+    "    # ok: B308, B703\n"
+    '    label = mark_safe(f"{indent}{escape(title)}")\n'
+    "    # ruleid: B308, B703\n"
+    "    label = mark_safe(comment * 2)\n"
     "    # a list that appends fill after it is made (Flask-Admin's form rows)\n"
     "    rows = [escape(title)]\n"
     "    rows.append(comment)\n"

@@ -381,10 +381,12 @@ def _holds_no_markup_itself(value: ast.expr, plain: frozenset[str]) -> bool:
 
 
 def _built_of(value: ast.expr, is_part: Callable[[ast.expr], bool]) -> bool:
-    """Text made only of parts `is_part` accepts: such a part, a choice between two, an f-string's pieces, or a
-    concatenation or %-format of them (`"<i>%s</i>" % (a, b)`)."""
+    """Text made only of parts `is_part` accepts: such a part, a choice between two, an f-string's pieces, a
+    concatenation or %-format of them (`"<i>%s</i>" % (a, b)`), or constant text repeated (`"&nbsp;" * depth`)."""
     if is_part(value):
         return True
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
+        return any(isinstance(side, ast.Constant) and isinstance(side.value, str) for side in (value.left, value.right))
     if isinstance(value, ast.IfExp):
         return _built_of(value.body, is_part) and _built_of(value.orelse, is_part)
     if isinstance(value, ast.JoinedStr):
