@@ -558,8 +558,8 @@ def _no_query_set(item: dict[str, Any], tree: ast.AST | None) -> bool:
 def _compared_not_bound(item: dict[str, Any], tree: ast.AST | None) -> bool:
     """A B104 report ("0.0.0.0" written in the code) where every such string on its lines is compared with
     (`host if host != "0.0.0.0" else "127.0.0.1"`, `if addr in ("0.0.0.0", "::")`), or given to a name for the
-    other end's address (pyramid's `remote_addr = "0.0.0.0"` in a ticket when the client's is not checked): a check
-    or a record of an address, which binds nothing."""
+    other end's address (pyramid's `remote_addr = "0.0.0.0"` in a ticket when the client's is not checked, isso's
+    imported comments' `'remote_addr'`): a check or a record of an address, which binds nothing."""
     if item["test_id"] != "B104" or tree is None:
         return False
     nodes = _on_lines(tree, _lines(item))
@@ -570,17 +570,30 @@ def _compared_not_bound(item: dict[str, Any], tree: ast.AST | None) -> bool:
         for side in (node.left, *node.comparators)
         for operand in (side.elts if isinstance(side, ast.Tuple | ast.List | ast.Set) else [side])
     }
-    compared |= {
-        id(node.value)
-        for node in nodes
-        if isinstance(node, ast.Assign)
-        and any(_OTHER_END.search(name) for target in node.targets for name in _name_of(target))
-    }
+    compared |= {id(inner) for value in _recorded_addresses(nodes) for inner in ast.walk(value)}
     addresses = [node for node in nodes if isinstance(node, ast.Constant) and node.value == "0.0.0.0"]
     return bool(addresses) and all(id(address) in compared for address in addresses)
 
 
 _OTHER_END = re.compile(r"(?i)(^|_)(remote|client|peer)_")  # remote_addr, client_ip, peer_address
+
+
+def _recorded_addresses(nodes: list[ast.AST]) -> list[ast.expr]:
+    """The values given to a name for the other end's address: assigned (`remote_addr = ...`), a dict's entry
+    (isso's `{'remote_addr': anonymize(ip.text if ip is not None else '0.0.0.0')}`) or a keyword argument."""
+    given: list[tuple[list[str], ast.expr]] = []
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            given.append(([name for target in node.targets for name in _name_of(target)], node.value))
+        elif isinstance(node, ast.Dict):
+            given += [
+                ([text], value)
+                for key, value in zip(node.keys, node.values, strict=True)
+                if key and (text := constant_text(key))
+            ]
+        elif isinstance(node, ast.Call):
+            given += [([keyword.arg], keyword.value) for keyword in node.keywords if keyword.arg]
+    return [value for names, value in given if any(_OTHER_END.search(name) for name in names)]
 
 
 # what B311 reports: the random module's draws, called through the module or imported by name (`from random import
