@@ -5,12 +5,14 @@ import tornado.web
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
+from django.utils.encoding import iri_to_uri
 from django.shortcuts import redirect as dj_redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from flask import Flask, redirect, request, url_for
 
 app = Flask(__name__)
 ALLOWED_HOSTS = {"example.com", "www.example.com"}
+ADD_URL = "/records/add"
 
 
 @app.route("/login", methods=["POST"])
@@ -57,6 +59,20 @@ def mirror(project):
     site = request.args.get("mirror", "")
     # ruleid: python-open-redirect
     return redirect(f"{site}/{project}/")
+
+
+@app.route("/records/new", methods=["POST"])
+def new_record():
+    record = save_record(request.form)
+    # ok: python-open-redirect (the record's own page)
+    return redirect(record.get_absolute_url())
+
+
+@app.route("/records/clone")
+def clone_record():
+    fields = request.args.get("fields", "")
+    # ok: python-open-redirect (the request's data is the query string)
+    return redirect(f"{ADD_URL}?{fields}")
 
 
 @app.route("/moved/<path:rest>")
@@ -160,6 +176,22 @@ class Folders(http.server.BaseHTTPRequestHandler):
 def django_saved(request):
     # ok: python-redirect-to-own-path
     return dj_redirect(request.path)
+
+
+def django_next(request):
+    target = request.GET.get("next", "/")
+    if target and not url_has_allowed_host_and_scheme(url=target, allowed_hosts={request.get_host()}):
+        target = "/"
+    # ok: python-open-redirect (replaced where the check failed)
+    return HttpResponseRedirect(iri_to_uri(target))
+
+
+def django_next_unchecked(request):
+    target = request.GET.get("next", "/")
+    if not target:
+        target = "/"
+    # ruleid: python-open-redirect
+    return HttpResponseRedirect(iri_to_uri(target))
 
 
 def django_jump(request, slug):
