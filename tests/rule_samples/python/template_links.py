@@ -2,6 +2,7 @@ from urllib.parse import urlparse
 
 import webapp2
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView
 from flask import Flask, render_template, request
@@ -49,6 +50,13 @@ def login(request):
     # ruleid: python-request-url-in-template-link
     context["next_url"] = next_url
     return render(request, "login.html", context)
+
+
+def search_again(request):
+    context = {"title": "Search"}
+    # ok: python-request-url-in-template-link (the request's text only in the query string)
+    context["url"] = f"{reverse('search')}?q={request.GET.get('q')}&sort={request.GET.get('sort')}"
+    return render(request, "search.html", context)
 
 
 def checked_login(request):
