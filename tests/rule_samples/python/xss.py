@@ -4,7 +4,7 @@ import json
 import tornado.web
 from django.http import HttpResponse, JsonResponse
 from django.utils.safestring import mark_safe
-from flask import Flask, Response, jsonify, make_response, render_template, render_template_string, request
+from flask import Flask, Response, abort, jsonify, make_response, render_template, render_template_string, request
 from markupsafe import Markup, escape
 
 app = Flask(__name__)
@@ -66,6 +66,15 @@ def echo2():
     msg = request.args.get("msg", "")
     # ok: python-reflected-xss
     return {"message": msg}
+
+
+@app.route("/api/echo-or-fail")
+def echo_or_fail():
+    name = request.args.get("name", "")
+    if not name.isidentifier():
+        # ok: python-reflected-xss (abort raises; Werkzeug escapes the description)
+        return abort(400, "Not a name: %s" % name)
+    return jsonify(name=name)
 
 
 @app.route("/api/echo3")
