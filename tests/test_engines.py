@@ -393,6 +393,8 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     '        errors = {"invalid_token": "Invalid token."}\n'
     "        # ok: B105 (the name of an environment variable)\n"
     '        legacy = {"REDIS_PASSWORD": "RQ_DASHBOARD_REDIS_PASSWORD"}\n'
+    "        # ok: B105 (the name of a setting)\n"
+    '        encode_secret = "api_token.jwt.encode.secret"\n'
     "        # ok: B105 (a separator: GitPython's fetch output)\n"
     '        split_token = "..."\n'
     "        # ok: B105\n"

@@ -45,12 +45,13 @@ _SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$"
 # a placeholder (ironic's `"agent_token": "fake_token"`; the words python-hardcoded-password's value filter skips),
 # one or two characters (a lexer's `token == "\\"`; that filter takes three or more), text with a space in it (a
 # message: allauth's `"invalid_token": "Invalid token."`; that filter leaves those out too), a mask or a separator
-# (`"****"`, `"xxxx"`, GitPython's `split_token = "..."`; that filter's characters), the name of a setting or an
-# environment variable for one (rq-dashboard's `"REDIS_PASSWORD": "RQ_DASHBOARD_REDIS_PASSWORD"`; that filter takes
-# no name with the secret's word in it)
+# (`"****"`, `"xxxx"`, GitPython's `split_token = "..."`; that filter's characters), the name of an environment
+# variable or a setting for one (rq-dashboard's `"REDIS_PASSWORD": "RQ_DASHBOARD_REDIS_PASSWORD"`, CKAN's
+# `_config_encode_secret = "api_token.jwt.encode.secret"`; that filter takes no name with the secret's word in it)
 _NO_PASSWORD = re.compile(
     r": '(None|.{1,2}|[*xX#.?_-]*|\*+\w*\*+|.*\s.*|(?i:[^']*(example|dummy|fake|placeholder|redacted|sample)[^']*)"
-    r"|(?=[A-Z0-9_]*(PASS|PWD|SECRET|TOKEN|KEY|AUTH))[A-Z][A-Z0-9]*(_[A-Z0-9]+)+)'$"
+    r"|(?=[A-Z0-9_]*(PASS|PWD|SECRET|TOKEN|KEY|AUTH))[A-Z][A-Z0-9]*(_[A-Z0-9]+)+"
+    r"|(?i:(?=[\w.-]*(pass|pwd|secret|token|key|auth))[\w-]+(\.[\w-]+)+))'$"
 )
 # what a setting's name says is done with a password, not what it is (`update_password == "always"`)
 _ACTIONS = re.compile(r"(?i)^(update|reset|change|check|verify|validate|require|prompt|ask|remember|expire|rotate)$")
