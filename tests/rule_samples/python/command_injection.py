@@ -101,6 +101,18 @@ class PgConfig:
         return subprocess.run([self.pg_config_exe, "--" + attr_name], stdout=subprocess.PIPE)  # an option, no shell
 
 
+def compile_styles(command, color):
+    command = command + ("--", "--" + color)
+    # ok: python-command-injection-function-param (an option appended to the caller's argument vector)
+    return subprocess.Popen(command, stdout=subprocess.PIPE)
+
+
+def compile_styles_in_shell(command, color):
+    command = command + " --" + color
+    # ruleid: python-command-injection-function-param, python-flow-command-injection
+    return subprocess.Popen(command, shell=True)
+
+
 def git_checkout(branch):
     # ruleid: python-command-injection-function-param, python-flow-command-injection
     return subprocess.check_output(f"git checkout {branch}", shell=True)
