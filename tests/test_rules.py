@@ -171,7 +171,15 @@ def test_the_semgrep_rules_take_a_safe_redirect_helper_and_a_logged_message_as_t
     logger = re.search(r"metavariable: \$LOGGER\n\s+regex: (.+)\n", text)
     level = re.search(r"metavariable: \$LEVEL\n\s+regex: (.+)\n", text)
     assert safe and logger and level
-    for callee in ("get_safe_redirect", "utils.safe_next_url", "_safe_url", "is_safe_url", "redirect_target", "safe"):
+    for callee in (
+        "get_safe_redirect",
+        "utils.safe_next_url",
+        "_safe_url",
+        "is_safe_url",
+        "safe_referrer",
+        "redirect_target",
+        "safe",
+    ):
         assert bool(re.match(safe.group(1), callee)) == bool(pyflow_rules.SAFE_REDIRECTS.search(callee)), callee
     for callee in ("logger.warning", "log.error", "self._log.info", "app.logger.debug", "catalog.warn", "dialog.info"):
         receiver, method = callee.rsplit(".", 1)

@@ -216,6 +216,11 @@ def signed_in():
     return redirect(get_safe_redirect(request.args.get("next", "")))
 
 
+def back_to_referrer(request, default):
+    # ok: python-open-redirect, python-flow-open-redirect (django-oscar's helper: the referrer if safe, else the default)
+    return dj_redirect(safe_referrer(request, default))
+
+
 @app.route("/signed-out")
 def signed_out():
     # ruleid: python-open-redirect (a helper named for something else checks nothing)

@@ -166,7 +166,7 @@ SQL_QUOTERS = re.compile(
 # filter and python-insecure-deserialization-pickle read the same round trip.
 # A project's function named for making a redirect target safe (get_safe_redirect(url), safe_next_url(next)): it
 # answers a checked URL or a fallback. python-open-redirect's sanitiser restates it (tests/test_rules.py checks).
-SAFE_REDIRECTS = re.compile(r"(?i)(^|\.)_?(get_)?safe_\w*(url|redirect|next|target|location)\w*$")
+SAFE_REDIRECTS = re.compile(r"(?i)(^|\.)_?(get_)?safe_\w*(url|redirect|next|target|location|referr?er)\w*$")
 SERIALISERS = re.compile(r"^(pickle|_pickle|cPickle|dill|cloudpickle|marshal)\.dumps$")
 # Calls whose result is safe for the listed weaknesses (ALL: for every one); matched on the called name.
 SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
