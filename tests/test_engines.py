@@ -393,6 +393,8 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     '        errors = {"invalid_token": "Invalid token."}\n'
     "        # ok: B105 (the name of an environment variable)\n"
     '        legacy = {"REDIS_PASSWORD": "RQ_DASHBOARD_REDIS_PASSWORD"}\n'
+    "        # ok: B106 (an authorization scheme's name)\n"
+    '        endpoint = Endpoint(default_token="Bearer")\n'
     "        # ok: B105 (the name of a setting)\n"
     '        encode_secret = "api_token.jwt.encode.secret"\n'
     "        # ok: B105 (a separator: GitPython's fetch output)\n"
@@ -470,7 +472,14 @@ _ADDRESSES_COMPARED = (  # B104 fires on every "0.0.0.0" in the code, bound or c
 
 _RANDOM_PAUSES = (  # B311 fires on every draw of the random module, a secret's or a pause's
     "import time\n"
-    "from random import choice, getrandbits, randint, random\n\n\n"
+    "from random import choice, getrandbits, randint, random\n\n"
+    "try:\n"
+    "    from secrets import randbits\n"
+    "except ImportError:  # Python 2\n"
+    "    from random import getrandbits as randbits\n\n\n"
+    "def nonce():\n"
+    "    # ok: B311 (the secrets module's, the random module only its fallback)\n"
+    "    return str(randbits(64))\n\n\n"
     "def run_forever(interval, fraction, devices):\n"
     "    # ok: B311\n"
     "    time.sleep(random() * interval)\n"

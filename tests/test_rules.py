@@ -149,6 +149,10 @@ def test_the_semgrep_rules_and_the_filters_name_the_same_sql_words_and_password_
     assert placeholders
     for word in placeholders.group(1).split("|"):
         assert bandit_filters._NO_PASSWORD.search(f"Possible hardcoded password: 'a_{word}_b'"), word
+    schemes = re.search(r"\|object\|([a-z|]+)\)\$\)", credentials)
+    assert schemes
+    for scheme in schemes.group(1).split("|"):  # an authorization scheme's name, no secret on either side
+        assert bandit_filters._NO_PASSWORD.search(f"Possible hardcoded password: '{scheme.title()}'"), scheme
     masks = re.search(r"\(\?!(\[[^]]+\])\+\$\)", credentials)
     assert masks and f"|{masks.group(1)}*|" in bandit_filters._NO_PASSWORD.pattern
     for mask in ("...", "xxxx", "****", "-#-", "??"):

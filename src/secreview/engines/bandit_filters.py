@@ -47,11 +47,12 @@ _SECRET_WORD = re.compile(r"(?i)^(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)$"
 # message: allauth's `"invalid_token": "Invalid token."`; that filter leaves those out too), a mask or a separator
 # (`"****"`, `"xxxx"`, GitPython's `split_token = "..."`; that filter's characters), the name of an environment
 # variable or a setting for one (rq-dashboard's `"REDIS_PASSWORD": "RQ_DASHBOARD_REDIS_PASSWORD"`, CKAN's
-# `_config_encode_secret = "api_token.jwt.encode.secret"`; that filter takes no name with the secret's word in it)
+# `_config_encode_secret = "api_token.jwt.encode.secret"`; that filter takes no name with the secret's word in it), an
+# authorization scheme's name (oauthlib's `default_token="Bearer"`; that filter's words)
 _NO_PASSWORD = re.compile(
     r": '(None|.{1,2}|[*xX#.?_-]*|\*+\w*\*+|.*\s.*|(?i:[^']*(example|dummy|fake|placeholder|redacted|sample)[^']*)"
     r"|(?=[A-Z0-9_]*(PASS|PWD|SECRET|TOKEN|KEY|AUTH))[A-Z][A-Z0-9]*(_[A-Z0-9]+)+"
-    r"|(?i:(?=[\w.-]*(pass|pwd|secret|token|key|auth))[\w-]+(\.[\w-]+)+))'$"
+    r"|(?i:(?=[\w.-]*(pass|pwd|secret|token|key|auth))[\w-]+(\.[\w-]+)+)|(?i:bearer|basic|digest|negotiate))'$"
 )
 # what a setting's name says is done with a password, not what it is (`update_password == "always"`)
 _ACTIONS = re.compile(r"(?i)^(update|reset|change|check|verify|validate|require|prompt|ask|remember|expire|rotate)$")
@@ -606,7 +607,8 @@ _PAUSES = re.compile(r"(^|\.)sleep$")  # time.sleep, eventlet.sleep, asyncio.sle
 def _draws_no_secret(item: dict[str, Any], tree: ast.AST | None) -> bool:
     """A B311 report (the random module) whose every draw on its lines is a pause's length (`sleep(random() *
     interval)`, jitter that spreads out servers' work) or compared with a probability (`if random.random() <
-    fraction`): a value no one gains by guessing. Swift 2.38.3: 12 of its 22."""
+    fraction`): a value no one gains by guessing. Swift 2.38.3: 12 of its 22. Or a draw of a name the module imports
+    from `secrets`, the random module only its fallback where that import fails (oauthlib's `randbits`)."""
     if item["test_id"] != "B311" or tree is None:
         return False
     nodes = _on_lines(tree, _lines(item))
@@ -620,8 +622,18 @@ def _draws_no_secret(item: dict[str, Any], tree: ast.AST | None) -> bool:
             isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops
         ):
             harmless |= {id(inner) for side in (node.left, *node.comparators) for inner in ast.walk(side)}
-    draws = [node for node in nodes if isinstance(node, ast.Call) and _RANDOM_DRAWS.search(callee_of(node))]
-    return bool(draws) and all(id(draw) in harmless for draw in draws)
+    secure = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "secrets"
+        for alias in node.names
+    }
+    draws = [
+        node
+        for node in nodes
+        if isinstance(node, ast.Call) and (_RANDOM_DRAWS.search(callee_of(node)) or callee_of(node) in secure)
+    ]
+    return bool(draws) and all(id(draw) in harmless or callee_of(draw) in secure for draw in draws)
 
 
 def _escapes_by_its_options(item: dict[str, Any], tree: ast.AST | None) -> bool:

@@ -37,6 +37,8 @@ AUTH_STATUS_PASS = b"\x01"
 LOGGED_PASSWORD = "**SECRET**"
 # ok: python-hardcoded-secret (the name of a setting that holds one)
 FSC_KMIP_SECRET_KEY = "fungible:kmip_secret_key"
+# ok: python-hardcoded-secret (a two-byte test vector: passlib's bcrypt backend check)
+secret = b"\xd1\x91"
 # ok: python-hardcoded-secret (an authorization scheme: the token follows it)
 configuration.api_key_prefix["BearerToken"] = "Bearer"
 # ok: python-hardcoded-secret (a type's name, as an API client's attribute map gives it)
