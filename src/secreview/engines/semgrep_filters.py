@@ -45,12 +45,42 @@ def _matched(item: dict[str, Any], text: str) -> ast.expr | None:
 
 
 def says_nothing(item: dict[str, Any], text: str, tree: ast.AST | None) -> bool:
-    """A report on a Python file (`text`, parsed as `tree`) that reads only numbers (below), or YAML loaded with a
-    loader the module derives from yaml.SafeLoader (Semgrep's patterns know the safe loaders by name only)."""
+    """A report on a Python file (`text`, parsed as `tree`) that reads only numbers (below), YAML loaded with a
+    loader the module derives from yaml.SafeLoader (Semgrep's patterns know the safe loaders by name only), or a
+    redirect through the class's own method (below)."""
     if rule_id(item) == "python-yaml-unsafe-load":
         loaded = _matched(item, text)
         return tree is not None and isinstance(loaded, ast.Call) and loads_yaml_safely(loaded, safe_yaml_loaders(tree))
-    return _reads_only_numbers(item, text, tree)
+    return _reads_only_numbers(item, text, tree) or _redirects_through_its_own(item, tree)
+
+
+def _redirects_through_its_own(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A python-open-redirect report of `self.redirect(url, ...)` in a class that defines `redirect`, or inherits it
+    from a class of the module (django-oauth-toolkit's views check the target's scheme against the application's in
+    theirs): Semgrep takes every handler's redirect() for Tornado's or webapp2's; this one is the project's, which
+    decides on its own lines (where it hands its parameter to a redirect unchecked, the flow engine reports the call
+    as a candidate)."""
+    if rule_id(item) != "python-open-redirect" or tree is None:
+        return False
+    line = item["start"]["line"]
+    classes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    around = [node for node in classes.values() if node.lineno <= line <= (node.end_lineno or node.lineno)]
+    lineage = [around[-1]] if around else []
+    for owner in lineage:  # grows as the module's own bases are found
+        lineage += [
+            classes[base] for base in map(unparsed, owner.bases) if base in classes and classes[base] not in lineage
+        ]
+    defines = any(
+        isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == "redirect"
+        for owner in lineage
+        for node in owner.body
+    )
+    return defines and any(
+        isinstance(node, ast.Call)
+        and unparsed(node.func) == "self.redirect"
+        and node.lineno <= line <= (node.end_lineno or node.lineno)
+        for node in ast.walk(tree)
+    )
 
 
 def _reads_only_numbers(item: dict[str, Any], text: str, tree: ast.AST | None) -> bool:
