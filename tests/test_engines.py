@@ -393,6 +393,10 @@ _PASSWORD_NAMES = (  # B105-B107 fire where a name has a word for a secret anywh
     '        errors = {"invalid_token": "Invalid token."}\n'
     "        # ok: B105 (the name of an environment variable)\n"
     '        legacy = {"REDIS_PASSWORD": "RQ_DASHBOARD_REDIS_PASSWORD"}\n'
+    "        # ok: B105 (a number: a token's lifetime by grant type)\n"
+    '        lifetimes = {"implicit": 3600, "password": 864000}\n'
+    "        # ruleid: B105\n"
+    '        pins = {"implicit": "3600", "password": "864000"}\n'
     "        # ok: B106 (an authorization scheme's name)\n"
     '        endpoint = Endpoint(default_token="Bearer")\n'
     "        # ok: B105 (the name of a setting)\n"

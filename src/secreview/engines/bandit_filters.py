@@ -74,6 +74,7 @@ def says_nothing(item: dict[str, Any], tree: ast.AST | None) -> bool:
         or _names_something_else(item, tree)
         or _names_itself(item, tree)
         or _empty_password(item)
+        or _given_no_text(item, tree)
         or _loads_its_own_dump(item, tree)
         or _no_query_set(item, tree)
         or _compared_not_bound(item, tree)
@@ -525,6 +526,21 @@ def _given_names(node: ast.AST) -> list[str]:
         keyword_only = zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)
         return [arg.arg for arg, default in [*defaults, *keyword_only] if default is not None and _is_constant(default)]
     return []
+
+
+def _given_no_text(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A B105-B107 report of a number or a truth value (authlib's lifetimes by grant type, `"password": 864000`; a
+    settings table's `"PKCE_REQUIRED": True`): Bandit quotes every constant as text, but a password the code holds as
+    a number is none it could be typed as."""
+    quoted = re.search(r": '(.*)'$", item["issue_text"])
+    if item["test_id"] not in _PASSWORD_TESTS or tree is None or quoted is None:
+        return False
+    given = [
+        node.value
+        for node in _on_lines(tree, range(item["line_number"], item["line_number"] + 1))
+        if isinstance(node, ast.Constant) and str(node.value) == quoted.group(1)
+    ]
+    return bool(given) and not any(isinstance(value, str | bytes) for value in given)
 
 
 def _is_constant(node: ast.expr) -> bool:
