@@ -20,6 +20,7 @@ from secreview.engines.pyflow.syntax import (
     enclosing_function,
     functions,
     imported_names,
+    is_management_command,
     loads_yaml_safely,
     module_constants,
     number_route_parameters,
@@ -46,12 +47,19 @@ def _matched(item: dict[str, Any], text: str) -> ast.expr | None:
 
 def says_nothing(item: dict[str, Any], text: str, tree: ast.AST | None) -> bool:
     """A report on a Python file (`text`, parsed as `tree`) that reads only numbers (below), YAML loaded with a
-    loader the module derives from yaml.SafeLoader (Semgrep's patterns know the safe loaders by name only), or a
-    redirect through the class's own method (below)."""
+    loader the module derives from yaml.SafeLoader (Semgrep's patterns know the safe loaders by name only), a
+    redirect through the class's own method, or a caller's value in a management command (below)."""
     if rule_id(item) == "python-yaml-unsafe-load":
         loaded = _matched(item, text)
         return tree is not None and isinstance(loaded, ast.Call) and loads_yaml_safely(loaded, safe_yaml_loaders(tree))
-    return _reads_only_numbers(item, text, tree) or _redirects_through_its_own(item, tree)
+    return _reads_only_numbers(item, text, tree) or _redirects_through_its_own(item, tree) or _operators_own(item, tree)
+
+
+def _operators_own(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A *-function-param report in a Django management command's module (label-studio's locked_migrate building
+    its lock's SQL from its lock id): its functions run from manage.py with the operator's own arguments; the flow
+    engine follows none of them there either."""
+    return rule_id(item).endswith("-function-param") and tree is not None and is_management_command(tree)
 
 
 def _redirects_through_its_own(item: dict[str, Any], tree: ast.AST | None) -> bool:

@@ -122,6 +122,14 @@ def read_report(report):
     return (REPORT_DIR / report).read_text()
 
 
+@app.route("/notes/<name>/annotate", methods=["POST"])
+def annotate(name):
+    fields = {"note": name, "text": request.form["text"]}
+    # ok: python-path-traversal (a record's fields, no path)
+    annotation = AnnotationSerializer(data=fields).save(**fields)
+    return {"id": annotation.pk}
+
+
 @app.route("/cache/<key>")
 def cached(key):
     data_cache = CacheEntry(request, "cache", key + ".data")
