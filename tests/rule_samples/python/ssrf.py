@@ -52,6 +52,9 @@ def mirror():
     name = request.args.get("name", "")
     # ok: python-ssrf (the configured upstream, then the package's path)
     requests.get(f"{app.config['UPSTREAM']}/simple/{name}/", timeout=5).raise_for_status()
+    base = request.args.get("base", "")
+    # ruleid: python-ssrf
+    requests.get(f"{base}/simple/", timeout=5).raise_for_status()
     return "mirrored"
 
 
@@ -60,14 +63,6 @@ def token(request):
     # ok: python-ssrf (the framework's request object is no parameter from the route)
     requests.post(request.registry.settings["token_endpoint"], timeout=5).raise_for_status()
     return "traded"
-
-
-@app.route("/mirror-any")
-def mirror_any():
-    base = request.args.get("base", "")
-    # ruleid: python-ssrf
-    requests.get(f"{base}/simple/", timeout=5).raise_for_status()
-    return "mirrored"
 
 
 @app.route("/image")
