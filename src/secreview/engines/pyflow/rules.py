@@ -14,9 +14,8 @@ CONTENT_TYPES = ("content_type", "mimetype", "media_type")  # a response's keywo
 ALL = "*"  # a sanitiser that makes a value safe for every sink (int(), len(), a failed allow-list check exits)
 
 
-# The application's own URL for a route (Flask's url_for, Django's reverse, Starlette's url_path_for): whatever follows
-# it in a URL stays on the application's host
-# the application's own URL for a route or a record (Django's Model.get_absolute_url() reverses one)
+# The application's own URL for a route (Flask's url_for, Django's reverse, Starlette's url_path_for) or a record
+# (Django's Model.get_absolute_url() reverses one): whatever follows it in a URL stays on the application's host
 OWN_URLS = re.compile(r"(^|\.)(url_for|reverse|reverse_lazy|url_path_for|get_absolute_url)$")
 # PyYAML's loaders that build only plain data (yaml.load(text, Loader=yaml.SafeLoader))
 SAFE_YAML_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader")
