@@ -465,8 +465,11 @@ _ADDRESSES_COMPARED = (  # B104 fires on every "0.0.0.0" in the code, bound or c
     '    if host in ("0.0.0.0", "::"):\n'
     "        # ok: B104\n"
     '        remote_addr = "0.0.0.0"\n'
-    "        # ok: B104\n"
-    "        comment = {'remote_addr': anonymize(host or '0.0.0.0'), 'text': ''}\n"
+    "        comment = {\n"
+    "            'text': '',\n"
+    "            # ok: B104\n"
+    "            'remote_addr': anonymize(host or '0.0.0.0'),\n"
+    "        }\n"
     "        # ok: B104\n"
     '        record(client_ip="0.0.0.0")\n'
     "        # ruleid: B104\n"

@@ -588,7 +588,7 @@ def _compared_not_bound(item: dict[str, Any], tree: ast.AST | None) -> bool:
         for side in (node.left, *node.comparators)
         for operand in (side.elts if isinstance(side, ast.Tuple | ast.List | ast.Set) else [side])
     }
-    compared |= {id(inner) for value in _recorded_addresses(nodes) for inner in ast.walk(value)}
+    compared |= {id(inner) for value in _recorded_addresses(tree, _lines(item)) for inner in ast.walk(value)}
     addresses = [node for node in nodes if isinstance(node, ast.Constant) and node.value == "0.0.0.0"]
     return bool(addresses) and all(id(address) in compared for address in addresses)
 
@@ -596,21 +596,26 @@ def _compared_not_bound(item: dict[str, Any], tree: ast.AST | None) -> bool:
 _OTHER_END = re.compile(r"(?i)(^|_)(remote|client|peer)_")  # remote_addr, client_ip, peer_address
 
 
-def _recorded_addresses(nodes: list[ast.AST]) -> list[ast.expr]:
-    """The values given to a name for the other end's address: assigned (`remote_addr = ...`), a dict's entry
-    (isso's `{'remote_addr': anonymize(ip.text if ip is not None else '0.0.0.0')}`) or a keyword argument."""
+def _recorded_addresses(tree: ast.AST, lines: range) -> list[ast.expr]:
+    """The values on `lines` given to a name for the other end's address: assigned (`remote_addr = ...`), a dict's
+    entry (isso's `{..., 'remote_addr': anonymize(ip.text if ip is not None else '0.0.0.0')}`, the dict opened on an
+    earlier line) or a keyword argument."""
     given: list[tuple[list[str], ast.expr]] = []
-    for node in nodes:
-        if isinstance(node, ast.Assign):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and node.value.lineno in lines:
             given.append(([name for target in node.targets for name in _name_of(target)], node.value))
         elif isinstance(node, ast.Dict):
             given += [
                 ([text], value)
                 for key, value in zip(node.keys, node.values, strict=True)
-                if key and (text := constant_text(key))
+                if key and key.lineno in lines and (text := constant_text(key))
             ]
         elif isinstance(node, ast.Call):
-            given += [([keyword.arg], keyword.value) for keyword in node.keywords if keyword.arg]
+            given += [
+                ([keyword.arg], keyword.value)
+                for keyword in node.keywords
+                if keyword.arg and keyword.value.lineno in lines
+            ]
     return [value for names, value in given if any(_OTHER_END.search(name) for name in names)]
 
 
