@@ -197,7 +197,7 @@ def django_next_unchecked(request):
 
 def django_jump(request, slug):
     # ruleid: python-open-redirect, python-flow-open-redirect
-    return HttpResponseRedirect(slug.strip())
+    return HttpResponseRedirect(slug)
 
 
 def finish_login(request, login):

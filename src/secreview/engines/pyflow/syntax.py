@@ -396,8 +396,10 @@ def is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def _reads_an_object(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Whether the function reads an attribute of one of its data parameters that no text or number has."""
-    parameters = set(data_parameters(function))
+    """Whether the function reads an attribute of one of its data parameters that no text or number has (not of
+    `*args` or `**kwargs`, a view's URL arguments themselves: `kwargs.get("pk")`)."""
+    spread = {arg.arg for arg in (function.args.vararg, function.args.kwarg) if arg is not None}
+    parameters = set(data_parameters(function)) - spread
     return any(
         isinstance(node, ast.Attribute)
         and isinstance(node.value, ast.Name)
