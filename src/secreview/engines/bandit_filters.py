@@ -508,23 +508,29 @@ def _given_names(node: ast.AST) -> list[str]:
     """The names Bandit's password tests read at `node`: one a constant is assigned to or compared with, a keyword
     argument or a dict's key given a constant, a parameter with a constant default (Bandit quotes any constant:
     ironic's `"agent_token_required": True` is reported as the password 'True')."""
-    if isinstance(node, ast.Assign) and _is_constant(node.value):
-        return [name for target in node.targets for name in _name_of(target)]
     if isinstance(node, ast.Compare) and any(map(_is_text, [node.left, *node.comparators])):
         return [name for side in [node.left, *node.comparators] for name in _name_of(side)]
+    return [name for name, value in _named_values(node) if _is_constant(value)]
+
+
+def _named_values(node: ast.AST) -> list[tuple[str, ast.expr]]:
+    """The values `node` gives to names: assigned (`password = ...`), a keyword argument, a dict's text key, a
+    parameter's default."""
+    if isinstance(node, ast.Assign):
+        return [(name, node.value) for target in node.targets for name in _name_of(target)]
     if isinstance(node, ast.Call):
-        return [keyword.arg for keyword in node.keywords if keyword.arg and _is_constant(keyword.value)]
+        return [(keyword.arg, keyword.value) for keyword in node.keywords if keyword.arg]
     if isinstance(node, ast.Dict):
         return [
-            key.value
+            (key.value, value)
             for key, value in zip(node.keys, node.values, strict=True)
-            if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_constant(value)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str)
         ]
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         positional = [*node.args.posonlyargs, *node.args.args]
         defaults = zip(positional[len(positional) - len(node.args.defaults) :], node.args.defaults, strict=True)
         keyword_only = zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)
-        return [arg.arg for arg, default in [*defaults, *keyword_only] if default is not None and _is_constant(default)]
+        return [(arg.arg, default) for arg, default in [*defaults, *keyword_only] if default is not None]
     return []
 
 
@@ -597,26 +603,15 @@ _OTHER_END = re.compile(r"(?i)(^|_)(remote|client|peer)_")  # remote_addr, clien
 
 
 def _recorded_addresses(tree: ast.AST, lines: range) -> list[ast.expr]:
-    """The values on `lines` given to a name for the other end's address: assigned (`remote_addr = ...`), a dict's
-    entry (isso's `{..., 'remote_addr': anonymize(ip.text if ip is not None else '0.0.0.0')}`, the dict opened on an
-    earlier line) or a keyword argument."""
-    given: list[tuple[list[str], ast.expr]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and node.value.lineno in lines:
-            given.append(([name for target in node.targets for name in _name_of(target)], node.value))
-        elif isinstance(node, ast.Dict):
-            given += [
-                ([text], value)
-                for key, value in zip(node.keys, node.values, strict=True)
-                if key and key.lineno in lines and (text := constant_text(key))
-            ]
-        elif isinstance(node, ast.Call):
-            given += [
-                ([keyword.arg], keyword.value)
-                for keyword in node.keywords
-                if keyword.arg and keyword.value.lineno in lines
-            ]
-    return [value for names, value in given if any(_OTHER_END.search(name) for name in names)]
+    """The values on `lines` given to a name for the other end's address (`_named_values`: `remote_addr = ...`, a
+    keyword argument, or isso's `{..., 'remote_addr': anonymize(ip.text if ip is not None else '0.0.0.0')}` in a dict
+    opened on an earlier line)."""
+    return [
+        value
+        for node in ast.walk(tree)
+        for name, value in _named_values(node)
+        if value.lineno in lines and _OTHER_END.search(name)
+    ]
 
 
 # what B311 reports: the random module's draws, called through the module or imported by name (`from random import
