@@ -71,9 +71,9 @@ def _redirects_through_its_own(item: dict[str, Any], tree: ast.AST | None) -> bo
     if rule_id(item) != "python-open-redirect" or tree is None:
         return False
     line = item["start"]["line"]
-    classes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
-    around = [node for node in classes.values() if node.lineno <= line <= (node.end_lineno or node.lineno)]
-    lineage = [around[-1]] if around else []
+    classes = _classes(tree)
+    around = _class_around(classes, line)
+    lineage = [around] if around is not None else []
     for owner in lineage:  # grows as the module's own bases are found
         lineage += [
             classes[base] for base in map(unparsed, owner.bases) if base in classes and classes[base] not in lineage
@@ -203,13 +203,20 @@ def _json_typed_elsewhere(
 def _project_base(tree: ast.AST, line: int, imported: frozenset[str]) -> str:
     """A base class of the class around `line` that the project defines (in this file, or imported from the
     project: JupyterHub's `APIHandler`, which answers JSON whatever its methods write); empty where none is."""
-    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
-    around = [node for node in classes if node.lineno <= line <= (node.end_lineno or 0)]
-    if not around:
-        return ""
-    own = {node.name for node in classes}
-    bases = [unparsed(base) for base in max(around, key=lambda node: node.lineno).bases]
-    return next((base for base in bases if base in own or base.split(".")[0] in imported), "")
+    classes = _classes(tree)
+    around = _class_around(classes, line)
+    bases = [unparsed(base) for base in around.bases] if around is not None else []
+    return next((base for base in bases if base in classes or base.split(".")[0] in imported), "")
+
+
+def _classes(tree: ast.AST) -> dict[str, ast.ClassDef]:
+    return {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+
+
+def _class_around(classes: dict[str, ast.ClassDef], line: int) -> ast.ClassDef | None:
+    """The innermost of the module's `classes` whose lines hold `line`."""
+    around = [node for node in classes.values() if node.lineno <= line <= (node.end_lineno or 0)]
+    return max(around, key=lambda node: node.lineno, default=None)
 
 
 def _bindings(function: ast.AST, name: str, line: int) -> list[ast.Call]:
