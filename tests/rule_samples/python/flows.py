@@ -18,6 +18,8 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import click
+import jinja2
+import jinja2.sandbox
 import ldap
 import requests
 import ruamel.yaml
@@ -449,6 +451,20 @@ def greeting_page(name):
     render_template_string("<p>Hello " + name + "</p>")
     # ok: python-flow-template-injection
     return render_template("hello.html", name=name)
+
+
+class ChatFormatter:
+    """A chat template read from a model file: Jinja2 outside its sandbox runs what the template calls."""
+
+    def __init__(self, template):
+        self.template = template
+        # ruleid: python-flow-template-injection
+        self.render = jinja2.Environment(loader=jinja2.BaseLoader()).from_string(self.template).render
+
+    def sandboxed(self, template):
+        environment = jinja2.sandbox.ImmutableSandboxedEnvironment()
+        # ok: python-flow-template-injection
+        return environment.from_string(template).render()
 
 
 def greeting_markup(name):

@@ -122,8 +122,10 @@ SINK_RULES: tuple[SinkRule, ...] = (
         "template or markup",
         1336,
         "renders it as a template",
-        r"(^|\.)(render_template_string|Template)$",
+        r"(^|\.)(render_template_string|Template|from_string)$",
         keywords=("source",),
+        # Jinja2's sandbox lets a template call no unsafe method (the fix of llama-cpp-python's CVE-2024-34359)
+        safe_receivers=re.compile(r"SandboxedEnvironment$"),
     ),
     _rule(
         "template or markup",
