@@ -9,6 +9,7 @@ import logging
 import math
 import os
 import posixpath
+import re
 import shlex
 import subprocess
 import sys
@@ -146,6 +147,28 @@ def read_session(session_key):
         raise ValueError("invalid characters in the session key")
     # ok: python-flow-path-traversal
     return open(os.path.join(BASE, session_key)).read()
+
+
+def read_by_key(key):
+    """A key of letters, dots and slashes: "../../etc/passwd" is one."""
+    if not re.match(r"^[a-zA-Z0-9_.\-/]+$", key):
+        raise ValueError("invalid characters in the key")
+    # ruleid: python-flow-path-traversal
+    return open(os.path.join(BASE, key)).read()
+
+
+def read_by_name(name):
+    if not re.fullmatch(r"[a-zA-Z0-9_.-]+", name):
+        raise ValueError("invalid characters in the name")
+    # ok: python-flow-path-traversal
+    return open(os.path.join(BASE, name)).read()
+
+
+def read_by_relative_name(name):
+    if re.search(r"\.\.", name) or name.startswith("/"):
+        raise ValueError("a name out of the folder")
+    # ok: python-flow-path-traversal
+    return open(os.path.join(BASE, name)).read()
 
 
 def read_cached(key):

@@ -73,6 +73,17 @@ def save_config():
     return "saved"
 
 
+@app.route("/config-folders", methods=["PUT"])
+def save_config_in_folders():
+    name = request.args.get("name", "")
+    if not re.match(r"^[A-Za-z0-9_.\-/]+$", name):  # dots and slashes: "../../x" passes
+        abort(400)
+    # ruleid: python-path-traversal
+    with open(os.path.join(UPLOAD_DIR, name), "w") as saved:
+        saved.write("")
+    return "saved"
+
+
 @app.route("/config-prefix", methods=["PUT"])
 def save_config_prefix():
     name = request.args.get("name", "")

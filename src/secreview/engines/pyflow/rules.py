@@ -154,6 +154,9 @@ SINK_RULES: tuple[SinkRule, ...] = (
     _rule("LDAP or XPath query", 643, "evaluates it as an XPath expression", r"\.xpath$", keywords=("_path",)),
 )
 _SINK_PATTERNS = {category: pattern for _, category, pattern in PYTHON_SINKS}
+# What a check that lets a parent folder through (`^[\w./-]+$`) still rules out: every sink's weakness but a path's
+NOT_PATHS: frozenset[int | str] = frozenset(rule.cwe for rule in SINK_RULES if rule.category != "file path")
+PARENT = "../x"  # a name out of its folder: a pattern that checks a path refuses it
 
 # A database connection, cursor or dialect by its usual names (db, src_db, conn, connection, cursor, preparer)
 DATABASE_OBJECT = r"(\w*db|\w*conn(ection)?|cnx|\w*database|\w*cursor|\w*dialect|\w*preparer)"

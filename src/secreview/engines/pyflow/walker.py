@@ -24,6 +24,8 @@ from secreview.engines.pyflow.rules import (
     LOOKUPS,
     MESSAGES,
     NORMALISERS,
+    NOT_PATHS,
+    PARENT,
     PATH_ANNOTATION,
     PATH_MAKERS,
     PATH_NAMES,
@@ -561,32 +563,60 @@ class Walker:
             return True
         if body_exits:  # the rest runs only where the test failed: a value the test checks is checked
             self.env = after_else
-            self._checked_by(node.test)
+            self._checked_by(node.test, passed=False)
         elif else_exits:
             self.env = after_body
-            self._checked_by(node.test)
+            self._checked_by(node.test, passed=True)
         else:
             self.env = _joined(after_body, after_else)
         return False
 
-    def _checked_by(self, test: ast.expr) -> None:
-        """The values an exiting `if` test checks (containment, allow-list, pattern) are safe after it."""
+    def _checked_by(self, test: ast.expr, passed: bool) -> None:
+        """The values an exiting `if` test checks (containment, allow-list, pattern) are safe after it (`passed`:
+        whether the values that go on made the test true). A pattern that lets `../` through checks no path."""
         checks = [n for n in ast.walk(test) if isinstance(n, ast.Call) and CHECKS.search(callee_of(n))]
         allow_list = [
             n
             for n in ast.walk(test)
             if isinstance(n, ast.Compare) and any(isinstance(o, (ast.In, ast.NotIn)) for o in n.ops)
         ]
-        self._checked(
-            {unparsed(n) for node in [*checks, *allow_list] for n in ast.walk(node) if isinstance(n, ast.Name)}
-        )
+        no_path_checks = [n for n in checks if _lets_a_parent_through(n, test, passed)]
+        checked = _names_in([n for n in [*checks, *allow_list] if n not in no_path_checks])
+        self._checked(checked)
+        self._checked(_names_in(no_path_checks) - checked, NOT_PATHS)
 
-    def _checked(self, names: set[str]) -> None:
-        """The values of these variables (and of their attributes and items) are checked from here on."""
+    def _checked(self, names: set[str], weaknesses: frozenset[int | str] = frozenset({ALL})) -> None:
+        """The values of these variables (and of their attributes and items) are checked from here on, for these
+        weaknesses."""
         for key in list(self.env):
             if key.split(".")[0].split("[")[0] in names:
-                self.env[key] = replace(self.env[key], safe_for=self.env[key].safe_for | {ALL})
-                self.checked.update(self.env[key].joins)
+                self.env[key] = replace(self.env[key], safe_for=self.env[key].safe_for | weaknesses)
+                if ALL in weaknesses:
+                    self.checked.update(self.env[key].joins)
+
+
+def _names_in(nodes: Iterable[ast.AST]) -> set[str]:
+    return {unparsed(n) for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _lets_a_parent_through(check: ast.Call, test: ast.expr, passed: bool) -> bool:
+    """Whether a regular expression check lets `../` through: what goes on after `if not re.match(P, name): abort()`
+    matches P, after `if re.search(P, name): abort()` does not. An allow-list of `[A-Za-z0-9_./-]` is no path check
+    (langchain's LocalFileStore, CVE-2024-3571)."""
+    how = callee_of(check).removeprefix("re.")
+    pattern = constant_text(check.args[0]) if check.args else None
+    if how not in ("match", "fullmatch", "search") or pattern is None:
+        return False
+    if test is check:
+        matched = passed
+    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and test.operand is check:
+        matched = not passed
+    else:
+        return False
+    try:
+        return (getattr(re, how)(pattern, PARENT) is not None) == matched
+    except re.error:
+        return False
 
 
 def _page_body(value: ast.expr | None) -> ast.expr | None:
