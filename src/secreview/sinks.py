@@ -74,8 +74,8 @@ PYTHON_SINKS = _table(
         r"\b(tarfile|zipfile)\.|\.extractall?\s*\(|\bPath\s*\(|\bmktemp\s*\(|\bFileResponse\b",
         "XML parsing": r"\b(etree|lxml|minidom|pulldom|ElementTree|xmlrpc|XMLParser|expatbuilder|sax)\b",
         "redirect": r"\b(redirect|HttpResponseRedirect|RedirectResponse)\s*\(",
-        "template or markup": r"\brender_template(_string)?\s*\(|\b(Template|Markup|SafeString)\s*\(|\.from_string\s*\(|"
-        r"\bmark_safe\s*\(|\bformat_html\s*\(|\|\s*safe\b|\bautoescape\b|\b(make_response|HttpResponse)\s*\(",
+        "template or markup": r"\brender_template(_string)?\s*\(|\b(Template|Markup|SafeString)\s*\(|"
+        r"\.from_string\s*\(|\bmark_safe\s*\(|\bformat_html\s*\(|\|\s*safe\b|\bautoescape\b|\b(make_response|HttpResponse)\s*\(",
         "network request": r"\burlopen\s*\(|\brequests\.(get|post|put|patch|delete|head|request|Session)\b|"
         r"\bhttpx\.|\burllib\.request\b|\bhttp\.client\b|\bsocket\.(socket|create_connection)\b|"
         r"\b(paramiko|ftplib|telnetlib|smtplib)\b",
