@@ -191,6 +191,25 @@ def test_the_semgrep_rules_take_a_safe_redirect_helper_and_a_logged_message_as_t
         assert in_yaml == bool(pyflow_rules.MESSAGES.search(callee)), callee
 
 
+def test_the_semgrep_ssrf_rule_knows_the_http_clients_the_flow_engine_knows():
+    """python-ssrf's client methods restate the flow engine's HTTP_CLIENTS: the same makers on both sides."""
+    text = (RULES_DIR / "python" / "request_taint.yaml").read_text()
+    maker = re.search(r"metavariable: \$MAKER\n\s+regex: (.+)\n", text)
+    assert maker
+    for callee in (
+        "httpx.AsyncClient",
+        "httpx.Client",
+        "requests.Session",
+        "requests.session",
+        "aiohttp.ClientSession",
+        "Client",
+        "docker.Client",
+        "Session",
+        "db.session",
+    ):
+        assert bool(re.match(maker.group(1), callee)) == bool(pyflow_rules.HTTP_CLIENTS.search(callee)), callee
+
+
 def test_the_semgrep_sql_rules_take_the_database_layers_quoting_as_the_flow_engine_does():
     """python-sql-injection's sanitiser restates the flow engine's SQL_QUOTERS (also Bandit's B608 filter)."""
     text = (RULES_DIR / "python" / "request_taint.yaml").read_text()

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import click
+import httpx
 import jinja2
 import jinja2.sandbox
 import ldap
@@ -570,6 +571,19 @@ def preview(url):
     # ruleid: python-flow-ssrf
     raw = urlopen(url).read()
     return page.text + raw.decode()
+
+
+async def download_file(url):
+    """A file given by its URL: httpx's client sends the request as httpx.get() would."""
+    async with httpx.AsyncClient() as client:
+        # ruleid: python-flow-ssrf
+        answer = await client.get(url.strip("'"))
+    session = requests.Session()
+    # ruleid: python-flow-ssrf
+    session.post(url, data=answer.content)
+    cache = {}
+    # ok: python-flow-ssrf (a dict's get)
+    return cache.get(url)
 
 
 def preview_allowed(url):

@@ -33,6 +33,20 @@ def hook():
     return "called"
 
 
+@app.route("/fetch")
+async def fetch():
+    async with httpx.AsyncClient() as client:
+        # ruleid: python-ssrf
+        answer = await client.get(request.args["url"])
+    session = requests.Session()
+    # ruleid: python-ssrf
+    session.post(request.args["callback"], data=answer.content)
+    cache = {}
+    # ok: python-ssrf (a dict's get)
+    cache.get(request.args["url"])
+    return "fetched"
+
+
 @app.route("/avatar")
 def avatar():
     name = request.args.get("name", "")

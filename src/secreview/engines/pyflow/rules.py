@@ -41,6 +41,8 @@ def _rule(category: str, cwe: int, what: str, name: str, **options: object) -> S
 
 
 ZIP_ARCHIVES = re.compile(r"(^|\.)ZipFile$")
+# HTTP clients whose request methods are their module's functions with the client's settings (client.get(url))
+HTTP_CLIENTS = re.compile(r"(^|\.)(httpx\.(Async)?Client|requests\.[Ss]ession|ClientSession)$")
 
 # Which calls of each sink category are dangerous with input, in order (the first rule whose name matches is
 # taken). Calls a category matches but no rule names (os.path.join, Path(), render_template) carry input on

@@ -19,6 +19,7 @@ from secreview.engines.pyflow.rules import (
     CONTENT_TYPES,
     EXITS,
     FORMATTERS,
+    HTTP_CLIENTS,
     IDENTIFIERS,
     JOINS,
     LOOKUPS,
@@ -106,6 +107,11 @@ class Walker:
     def no_pages(self) -> frozenset[int]:
         """The calls whose response is then told its content type is no page (see served_as_no_page)."""
         return served_as_no_page(self.function) if self.function is not None else frozenset()
+
+    @cached_property
+    def made_by(self) -> dict[str, str]:
+        """Each variable the function binds to a call's result -> that call's name (see bound_calls)."""
+        return bound_calls(self.function) if self.function is not None else {}
 
     @cached_property
     def argument_vectors(self) -> frozenset[str]:
@@ -210,11 +216,17 @@ class Walker:
         return bool(tainted) and all(IDENTIFIERS.search(name) for name in tainted)
 
     def _maker(self, value: ast.expr) -> str:
-        """The name of the call that made `value`: called there, or bound to its variable in the function (looked
-        up only here, where a sink asks: few calls do)."""
+        """The name of the call that made `value`: called there, or bound to its variable in the function."""
         if isinstance(value, ast.Call):
             return callee_of(value)
-        return bound_calls(self.function).get(unparsed(value), "") if self.function else ""
+        return self.made_by.get(unparsed(value), "")
+
+    def _sink_name(self, call: ast.Call, callee: str) -> str:
+        """The name sink rules know a call by: a request method of an HTTP client made in the function (`async with
+        httpx.AsyncClient() as client: await client.get(url)`) is the module's function of that name."""
+        if isinstance(call.func, ast.Attribute) and HTTP_CLIENTS.search(self._maker(call.func.value)):
+            return f"httpx.{call.func.attr}"
+        return callee
 
     def _passes_on(self, receiver: ast.expr) -> bool:
         """Whether a method called with a tainted argument returns data made from it: a function of an imported
@@ -287,7 +299,7 @@ class Walker:
             if JOINS.search(callee) and id(call) not in messages:
                 self._call_taint(call)  # a caller's value joined onto a directory is a candidate wherever it goes,
                 # but into a log message (log.error("not found: %s", os.path.join(root, name))) it is only text
-            rule = sink_rule(callee) if callee not in self.module.defined else None
+            rule = sink_rule(self._sink_name(call, callee)) if callee not in self.module.defined else None
             if rule is not None:
                 if not (rule.cwe == 79 and id(call) in unmarked):
                     self._direct(call, callee, rule)
