@@ -5,8 +5,8 @@ lines, and is the fixed release's file quiet there?
 Each line of known_cves.jsonl (beside this script) names a CVE, the last vulnerable and the first fixed release on
 PyPI, the file and the lines the fix changed (with the sink), found by diffing the two releases. `part` says which
 file of the flow the line is: where the fix is, the caller that takes the attacker's value in, or the sink.
-`batch` says how the entry was used: "dev" entries were read while the rules were changed, "held-out" and
-"held-out-2" ones were scored before anyone read them.
+`batch` says how the entry was used: "dev" entries were read while the rules were changed, "held-out",
+"held-out-2" and "held-out-3" ones were scored before anyone read them.
 
     python benchmarks/known_cves.py --work /tmp/cves                 # every entry, the static engine
     python benchmarks/known_cves.py --work /tmp/cves --batch held-out --engine hybrid
@@ -105,7 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, required=True, help="where releases and reports are kept")
     parser.add_argument("--engine", default="static")
-    parser.add_argument("--batch", choices=("dev", "held-out", "held-out-2"), help="only the entries of this batch")
+    parser.add_argument("--batch", choices=("dev", "held-out", "held-out-2", "held-out-3"), help="only the entries of this batch")
     parser.add_argument("--only", help="only the entries of this CVE")
     parser.add_argument("--entries", type=Path, default=ENTRIES, help="another list of entries, same format")
     arguments = parser.parse_args()
