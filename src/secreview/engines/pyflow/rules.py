@@ -205,6 +205,8 @@ CHECKS = re.compile(
     r"match|fullmatch|search|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|\w*valid\w*|\w*allowed\w*|"
     r"\w*safe\w*|\w*check\w*|url_has_allowed_host_and_scheme)$"
 )
+# Checks that raise when they fail, made in a `try` whose handlers leave (pathlib's relative_to: ValueError)
+RAISING_CHECKS = re.compile(r"(^|\.)relative_to$")
 # Calls that raise unless a name or path is allowed (validate_filename(name), validateKeyName(data["key"])): made as
 # a statement or assigned (`name = validate_file_name(name)`), the value is checked afterwards. Not any validator:
 # validate_new_key_data(data) checks a record's shape, not that its name is safe in a path.

@@ -31,6 +31,7 @@ from secreview.engines.pyflow.rules import (
     PATH_MAKERS,
     PATH_NAMES,
     PLAIN_TEXT,
+    RAISING_CHECKS,
     READS,
     RESPONSE_BUILDERS,
     SAFE_YAML_LOADERS,
@@ -469,6 +470,10 @@ class Walker:
             node = cast(ast.Try, node)  # try/except* (3.11+) has the same fields
             exits = self.block(node.body)
             self._merged([], *(handler.body for handler in node.handlers), node.orelse)
+            if node.handlers and all(handler.body and _leaves(handler.body[-1]) for handler in node.handlers):
+                # `try: path.resolve().relative_to(root) except ValueError: raise Forbidden()`
+                checks = (call for part in node.body for call in _calls(part) if RAISING_CHECKS.search(callee_of(call)))
+                self._checked(_names_in(checks))
             return self.block(node.finalbody) or (exits and not node.handlers)
         if isinstance(node, ast.Match):
             self.check_calls(node.subject)
@@ -500,11 +505,7 @@ class Walker:
                     self.returned_text.append(found)
                     if self.html_view:
                         self._returned_as_html(node, found)
-        return isinstance(node, (ast.Return, ast.Raise, ast.Continue, ast.Break)) or (
-            isinstance(node, ast.Expr)
-            and isinstance(node.value, ast.Call)
-            and bool(EXITS.search(callee_of(node.value)))
-        )
+        return _leaves(node)
 
     def assign(self, target: ast.AST, found: Taint | None, line: int) -> None:
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -605,6 +606,15 @@ class Walker:
                 self.env[key] = replace(self.env[key], safe_for=self.env[key].safe_for | weaknesses)
                 if ALL in weaknesses:
                     self.checked.update(self.env[key].joins)
+
+
+def _leaves(statement: ast.stmt) -> bool:
+    """Whether a simple statement leaves its block (return, raise, continue, break, abort())."""
+    return isinstance(statement, (ast.Return, ast.Raise, ast.Continue, ast.Break)) or (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and bool(EXITS.search(callee_of(statement.value)))
+    )
 
 
 def _names_in(nodes: Iterable[ast.AST]) -> set[str]:
