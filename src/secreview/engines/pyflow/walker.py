@@ -530,7 +530,7 @@ class Walker:
         if not VALIDATORS.search(callee_of(call)):
             return False
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-        self._checked({n.id for argument in arguments for n in ast.walk(argument) if isinstance(n, ast.Name)})
+        self._checked(_names_in(arguments))
         return True
 
     def _note_path(self, target: ast.AST, is_path: bool) -> None:
@@ -618,7 +618,8 @@ def _leaves(statement: ast.stmt) -> bool:
 
 
 def _names_in(nodes: Iterable[ast.AST]) -> set[str]:
-    return {unparsed(n) for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
+    """The variables the expressions read."""
+    return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
 def _lets_a_parent_through(check: ast.Call, test: ast.expr, passed: bool) -> bool:
