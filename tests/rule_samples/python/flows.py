@@ -514,6 +514,19 @@ class ChatFormatter:
         return environment.from_string(template).render()
 
 
+class PromptBuilder:
+    """The environment a method renders with is the one the class made in __init__: sandboxed here."""
+
+    def __init__(self, template):
+        self._env = jinja2.sandbox.SandboxedEnvironment()
+        # ok: python-flow-template-injection
+        self.template = self._env.from_string(template)
+
+    def run(self, template=None):
+        # ok: python-flow-template-injection
+        return self._env.from_string(template).render() if template else self.template.render()
+
+
 def greeting_markup(name):
     # ok: python-flow-xss
     Markup("<b>%s</b>") % escape(name)
@@ -607,6 +620,15 @@ async def download_file(url):
     cache = {}
     # ok: python-flow-ssrf (a dict's get)
     return cache.get(url)
+
+
+class Fetcher:
+    def __init__(self):
+        self.session = requests.Session()
+
+    def fetch(self, url):
+        # ruleid: python-flow-ssrf
+        return self.session.get(url, timeout=10).text
 
 
 def preview_allowed(url):

@@ -87,8 +87,8 @@ def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]
 
 
 def bound_calls(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
-    """Each variable the function binds to a call's result (`zf = zipfile.ZipFile(p)`, `with ZipFile(p) as zf`)
-    -> that call's name (the last binding, wherever it is)."""
+    """Each variable or attribute the function binds to a call's result (`zf = zipfile.ZipFile(p)`, `with
+    ZipFile(p) as zf`, `self._env = SandboxedEnvironment()`) -> that call's name (the last binding, wherever it is)."""
     made: dict[str, str] = {}
     for node in ast.walk(function):
         bound: list[tuple[ast.expr, ast.expr]] = []
@@ -97,10 +97,24 @@ def bound_calls(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, s
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
             bound = [(node.optional_vars, node.context_expr)]
         made.update(
-            (target.id, callee_of(value))
+            (unparsed(target), callee_of(value))
             for target, value in bound
-            if isinstance(target, ast.Name) and isinstance(value, ast.Call)
+            if isinstance(target, (ast.Name, ast.Attribute)) and isinstance(value, ast.Call)
         )
+    return made
+
+
+def attributes_made_in_class(tree: ast.AST) -> dict[int, dict[str, str]]:
+    """For each method (by id), the attributes of `self` its class's methods bind to a call's result (`self.session =
+    requests.Session()` in __init__) -> that call's name: what another method finds there."""
+    made: dict[int, dict[str, str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            methods = [m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            attributes = {
+                name: callee for m in methods for name, callee in bound_calls(m).items() if name.startswith("self.")
+            }
+            made.update((id(method), attributes) for method in methods)
     return made
 
 
@@ -313,6 +327,11 @@ class Module:
     def runs_nothing(self) -> frozenset[str]:
         """Its functions that run nothing themselves: no command wrappers, whatever their names."""
         return runs_nothing(self.tree, self.imported) if self.tree is not None else frozenset()
+
+    @cached_property
+    def attributes_made(self) -> dict[int, dict[str, str]]:
+        """The attributes each method's class makes (attributes_made_in_class)."""
+        return attributes_made_in_class(self.tree) if self.tree is not None else {}
 
     @cached_property
     def yaml_loaders(self) -> frozenset[str]:

@@ -111,8 +111,11 @@ class Walker:
 
     @cached_property
     def made_by(self) -> dict[str, str]:
-        """Each variable the function binds to a call's result -> that call's name (see bound_calls)."""
-        return bound_calls(self.function) if self.function is not None else {}
+        """Each variable the function binds to a call's result, and each attribute its class's methods bind to one,
+        -> that call's name (see bound_calls)."""
+        if self.function is None:
+            return {}
+        return {**self.module.attributes_made.get(id(self.function), {}), **bound_calls(self.function)}
 
     @cached_property
     def argument_vectors(self) -> frozenset[str]:
