@@ -509,7 +509,7 @@ class ChatFormatter:
         self.render = jinja2.Environment(loader=jinja2.BaseLoader()).from_string(self.template).render
 
     def sandboxed(self, template):
-        environment = jinja2.sandbox.ImmutableSandboxedEnvironment()
+        environment: jinja2.Environment = jinja2.sandbox.ImmutableSandboxedEnvironment()
         # ok: python-flow-template-injection
         return environment.from_string(template).render()
 

@@ -94,6 +94,8 @@ def bound_calls(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, s
         bound: list[tuple[ast.expr, ast.expr]] = []
         if isinstance(node, ast.Assign):
             bound = [(target, node.value) for target in node.targets]
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:  # `env: Final = SandboxedEnvironment()`
+            bound = [(node.target, node.value)]
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
             bound = [(node.optional_vars, node.context_expr)]
         made.update(
