@@ -105,7 +105,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, required=True, help="where releases and reports are kept")
     parser.add_argument("--engine", default="static")
-    parser.add_argument("--batch", choices=("dev", "held-out", "held-out-2", "held-out-3"), help="only the entries of this batch")
+    parser.add_argument(
+        "--batch", choices=("dev", "held-out", "held-out-2", "held-out-3"), help="only the entries of this batch"
+    )
     parser.add_argument("--only", help="only the entries of this CVE")
     parser.add_argument("--entries", type=Path, default=ENTRIES, help="another list of entries, same format")
     arguments = parser.parse_args()
