@@ -193,42 +193,40 @@ def test_the_semgrep_rules_take_a_safe_redirect_helper_and_a_logged_message_as_t
 
 def test_the_semgrep_ssrf_rule_knows_the_http_clients_the_flow_engine_knows():
     """python-ssrf's client methods restate the flow engine's HTTP_CLIENTS: the same makers on both sides."""
-    text = (RULES_DIR / "python" / "request_taint.yaml").read_text()
-    maker = re.search(r"metavariable: \$MAKER\n\s+regex: (.+)\n", text)
-    assert maker
-    for callee in (
-        "httpx.AsyncClient",
-        "httpx.Client",
-        "requests.Session",
-        "requests.session",
-        "aiohttp.ClientSession",
-        "Client",
-        "docker.Client",
-        "Session",
-        "db.session",
-    ):
-        assert bool(re.match(maker.group(1), callee)) == bool(pyflow_rules.HTTP_CLIENTS.search(callee)), callee
+    clients = ("httpx.AsyncClient", "httpx.Client", "requests.Session", "requests.session", "aiohttp.ClientSession")
+    others = ("Client", "docker.Client", "Session", "db.session")
+    _restated_alike("MAKER", pyflow_rules.HTTP_CLIENTS, (*clients, *others))
 
 
 def test_the_semgrep_sql_rules_take_the_database_layers_quoting_as_the_flow_engine_does():
     """python-sql-injection's sanitiser restates the flow engine's SQL_QUOTERS (also Bandit's B608 filter)."""
+    _restated_alike(
+        "QUOTER",
+        pyflow_rules.SQL_QUOTERS,
+        (
+            "connection.ops.quote_name",
+            "quote_name",
+            "psycopg2.sql.Identifier",
+            "_escape_sqlite3_identifier",
+            "self.db.quote",
+            "src_db.quote",
+            "self.quote",
+            "urllib.parse.quote",
+            "quote",
+            "html.escape",
+            "conn.escape_string",
+        ),
+    )
+
+
+def _restated_alike(metavariable: str, pattern: re.Pattern[str], callees: tuple[str, ...]) -> None:
+    """request_taint.yaml's regex for the metavariable (anchored, as Semgrep's metavariable-regex is) takes the same
+    names as the engine's pattern."""
     text = (RULES_DIR / "python" / "request_taint.yaml").read_text()
-    quoter = re.search(r"metavariable: \$QUOTER\n\s+regex: (.+)\n", text)
-    assert quoter
-    for callee in (
-        "connection.ops.quote_name",
-        "quote_name",
-        "psycopg2.sql.Identifier",
-        "_escape_sqlite3_identifier",
-        "self.db.quote",
-        "src_db.quote",
-        "self.quote",
-        "urllib.parse.quote",
-        "quote",
-        "html.escape",
-        "conn.escape_string",
-    ):
-        assert bool(re.match(quoter.group(1), callee)) == bool(pyflow_rules.SQL_QUOTERS.search(callee)), callee
+    restated = re.search(rf"metavariable: \${metavariable}\n\s+regex: (.+)\n", text)
+    assert restated, metavariable
+    for callee in callees:
+        assert bool(re.match(restated.group(1), callee)) == bool(pattern.search(callee)), callee
 
 
 def test_every_flow_rule_has_a_real_cwe():
