@@ -201,6 +201,17 @@ def read_inside(root: Path, name):
     return open(path).read()
 
 
+def read_common(root, name):
+    """The containment check's answer kept in a variable first (langchain's fix of CVE-2024-3571)."""
+    # ok: python-flow-path-traversal
+    path = os.path.abspath(os.path.join(root, name))
+    common = os.path.commonpath([root, path])
+    if common != root:
+        raise PermissionError(name)
+    # ok: python-flow-path-traversal
+    return open(path).read()
+
+
 def read_logged(root: Path, name):
     # ruleid: python-flow-path-traversal
     path = root / name

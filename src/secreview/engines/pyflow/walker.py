@@ -591,6 +591,14 @@ class Walker:
         """The values an exiting `if` test checks (containment, allow-list, pattern) are safe after it (`passed`:
         whether the values that go on made the test true). A pattern that lets `../` through checks no path."""
         checks = [n for n in ast.walk(test) if isinstance(n, ast.Call) and CHECKS.search(callee_of(n))]
+        # a check's answer kept in a variable first (`common = os.path.commonpath([root, path])`, `if common != root:`)
+        checks += [
+            value
+            for n in ast.walk(test)
+            if isinstance(n, ast.Name)
+            for value in self._assigned_to(n)
+            if isinstance(value, ast.Call) and CHECKS.search(callee_of(value))
+        ]
         allow_list = [
             n
             for n in ast.walk(test)
