@@ -371,16 +371,20 @@ class Walker:
             return True
         return self.taint(first) is None and then.startswith(("/", "?", "#")) and not then.startswith("//")
 
+    @cached_property
+    def assignments(self) -> dict[str, list[ast.expr]]:
+        """What the function assigns or adds to each variable (`cmd = ...`, `cmd += ...`), read once: every exiting
+        `if` test asks it of its names."""
+        found: dict[str, list[ast.expr]] = {}
+        for node in ast.walk(self.function) if self.function is not None else ():
+            if isinstance(node, ast.Assign | ast.AugAssign):
+                for name in {unparsed(target) for target in _targets(node)}:
+                    found.setdefault(name, []).append(node.value)
+        return found
+
     def _assigned_to(self, value: ast.expr) -> list[ast.expr]:
-        """What the function assigns or adds to a variable (`cmd = ...`, `cmd += ...`); nothing for other values."""
-        if not isinstance(value, ast.Name) or self.function is None:
-            return []
-        return [
-            node.value
-            for node in ast.walk(self.function)
-            if isinstance(node, ast.Assign | ast.AugAssign)
-            and any(unparsed(target) == value.id for target in _targets(node))
-        ]
+        """What the function assigns or adds to a variable; nothing for other values."""
+        return self.assignments.get(value.id, []) if isinstance(value, ast.Name) else []
 
     def _no_sql_in(self, value: ast.expr, found: Taint) -> bool:
         """Whether the text a value was built into, in the expression or where the function binds its variable,
