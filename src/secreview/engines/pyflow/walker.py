@@ -203,7 +203,9 @@ class Walker:
         )
         if found is None:
             return None
-        joined = replace(found, joined=True)
+        # a base joined from a caller's value before (`ROOT / key / name`) is part of this path: checking the path
+        # checks that join too
+        joined = replace(found, joined=True, joins=found.joins | (fixed.joins if fixed is not None else frozenset()))
         if not found.safe(22) and not found.seen_by_rules:
             if node not in self.joins:
                 self._hit(22, node, how, "joins it onto a directory path", joined)
