@@ -93,3 +93,27 @@ def image():
 def status():
     # ok: python-ssrf
     return requests.get("https://status.example.com/api", timeout=5).text
+
+
+def is_safe_url(url):
+    """The project's own check: a public http(s) address, after resolving the name."""
+    return urlsplit(url).scheme in ("http", "https") and not resolves_to_a_private_address(url)
+
+
+@app.route("/download")
+async def download():
+    url = request.args.get("url", "")
+    if url.startswith("http") and is_safe_url(url):
+        async with httpx.AsyncClient() as client:
+            # ok: python-ssrf
+            await client.get(url)
+    other = request.args.get("mirror", "")
+    if not is_safe_url(other):
+        raise ValueError("URL not allowed for security reasons")
+    # ok: python-ssrf
+    requests.get(other, timeout=5)
+    third = request.args.get("third", "")
+    if is_safe_url(url):
+        # ruleid: python-ssrf (another URL was checked)
+        requests.get(third, timeout=5)
+    return "downloaded"
