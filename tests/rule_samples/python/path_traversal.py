@@ -73,6 +73,29 @@ def save_config():
     return "saved"
 
 
+@app.route("/config-optional")
+def load_config():
+    """The name is checked where it is read, inside the branch that reads it (whoogle-search's fix)."""
+    name = ""
+    if "name" in request.args:
+        name = os.path.normpath(request.args["name"])
+        if not re.match(r"^[A-Za-z0-9_.+-]+$", name):
+            return "Invalid config name", 400
+    if name:
+        # ok: python-path-traversal
+        return open(os.path.join(UPLOAD_DIR, name)).read()
+    return ""
+
+
+@app.route("/config-logged")
+def load_config_logged():
+    name = request.args.get("name", "")
+    if not re.match(r"^[A-Za-z0-9_.+-]+$", name):
+        app.logger.warning("odd config name %s", name)
+    # ruleid: python-path-traversal (the odd name is only logged)
+    return open(os.path.join(UPLOAD_DIR, name)).read()
+
+
 @app.route("/config-folders", methods=["PUT"])
 def save_config_in_folders():
     name = request.args.get("name", "")
