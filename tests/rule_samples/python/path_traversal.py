@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from django.contrib.staticfiles import finders
 from django.http import FileResponse, HttpResponse
 from flask import Flask, abort, request, send_file, send_from_directory
 from werkzeug.utils import secure_filename
@@ -170,6 +171,17 @@ def django_download(request, name, **kwargs):
         return HttpResponse("")
     # ruleid: python-path-traversal, python-flow-path-traversal
     return FileResponse(open(name, "rb"))
+
+
+def static_proxy(request):
+    """Django's staticfiles finders look the name up in the static folders only (safe_join): what they answer is
+    a file there or None (Mezzanine's static_proxy)."""
+    path = finders.find(request.GET["u"])
+    if not path:
+        return HttpResponse(status=404)
+    # ok: python-path-traversal, python-flow-path-traversal
+    with open(path, "rb") as found:
+        return HttpResponse(found.read())
 
 
 @app.route("/cache/<key>")
