@@ -101,6 +101,22 @@ class PgConfig:
         return subprocess.run([self.pg_config_exe, "--" + attr_name], stdout=subprocess.PIPE)  # an option, no shell
 
 
+def start_runner(name, slice_number):
+    """The interpreter running the project's own script (Mailman's master starting its runners): the caller's
+    values are the script's arguments, no command."""
+    switch = "--runner={}:{}".format(name, slice_number)
+    args = [sys.executable, sys.executable, RUNNER_SCRIPT, "-C", CONFIG_FILE, switch]
+    args.append(dict(os.environ))
+    # ok: python-command-injection-function-param
+    os.execle(*args)
+
+
+def run_snippet(snippet_name):
+    code = "import {}; {}.main()".format(snippet_name, snippet_name)
+    # ruleid: python-command-injection-function-param (the interpreter runs the text given after -c)
+    os.execv(sys.executable, [sys.executable, "-c", code])
+
+
 def compile_styles(command, color):
     command = command + ("--", "--" + color)
     # ok: python-command-injection-function-param (an option appended to the caller's argument vector)
