@@ -184,6 +184,15 @@ def static_proxy(request):
         return HttpResponse(found.read())
 
 
+@app.route("/api/file/")
+def stored_file():
+    """A file stored in the database, looked up by its identifier converted first (Flask-Admin's GridFS view)."""
+    file_id = request.args.get("id")
+    data = storage.get(ObjectId(file_id))
+    # ok: python-path-traversal (what the database holds under that id, no path)
+    return send_file(data, download_name=data.filename)
+
+
 @app.route("/cache/<key>")
 def cached(key):
     data_cache = CacheEntry(request, "cache", key + ".data")
