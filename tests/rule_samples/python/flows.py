@@ -678,6 +678,22 @@ def preview_through_wrapper(url):
     return fetch_page(url)
 
 
+async def download_fields(request):
+    """The request's own readers (`await request.form()`, Starlette's) give request data; a comprehension's
+    variable holds what its iterable gives (BentoML's multipart files fetched as URLs, CVE-2025-54381)."""
+    value = "https://example.com/"
+    form = await request.form()
+    # ruleid: python-flow-ssrf
+    pages = [fetch_page(value) for value in form.getlist("file")]
+    # ok: python-flow-ssrf (the comprehension's variable is gone after it)
+    pages.append(fetch_page(value))
+    # ruleid: python-flow-ssrf
+    pages.append(fetch_page(form["url"]))
+    # ok: python-flow-ssrf
+    pages += [fetch_page(name) for name in ("https://example.com/", "https://example.org/")]
+    return pages
+
+
 @app.route("/flash/addcrypted2", methods=["POST"])
 def add_crypted():
     key_script = request.form["jk"]

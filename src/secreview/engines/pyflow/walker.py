@@ -264,7 +264,8 @@ class Walker:
         if reader is not None:
             note = f"{callee}() returns request data ({reader.path}:{reader.line})"
             return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=note),), read_by_helper=True)
-        if self.request_sources and name in HANDLER_METHODS:
+        # Tornado's self.get_argument(), and the request's own readers (`await request.form()`, `request.get_json()`)
+        if self.request_sources and (name in HANDLER_METHODS or REQUEST_DATA.match(callee)):
             return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=f"{callee}() is request data"),))
         sanitised = frozenset({22}) if _normalised_under_root(call) else sanitises(callee)
         if ALL in sanitised or (LOOKUPS.search(name) and self._by_identifier(call)):
@@ -297,7 +298,20 @@ class Walker:
 
     # sinks ----------------------------------------------------------------------------------------------
     def check_calls(self, node: ast.AST) -> None:
-        """Record every call in `node` (not in nested functions) that passes a tainted value to a sink."""
+        """Record every call in `node` (not in nested functions) that passes a tainted value to a sink; a
+        comprehension's variable holds what its iterable gives while they are checked (`[fetch(v) for v in
+        form.getlist(k)]`), and only then (its scope is the comprehension)."""
+        comprehensions = [n for n in _local_nodes(node) if isinstance(n, ast.comprehension)]
+        outside = {key: self.env.get(key) for c in comprehensions for key in _names_in([c.target])}
+        for comprehension in comprehensions:
+            self.assign(comprehension.target, self.taint(comprehension.iter), comprehension.iter.lineno)
+        self._check_calls(node)
+        for key, found in outside.items():
+            self.env.pop(key, None)
+            if found is not None:
+                self.env[key] = found
+
+    def _check_calls(self, node: ast.AST) -> None:
         messages = {id(inner) for call in _calls(node) if MESSAGES.search(callee_of(call)) for inner in _calls(call)}
         unmarked = undone_marks(_calls(node))
         for call in _calls(node):
@@ -848,11 +862,15 @@ def undone_marks(calls: Iterable[ast.Call]) -> set[int]:
 
 def _calls(node: ast.AST) -> Iterator[ast.Call]:
     """The calls in an expression or simple statement, outermost first, not inside lambdas or nested defs."""
+    return (current for current in _local_nodes(node) if isinstance(current, ast.Call))
+
+
+def _local_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of an expression or simple statement, outermost first, not inside lambdas or nested defs."""
     stack = [node]
     while stack:
         current = stack.pop(0)
-        if isinstance(current, ast.Call):
-            yield current
+        yield current
         for child in ast.iter_child_nodes(current):
             if not isinstance(child, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 stack.append(child)
