@@ -52,6 +52,7 @@ from flows_wrappers import (
     escape_script_text,
     eval_script,
     fetch_page,
+    findall,
     join_under,
     run_cmd,
     run_query,
@@ -194,6 +195,13 @@ def read_static(name):
     path = finders.find(name)
     # ok: python-flow-path-traversal
     return open(path).read() if path else ""
+
+
+def find_template(folder, template_name, pattern):
+    # ruleid: python-flow-path-traversal
+    found = findall(folder, template_name)
+    # ok: python-flow-path-traversal (re's findall, not the project's)
+    return found if re.findall(pattern, template_name) else None
 
 
 def read_cached(key):

@@ -1,5 +1,6 @@
 """A module that defines its own send_file (dtale's views.py): a download response built from data in memory, not a
-file sent from disk. A call of it by its bare name is a call of this function, whatever a library names so."""
+file sent from disk. A call of it by its bare name is a call of this function, whatever a library names so; a call of
+a class it defines makes that class's object (Mailman's Template model, a record of a template's address)."""
 
 import io
 
@@ -38,3 +39,13 @@ def report():
     title = export_name()
     # ok: python-path-traversal, python-flow-path-traversal
     return send_file("Report: " + title, "report.txt", "text/plain")
+
+
+class Template:
+    def __init__(self, name, uri):
+        self.name, self.uri = name, uri
+
+
+def set_template(name, uri):
+    # ok: python-flow-template-injection
+    return Template(name, uri)

@@ -326,6 +326,12 @@ class Module:
         return self.tree is not None and imports_flask(self.tree)
 
     @cached_property
+    def classes(self) -> frozenset[str]:
+        """Its top-level classes: called by the bare name, one makes that class's object (Mailman's Template model),
+        not a library's sink of the same name."""
+        return frozenset(node.name for node in getattr(self.tree, "body", []) if isinstance(node, ast.ClassDef))
+
+    @cached_property
     def runs_nothing(self) -> frozenset[str]:
         """Its functions that run nothing themselves: no command wrappers, whatever their names."""
         return runs_nothing(self.tree, self.imported) if self.tree is not None else frozenset()

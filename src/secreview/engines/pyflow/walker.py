@@ -319,7 +319,8 @@ class Walker:
             if JOINS.search(callee) and id(call) not in messages:
                 self._call_taint(call)  # a caller's value joined onto a directory is a candidate wherever it goes,
                 # but into a log message (log.error("not found: %s", os.path.join(root, name))) it is only text
-            rule = sink_rule(self._sink_name(call, callee)) if callee not in self.module.defined else None
+            own = callee in self.module.defined or callee in self.module.classes
+            rule = sink_rule(self._sink_name(call, callee)) if not own else None
             if rule is not None:
                 if not (rule.cwe == 79 and id(call) in unmarked):
                     self._direct(call, callee, rule)
@@ -327,10 +328,16 @@ class Walker:
             bare = callee.rsplit(".", 1)[-1]
             if self._calls_itself(callee):
                 continue
-            if bare in self.summaries:
+            if bare in self.summaries and not self._of_a_standard_module(callee):
                 self._through_wrapper(call, callee, self.summaries[bare])
             elif COMMAND_WRAPPER.search(bare) and not sanitises(callee) and bare not in self.module.runs_nothing:
                 self._by_name(call, callee)
+
+    def _of_a_standard_module(self, callee: str) -> bool:
+        """`re.search(...)` where the module imports re: the standard library's function, not the project's function
+        of that name (Mailman's template `search`)."""
+        module, _, rest = callee.partition(".")
+        return bool(rest) and module in _STANDARD_MODULES and module in self.module.imported
 
     def _calls_itself(self, callee: str) -> bool:
         """A recursive call: the function's sinks are its contract, its callers are checked through its summary. Only
