@@ -29,6 +29,7 @@ import sqlalchemy as sa
 import yaml
 from django import shortcuts
 from django.contrib.staticfiles import finders
+from passlib.context import CryptContext
 from django.conf import settings
 from django.core.files.utils import validate_file_name
 from flask import (
@@ -555,6 +556,12 @@ class ChatFormatter:
         environment: jinja2.Environment = jinja2.sandbox.ImmutableSandboxedEnvironment()
         # ok: python-flow-template-injection
         return environment.from_string(template).render()
+
+
+def password_context(settings_text):
+    """Another library's constructor of the same name (passlib's CryptContext.from_string reads its settings)."""
+    # ok: python-flow-template-injection
+    return CryptContext.from_string(settings_text)
 
 
 class PromptBuilder:

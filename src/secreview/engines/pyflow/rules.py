@@ -124,7 +124,8 @@ SINK_RULES: tuple[SinkRule, ...] = (
         "template or markup",
         1336,
         "renders it as a template",
-        r"(^|\.)(render_template_string|Template|from_string)$",
+        # an environment's from_string, not a class's of another library (passlib's CryptContext.from_string)
+        r"(^|\.)(render_template_string|Template)$|^(?!(.*\.)?[A-Z]\w*\.from_string$).*\.from_string$",
         keywords=("source",),
         # Jinja2's sandbox lets a template call no unsafe method (the fix of llama-cpp-python's CVE-2024-34359)
         safe_receivers=re.compile(r"SandboxedEnvironment$"),
