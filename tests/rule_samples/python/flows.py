@@ -54,6 +54,8 @@ from flows_wrappers import (
     eval_script,
     fetch_page,
     findall,
+    get_any_target,
+    get_redirect_target,
     join_under,
     run_cmd,
     run_query,
@@ -739,6 +741,17 @@ def employee():
     fallback = form.get_default("emplid")
     # ok: python-flow-xpath-injection
     return found or shown or tree.xpath(f"/Employees/Employee[@emplid='{fallback}']")
+
+
+@app.route("/back")
+def back():
+    """A target a helper checked for a redirect (flows_wrappers.get_redirect_target) is still request data elsewhere."""
+    # ok: python-flow-open-redirect
+    response = redirect(get_redirect_target() or url_for("index"))
+    # ruleid: python-flow-open-redirect (returned where the check failed)
+    response = redirect(get_any_target() or url_for("index"))
+    # ruleid: python-flow-path-traversal
+    return response if send_file(get_redirect_target("file")) else None
 
 
 def load_employees():

@@ -6,9 +6,11 @@ import os
 import pickle
 import sqlite3
 import subprocess
+from urllib.parse import urlsplit
 
 import js2py
 import requests
+from flask import request
 from markupsafe import Markup
 
 
@@ -64,6 +66,26 @@ class RequestForm:
 
     def get_default(self, name):
         return "none"
+
+
+def get_redirect_target(name="next"):
+    """Flask's snippet: the request's target where it passes the URL check, else none. What it returns is request
+    data checked for a redirect (flows.py), not for anything else."""
+    target = request.values.get(name)
+    if target and is_safe_url(target):
+        return target
+    return None
+
+
+def get_any_target(name="next"):
+    target = request.values.get(name)
+    if not is_safe_url(target):
+        return target
+    return None
+
+
+def is_safe_url(target):
+    return urlsplit(target).netloc in ("", "example.com")
 
 
 def remove_tree(directory, keep=None):

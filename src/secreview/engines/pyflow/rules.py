@@ -199,6 +199,13 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
     # bytes a serialiser made here from an object: loading them again is a deep copy, not untrusted data
     (SERIALISERS, frozenset({502})),
 )
+# Calls named for passing a URL as safe to go to (Django's url_has_allowed_host_and_scheme, Flask's is_safe_url
+# snippet): in the branch where `if is_safe_url(target):` passed, the URL is checked for a redirect and a request
+URL_CHECKS = re.compile(
+    r"(?i)(^|\.)(?!\w*(invalid|unsafe|disallow|untrusted))\w*(safe|allowed|valid|trusted)\w*"
+    r"(url|redirect|host|next|target|location)\w*$"
+)
+URL_WEAKNESSES = frozenset({601, 918})
 # Calls in an `if` test that check a value (containment, allow-list, pattern): when the branch for a failed
 # check leaves the function, the value is checked afterwards.
 CHECKS = re.compile(

@@ -48,6 +48,9 @@ def request_readers(tree: ast.AST, path: str) -> list[RequestReader]:
     for function in functions(tree):
         walker = Walker({}, True, module, built_only=False, private=False)
         walker.block(function.body)
-        if any(taint.source == REQUEST_SOURCE for taint in walker.returned):
-            found.append(RequestReader(function.name, function.lineno, path))
+        returned = [taint.safe_for for taint in walker.returned if taint.source == REQUEST_SOURCE]
+        if returned:
+            checked = frozenset.intersection(*returned)
+            weaknesses = tuple(sorted(w for w in checked if isinstance(w, int)))
+            found.append(RequestReader(function.name, function.lineno, path, weaknesses))
     return found

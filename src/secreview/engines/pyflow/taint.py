@@ -77,6 +77,7 @@ class RequestReader:
     function: str
     line: int
     path: str = ""
+    checked_for: tuple[int, ...] = ()  # weaknesses every request datum it returns was checked for (a redirect's)
 
 
 @dataclass(frozen=True)

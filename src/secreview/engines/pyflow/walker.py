@@ -38,6 +38,8 @@ from secreview.engines.pyflow.rules import (
     SQL_EXPRESSIONS,
     SQL_TEXT,
     SQL_WORDS,
+    URL_CHECKS,
+    URL_WEAKNESSES,
     VALIDATORS,
     SinkRule,
     sanitises,
@@ -263,7 +265,8 @@ class Walker:
         reader = self.readers.get(name) if self.request_sources else None
         if reader is not None:
             note = f"{callee}() returns request data ({reader.path}:{reader.line})"
-            return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=note),), read_by_helper=True)
+            steps = (FlowStep(line=call.lineno, note=note),)
+            return Taint(REQUEST_SOURCE, steps, read_by_helper=True, safe_for=frozenset(reader.checked_for))
         # Tornado's self.get_argument(), and the request's own readers (`await request.form()`, `request.get_json()`)
         if self.request_sources and (name in HANDLER_METHODS or REQUEST_DATA.match(callee)):
             return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=f"{callee}() is request data"),))
@@ -597,6 +600,7 @@ class Walker:
     def _branch(self, node: ast.If) -> bool:
         self.check_calls(node.test)
         start = dict(self.env)
+        self._passed_url_checks(node.test)
         body_exits = self.block(node.body)
         after_body = self.env
         self.env = dict(start)
@@ -613,6 +617,12 @@ class Walker:
         else:
             self.env = _joined(after_body, after_else)
         return False
+
+    def _passed_url_checks(self, test: ast.expr) -> None:
+        """In the branch of `if target and is_safe_url(target):` the URL passed the check (URL_CHECKS)."""
+        parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        checks = [part for part in parts if isinstance(part, ast.Call) and URL_CHECKS.search(callee_of(part))]
+        self._checked(_names_in(checks), URL_WEAKNESSES)
 
     def _checked_by(self, test: ast.expr, passed: bool) -> None:
         """The values an exiting `if` test checks (containment, allow-list, pattern) are safe after it (`passed`:
