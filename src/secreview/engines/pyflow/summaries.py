@@ -50,7 +50,6 @@ def request_readers(tree: ast.AST, path: str) -> list[RequestReader]:
         walker.block(function.body)
         returned = [taint.safe_for for taint in walker.returned if taint.source == REQUEST_SOURCE]
         if returned:
-            checked = frozenset.intersection(*returned)
-            weaknesses = tuple(sorted(w for w in checked if isinstance(w, int)))
-            found.append(RequestReader(function.name, function.lineno, path, weaknesses))
+            checked = sorted(frozenset.intersection(*returned), key=str)
+            found.append(RequestReader(function.name, function.lineno, path, tuple(checked)))
     return found

@@ -77,7 +77,7 @@ class RequestReader:
     function: str
     line: int
     path: str = ""
-    checked_for: tuple[int, ...] = ()  # weaknesses every request datum it returns was checked for (a redirect's)
+    checked_for: tuple[int | str, ...] = ()  # weaknesses every request datum it returns was checked for (a redirect's)
 
 
 @dataclass(frozen=True)
