@@ -207,6 +207,16 @@ def find_template(folder, template_name, pattern):
     return found if re.findall(pattern, template_name) else None
 
 
+def serve_site(root, path):
+    """A route's pattern kept in a variable: what goes on failed it, so the pattern checked nothing of it (mkdocs'
+    livereload, CVE-2021-40978)."""
+    route = re.fullmatch(r"/livereload/([0-9]+)", path)
+    if route:
+        return route[1]
+    # ruleid: python-flow-path-traversal
+    return open(os.path.join(root, path.lstrip("/"))).read()
+
+
 def read_cached(key):
     # ok: python-flow-path-traversal
     return open(os.path.join(BASE, hashlib.sha256(key.encode()).hexdigest())).read()

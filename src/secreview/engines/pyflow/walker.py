@@ -627,10 +627,13 @@ class Walker:
     def _checked_by(self, test: ast.expr, passed: bool) -> None:
         """The values an exiting `if` test checks (containment, allow-list, pattern) are safe after it (`passed`:
         whether the values that go on made the test true). A pattern that lets `../` through checks no path."""
-        checks = [n for n in ast.walk(test) if isinstance(n, ast.Call) and CHECKS.search(callee_of(n))]
-        # a check's answer kept in a variable first (`common = os.path.commonpath([root, path])`, `if common != root:`)
-        checks += [
-            value
+        # each check and what stands for it in the test: itself, or the variable its answer was kept in first
+        # (`common = os.path.commonpath([root, path])`, `if common != root:`; `m = re.fullmatch(P, path)`, `if m:`)
+        stood_for: list[tuple[ast.Call, ast.expr]] = [
+            (n, n) for n in ast.walk(test) if isinstance(n, ast.Call) and CHECKS.search(callee_of(n))
+        ]
+        stood_for += [
+            (value, n)
             for n in ast.walk(test)
             if isinstance(n, ast.Name)
             for value in self._assigned_to(n)
@@ -641,7 +644,8 @@ class Walker:
             for n in ast.walk(test)
             if isinstance(n, ast.Compare) and any(isinstance(o, (ast.In, ast.NotIn)) for o in n.ops)
         ]
-        no_path_checks = [n for n in checks if _lets_a_parent_through(n, test, passed)]
+        no_path_checks = [n for n, stand_in in stood_for if _lets_a_parent_through(n, stand_in, test, passed)]
+        checks = [n for n, _ in stood_for]
         checked = _names_in([n for n in [*checks, *allow_list] if n not in no_path_checks])
         self._checked(checked)
         self._checked(_names_in(no_path_checks) - checked, NOT_PATHS)
@@ -670,17 +674,19 @@ def _names_in(nodes: Iterable[ast.AST]) -> set[str]:
     return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
-def _lets_a_parent_through(check: ast.Call, test: ast.expr, passed: bool) -> bool:
+def _lets_a_parent_through(check: ast.Call, stand_in: ast.expr, test: ast.expr, passed: bool) -> bool:
     """Whether a regular expression check lets `../` through: what goes on after `if not re.match(P, name): abort()`
     matches P, after `if re.search(P, name): abort()` does not. An allow-list of `[A-Za-z0-9_./-]` is no path check
-    (langchain's LocalFileStore, CVE-2024-3571)."""
+    (langchain's LocalFileStore, CVE-2024-3571), nor a route's pattern that what goes on failed (mkdocs' `m =
+    re.fullmatch(r"/livereload/([0-9]+)/[0-9]+", path)`, `if m: return ...`). `stand_in`: the check in the test, or
+    the variable its answer was kept in."""
     how = callee_of(check).removeprefix("re.")
     pattern = constant_text(check.args[0]) if check.args else None
     if how not in ("match", "fullmatch", "search") or pattern is None:
         return False
-    if test is check:
+    if test is stand_in:
         matched = passed
-    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and test.operand is check:
+    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and test.operand is stand_in:
         matched = not passed
     else:
         return False
