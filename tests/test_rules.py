@@ -219,6 +219,16 @@ def test_the_semgrep_sql_rules_take_the_database_layers_quoting_as_the_flow_engi
     )
 
 
+def test_the_semgrep_rules_leave_where_the_flow_engine_leaves():
+    """A failed check's branch leaves on the same calls in both engines (request_taint.yaml's &leaving_statement
+    restates the flow engine's EXITS): abort() and exit() do, a log call does not."""
+    _restated_alike(
+        "EXIT",
+        pyflow_rules.EXITS,
+        ("abort", "flask.abort", "sys.exit", "os._exit", "exit", "app.logger.warning", "print", "exit_code"),
+    )
+
+
 def _restated_alike(metavariable: str, pattern: re.Pattern[str], callees: tuple[str, ...]) -> None:
     """request_taint.yaml's regex for the metavariable (anchored, as Semgrep's metavariable-regex is) takes the same
     names as the engine's pattern."""

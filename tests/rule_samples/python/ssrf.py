@@ -116,4 +116,9 @@ async def download():
     if is_safe_url(url):
         # ruleid: python-ssrf (another URL was checked)
         requests.get(third, timeout=5)
+    logged = request.args.get("logged", "")
+    if not is_safe_url(logged):
+        app.logger.warning("fetching an odd address: %s", logged)
+    # ruleid: python-ssrf (the failed check is only logged)
+    requests.get(logged, timeout=5)
     return "downloaded"

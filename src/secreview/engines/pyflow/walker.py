@@ -653,6 +653,8 @@ class Walker:
     def _checked(self, names: set[str], weaknesses: frozenset[int | str] = frozenset({ALL})) -> None:
         """The values of these variables (and of their attributes and items) are checked from here on, for these
         weaknesses."""
+        if not names:
+            return  # most `if` tests check nothing: no need to read every value
         for key in list(self.env):
             if key.split(".")[0].split("[")[0] in names:
                 self.env[key] = replace(self.env[key], safe_for=self.env[key].safe_for | weaknesses)
