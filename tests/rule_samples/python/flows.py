@@ -14,6 +14,7 @@ import shlex
 import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
 from pathlib import Path
 from urllib.request import urlopen
@@ -776,6 +777,15 @@ def employee_by_id(emplid):
     query.write("']")
     # ruleid: python-flow-xpath-injection
     return load_employees().xpath(query.getvalue())
+
+
+def export_page(html):
+    """What is written into a file names no path: the file's name is not its contents."""
+    scratch = tempfile.NamedTemporaryFile(suffix=".html", delete=False)
+    with scratch:
+        scratch.write(html.encode("utf-8"))
+    # ok: python-flow-path-traversal
+    os.unlink(scratch.name)
 
 
 @app.route("/greet/<name>")

@@ -577,13 +577,15 @@ class Walker:
 
     def _mutation(self, call: ast.Call) -> None:
         """`items.append(tainted)` and the like taint the container; `buffer.write(tainted)` builds text in a
-        buffer (io.StringIO), as formatting does."""
+        buffer (io.StringIO), as formatting does, though what is written names no path: a file's name is not its
+        contents (`scratch.write(html)`, then `os.unlink(scratch.name)`)."""
         if not isinstance(call.func, ast.Attribute):
             return
         method, key = call.func.attr, unparsed(call.func.value)
         found = self._first(call.args) if method in _ADDS or method in _WRITES else None
         if found is not None and method in _WRITES:
-            self.env[key] = self._formatted(found, call, call.lineno).then(call.lineno, f"written into {key}")
+            written = self._formatted(found, call, call.lineno).then(call.lineno, f"written into {key}")
+            self.env[key] = replace(written, safe_for=written.safe_for | {22})
         elif found is not None:
             self.env[key] = found.then(call.lineno, f"added to {key}")
 
