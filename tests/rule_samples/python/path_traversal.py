@@ -11,6 +11,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, HttpResponse
 from flask import Flask, abort, request, send_file, send_from_directory
+from jinja2.loaders import split_template_path
 from werkzeug.utils import secure_filename
 
 app = Flask(__name__)
@@ -127,6 +128,13 @@ def upload():
     # ok: python-path-traversal
     f.save(os.path.join(UPLOAD_DIR, secure_filename(f.filename)))
     return "stored"
+
+
+@app.route("/theme/<path:name>")
+def theme_file(name):
+    """Jinja2's split_template_path() refuses a name with a parent or a separator in a piece."""
+    # ok: python-path-traversal
+    return send_file(os.path.join(UPLOAD_DIR, *split_template_path(name)))
 
 
 @app.route("/profiles/<name>", methods=["POST"])

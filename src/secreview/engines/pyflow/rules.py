@@ -184,7 +184,8 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
         ),
         frozenset({ALL}),
     ),
-    (re.compile(r"(^|\.)(basename|secure_filename|safe_join)$"), frozenset({22})),
+    # Jinja2's split_template_path() refuses a name with a parent or a separator in a piece
+    (re.compile(r"(^|\.)(basename|secure_filename|safe_join|split_template_path)$"), frozenset({22})),
     (re.compile(r"^(io\.)?(BytesIO|StringIO)$"), frozenset({22})),  # a file object over data in memory: not a path
     (re.compile(r"(^|\.)(shlex\.quote|pipes\.quote|quote_plus)$|^shlex\.join$"), frozenset({78, 22, 918})),
     (
