@@ -113,7 +113,15 @@ def test_the_semgrep_rules_take_a_lookup_by_identifier_as_the_flow_engine_does()
     lookup = re.search(r"metavariable: \$LOOKUP\n\s+regex: (.+)\n", text)
     identifier = re.search(r"metavariable: \$ID\n\s+regex: (.+)\n", text)
     assert lookup and identifier
-    lookups = ("db.get_book", "get_filtered_book", "Book.find", "store.load_record", "cache.fetchAll", "getattr")
+    lookups = (
+        "db.get_book",
+        "get_filtered_book",
+        "Book.find",
+        "store.load_record",
+        "cache.fetchAll",
+        "getattr",
+        "aget",
+    )
     for callee in (*lookups, "api.nova.server_get", "db.instance_get_by_uuid", "target_getter", "budget"):
         name = callee.rsplit(".", 1)[-1]
         assert bool(re.match(lookup.group(1), callee)) == bool(pyflow_rules.LOOKUPS.search(name)), callee

@@ -175,6 +175,9 @@ SQL_QUOTERS = re.compile(
 # answers a checked URL or a fallback. python-open-redirect's sanitiser restates it (tests/test_rules.py checks).
 SAFE_REDIRECTS = re.compile(r"(?i)(^|\.)_?(get_)?safe_\w*(url|redirect|next|target|location|referr?er)\w*$")
 SERIALISERS = re.compile(r"^(pickle|_pickle|cPickle|dill|cloudpickle|marshal)\.dumps$")
+# A Django model's manager answers records (Language.objects.fuzzy_get(code)): redirect() given one goes to its
+# get_absolute_url(), the site's own page. python-open-redirect's sanitisers say the same.
+RECORDS = re.compile(r"(^|\.)objects\.\w+$")
 # Calls whose result is safe for the listed weaknesses (ALL: for every one); matched on the called name.
 SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
     (
@@ -196,6 +199,7 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
     (SQL_QUOTERS, frozenset({89})),
     (re.compile(rf"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url)$|{OWN_URLS.pattern}"), frozenset({601})),
     (SAFE_REDIRECTS, frozenset({601})),
+    (RECORDS, frozenset({601})),
     (re.compile(r"^(json\.dumps|json\.loads|ast\.literal_eval)$"), frozenset({95, 78, 89})),
     # bytes a serialiser made here from an object: loading them again is a deep copy, not untrusted data
     (SERIALISERS, frozenset({502})),
@@ -228,7 +232,7 @@ EXITS = re.compile(r"(^|\.)(abort|exit|_exit)$")
 # identifier names, not data made from it: `book.path` is what the database holds. The identifier itself, used in a
 # path or query, is still followed.
 # get_book, Book.find, fetchAll, and the noun first as OpenStack names them (api.nova.server_get, instance_get_by_uuid)
-LOOKUPS = re.compile(r"^_?(\w+_)?(get|find|fetch|load|lookup|retrieve)([_A-Z]\w*)?$")
+LOOKUPS = re.compile(r"^_?(\w+_)?a?(get|find|fetch|load|lookup|retrieve)([_A-Z]\w*)?$")
 IDENTIFIERS = re.compile(r"(?i)(^|[._])(id|ids|uuid|pk)$|[a-z]Id$")
 MESSAGES = re.compile(r"(?i)(^|\.)_*log(ger)?\.(debug|info|warning|warn|error|exception|critical|fatal|log)$|^print$")
 NORMALISERS = re.compile(r"^(os\.path|posixpath)\.normpath$")  # see walker._normalised_under_root
