@@ -2,7 +2,9 @@
 annotated sample (Semgrep's convention): `ruleid: ID` on the line before a line where the rule must fire,
 `ok: ID` before one where it must not, in every language the rule reviews (the C rules in C and in C++)."""
 
+import ast
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 import yaml
 
 from secreview import cwe, sinks
-from secreview.engines import bandit_filters
+from secreview.engines import bandit_filters, py_text
 from secreview.engines.c_text import (
     ended_paths,
     endless_loops,
@@ -324,6 +326,43 @@ def test_every_rule_is_annotated_where_it_must_and_must_not_fire_in_each_of_its_
 def test_semgrep_parses_every_sample_whole(reviewed: Reviewed):
     """A partial parse would let a rule pass or fail on code Semgrep never read."""
     assert reviewed[1] == {}
+
+
+def test_semgrep_reads_a_match_statement_as_ifs_on_the_same_lines():
+    """Semgrep's fallback parser, which it uses for a file with a match statement, matches no f-string pattern in
+    the whole file: it reads the statement as ifs (parenthesised and guarded subjects and cases, cases on several
+    lines), every line keeping its number and a file without such syntax or that Python does not parse as it is."""
+    text = (
+        "def route(kind, url):\n"
+        "    match (kind, url):\n"
+        "        case ('a', str(u)) if u.startswith('/'):\n"
+        "            return f'/a/{u}'\n"
+        "        case (\n"
+        "            {'b': [1, *rest]} | Point(x=0) as p\n"
+        "        ):\n"
+        "            return p\n"
+        "    match kind, url:\n"
+        "        case _:\n"
+        "            match = 'é'\n"
+    )
+    read = py_text.semgrep_text(text)
+    assert read.splitlines()[1:4] == ["    if ( (kind, url)):", "        if (True):", "            return f'/a/{u}'"]
+    assert read.splitlines()[8:] == ["    if ( kind, url):", "        if (True):", "            match = 'é'"]
+    assert read.count("\n") == text.count("\n") and ast.parse(read)
+    assert py_text.semgrep_text("match = 1\nprint(match)\n") == "match = 1\nprint(match)\n"
+    assert py_text.semgrep_text("match x:\n  case 1 pass\n") == "match x:\n  case 1 pass\n"
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="type parameters are Python 3.12's")
+def test_semgrep_reads_type_parameters_left_out():
+    """Type aliases and a definition's type parameters (Python 3.12) also send a file to Semgrep's fallback
+    parser; it reads them without, and type parameters on several lines as written."""
+    text = (
+        "type Pair[T] = tuple[T, T]\ndef first[T](p: Pair[T]) -> T:\n    return p[0]\nclass Box[\n    T\n]:\n    x: T\n"
+    )
+    read = py_text.semgrep_text(text)
+    assert read.splitlines()[:2] == ["Pair = tuple[T, T]", "def first(p: Pair[T]) -> T:"]
+    assert read.splitlines()[3:6] == ["class Box[", "    T", "]:"]
 
 
 def test_a_c_file_with_windows_line_ends_is_read_whole():

@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from secreview.engines import c_text, pyflow, rule_cwes, rulebook, semgrep_filters, workspace
+from secreview.engines import c_text, py_text, pyflow, rule_cwes, rulebook, semgrep_filters, workspace
 from secreview.engines.interface import (
     CANDIDATE_CONFIDENCE,
     EngineResult,
@@ -34,15 +34,17 @@ _FATAL_ERROR_TYPES = ("Timeout", "OutOfMemory", "Fatal", "Lexical", "Syntax erro
 _SEMGREP_SEVERITY = {"ERROR": Severity.high, "WARNING": Severity.medium, "INFO": Severity.low}
 _CONFIDENCE_WORDS = {"HIGH": 0.9, "MEDIUM": 0.6, "LOW": 0.3}
 _CWE_NUMBER = re.compile(r"(?:CWE-)?(\d+)", re.IGNORECASE)
-_PREPROCESSED = frozenset({"c", "cpp"})  # read as engines/c_text.py writes them
 # A file on which a rule ran out of time is read once more, after the others, with this many times the time: beside
 # the C analyzers a busy machine made Semgrep's rules on Brotli's 470 KB dictionary table take 3 times as long.
 RETRY_TIME_FACTOR = 4
 
 
 def _semgrep_text(unit: CodeUnit) -> str:
+    """What Semgrep reads of a unit: C and C++ as engines/c_text.py writes them, Python as engines/py_text.py does."""
     text = tool_text(unit)
-    return c_text.semgrep_text(text, unit.language) if unit.language in _PREPROCESSED else text
+    if unit.language in ("c", "cpp"):
+        return c_text.semgrep_text(text, unit.language)
+    return py_text.semgrep_text(text) if unit.language == "python" else text
 
 
 def _parsed(text: str) -> ast.Module | None:
@@ -165,9 +167,9 @@ class SemgrepEngine:
             "timeout_s": self.timeout_s,
             "rules": rules_digest(),
             "extra_rules": _files_digest(self.extra_rules),
-            # c_text: what Semgrep reads of a C or C++ file; semgrep_filters and pyflow: the reports it drops
+            # c_text, py_text: what Semgrep reads of a file; semgrep_filters and pyflow: the reports it drops
             "source": source_digest(
-                sys.modules[__name__], c_text, semgrep_filters, pyflow, workspace, rulebook, rule_cwes
+                sys.modules[__name__], c_text, py_text, semgrep_filters, pyflow, workspace, rulebook, rule_cwes
             ),
         }
 
