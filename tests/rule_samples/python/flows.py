@@ -447,6 +447,8 @@ def set_proxy_delay(netns, interface_name):
     full_args = ["ip", "netns", "exec", "router"] + cmd
     # ok: python-flow-sql-injection, python-sql-injection-function-param
     netns.execute(full_args)
+    # ok: python-flow-sql-injection, python-sql-injection-function-param (Weblate's git runner: a list written out)
+    netns.execute(["rev-parse", "--verify", f"{interface_name}^{{commit}}"], remote_op="none")
     for query in ("SELECT 1", "DELETE FROM neigh WHERE name = '%s'" % interface_name):
         # ruleid: python-flow-sql-injection, python-sql-injection-function-param
         netns.execute(query)
