@@ -2,8 +2,10 @@
 up, answered by a model's manager or saved by a form is no URL from the request."""
 
 from django.shortcuts import get_object_or_404, redirect
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
-from translations.forms import AddonForm, ConfirmForm
+from translations.forms import AddonForm, ConfirmForm, RecordSerializer
 from translations.models import Language, Unit
 from translations.screenshots import aget_screenshot
 
@@ -45,3 +47,20 @@ def django_other(request):
     form.is_valid()
     # ruleid: python-open-redirect
     return redirect(form.cleaned_data["other"])
+
+
+def api_create(request):
+    """Django REST framework's CreateModelMixin: the created record's URL field (reverse()) as its Location."""
+    serializer = RecordSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    serializer.save()
+    data = serializer.data
+    # ok: python-open-redirect, python-flow-open-redirect (the serializer's URL field, the site's own URL)
+    return Response(data, status=201, headers={"Location": str(data[api_settings.URL_FIELD_NAME])})
+
+
+def api_moved(request):
+    serializer = RecordSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    # ruleid: python-open-redirect
+    return Response(status=303, headers={"Location": str(serializer.data["next"])})
