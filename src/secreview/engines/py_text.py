@@ -38,9 +38,7 @@ class _Positioned(Protocol):
 
 
 # a line that may start such syntax (the file is parsed only where one does)
-_MAY_NEED_IT = re.compile(
-    r"^[ \t]*(match\b|type[ \t]+\w|(async[ \t]+)?(def|class)[ \t]+\w+[ \t]*\[)", re.MULTILINE
-)
+_MAY_NEED_IT = re.compile(r"^[ \t]*(match\b|type[ \t]+\w|(async[ \t]+)?(def|class)[ \t]+\w+[ \t]*\[)", re.MULTILINE)
 # Python 3.12's type aliases (`type X = ...`); on an older Python such a file does not parse
 _TYPE_ALIAS: Any = getattr(ast, "TypeAlias", ())
 
