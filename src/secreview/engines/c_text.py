@@ -61,6 +61,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from secreview.engines.workspace import edited_text
 from secreview.sources.parts import Split, enclosing_function
 
 _STRING = r'(?:\b(?:u8|u|U|L))?"(?:[^"\\\n]|\\.)*"'
@@ -181,17 +182,7 @@ def without_prototype_macros(text: str) -> str:
 
 def _with_spaces(text: str, spans: list[tuple[int, int]]) -> str:
     """The text with each (start, end) span, in order and apart, written as spaces (line breaks stay)."""
-    return _edited(text, [(start, end, re.sub(r"[^\n]", " ", text[start:end])) for start, end in spans])
-
-
-def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
-    """The text with each (start, end, replacement) edit made; the edits in the order of the text, apart (an
-    insertion is an edit whose start is its end)."""
-    pieces, done = [], 0
-    for start, end, replacement in edits:
-        pieces += [text[done:start], replacement]
-        done = end
-    return "".join([*pieces, text[done:]])
+    return edited_text(text, [(start, end, re.sub(r"[^\n]", " ", text[start:end])) for start, end in spans])
 
 
 _CONDITIONAL = re.compile(r"[ \t]*#[ \t]*(?P<kind>if|ifdef|ifndef|elif|else|endif)\b(?P<condition>.*)")
@@ -373,7 +364,7 @@ def expanded_python_calls(text: str) -> str:
         written = _expansion(_PYTHON_CALL_MACROS[macro.group(1)], arguments)
         if written is not None:
             edits.append((macro.start(), closing + 1, written + "\n" * code.count("\n", macro.start(), closing)))
-    return _edited(text, edits)
+    return edited_text(text, edits)
 
 
 def _expansion(body: str, arguments: list[str]) -> str | None:
@@ -487,7 +478,7 @@ def ended_paths(text: str) -> str:
     code = _blanked(text)
     noreturn = _LIBRARY_NORETURN | _own_noreturn(code)
     calls = [match.start(1) for match in _CALL_STATEMENT.finditer(code) if match.group(1) in noreturn]
-    return _edited(text, [(call, call, "return ") for call in calls if _starts_statement(code, call)])
+    return edited_text(text, [(call, call, "return ") for call in calls if _starts_statement(code, call)])
 
 
 # a loop whose condition is always true, opening its block: `while (1) {`, `while (true) {`, `for (;;) {`
@@ -514,7 +505,7 @@ def endless_loops(text: str) -> str:
             if not any(start <= jump.start() < end for start, end in inner):
                 edits.append((jump.start(), jump.end(), f"goto {top};"))
         edits.append((closing, closing, f" goto {top}; "))
-    return _edited(text, sorted(edits, key=lambda edit: edit[0]))  # stable: a label before a goto at one place
+    return edited_text(text, sorted(edits, key=lambda edit: edit[0]))  # stable: a label before a goto at one place
 
 
 def _inner_loops(code: str, start: int, end: int) -> list[tuple[int, int]]:

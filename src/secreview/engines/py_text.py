@@ -19,6 +19,7 @@ import ast
 import re
 from typing import Any, Protocol
 
+from secreview.engines.workspace import edited_text
 from secreview.sources.languages import parse_python
 
 _Span = tuple[int, int, str]  # start and end offsets in the text, and what replaces that part
@@ -53,10 +54,7 @@ def semgrep_text(text: str) -> str:
     except (SyntaxError, ValueError, RecursionError):
         return text
     offsets = _line_offsets(text)
-    spans = [span for node in ast.walk(tree) for span in _rewritten(node, text, offsets)]
-    for start, end, replacement in sorted(spans, reverse=True):
-        text = text[:start] + replacement + text[end:]
-    return text
+    return edited_text(text, sorted(span for node in ast.walk(tree) for span in _rewritten(node, text, offsets)))
 
 
 def _line_offsets(text: str) -> list[int]:

@@ -60,6 +60,16 @@ def _code_lines(lines: list[str]) -> list[int]:
     return [i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
 
 
+def edited_text(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """The text with each (start, end, replacement) edit made; the edits in the order of the text, apart (an
+    insertion is an edit whose start is its end). What engines/c_text.py and engines/py_text.py give Semgrep."""
+    pieces, done = [], 0
+    for start, end, replacement in edits:
+        pieces += [text[done:start], replacement]
+        done = end
+    return "".join([*pieces, text[done:]])
+
+
 def tool_text(unit: CodeUnit) -> str:
     """What the tools read: a Python fragment that starts indented (a method cut out of its class, a window
     cut from the middle of a function, a snippet from a patch) does not parse. The lines before its first
