@@ -731,6 +731,35 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
     assert said.confidence <= CANDIDATE_CONFIDENCE and "`require_login()`" in said.description
 
 
+def test_a_redirect_to_a_project_helpers_answer_is_a_candidate_unless_the_helper_gives_back_its_input():
+    """Weblate's views redirect to `parse_path(request, path, types)`, a record looked up from the URL's path, which
+    Semgrep takes for the path itself: a redirect to a project function's answer is a candidate to check, unless the
+    function is in the file and returns what it is given; request data redirected to stays a defect."""
+    text = (
+        "from django.shortcuts import get_object_or_404, redirect\n"
+        "from shop.utils.views import parse_path\n"
+        "from .helpers import next_target\n\n\n"
+        "def auto_translation(request, path):\n"
+        "    obj = parse_path(request, path, (Project,))\n"
+        "    return redirect(obj)\n\n\n"
+        "def go(request):\n"
+        '    target = next_target(request.GET["next"])\n'
+        "    return redirect(target)\n\n\n"
+        "def back(request):\n"
+        '    return redirect(stripped(request.GET["next"]))\n\n\n'
+        "def plain(request):\n"
+        '    return redirect(request.GET["next"])\n\n\n'
+        "def stripped(url):\n"
+        "    return url.strip()\n"
+    )
+    unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
+    findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
+    kinds = {f.start_line: f.kind for f in findings if f.cwe == 601}
+    assert kinds == {8: "candidate", 13: "candidate", 17: "defect", 21: "defect"}
+    said = next(f for f in findings if f.start_line == 8)
+    assert said.confidence <= CANDIDATE_CONFIDENCE and "`parse_path()`" in said.description
+
+
 def test_a_file_on_which_a_semgrep_rule_ran_out_of_time_is_read_again_with_more(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -135,23 +135,28 @@ _PAGE_RULES = frozenset(
         "python-html-built-from-request-data",
     }
 )
+# what the sink of each rule whose value may be a project function's answer is, and the weakness it causes there
+_ANSWER_SINKS: dict[str, tuple[str, int]] = {rule: ("page", 79) for rule in _PAGE_RULES} | {
+    "python-open-redirect": ("redirect's target", 601)
+}
 
 
 def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> str:
-    """Why a report of cross-site scripting at a view's page (`_PAGE_RULES`) is only a candidate to check (empty: a
-    defect as reported): the tainted text reaches it only as the answer of project functions, or a part of one
-    (`return response` after `response = _save_settings(data)`, `return meta.title`; in the file at `path`), that
-    are not seen to give back what they are given as text. Where such a helper is in this file and does (`return
-    "<h1>%s</h1>" % key`), the report stands. So for JSON text whose content type is set elsewhere
-    (`_json_typed_elsewhere`)."""
-    if rule_id(item) not in _PAGE_RULES or tree is None:
+    """Why a report of cross-site scripting at a view's page (`_PAGE_RULES`), or of an open redirect, is only a
+    candidate to check (empty: a defect as reported): the tainted value reaches it only as the answer of project
+    functions, or a part of one (`return response` after `response = _save_settings(data)`, `return meta.title`,
+    `redirect(obj)` after `obj = parse_path(request, path)`; in the file at `path`), that are not seen to give back
+    what they are given (as text, for a page). Where such a helper is in this file and does (`return "<h1>%s</h1>"
+    % key`), the report stands. So for JSON text whose content type is set elsewhere (`_json_typed_elsewhere`)."""
+    if rule_id(item) not in _ANSWER_SINKS or tree is None:
         return ""
+    sink, cwe = _ANSWER_SINKS[rule_id(item)]
     function = enclosing_function(tree, item["start"]["line"])
     expression = _matched(item, text)
     if function is None or expression is None:
         return ""
     imported = _imported_from_the_project(tree, path)  # `self.store.get` starts from self: not among them
-    if typed_elsewhere := _json_typed_elsewhere(tree, function, item["start"]["line"], imported):
+    if cwe == 79 and (typed_elsewhere := _json_typed_elsewhere(tree, function, item["start"]["line"], imported)):
         return typed_elsewhere
     held = _chain_root(expression)  # the answer, or a part of it (`meta.title`, `result["html"]`)
     if isinstance(held, ast.Name):
@@ -163,12 +168,17 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
     if not helpers or not all(_bare(helper) in own or helper.split(".")[0] in imported for helper in helpers):
         return ""
     modules = imported_names(tree)
-    if any(_bare(helper) in own and returns_what_it_is_given(own[_bare(helper)], modules) for helper in helpers):
+    if any(_bare(helper) in own and returns_what_it_is_given(own[_bare(helper)], modules, cwe) for helper in helpers):
         return ""
     named = ", ".join(f"`{helper}()`" for helper in dict.fromkeys(helpers))
+    made = (
+        "a page built from it only if the function builds one"
+        if cwe == 79
+        else "what it was given only if it returns that"
+    )
     return (
-        f"The value reaches this page only as the answer of {named}, a function of the project given it; that "
-        "answer is a page built from it only if the function builds one (not visible here): a candidate to check."
+        f"The value reaches this {sink} only as the answer of {named}, a function of the project given it; that "
+        f"answer is {made} (not visible here): a candidate to check."
     )
 
 

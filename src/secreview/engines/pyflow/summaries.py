@@ -28,16 +28,20 @@ def summarise(tree: ast.AST, path: str) -> list[Summary]:
     return found
 
 
-def returns_what_it_is_given(function: ast.FunctionDef | ast.AsyncFunctionDef, modules: frozenset[str]) -> bool:
-    """Whether text the function returns carries one of its parameters unescaped, as it is or built into text
-    (`return "<h1>%s</h1>" % key`; not a dict or list, served as JSON, nor another function's answer): what a caller
-    gives it comes back out as a page's text."""
+def returns_what_it_is_given(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, modules: frozenset[str], cwe: int = 79
+) -> bool:
+    """Whether what the function returns carries one of its parameters unchecked for `cwe`: for cross-site
+    scripting (79) text, as it is or built into text (`return "<h1>%s</h1>" % key`; not a dict or list, served as
+    JSON, nor another function's answer), what a caller gives it comes back out as a page's text; for an open
+    redirect (601) any value (`return next_url`; not a record looked up by it, whose URL is the site's own)."""
     walker = Walker({}, False, Module(modules), built_only=False, private=False, function=function)
     for arg in ast.walk(function.args):
         if isinstance(arg, ast.arg) and arg.arg not in ("self", "cls"):
             walker.env[arg.arg] = Taint(arg.arg, ())
     walker.block(function.body)
-    return any(not taint.safe(79) for taint in walker.returned_text)
+    returned = walker.returned_text if cwe == 79 else walker.returned
+    return any(not taint.safe(cwe) for taint in returned)
 
 
 def request_readers(tree: ast.AST, path: str) -> list[RequestReader]:
