@@ -1,6 +1,7 @@
 """Django's redirect() given a record goes to the record's get_absolute_url(), the site's own page: a record looked
 up, answered by a model's manager or saved by a form is no URL from the request."""
 
+from asgiref.sync import sync_to_async
 from django.shortcuts import get_object_or_404, redirect
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -8,6 +9,7 @@ from rest_framework.settings import api_settings
 from translations.forms import AddonForm, ConfirmForm, RecordSerializer
 from translations.models import Language, Unit
 from translations.screenshots import aget_screenshot
+from translations.views import path_object
 
 
 def django_unit(request, unit_id):
@@ -40,6 +42,12 @@ def django_confirm(request):
     form.is_valid()
     # ok: python-open-redirect, python-flow-open-redirect (the record the form saved: its own page)
     return redirect(form.instance)
+
+
+async def django_category(request, path):
+    category = path_object(request, path)
+    # ok: python-open-redirect, python-flow-open-redirect (its own page, resolved in a thread: Django's async views)
+    return redirect(await sync_to_async(category.get_absolute_url)())
 
 
 def django_other(request):
