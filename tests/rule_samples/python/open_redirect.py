@@ -242,3 +242,17 @@ class AuthorizeView(GrantView):
         target = request.GET["redirect_uri"]
         # ok: python-open-redirect (the view's own redirect, which checks the scheme)
         return self.redirect(target, self.application)
+
+
+def github_app_setup(request):
+    # ruleid: python-flow-open-redirect
+    response = _missing_app_access(request, request.GET.get("next", ""))
+    return response or dj_redirect(ADD_URL)
+
+
+def _missing_app_access(request, next_url):
+    """A private helper of the module's views, not a view: its callers' values are what its summary follows."""
+    if request.user.is_staff:
+        return None
+    # ok: python-open-redirect, python-flow-open-redirect (the caller's line reports what it gives)
+    return HttpResponseRedirect(next_url)

@@ -414,12 +414,18 @@ def is_test(function: ast.FunctionDef | ast.AsyncFunctionDef, modules: frozenset
 def is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A route or view handler (secreview.sinks' "route handler" source): its parameters are request data. Taking
     the request first makes no view of a function that reads another parameter as an object (allauth's
-    `connect(request, sociallogin)` reads `sociallogin.state`): a view's URL keyword arguments are text or numbers."""
+    `connect(request, sociallogin)` reads `sociallogin.state`): a view's URL keyword arguments are text or numbers;
+    nor of a private one (Weblate's `_handle_missing_github_app_access(request, next_url)`), a helper of the
+    module's views, whose callers' values its summary follows."""
     arguments = ", ".join(arg.arg for arg in [*function.args.posonlyargs, *function.args.args])
     lines = [f"@{unparsed(decorator)}" for decorator in function.decorator_list]
     if any(_HANDLER.search(line) for line in lines):
         return True
-    return bool(_HANDLER.search(f"def {function.name}({arguments})")) and not _reads_an_object(function)
+    return (
+        bool(_HANDLER.search(f"def {function.name}({arguments})"))
+        and is_public(function)
+        and not _reads_an_object(function)
+    )
 
 
 def _reads_an_object(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
