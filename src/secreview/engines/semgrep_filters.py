@@ -158,12 +158,7 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
     imported = _imported_from_the_project(tree, path)  # `self.store.get` starts from self: not among them
     if cwe == 79 and (typed_elsewhere := _json_typed_elsewhere(tree, function, item["start"]["line"], imported)):
         return typed_elsewhere
-    held = _chain_root(expression)  # the answer, or a part of it (`meta.title`, `result["html"]`)
-    if isinstance(held, ast.Name):
-        calls = _bindings(function, held.id, item["start"]["line"])
-    else:
-        calls = [held] if isinstance(held, ast.Call) else []
-    helpers = [callee_of(call) for call in calls]
+    helpers = [callee_of(call) for call in _answering(function, expression, item["start"]["line"])]
     own = {node.name: node for node in functions(tree)}
     if not helpers or not all(_bare(helper) in own or helper.split(".")[0] in imported for helper in helpers):
         return ""
@@ -229,9 +224,30 @@ def _class_around(classes: dict[str, ast.ClassDef], line: int) -> ast.ClassDef |
     return max(around, key=lambda node: node.lineno, default=None)
 
 
-def _bindings(function: ast.AST, name: str, line: int) -> list[ast.Call]:
-    """The calls whose answers (or a part of one, unpacked) the function binds to `name` before `line` (anywhere,
-    where `line` is in a loop); empty where any such binding of it is something else."""
+def _answering(function: ast.AST, value: ast.expr, line: int, seen: frozenset[str] = frozenset()) -> list[ast.Call]:
+    """The calls whose answers `value` on `line` is, or a part of (`meta.title`, `result["html"]`, as text:
+    `str(state["next"])`), there or through the variables the function binds to them before `line` (anywhere, where
+    `line` is in a loop); empty where any of it is something else (a parameter, request data read there)."""
+    while isinstance(value, ast.Call) and callee_of(value) == "str" and len(value.args) == 1:
+        value = value.args[0]
+    held = _chain_root(value)
+    if isinstance(held, ast.Call):
+        return [held]
+    if not isinstance(held, ast.Name) or held.id in seen:
+        return []
+    calls: list[ast.Call] = []
+    for bound in _bound_values(function, held.id, line):
+        answering = _answering(function, bound, line, seen | {held.id})
+        if not answering:
+            return []
+        calls += answering
+    return calls
+
+
+def _bound_values(function: ast.AST, name: str, line: int) -> list[ast.expr]:
+    """The values (awaited or not) the function binds to `name` before `line` (anywhere, where `line` is in a loop),
+    whole or a part of one unpacked (`meta, error = handle_upload(file)`); empty where any binding of it is no
+    assignment (a loop's variable, an augmented assignment)."""
     looped = any(
         isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and node.lineno < line <= (node.end_lineno or 0)
         for node in ast.walk(function)
@@ -241,15 +257,13 @@ def _bindings(function: ast.AST, name: str, line: int) -> list[ast.Call]:
         if not looped and getattr(node, "lineno", line) >= line:
             continue
         if isinstance(node, ast.Assign) and any(_binds(target, name) for target in node.targets):
-            # the answer, or a part of it unpacked (`meta, error = handle_upload(file)`), awaited or not
             values.append(node.value.value if isinstance(node.value, ast.Await) else node.value)
         elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
             if _binds(node.target, name):
                 return []
         elif isinstance(node, ast.withitem) and node.optional_vars is not None and _binds(node.optional_vars, name):
             return []
-    calls = [value for value in values if isinstance(value, ast.Call)]
-    return calls if len(calls) == len(values) else []
+    return values
 
 
 def _binds(target: ast.expr, name: str) -> bool:
