@@ -734,8 +734,8 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
 def test_a_redirect_to_a_project_helpers_answer_is_a_candidate_unless_the_helper_gives_back_its_input():
     """Weblate's views redirect to `parse_path(request, path, types)`, a record looked up from the URL's path, which
     Semgrep takes for the path itself: a redirect to a project function's answer is a candidate to check, unless the
-    function is in the file and returns what it is given (a part of its answer, as text too: `str(state["next"])`);
-    request data redirected to stays a defect."""
+    function is in the file and returns what it is given (a part of its answer, as text too: `str(state["next"])`, a
+    method's answer of it, the application's own URL beside it); request data redirected to stays a defect."""
     text = (
         "from django.shortcuts import get_object_or_404, redirect\n"
         "from shop.utils.views import parse_path\n"
@@ -755,12 +755,33 @@ def test_a_redirect_to_a_project_helpers_answer_is_a_candidate_unless_the_helper
         "def setup(request):\n"
         '    state = next_target(request.GET["state"])\n'
         '    next_url = str(state["next"])\n'
-        "    return redirect(next_url)\n"
+        "    return redirect(next_url)\n\n\n"
+        "def new_unit(request, path):\n"
+        "    translation = parse_path(request, path, (Project,))\n"
+        "    created = translation.add_unit(request)\n"
+        "    return redirect(created)\n\n\n"
+        "def remove(request, path):\n"
+        "    obj = parse_path(request, path, (Project,))\n"
+        "    parent = obj.project if obj.kind else reverse('home')\n"
+        "    if obj.kind:\n"
+        "        parent = reverse('home')\n"
+        "    return redirect(parent)\n\n\n"
+        "def forward(request, path):\n"
+        '    return redirect(request.GET["next"].strip())\n'
     )
     unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
     findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
     kinds = {f.start_line: f.kind for f in findings if f.cwe == 601}
-    assert kinds == {8: "candidate", 13: "candidate", 17: "defect", 21: "defect", 31: "candidate"}
+    assert kinds == {
+        8: "candidate",
+        13: "candidate",
+        17: "defect",
+        21: "defect",
+        31: "candidate",
+        37: "candidate",  # a method of what a project function answered is the project's too
+        45: "candidate",  # the application's own URL beside it is no other source
+        49: "defect",  # a method of request data is no project function
+    }
     said = next(f for f in findings if f.start_line == 8)
     assert said.confidence <= CANDIDATE_CONFIDENCE and "`parse_path()`" in said.description
 

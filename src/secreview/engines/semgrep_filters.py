@@ -15,6 +15,7 @@ from secreview.engines.pyflow.rules import JOINS
 from secreview.engines.pyflow.summaries import returns_what_it_is_given
 from secreview.engines.pyflow.syntax import (
     bound_calls,
+    builds_own_url,
     callee_of,
     defined_functions,
     enclosing_function,
@@ -158,9 +159,9 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
     imported = _imported_from_the_project(tree, path)  # `self.store.get` starts from self: not among them
     if cwe == 79 and (typed_elsewhere := _json_typed_elsewhere(tree, function, item["start"]["line"], imported)):
         return typed_elsewhere
-    helpers = [callee_of(call) for call in _answering(function, expression, item["start"]["line"])]
     own = {node.name: node for node in functions(tree)}
-    if not helpers or not all(_bare(helper) in own or helper.split(".")[0] in imported for helper in helpers):
+    helpers = _answering(function, expression, item["start"]["line"], frozenset(own) | imported)
+    if not helpers:
         return ""
     modules = imported_names(tree)
     if any(_bare(helper) in own and returns_what_it_is_given(own[_bare(helper)], modules, cwe) for helper in helpers):
@@ -224,24 +225,38 @@ def _class_around(classes: dict[str, ast.ClassDef], line: int) -> ast.ClassDef |
     return max(around, key=lambda node: node.lineno, default=None)
 
 
-def _answering(function: ast.AST, value: ast.expr, line: int, seen: frozenset[str] = frozenset()) -> list[ast.Call]:
-    """The calls whose answers `value` on `line` is, or a part of (`meta.title`, `result["html"]`, as text:
-    `str(state["next"])`), there or through the variables the function binds to them before `line` (anywhere, where
-    `line` is in a loop); empty where any of it is something else (a parameter, request data read there)."""
+def _answering(
+    function: ast.AST, value: ast.expr, line: int, project: frozenset[str], seen: frozenset[str] = frozenset()
+) -> list[str] | None:
+    """The project's functions (named in `project`, or methods of what they answered) whose answers `value` on
+    `line` is, or a part of (`meta.title`, `result["html"]`, as text: `str(state["next"])`), there or through the
+    variables the function binds to them before `line` (anywhere, where `line` is in a loop); the application's own
+    URLs (`reverse("home")`) beside them name none. None where any of it is something else (a parameter, request
+    data read there, a library's answer)."""
     while isinstance(value, ast.Call) and callee_of(value) == "str" and len(value.args) == 1:
         value = value.args[0]
+    if isinstance(value, ast.IfExp):  # `obj.project if obj.kind else reverse("home")`: either answer
+        either = [_answering(function, branch, line, project, seen) for branch in (value.body, value.orelse)]
+        return None if either[0] is None or either[1] is None else either[0] + either[1]
     held = _chain_root(value)
     if isinstance(held, ast.Call):
-        return [held]
-    if not isinstance(held, ast.Name) or held.id in seen:
-        return []
-    calls: list[ast.Call] = []
-    for bound in _bound_values(function, held.id, line):
-        answering = _answering(function, bound, line, seen | {held.id})
-        if not answering:
+        callee = callee_of(held)
+        if builds_own_url(held):
             return []
-        calls += answering
-    return calls
+        if _bare(callee) in project or callee.split(".")[0] in project:
+            return [callee]
+        receiver = held.func.value if isinstance(held.func, ast.Attribute) else None
+        made = _answering(function, receiver, line, project, seen) if receiver is not None else None
+        return [*made, callee] if made else None  # `translation.add_unit(...)` of `translation = parse_path(...)`
+    if not isinstance(held, ast.Name) or held.id in seen:
+        return None
+    bound = _bound_values(function, held.id, line)
+    helpers: list[str] = []
+    for answer in (_answering(function, value, line, project, seen | {held.id}) for value in bound):
+        if answer is None:
+            return None
+        helpers += answer
+    return helpers if bound else None
 
 
 def _bound_values(function: ast.AST, name: str, line: int) -> list[ast.expr]:
