@@ -64,3 +64,24 @@ def common_ancestor(paths, steplen):
     if common == "":
         raise LookupError("no common ancestor")
     return common
+
+
+DOCS = {"intro": "Introduction", "usage": "Usage"}
+
+
+def read_doc(name):
+    try:
+        title = DOCS[name]
+    except KeyError:
+        raise ValueError(name)
+    # ok: python-flow-path-traversal (a key of the table: where it is none, the function raised)
+    return title, open(os.path.join(STATIC, name)).read()
+
+
+def read_doc_or_any(name):
+    try:
+        title = DOCS[name]
+    except KeyError:
+        title = name
+    # ruleid: python-flow-path-traversal
+    return title, open(os.path.join(STATIC, name)).read()

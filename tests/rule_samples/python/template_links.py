@@ -1,6 +1,7 @@
 from urllib.parse import urlparse
 
 import webapp2
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -103,3 +104,24 @@ def done_local():
         return render_template("done.html", return_url=target)
     # ok: python-request-url-in-template-link
     return render_template("done.html", return_url="/", message=target)
+
+
+PROFILE_LINKS = {"github": "GitHub", "website": "Website"}
+
+
+def profile_link(request, user, link):
+    try:
+        label = PROFILE_LINKS[link]
+    except KeyError as error:
+        raise Http404 from error
+    # ok: python-request-url-in-template-link (a key of the table: where it is none, the view left)
+    return render(request, "link.html", {"link_field": link, "label": label})
+
+
+def profile_link_logged(request, user, link):
+    try:
+        label = PROFILE_LINKS[link]
+    except KeyError:
+        label = link
+    # ruleid: python-request-url-in-template-link
+    return render(request, "link.html", {"link_field": link, "label": label})

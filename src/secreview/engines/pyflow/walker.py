@@ -79,6 +79,7 @@ from secreview.sinks import HANDLER_METHODS, REQUEST_DATA
 
 # Standard modules count as imported (a function cut out of its module has no imports): os.path.join(...).
 _STANDARD_MODULES = frozenset(getattr(sys, "stdlib_module_names", ()))  # Python 3.10+
+_CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")  # a module's table, as request_taint.yaml's allow-listed key reads it
 _TRY: tuple[type[ast.stmt], ...] = (ast.Try, *([ast.TryStar] if sys.version_info >= (3, 11) else []))
 _ADDS = frozenset({"append", "extend", "insert", "update", "add"})  # methods that put a value into a container
 _WRITES = frozenset({"write", "writelines"})  # methods that write text into a buffer
@@ -507,6 +508,8 @@ class Walker:
                 # `try: path.resolve().relative_to(root) except ValueError: raise Forbidden()`
                 checks = (call for part in node.body for call in _calls(part) if RAISING_CHECKS.search(callee_of(call)))
                 self._checked(_names_in(checks))
+                if any(_catches_missing_keys(handler) for handler in node.handlers):
+                    self._checked(_table_keys(node.body))  # `try: label = LINKS[link] except KeyError: raise`
             return self.block(node.finalbody) or (exits and not node.handlers)
         if isinstance(node, ast.Match):
             self.check_calls(node.subject)
@@ -671,6 +674,25 @@ def _leaves(statement: ast.stmt) -> bool:
         and isinstance(statement.value, ast.Call)
         and bool(EXITS.search(callee_of(statement.value)))
     )
+
+
+def _catches_missing_keys(handler: ast.ExceptHandler) -> bool:
+    """`except KeyError:` (or LookupError, alone or among others)."""
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(error is not None and unparsed(error) in ("KeyError", "LookupError") for error in caught)
+
+
+def _table_keys(body: list[ast.stmt]) -> set[str]:
+    """The variables used as keys of a constant table (`PROFILE_LINKS[link]`, an upper-case name) in the statements
+    of a `try`: where they are none of its keys, KeyError is raised."""
+    return {
+        node.slice.id
+        for statement in body
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Name)
+        and _CONSTANT_NAME.match(unparsed(node.value).rsplit(".", 1)[-1])
+    }
 
 
 def _names_in(nodes: Iterable[ast.AST]) -> set[str]:
