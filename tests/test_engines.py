@@ -703,7 +703,13 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         "def made():\n"
         "    response = make_response()\n"
         '    response.set_data(json.dumps({"q": request.args.get("q")}))\n'
-        "    return response\n"
+        "    return response\n\n\n"
+        '@app.route("/export")\n'
+        "def export():\n"
+        '    exporter = catalog.find_exporter(request.args.get("name"))\n'
+        '    exporter.day = request.args.get("day")\n'
+        "    data = exporter.render()\n"
+        "    return make_response(data, 200)\n"
     )
     unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
     findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
@@ -726,6 +732,7 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         (91, "reflected-xss"): "defect",  # Tornado's own: sent as text/html
         (98, "reflected-xss"): "candidate",  # into a response made elsewhere, its content type set there
         (105, "reflected-xss"): "defect",  # into one made here as text/html
+        (114, "reflected-xss"): "candidate",  # a response's body: a method's answer of what a helper found
     }
     said = next(f for f in findings if f.start_line == 13)
     assert said.confidence <= CANDIDATE_CONFIDENCE and "`require_login()`" in said.description

@@ -11,7 +11,7 @@ import ast
 import re
 from typing import Any, cast
 
-from secreview.engines.pyflow.rules import JOINS
+from secreview.engines.pyflow.rules import JOINS, RESPONSE_BUILDERS
 from secreview.engines.pyflow.summaries import returns_what_it_is_given
 from secreview.engines.pyflow.syntax import (
     bound_calls,
@@ -159,6 +159,13 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
     imported = _imported_from_the_project(tree, path)  # `self.store.get` starts from self: not among them
     if cwe == 79 and (typed_elsewhere := _json_typed_elsewhere(tree, function, item["start"]["line"], imported)):
         return typed_elsewhere
+    if (
+        cwe == 79
+        and isinstance(expression, ast.Call)
+        and expression.args
+        and RESPONSE_BUILDERS.search(callee_of(expression))
+    ):
+        expression = expression.args[0]  # `HttpResponse(data, content_type=kind)`: its body is the page
     own = {node.name: node for node in functions(tree)}
     helpers = _answering(function, expression, item["start"]["line"], frozenset(own) | imported)
     if not helpers:
@@ -282,7 +289,13 @@ def _bound_values(function: ast.AST, name: str, line: int) -> list[ast.expr]:
 
 
 def _binds(target: ast.expr, name: str) -> bool:
-    return any(isinstance(part, ast.Name) and part.id == name for part in ast.walk(target))
+    """Whether assigning to `target` binds `name` (`name = ...`, `a, name = ...`); setting an attribute or item of
+    it (`exporter.schedule = schedule`) keeps the object it names."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return any(_binds(element, name) for element in target.elts)
+    if isinstance(target, ast.Starred):
+        return _binds(target.value, name)
+    return isinstance(target, ast.Name) and target.id == name
 
 
 def _bare(callee: str) -> str:
