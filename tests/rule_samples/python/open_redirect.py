@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.utils.encoding import iri_to_uri
 from django.shortcuts import redirect as dj_redirect
+from django.urls import reverse as dj_reverse
 from django.views import View as DjangoView
 from django.utils.http import url_has_allowed_host_and_scheme
 from flask import Flask, redirect, request, url_for
@@ -256,3 +257,34 @@ def _missing_app_access(request, next_url):
         return None
     # ok: python-open-redirect, python-flow-open-redirect (the caller's line reports what it gives)
     return HttpResponseRedirect(next_url)
+
+
+def submit_start(request, event):
+    url = dj_reverse("cfp:submit", kwargs={"event": event})
+    if request.GET:
+        url += f"?{request.GET.urlencode()}"
+    # ok: python-open-redirect (the query string after the application's own URL)
+    return dj_redirect(url)
+
+
+def login_redirect(request):
+    params = "&" + request.GET.urlencode() if request.GET else ""
+    # ok: python-open-redirect (what follows a "?" is the query string)
+    return dj_redirect(settings.LOGIN_URL + f"?next={request.GET.get('next', '')}" + params)
+
+
+def login_redirect_from(request, login_url):
+    # ruleid: python-open-redirect
+    return dj_redirect(login_url + f"?next={request.GET.get('next', '')}")
+
+
+def login_redirect_built(request):
+    params = f"?next={request.GET.get('next', '')}&{request.GET.urlencode()}"
+    # ok: python-open-redirect (a query string alone stays on the page)
+    return dj_redirect(dj_reverse("login") + params)
+
+
+def login_redirect_anywhere(request):
+    target = f"{request.GET.get('next', '')}?{request.GET.urlencode()}"
+    # ruleid: python-open-redirect
+    return dj_redirect(target)
