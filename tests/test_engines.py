@@ -709,7 +709,10 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         '    exporter = catalog.find_exporter(request.args.get("name"))\n'
         '    exporter.day = request.args.get("day")\n'
         "    data = exporter.render()\n"
-        "    return make_response(data, 200)\n"
+        "    return make_response(data, 200)\n\n\n"
+        '@app.route("/banner/<text>")\n'
+        "def banner_or_none(text):\n"
+        "    return render_banner(text) or abort(404)\n"
     )
     unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
     findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
@@ -733,6 +736,7 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         (98, "reflected-xss"): "candidate",  # into a response made elsewhere, its content type set there
         (105, "reflected-xss"): "defect",  # into one made here as text/html
         (114, "reflected-xss"): "candidate",  # a response's body: a method's answer of what a helper found
+        (119, "reflected-xss"): "candidate",  # abort() answers nothing
     }
     said = next(f for f in findings if f.start_line == 13)
     assert said.confidence <= CANDIDATE_CONFIDENCE and "`require_login()`" in said.description

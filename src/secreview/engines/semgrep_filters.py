@@ -11,7 +11,7 @@ import ast
 import re
 from typing import Any, cast
 
-from secreview.engines.pyflow.rules import JOINS, RESPONSE_BUILDERS
+from secreview.engines.pyflow.rules import EXITS, JOINS, RESPONSE_BUILDERS
 from secreview.engines.pyflow.summaries import returns_what_it_is_given
 from secreview.engines.pyflow.syntax import (
     bound_calls,
@@ -242,14 +242,16 @@ def _answering(
     data read there, a library's answer)."""
     while isinstance(value, ast.Call) and callee_of(value) == "str" and len(value.args) == 1:
         value = value.args[0]
-    if isinstance(value, ast.IfExp):  # `obj.project if obj.kind else reverse("home")`: either answer
-        either = [_answering(function, branch, line, project, seen) for branch in (value.body, value.orelse)]
-        return None if either[0] is None or either[1] is None else either[0] + either[1]
+    # `obj.project if obj.kind else reverse("home")`, `_serve_locale(locale) or abort(404)`: any of the answers
+    if isinstance(value, (ast.IfExp, ast.BoolOp)):
+        choices = [value.body, value.orelse] if isinstance(value, ast.IfExp) else value.values
+        answers = [_answering(function, choice, line, project, seen) for choice in choices]
+        return None if None in answers else [helper for answer in answers if answer for helper in answer]
     held = _chain_root(value)
     if isinstance(held, ast.Call):
         callee = callee_of(held)
-        if builds_own_url(held):
-            return []
+        if builds_own_url(held) or EXITS.search(callee):
+            return []  # the application's own URL; abort(404) answers nothing
         if _bare(callee) in project or callee.split(".")[0] in project:
             return [callee]
         receiver = held.func.value if isinstance(held.func, ast.Attribute) else None
