@@ -712,7 +712,13 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         "    return make_response(data, 200)\n\n\n"
         '@app.route("/banner/<text>")\n'
         "def banner_or_none(text):\n"
-        "    return render_banner(text) or abort(404)\n"
+        "    return render_banner(text) or abort(404)\n\n\n"
+        '@app.route("/files/<name>")\n'
+        "def stored_file(name):\n"
+        "    return as_download(name)\n\n\n"
+        "def as_download(name):\n"
+        "    response = catalog.storage.as_response(name)\n"
+        "    return response\n"
     )
     unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
     findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
@@ -737,6 +743,7 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         (105, "reflected-xss"): "defect",  # into one made here as text/html
         (114, "reflected-xss"): "candidate",  # a response's body: a method's answer of what a helper found
         (119, "reflected-xss"): "candidate",  # abort() answers nothing
+        (124, "reflected-xss"): "candidate",  # the helper answers a response, whose body is judged where it is made
     }
     said = next(f for f in findings if f.start_line == 13)
     assert said.confidence <= CANDIDATE_CONFIDENCE and "`require_login()`" in said.description

@@ -159,15 +159,13 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
     imported = _imported_from_the_project(tree, path)  # `self.store.get` starts from self: not among them
     if cwe == 79 and (typed_elsewhere := _json_typed_elsewhere(tree, function, item["start"]["line"], imported)):
         return typed_elsewhere
-    if (
-        cwe == 79
-        and isinstance(expression, ast.Call)
-        and expression.args
-        and RESPONSE_BUILDERS.search(callee_of(expression))
-    ):
-        expression = expression.args[0]  # `HttpResponse(data, content_type=kind)`: its body is the page
     own = {node.name: node for node in functions(tree)}
-    helpers = _answering(function, expression, item["start"]["line"], frozenset(own) | imported)
+    line, project = item["start"]["line"], frozenset(own) | imported
+    helpers = _answering(function, expression, line, project)
+    if helpers is None and cwe == 79 and isinstance(expression, ast.Call) and expression.args:
+        # `HttpResponse(data, content_type=kind)`: its body is the page
+        body = expression.args[0] if RESPONSE_BUILDERS.search(callee_of(expression)) else None
+        helpers = _answering(function, body, line, project) if body is not None else None
     if not helpers:
         return ""
     modules = imported_names(tree)

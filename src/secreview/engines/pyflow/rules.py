@@ -255,8 +255,9 @@ COMMAND_WRAPPER = re.compile(
 )
 # Calls that build a web framework's response object: what they return is not the page's text (its body is judged
 # where it is built), so it is safe for XSS wherever it goes then (returned from a view, passed to make_response).
+# So is a function named for making one (`storage.as_response(data)`, `json_response(...)`).
 RESPONSE_BUILDERS = re.compile(
-    r"(^|\.)(make_response|Response|HTMLResponse|JSONResponse|HttpResponse|jsonify|render_template|redirect|"
+    r"(^|\.)(\w+_response|Response|HTMLResponse|JSONResponse|HttpResponse|jsonify|render_template|redirect|"
     r"send_file|send_from_directory)$"
 )
 # A template file's name (a project's base_render_template("popup.html", ...)): what renders it escapes what it is
