@@ -753,7 +753,8 @@ def test_a_redirect_to_a_project_helpers_answer_is_a_candidate_unless_the_helper
     """Weblate's views redirect to `parse_path(request, path, types)`, a record looked up from the URL's path, which
     Semgrep takes for the path itself: a redirect to a project function's answer is a candidate to check, unless the
     function is in the file and returns what it is given (a part of its answer, as text too: `str(state["next"])`, a
-    method's answer of it, the application's own URL beside it); request data redirected to stays a defect."""
+    method's answer of it, the application's own URL beside it); request data redirected to stays a defect. So for a
+    URL put in a template's link (CKAN's `_get_newer_activities_url(...)`)."""
     text = (
         "from django.shortcuts import get_object_or_404, redirect\n"
         "from shop.utils.views import parse_path\n"
@@ -785,7 +786,10 @@ def test_a_redirect_to_a_project_helpers_answer_is_a_candidate_unless_the_helper
         "        parent = reverse('home')\n"
         "    return redirect(parent)\n\n\n"
         "def forward(request, path):\n"
-        '    return redirect(request.GET["next"].strip())\n'
+        '    return redirect(request.GET["next"].strip())\n\n\n'
+        "def activity(request, path):\n"
+        '    newer = next_target(request.GET["after"])\n'
+        '    return render(request, "activity.html", {"newer_url": newer})\n'
     )
     unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
     findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
@@ -800,6 +804,8 @@ def test_a_redirect_to_a_project_helpers_answer_is_a_candidate_unless_the_helper
         45: "candidate",  # the application's own URL beside it is no other source
         49: "defect",  # a method of request data is no project function
     }
+    links = {f.start_line: f.kind for f in findings if f.evidence[0].rule_id == "python-request-url-in-template-link"}
+    assert links == {54: "candidate"}  # a URL in a template's link, as a redirect's target
     said = next(f for f in findings if f.start_line == 8)
     assert said.confidence <= CANDIDATE_CONFIDENCE and "`parse_path()`" in said.description
 

@@ -138,13 +138,14 @@ _PAGE_RULES = frozenset(
 )
 # what the sink of each rule whose value may be a project function's answer is, and the weakness it causes there
 _ANSWER_SINKS: dict[str, tuple[str, int]] = {rule: ("page", 79) for rule in _PAGE_RULES} | {
-    "python-open-redirect": ("redirect's target", 601)
+    "python-open-redirect": ("redirect's target", 601),
+    "python-request-url-in-template-link": ("template's link", 601),  # a URL, as a redirect's target
 }
 
 
 def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> str:
-    """Why a report of cross-site scripting at a view's page (`_PAGE_RULES`), or of an open redirect, is only a
-    candidate to check (empty: a defect as reported): the tainted value reaches it only as the answer of project
+    """Why a report of cross-site scripting at a view's page (`_PAGE_RULES`), of an open redirect or of a URL in a
+    template's link, is only a candidate to check (empty: a defect as reported): the tainted value reaches it only as the answer of project
     functions, or a part of one (`return response` after `response = _save_settings(data)`, `return meta.title`,
     `redirect(obj)` after `obj = parse_path(request, path)`; in the file at `path`), that are not seen to give back
     what they are given (as text, for a page). Where such a helper is in this file and does (`return "<h1>%s</h1>"
