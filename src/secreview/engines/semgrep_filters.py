@@ -145,11 +145,12 @@ _ANSWER_SINKS: dict[str, tuple[str, int]] = {rule: ("page", 79) for rule in _PAG
 
 def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> str:
     """Why a report of cross-site scripting at a view's page (`_PAGE_RULES`), of an open redirect or of a URL in a
-    template's link, is only a candidate to check (empty: a defect as reported): the tainted value reaches it only as the answer of project
-    functions, or a part of one (`return response` after `response = _save_settings(data)`, `return meta.title`,
-    `redirect(obj)` after `obj = parse_path(request, path)`; in the file at `path`), that are not seen to give back
-    what they are given (as text, for a page). Where such a helper is in this file and does (`return "<h1>%s</h1>"
-    % key`), the report stands. So for JSON text whose content type is set elsewhere (`_json_typed_elsewhere`)."""
+    template's link, is only a candidate to check (empty: a defect as reported): the tainted value reaches it only as
+    the answer of project functions, or a part of one (`return response` after `response = _save_settings(data)`,
+    `return meta.title`, `redirect(obj)` after `obj = parse_path(request, path)`; in the file at `path`), that are
+    not seen to give back what they are given (as text, for a page). Where such a helper is in this file and does
+    (`return "<h1>%s</h1>" % key`), the report stands. So for JSON text whose content type is set elsewhere
+    (`_json_typed_elsewhere`)."""
     if rule_id(item) not in _ANSWER_SINKS or tree is None:
         return ""
     sink, cwe = _ANSWER_SINKS[rule_id(item)]
