@@ -1,9 +1,11 @@
 import http.server
+import json
 from urllib.parse import urlparse
 
 import tornado.web
 
 from django.conf import settings
+from django.core import signing
 from django.http import HttpResponseRedirect
 from django.utils.encoding import iri_to_uri
 from django.shortcuts import redirect as dj_redirect
@@ -288,3 +290,25 @@ def login_redirect_anywhere(request):
     target = f"{request.GET.get('next', '')}?{request.GET.urlencode()}"
     # ruleid: python-open-redirect
     return dj_redirect(target)
+
+
+def exit_page(request):
+    signer = signing.Signer(salt="safe-redirect")
+    try:
+        url = signer.unsign(request.GET.get("url", ""))
+    except signing.BadSignature:
+        return None
+    # ok: python-open-redirect (a URL the application signed)
+    return HttpResponseRedirect(url)
+
+
+def resume_setup(request, state):
+    payload = signing.loads(state, salt="setup")
+    # ok: python-open-redirect, python-flow-open-redirect (what the application signed)
+    return HttpResponseRedirect(payload["next"])
+
+
+def resume_unsigned(request, state):
+    payload = json.loads(state)
+    # ruleid: python-open-redirect, python-flow-open-redirect
+    return HttpResponseRedirect(payload["next"])

@@ -178,6 +178,9 @@ SERIALISERS = re.compile(r"^(pickle|_pickle|cPickle|dill|cloudpickle|marshal)\.d
 # A Django model's manager answers records (Language.objects.fuzzy_get(code)): redirect() given one goes to its
 # get_absolute_url(), the site's own page. python-open-redirect's sanitisers say the same.
 RECORDS = re.compile(r"(^|\.)objects\.\w+$")
+# What passed a signature check was signed by the application (Django's Signer.unsign(), signing.loads()): a URL in it
+# is one the application chose. python-open-redirect's sanitisers say the same.
+SIGNED = re.compile(r"(^|\.)(unsign|unsign_object)$|^(django\.core\.)?signing\.loads$")
 # Calls whose result is safe for the listed weaknesses (ALL: for every one); matched on the called name.
 SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
     (
@@ -200,6 +203,7 @@ SANITISERS: tuple[tuple[re.Pattern[str], frozenset[int | str]], ...] = (
     (re.compile(rf"(^|\.)(url_has_allowed_host_and_scheme|is_safe_url)$|{OWN_URLS.pattern}"), frozenset({601})),
     (SAFE_REDIRECTS, frozenset({601})),
     (RECORDS, frozenset({601})),
+    (SIGNED, frozenset({601})),
     (re.compile(r"^(json\.dumps|json\.loads|ast\.literal_eval)$"), frozenset({95, 78, 89})),
     # bytes a serialiser made here from an object: loading them again is a deep copy, not untrusted data
     (SERIALISERS, frozenset({502})),
