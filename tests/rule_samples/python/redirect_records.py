@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from translations.forms import AddonForm, ConfirmForm, RecordSerializer
-from translations.models import Language, Unit
+from translations.models import Language, Project, Unit
 from translations.screenshots import aget_screenshot
 from translations.views import path_object
 
@@ -72,3 +72,16 @@ def api_moved(request):
     serializer.is_valid(raise_exception=True)
     # ruleid: python-open-redirect
     return Response(status=303, headers={"Location": str(serializer.data["next"])})
+
+
+def django_project(request, slug):
+    project = get_object_or_404(Project, slug=slug)
+    # ok: python-open-redirect, python-flow-open-redirect (a record, whatever field found it: its own page)
+    return redirect(project)
+
+
+def django_component(request, project, slug):
+    record = get_object_or_404(Project, slug=project)
+    component = record.component_set.get(slug=slug)
+    # ok: python-open-redirect, python-flow-open-redirect (a related record: its own page)
+    return redirect(component)

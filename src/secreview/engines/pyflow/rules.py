@@ -175,9 +175,10 @@ SQL_QUOTERS = re.compile(
 # answers a checked URL or a fallback. python-open-redirect's sanitiser restates it (tests/test_rules.py checks).
 SAFE_REDIRECTS = re.compile(r"(?i)(^|\.)_?(get_)?safe_\w*(url|redirect|next|target|location|referr?er)\w*$")
 SERIALISERS = re.compile(r"^(pickle|_pickle|cPickle|dill|cloudpickle|marshal)\.dumps$")
-# A Django model's manager answers records (Language.objects.fuzzy_get(code)): redirect() given one goes to its
+# A Django model's manager answers records (Language.objects.fuzzy_get(code)), as do a record's related manager
+# (project.component_set.get(slug=slug)) and get_object_or_404 by any field: redirect() given one goes to its
 # get_absolute_url(), the site's own page. python-open-redirect's sanitisers say the same.
-RECORDS = re.compile(r"(^|\.)objects\.\w+$")
+RECORDS = re.compile(r"(^|\.)(objects|\w+_set)\.\w+$|(^|\.)a?get_object_or_404$")
 # What passed a signature check was signed by the application (Django's Signer.unsign(), signing.loads()): a URL in it
 # is one the application chose. python-open-redirect's sanitisers say the same.
 SIGNED = re.compile(r"(^|\.)(unsign|unsign_object)$|^(django\.core\.)?signing\.loads$")
