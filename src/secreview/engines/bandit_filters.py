@@ -33,6 +33,7 @@ from secreview.engines.pyflow.walker import undone_marks
 
 _MARK_TESTS = frozenset({"B308", "B703", "B704"})  # mark_safe() (B308, B703) and markupsafe's Markup() (B704)
 _MARKERS = re.compile(r"(^|\.)(mark_safe|SafeString|SafeText|Markup)$")
+_FORMATS_HTML = re.compile(r"(^|\.)format_html$")
 # gettext's names for a translation of its text (`_("Saved")`, `lazy_gettext`, Django's `gettext_lazy`)
 _TRANSLATIONS = re.compile(r"^(.*\.)?(_|_l|lazy_gettext|u?n?p?gettext(_lazy|_noop)?)$")
 # the tests whose reports are read on the tree
@@ -326,9 +327,10 @@ def _marks_nothing_from_outside(item: dict[str, Any], tree: ast.AST | None) -> b
     - constant text, or a choice between constants (`mark_safe(' class="end"' if last else "")`), or its
       translation (`Markup(_("Please validate the captcha."))`: the project's translators write it), or a variable
       the function binds only to such values;
-    - a value escaped (the flow engine's HTML sanitisers: `escape()`, `conditional_escape()`, `bleach.clean()`), a
-      number (`int()`), or a template file rendered (`Markup(render_title_template("flash.html", entry=entry))`),
-      which escapes what it is given;
+    - a value escaped (the flow engine's HTML sanitisers: `escape()`, `conditional_escape()`, `bleach.clean()`,
+      and Django's `format_html()` of such a format), a number (`int()`), or a template file rendered
+      (`Markup(render_title_template("flash.html", entry=entry))`), which escapes what it is given, or a list
+      filled only with such values, joined (`_lists_without_markup`);
     - text turned back into plain text (`Markup(text).unescape()`, `.striptags()`): nothing is marked for a page.
     The flow engine and python-reflected-xss read the same shapes."""
     if item["test_id"] not in _MARK_TESTS or tree is None:
@@ -337,13 +339,56 @@ def _marks_nothing_from_outside(item: dict[str, Any], tree: ast.AST | None) -> b
     on_lines = [node for node in _on_lines(tree, lines) if isinstance(node, ast.Call)]
     unmarked = undone_marks(on_lines)
     marks = [node for node in on_lines if _MARKERS.search(callee_of(node))]
-    plain = _names_bound_only_to(tree, enclosing_function(tree, lines.start), _text_without_markup)
+    function = enclosing_function(tree, lines.start)
+    plain = _names_bound_only_to(tree, function, _text_without_markup)
+    plain |= _lists_without_markup(function, plain) if function is not None else frozenset()
     return bool(marks) and all(
         id(mark) in unmarked or (len(mark.args) == 1 and _holds_no_markup(mark.args[0], plain)) for mark in marks
     )
 
 
 _CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_FILLS = frozenset({"append", "insert", "extend"})  # the list methods that add to it
+
+
+def _lists_without_markup(function: ast.AST, plain: frozenset[str]) -> frozenset[str]:
+    """The lists the function fills only with text without markup (Review Board's `result = []`, then
+    `result.append(format_html('<a href="{}">{}</a>', url, bug_id))`, then `mark_safe(", ".join(result))`): bound only
+    to list literals of such text, given only to their own append(), insert() or extend() of such text (or a list of
+    it) and to a join(); a list given to anything else may be filled there."""
+    parents = {id(child): node for node in ast.walk(function) for child in ast.iter_child_nodes(node)}
+    lists = {name for name, count in bindings(function).items() if count}
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Name) and node.id in lists):
+            continue
+        parent = parents.get(id(node))
+        if isinstance(node.ctx, ast.Store):
+            made = parent.value if isinstance(parent, ast.Assign) and parent.targets == [node] else None
+            if not (isinstance(made, ast.List) and _holds_no_markup(made, plain)):
+                lists.discard(node.id)
+        elif isinstance(parent, ast.Attribute) and parent.attr in _FILLS:
+            call = parents.get(id(parent))
+            given = call.args[-1:] if isinstance(call, ast.Call) and call.func is parent else []
+            if not (given and _holds_no_markup(given[0], plain)):
+                lists.discard(node.id)
+        elif not (_joins(parent) or _tested(node, parents)):
+            lists.discard(node.id)
+    return frozenset(lists)
+
+
+def _joins(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join"
+
+
+def _tested(value: ast.expr, parents: dict[int, ast.AST]) -> bool:
+    """Whether `value` is only tested by an `if` or `while` (`if rows and len(rows) > 1:`, `not rows`): it is read
+    there, no alias of it made."""
+    node: ast.AST = value
+    while isinstance(parent := parents.get(id(node)), ast.BoolOp | ast.UnaryOp | ast.Compare | ast.Call):
+        if isinstance(parent, ast.Call) and not (callee_of(parent) == "len" and parent.args == [node]):
+            return False
+        node = parent
+    return isinstance(parent, ast.If | ast.While) and parent.test is node
 
 
 def _text_without_markup(value: ast.expr) -> bool:
@@ -380,6 +425,8 @@ def _holds_no_markup_itself(value: ast.expr, plain: frozenset[str]) -> bool:
         return all(isinstance(part, ast.Constant) for part in given) and _holds_no_markup(value.func.value, plain)
     if _TRANSLATIONS.search(callee_of(value)) and all(isinstance(part, ast.Constant) for part in given):
         return True
+    if _FORMATS_HTML.search(callee_of(value)) and value.args:  # Django's format_html() escapes what it is given
+        return _holds_no_markup(value.args[0], plain)
     return renders_template_file(value) or bool({ALL, 79} & sanitises(callee_of(value)))
 
 
