@@ -13,7 +13,7 @@ from secreview.engines.bandit import BanditEngine
 from secreview.engines.interface import CANDIDATE_CONFIDENCE
 from secreview.engines.semgrep import SemgrepEngine
 from secreview.engines.workspace import ToolProcesses, readable_python, tool_path
-from secreview.models import CodeUnit
+from secreview.models import CodeUnit, Finding
 
 PYTHON2 = 'import os\nuser = {"name": "x"}\nprint "hello", user\nos.system("ls " + input())\n'
 
@@ -643,6 +643,12 @@ def test_a_semgrep_report_on_numbers_from_a_route_is_dropped_for_secreviews_rule
     assert reported == [(8, "legacy-render"), (13, "legacy-render"), (13, "python-reflected-xss")]
 
 
+def _semgrep_findings_in_views(text: str) -> list[Finding]:
+    """What the real Semgrep engine reports on `text` as a project's shop/views.py."""
+    unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
+    return SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
+
+
 def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_helper_gives_back_its_input():
     """Semgrep takes any call given request data to return request data: a view returning what a helper of the
     project answered (a login check's redirect or None) is a candidate to check, not a defect, unless the helper is
@@ -738,8 +744,7 @@ def test_a_view_returning_its_project_helpers_answer_is_a_candidate_unless_the_h
         "    response = catalog.storage.as_response(name)\n"
         "    return response\n"
     )
-    unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
-    findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
+    findings = _semgrep_findings_in_views(text)
     kinds = {(f.start_line, f.evidence[0].rule_id.removeprefix("python-")): f.kind for f in findings if f.cwe == 79}
     assert kinds == {
         (13, "reflected-xss"): "candidate",
@@ -809,8 +814,7 @@ def test_a_redirect_to_a_project_helpers_answer_is_a_candidate_unless_the_helper
         '    newer = next_target(request.GET["after"])\n'
         '    return render(request, "activity.html", {"newer_url": newer})\n'
     )
-    unit = CodeUnit(id="shop/views.py", path="shop/views.py", language="python", text=text)
-    findings = SemgrepEngine(max_target_bytes=2_000_000).review([unit]).findings
+    findings = _semgrep_findings_in_views(text)
     kinds = {f.start_line: f.kind for f in findings if f.cwe == 601}
     assert kinds == {
         8: "candidate",
