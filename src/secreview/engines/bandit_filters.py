@@ -16,7 +16,16 @@ import re
 from collections.abc import Callable
 from typing import Any, cast
 
-from secreview.engines.pyflow.rules import ALL, DATABASE_OBJECT, MESSAGES, SERIALISERS, SQL_QUOTERS, sanitises
+from secreview.engines.pyflow.rules import (
+    ADDS,
+    ALL,
+    DATABASE_OBJECT,
+    FORMATS_HTML,
+    MESSAGES,
+    SERIALISERS,
+    SQL_QUOTERS,
+    sanitises,
+)
 from secreview.engines.pyflow.syntax import (
     bindings,
     bound_only_to,
@@ -33,7 +42,6 @@ from secreview.engines.pyflow.walker import undone_marks
 
 _MARK_TESTS = frozenset({"B308", "B703", "B704"})  # mark_safe() (B308, B703) and markupsafe's Markup() (B704)
 _MARKERS = re.compile(r"(^|\.)(mark_safe|SafeString|SafeText|Markup)$")
-_FORMATS_HTML = re.compile(r"(^|\.)format_html$")
 # gettext's names for a translation of its text (`_("Saved")`, `lazy_gettext`, Django's `gettext_lazy`)
 _TRANSLATIONS = re.compile(r"^(.*\.)?(_|_l|lazy_gettext|u?n?p?gettext(_lazy|_noop)?)$")
 # the tests whose reports are read on the tree
@@ -348,7 +356,6 @@ def _marks_nothing_from_outside(item: dict[str, Any], tree: ast.AST | None) -> b
 
 
 _CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-_FILLS = frozenset({"append", "insert", "extend"})  # the list methods that add to it
 
 
 def _lists_without_markup(function: ast.AST, plain: frozenset[str]) -> frozenset[str]:
@@ -357,7 +364,7 @@ def _lists_without_markup(function: ast.AST, plain: frozenset[str]) -> frozenset
     to list literals of such text, given only to their own append(), insert() or extend() of such text (or a list of
     it) and to a join(); a list given to anything else may be filled there."""
     parents = {id(child): node for node in ast.walk(function) for child in ast.iter_child_nodes(node)}
-    lists = {name for name, count in bindings(function).items() if count}
+    lists = set(bindings(function))
     for node in ast.walk(function):
         if not (isinstance(node, ast.Name) and node.id in lists):
             continue
@@ -366,7 +373,7 @@ def _lists_without_markup(function: ast.AST, plain: frozenset[str]) -> frozenset
             made = parent.value if isinstance(parent, ast.Assign) and parent.targets == [node] else None
             if not (isinstance(made, ast.List) and _holds_no_markup(made, plain)):
                 lists.discard(node.id)
-        elif isinstance(parent, ast.Attribute) and parent.attr in _FILLS:
+        elif isinstance(parent, ast.Attribute) and parent.attr in ADDS:
             call = parents.get(id(parent))
             given = call.args[-1:] if isinstance(call, ast.Call) and call.func is parent else []
             if not (given and _holds_no_markup(given[0], plain)):
@@ -425,7 +432,7 @@ def _holds_no_markup_itself(value: ast.expr, plain: frozenset[str]) -> bool:
         return all(isinstance(part, ast.Constant) for part in given) and _holds_no_markup(value.func.value, plain)
     if _TRANSLATIONS.search(callee_of(value)) and all(isinstance(part, ast.Constant) for part in given):
         return True
-    if _FORMATS_HTML.search(callee_of(value)) and value.args:  # Django's format_html() escapes what it is given
+    if FORMATS_HTML.search(callee_of(value)) and value.args:  # Django's format_html() escapes what it is given
         return _holds_no_markup(value.args[0], plain)
     return renders_template_file(value) or bool({ALL, 79} & sanitises(callee_of(value)))
 

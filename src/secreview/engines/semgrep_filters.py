@@ -158,16 +158,16 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
     expression = _matched(item, text)
     if function is None or expression is None:
         return ""
+    line = item["start"]["line"]
     imported = _imported_from_the_project(tree, path)  # `self.store.get` starts from self: not among them
-    if cwe == 79 and (typed_elsewhere := _json_typed_elsewhere(tree, function, item["start"]["line"], imported)):
+    if cwe == 79 and (typed_elsewhere := _json_typed_elsewhere(tree, function, line, imported)):
         return typed_elsewhere
     own = {node.name: node for node in functions(tree)}
-    line, project = item["start"]["line"], frozenset(own) | imported
+    project = frozenset(own) | imported
     helpers = _answering(function, expression, line, project)
-    if helpers is None and cwe == 79 and isinstance(expression, ast.Call) and expression.args:
-        # `HttpResponse(data, content_type=kind)`: its body is the page
-        body = expression.args[0] if RESPONSE_BUILDERS.search(callee_of(expression)) else None
-        helpers = _answering(function, body, line, project) if body is not None else None
+    body = _response_body(expression) if cwe == 79 else None
+    if helpers is None and body is not None:  # `HttpResponse(data, content_type=kind)`: its body is the page
+        helpers = _answering(function, body, line, project)
     if not helpers:
         return ""
     modules = imported_names(tree)
@@ -183,6 +183,13 @@ def unsure(item: dict[str, Any], text: str, tree: ast.AST | None, path: str) -> 
         f"The value reaches this {sink} only as the answer of {named}, a function of the project given it; that "
         f"answer is {made} (not visible here): a candidate to check."
     )
+
+
+def _response_body(expression: ast.expr) -> ast.expr | None:
+    """`data` of a response made of it, `HttpResponse(data, ...)` (Semgrep matches the whole call)."""
+    if isinstance(expression, ast.Call) and expression.args and RESPONSE_BUILDERS.search(callee_of(expression)):
+        return expression.args[0]
+    return None
 
 
 def _json_typed_elsewhere(

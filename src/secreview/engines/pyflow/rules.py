@@ -258,6 +258,11 @@ COMMAND_WRAPPER = re.compile(
     r"(?i)^_*(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn|cli)(_|$)|"
     r"(^|_)(run|exec|execute|cmd|command|shell|ssh|system|popen|spawn)$"
 )
+# Django's format_html(): it escapes what it is given, so its answer holds no markup from outside when its format is
+# the code's (a format from outside is its own sink, "template or markup"). Bandit's mark_safe filter reads it too.
+FORMATS_HTML = re.compile(r"(^|\.)format_html$")
+# Methods that put a value into a container (a list, a dict, a set)
+ADDS = frozenset({"append", "extend", "insert", "update", "add"})
 # Calls that build a web framework's response object: what they return is not the page's text (its body is judged
 # where it is built), so it is safe for XSS wherever it goes then (returned from a view, passed to make_response).
 # So is a function named for making one (`storage.as_response(data)`, `json_response(...)`).

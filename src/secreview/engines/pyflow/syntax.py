@@ -54,8 +54,12 @@ def callee_of(call: ast.Call) -> str:
 def is_public(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether callers outside the module may pass it data: not `_private` (dunders such as __init__ are
     public), or a decorated route or view handler."""
-    name = function.name
-    return not name.startswith("_") or (name.startswith("__") and name.endswith("__")) or bool(function.decorator_list)
+    return not _private_name(function.name) or bool(function.decorator_list)
+
+
+def _private_name(name: str) -> bool:
+    """`_helper`, not a dunder such as `__init__`."""
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
 def parameter_positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
@@ -415,15 +419,16 @@ def is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A route or view handler (secreview.sinks' "route handler" source): its parameters are request data. Taking
     the request first makes no view of a function that reads another parameter as an object (allauth's
     `connect(request, sociallogin)` reads `sociallogin.state`): a view's URL keyword arguments are text or numbers;
-    nor of a private one (Weblate's `_handle_missing_github_app_access(request, next_url)`), a helper of the
-    module's views, whose callers' values its summary follows."""
+    nor of a private one, decorated or not unless by a route (Weblate's `_handle_missing_github_app_access(request,
+    next_url)`), a helper of the module's views whose callers' values its summary follows, as Semgrep's view-parameter
+    source reads it."""
     arguments = ", ".join(arg.arg for arg in [*function.args.posonlyargs, *function.args.args])
     lines = [f"@{unparsed(decorator)}" for decorator in function.decorator_list]
     if any(_HANDLER.search(line) for line in lines):
         return True
     return (
         bool(_HANDLER.search(f"def {function.name}({arguments})"))
-        and is_public(function)
+        and not _private_name(function.name)
         and not _reads_an_object(function)
     )
 

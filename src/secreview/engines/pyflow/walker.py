@@ -12,12 +12,14 @@ from functools import cached_property
 from typing import cast
 
 from secreview.engines.pyflow.rules import (
+    ADDS,
     ALL,
     BUILT,
     CHECKS,
     COMMAND_WRAPPER,
     CONTENT_TYPES,
     EXITS,
+    FORMATS_HTML,
     FORMATTERS,
     HTTP_CLIENTS,
     IDENTIFIERS,
@@ -81,7 +83,6 @@ from secreview.sinks import HANDLER_METHODS, REQUEST_DATA
 _STANDARD_MODULES = frozenset(getattr(sys, "stdlib_module_names", ()))  # Python 3.10+
 _CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")  # a module's table, as request_taint.yaml's allow-listed key reads it
 _TRY: tuple[type[ast.stmt], ...] = (ast.Try, *([ast.TryStar] if sys.version_info >= (3, 11) else []))
-_ADDS = frozenset({"append", "extend", "insert", "update", "add"})  # methods that put a value into a container
 _WRITES = frozenset({"write", "writelines"})  # methods that write text into a buffer
 
 
@@ -272,6 +273,8 @@ class Walker:
         if self.request_sources and (name in HANDLER_METHODS or REQUEST_DATA.match(callee)):
             return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=f"{callee}() is request data"),))
         sanitised = frozenset({22}) if _normalised_under_root(call) else sanitises(callee)
+        if FORMATS_HTML.search(callee) and call.args and self.taint(call.args[0]) is None:
+            sanitised |= {79}  # format_html("<b>{}</b>", name) escapes the name
         if ALL in sanitised or (LOOKUPS.search(name) and self._by_identifier(call)):
             return None
         receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
@@ -585,7 +588,7 @@ class Walker:
         if not isinstance(call.func, ast.Attribute):
             return
         method, key = call.func.attr, unparsed(call.func.value)
-        found = self._first(call.args) if method in _ADDS or method in _WRITES else None
+        found = self._first(call.args) if method in ADDS or method in _WRITES else None
         if found is not None and method in _WRITES:
             written = self._formatted(found, call, call.lineno).then(call.lineno, f"written into {key}")
             self.env[key] = replace(written, safe_for=written.safe_for | {22})
