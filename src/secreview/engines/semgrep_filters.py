@@ -28,6 +28,7 @@ from secreview.engines.pyflow.syntax import (
     safe_yaml_loaders,
     unparsed,
 )
+from secreview.engines.pyflow.walker import served_as_no_page
 
 _HARMLESS_CALLS = re.compile(f"{JOINS.pattern}|^(str|int|float|format)$")  # path joins and conversions
 
@@ -49,11 +50,34 @@ def _matched(item: dict[str, Any], text: str) -> ast.expr | None:
 def says_nothing(item: dict[str, Any], text: str, tree: ast.AST | None) -> bool:
     """A report on a Python file (`text`, parsed as `tree`) that reads only numbers (below), YAML loaded with a
     loader the module derives from yaml.SafeLoader (Semgrep's patterns know the safe loaders by name only), a
-    redirect through the class's own method, or a caller's value in a management command (below)."""
+    redirect through the class's own method, a response later told it is no page, or a caller's value in a
+    management command (below)."""
     if rule_id(item) == "python-yaml-unsafe-load":
         loaded = _matched(item, text)
         return tree is not None and isinstance(loaded, ast.Call) and loads_yaml_safely(loaded, safe_yaml_loaders(tree))
-    return _reads_only_numbers(item, text, tree) or _redirects_through_its_own(item, tree) or _operators_own(item, tree)
+    return (
+        _reads_only_numbers(item, text, tree)
+        or _redirects_through_its_own(item, tree)
+        or _operators_own(item, tree)
+        or _served_as_no_page(item, tree)
+    )
+
+
+def _served_as_no_page(item: dict[str, Any], tree: ast.AST | None) -> bool:
+    """A page rule's report inside a response the function then tells its content type is no page (`resp =
+    make_response(body)` ... `resp.headers["Content-Type"] = "application/json"`), read as the flow engine reads it
+    (walker.served_as_no_page): Semgrep's statement patterns for it, led by every assignment of a call, cost seconds
+    of matching on a large module."""
+    function = enclosing_function(tree, item["start"]["line"]) if rule_id(item) in _PAGE_RULES and tree else None
+    if function is None:
+        return False
+    start, end = (item["start"]["line"], item["start"]["col"] - 1), (item["end"]["line"], item["end"]["col"] - 1)
+    no_pages = served_as_no_page(function)
+    calls = (node for node in ast.walk(function) if isinstance(node, ast.Call) and id(node) in no_pages)
+    return any(
+        (call.lineno, call.col_offset) <= start <= end <= (call.end_lineno or 0, call.end_col_offset or 0)
+        for call in calls
+    )
 
 
 def _operators_own(item: dict[str, Any], tree: ast.AST | None) -> bool:

@@ -21,6 +21,12 @@ def export():
     return send_file(buffer.getvalue(), name, "text/csv")
 
 
+@app.route("/rows")
+def rows():
+    # ok: python-path-traversal, python-flow-path-traversal
+    return send_file(request.args["rows"], "data.csv", "text/csv")
+
+
 def send_file(output, filename, content_type):
     return Response(output, mimetype=content_type, headers={"Content-Disposition": "attachment"})
 
