@@ -66,6 +66,17 @@ def common_ancestor(paths, steplen):
     return common
 
 
+def without_seam(text, seam):
+    """How much of a streamed text repeats what was already sent (litellm's continuation check): a length of a
+    common start of two strings, no folder's containment."""
+    matched = len(os.path.commonprefix((text, seam)))
+    # ok: python-commonprefix-containment-check
+    if matched == len(text):
+        return ""
+    # ok: python-commonprefix-containment-check
+    return text[matched:] if len(os.path.commonprefix([text, seam])) != len(seam) else text
+
+
 DOCS = {"intro": "Introduction", "usage": "Usage"}
 
 
