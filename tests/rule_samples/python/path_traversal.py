@@ -227,7 +227,8 @@ def stored_file():
 @app.route("/cache/<key>")
 def cached(key):
     data_cache = CacheEntry(request, "cache", key + ".data")
-    # ruleid: python-path-traversal (an object named by the request opens its file: MoinMoin's CVE-2020-25074)
+    # an object named by the request opens its file (MoinMoin's CVE-2020-25074)
+    # ruleid: python-path-traversal, python-flow-path-traversal
     data_cache.open(mode="r")
     return "ok"
 

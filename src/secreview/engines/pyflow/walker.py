@@ -365,6 +365,8 @@ class Walker:
         if receiver is not None and rule.safe_receivers and rule.safe_receivers.search(self._maker(receiver)):
             return
         value = receiver if rule.argument is None else _argument(call, rule.argument, rule.keywords)
+        if rule.cwe == 22 and receiver is not None and self._opens_itself(call, receiver, value):
+            value = receiver
         if value is None or isinstance(value, (ast.Constant, ast.List, ast.Tuple)):
             return  # a constant query or command, or an argument list (no shell): nothing to inject into
         if isinstance(value, ast.Name) and value.id in self.argument_vectors:
@@ -382,6 +384,21 @@ class Walker:
         if rule.cwe in (601, 918) and self._starts_fixed(value):
             return  # "/users/" + name, url_for("login") + "?next=" + url: the value cannot choose where it goes
         self._hit(rule.cwe, call, callee, rule.what, found)
+
+    def _opens_itself(self, call: ast.Call, receiver: ast.expr, given: ast.expr | None) -> bool:
+        """`entry.open(mode="r")`, `(base / name).open("rb")`: an object made here, by a call or a path join, opened
+        with a mode only: the object is the file opened (moin's `CacheEntry(request, arena, key + ".data")`, pathlib's
+        path), not its mode. A module's `open` (`tarfile.open`) and an object the request gives (an upload's own
+        `open()`) are neither."""
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "open"):
+            return False
+        if given is not None and not _OPEN_MODE.match(constant_text(given) or ""):
+            return False
+        made = [receiver, *self._assigned_to(receiver)]
+        return bool(self._maker(receiver)) or any(
+            isinstance(value, ast.Call) or (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div))
+            for value in made
+        )
 
     def _starts_fixed(self, value: ast.expr) -> bool:
         """Whether a URL built by concatenation or formatting (here, or where the function binds the variable once)
@@ -756,6 +773,7 @@ def _text(node: ast.expr) -> bool | None:
 
 _PROGRAM = re.compile(r"^[\w./+-]+$")  # one word: a program's name or path, not a command line
 _SHELLS = re.compile(r"(^|/)(sh|bash|dash|zsh|ksh|csh|tcsh|fish|cmd(\.exe)?|powershell(\.exe)?|pwsh)$", re.IGNORECASE)
+_OPEN_MODE = re.compile(r"^[rwxabt+]{1,3}$")  # open()'s mode: "r", "rb", "w+", "xb"
 _FIXED_START = re.compile(r"^(/(?!/)|[a-z][a-z0-9+.-]*://[^/]+/)", re.IGNORECASE)
 
 
