@@ -318,8 +318,9 @@ def archive_names(name):
         return name in archive.getnames()
 
 
-def reopened(upload):
-    # ok: python-flow-path-traversal (an upload's own open: the object was not made here from a path)
+def reopened(files):
+    upload = files.get("file")
+    # ok: python-flow-path-traversal (an upload's own open: an object looked up, not made here from a path)
     upload.open()
     return upload.read()
 

@@ -386,18 +386,18 @@ class Walker:
         self._hit(rule.cwe, call, callee, rule.what, found)
 
     def _opens_itself(self, call: ast.Call, receiver: ast.expr, given: ast.expr | None) -> bool:
-        """`entry.open(mode="r")`, `(base / name).open("rb")`: an object made here, by a call or a path join, opened
+        """`entry.open(mode="r")`, `(base / name).open("rb")`: an object made here, by a class or a path join, opened
         with a mode only: the object is the file opened (moin's `CacheEntry(request, arena, key + ".data")`, pathlib's
-        path), not its mode. A module's `open` (`tarfile.open`) and an object the request gives (an upload's own
-        `open()`) are neither."""
+        path), not its mode. A module's `open` (`tarfile.open`) and an object looked up (an upload's own `open()`
+        after `request.files.get("file")`) are neither."""
         if not (isinstance(call.func, ast.Attribute) and call.func.attr == "open"):
             return False
         if given is not None and not _OPEN_MODE.match(constant_text(given) or ""):
             return False
-        made = [receiver, *self._assigned_to(receiver)]
-        return bool(self._maker(receiver)) or any(
-            isinstance(value, ast.Call) or (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div))
-            for value in made
+        makers = [self._maker(receiver), *map(self._maker, self._assigned_to(receiver))]
+        joins = [receiver, *self._assigned_to(receiver)]
+        return any(_CLASS.search(maker) for maker in makers) or any(
+            isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div) for value in joins
         )
 
     def _starts_fixed(self, value: ast.expr) -> bool:
@@ -774,6 +774,7 @@ def _text(node: ast.expr) -> bool | None:
 _PROGRAM = re.compile(r"^[\w./+-]+$")  # one word: a program's name or path, not a command line
 _SHELLS = re.compile(r"(^|/)(sh|bash|dash|zsh|ksh|csh|tcsh|fish|cmd(\.exe)?|powershell(\.exe)?|pwsh)$", re.IGNORECASE)
 _OPEN_MODE = re.compile(r"^[rwxabt+]{1,3}$")  # open()'s mode: "r", "rb", "w+", "xb"
+_CLASS = re.compile(r"(^|\.)[A-Z]\w*$")  # a class's name, as called to make an object (`caching.CacheEntry`)
 _FIXED_START = re.compile(r"^(/(?!/)|[a-z][a-z0-9+.-]*://[^/]+/)", re.IGNORECASE)
 
 
