@@ -394,11 +394,10 @@ class Walker:
             return False
         if given is not None and not _OPEN_MODE.match(constant_text(given) or ""):
             return False
-        makers = [self._maker(receiver), *map(self._maker, self._assigned_to(receiver))]
-        joins = [receiver, *self._assigned_to(receiver)]
-        return any(_CLASS.search(maker) for maker in makers) or any(
-            isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div) for value in joins
-        )
+        if _CLASS.search(self._maker(receiver)):  # made here, or bound to a variable here, by a class
+            return True
+        made = [receiver, *self._assigned_to(receiver)]
+        return any(isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div) for value in made)
 
     def _starts_fixed(self, value: ast.expr) -> bool:
         """Whether a URL built by concatenation or formatting (here, or where the function binds the variable once)
