@@ -71,6 +71,7 @@ from markupsafe import escape
 from werkzeug.utils import secure_filename
 
 BASE = "/srv/app/files"
+KNOWN_KEYS = ("readme", "licence")
 FALLBACK_INDEX = os.environ.get("FALLBACK_INDEX", "https://pypi.org/simple")
 log = logging.getLogger(__name__)
 SESSION_KEY_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -186,6 +187,84 @@ def read_by_relative_name(name):
         raise ValueError("a name out of the folder")
     # ok: python-flow-path-traversal
     return open(os.path.join(BASE, name)).read()
+
+
+def read_if_valid(key, action):
+    """In the branch where a check passed the value is checked, also when its answer was kept first (moin's
+    `valid = valid_key(key)`, `if valid and do == "get":`)."""
+    valid = valid_key(key)
+    if valid and action == "get":
+        # ok: python-flow-path-traversal
+        return open(os.path.join(BASE, key)).read()
+    return None
+
+
+def read_if_checked(key):
+    if valid_key(key):
+        # ok: python-flow-path-traversal
+        return open(os.path.join(BASE, key)).read()
+    return None
+
+
+def read_if_plain(key):
+    if key.isalnum():
+        # ok: python-flow-path-traversal
+        return open(os.path.join(BASE, key)).read()
+    return None
+
+
+def read_if_known(key):
+    if key in KNOWN_KEYS:
+        # ok: python-flow-path-traversal
+        return open(os.path.join(BASE, key)).read()
+    return None
+
+
+def read_if_maybe_valid(key):
+    """What a passed test does not say: a check one may have failed (`or`, `not`)."""
+    if valid_key(key) or action_is_forced():
+        # ruleid: python-flow-path-traversal
+        return open(os.path.join(BASE, key)).read()
+    return None
+
+
+def read_if_not_valid(key):
+    if not valid_key(key):
+        # ruleid: python-flow-path-traversal
+        return open(os.path.join(BASE, key)).read()
+    return None
+
+
+def read_if_form_valid(form):
+    """A form's own `is_valid()` judges its fields by their types."""
+    if form.is_valid():
+        # ruleid: python-flow-path-traversal
+        return open(os.path.join(BASE, form.key)).read()
+    return None
+
+
+def read_if_absolute(key):
+    """`startswith("/")` tells a kind of name apart, not a contained one."""
+    if key.startswith("/"):
+        # ruleid: python-flow-path-traversal
+        return open(os.path.join(BASE, key.lstrip("/"))).read()
+    return None
+
+
+def read_if_given(data):
+    """A key in a table says nothing of the value under it."""
+    if "key" in data:
+        # ruleid: python-flow-path-traversal
+        return open(os.path.join(BASE, data["key"])).read()
+    return None
+
+
+def valid_key(key):
+    return bool(re.fullmatch(r"[0-9a-f]{40}", key))
+
+
+def action_is_forced():
+    return os.environ.get("FORCE") == "1"
 
 
 def read_plain_name(name):

@@ -223,6 +223,8 @@ CHECKS = re.compile(
     r"match|fullmatch|search|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|\w*valid\w*|\w*allowed\w*|"
     r"\w*safe\w*|\w*check\w*|url_has_allowed_host_and_scheme)$"
 )
+# The string's own predicates among CHECKS, which judge the text they are called on (`name.isalnum()`)
+STRING_CHECKS = re.compile(r"\.(isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier)$")
 # Checks that raise when they fail, made in a `try` whose handlers leave (pathlib's relative_to: ValueError)
 RAISING_CHECKS = re.compile(r"(^|\.)relative_to$")
 # Calls that raise unless a name or path is allowed (validate_filename(name), validateKeyName(data["key"])): made as

@@ -40,6 +40,7 @@ from secreview.engines.pyflow.rules import (
     SQL_EXPRESSIONS,
     SQL_TEXT,
     SQL_WORDS,
+    STRING_CHECKS,
     URL_CHECKS,
     URL_WEAKNESSES,
     VALIDATORS,
@@ -624,7 +625,7 @@ class Walker:
     def _branch(self, node: ast.If) -> bool:
         self.check_calls(node.test)
         start = dict(self.env)
-        self._passed_url_checks(node.test)
+        self._passed_checks(node.test)
         body_exits = self.block(node.body)
         after_body = self.env
         self.env = dict(start)
@@ -642,11 +643,22 @@ class Walker:
             self.env = _joined(after_body, after_else)
         return False
 
-    def _passed_url_checks(self, test: ast.expr) -> None:
-        """In the branch of `if target and is_safe_url(target):` the URL passed the check (URL_CHECKS)."""
-        parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
-        checks = [part for part in parts if isinstance(part, ast.Call) and URL_CHECKS.search(callee_of(part))]
-        self._checked(_names_in(checks), URL_WEAKNESSES)
+    def _passed_checks(self, test: ast.expr) -> None:
+        """In the branch of `if target and is_safe_url(target):` the URL passed the check (URL_CHECKS), for a
+        redirect and a request; in that of `if valid_key(key) and ...:` (or `valid = valid_key(key)`, `if valid and
+        ...:`, or `if name in ALLOWED:`) the value passed any other check, as after an exiting `if not ...:`. Only
+        what every conjunct says: a check that may have failed (`or`, `not`, `not in`) says nothing, nor one that
+        only tells kinds apart (_judges_a_value)."""
+        for part in test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]:
+            check = part if isinstance(part, ast.Call) else None
+            if isinstance(part, ast.Name):
+                check = next((value for value in self._assigned_to(part) if isinstance(value, ast.Call)), None)
+            if check is not None and URL_CHECKS.search(callee_of(check)):
+                self._checked(_names_in([check]), URL_WEAKNESSES)
+            elif check is not None and _judges_a_value(check):
+                self._checked_by(part, passed=True)
+            elif isinstance(part, ast.Compare) and all(isinstance(op, ast.In) for op in part.ops):
+                self._checked(_names_in([part.left]))  # `name in ALLOWED`; `"path" in data` checks no value
 
     def _checked_by(self, test: ast.expr, passed: bool) -> None:
         """The values an exiting `if` test checks (containment, allow-list, pattern) are safe after it (`passed`:
@@ -712,6 +724,22 @@ def _table_keys(body: list[ast.stmt]) -> set[str]:
         and isinstance(node.slice, ast.Name)
         and _CONSTANT_NAME.match(unparsed(node.value).rsplit(".", 1)[-1])
     }
+
+
+def _judges_a_value(check: ast.Call) -> bool:
+    """Whether a check that passed says a value is allowed: not a form's own `form.is_valid()` (its fields judged by
+    their types, not by what a path or a page may hold), nor `url.startswith("http")` or `name.endswith(".txt")`
+    (a kind of value, where `path.startswith(root)` is containment); a string's `name.isalnum()` is one."""
+    if STRING_CHECKS.search(callee_of(check)):
+        return True
+    if re.search(r"\.(startswith|endswith)$", callee_of(check)):
+        texts = [
+            part
+            for argument in check.args
+            for part in (argument.elts if isinstance(argument, ast.Tuple) else [argument])
+        ]
+        return not all(constant_text(text) is not None for text in texts)
+    return bool(check.args)
 
 
 def _names_in(nodes: Iterable[ast.AST]) -> set[str]:
