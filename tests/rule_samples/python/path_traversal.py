@@ -307,6 +307,21 @@ def restore_backup(archive_path, dest="/srv/app/restore"):
     bundle.extractall(dest, members=safe)
 
 
+def unpack_download(archive_path, dest):
+    """shutil unpacks a tar archive as extractall does (guarddog's CVE-2022-23531); a zip archive it unpacks skips
+    names with '..' or a leading slash."""
+    # ruleid: python-tarfile-extractall-traversal, python-flow-path-traversal
+    shutil.unpack_archive(archive_path, dest)
+    # ruleid: python-tarfile-extractall-traversal, python-flow-path-traversal
+    shutil.unpack_archive(filename=archive_path, extract_dir=dest, filter="fully_trusted")
+    # ok: python-tarfile-extractall-traversal, python-flow-path-traversal
+    shutil.unpack_archive(archive_path, dest, filter="data")
+    # ok: python-tarfile-extractall-traversal, python-flow-path-traversal
+    shutil.unpack_archive(archive_path, dest, "zip")
+    # ok: python-tarfile-extractall-traversal, python-flow-path-traversal
+    shutil.unpack_archive(archive_path, dest, format="zip")
+
+
 @app.route("/keys", methods=["PUT"])
 def store_key():
     data = request.get_json()

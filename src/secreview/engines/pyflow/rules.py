@@ -34,6 +34,8 @@ class SinkRule:
     needs_shell: bool = False  # subprocess.*: only with shell=True (an argument list runs no shell)
     safe_keywords: tuple[str, ...] = ()  # keywords that make the call safe when given (members=, Loader=Safe...)
     safe_receivers: re.Pattern[str] | None = None  # calls whose result is safe to call it on (zipfile.ZipFile)
+    # the sink reads what the value names (an archive's members), not the name: used whole it is still a candidate
+    contents: bool = False
 
 
 def _rule(category: str, cwe: int, what: str, name: str, **options: object) -> SinkRule:
@@ -97,6 +99,17 @@ SINK_RULES: tuple[SinkRule, ...] = (
         argument=None,
         safe_keywords=("members", "filter"),
         safe_receivers=ZIP_ARCHIVES,
+        contents=True,
+    ),
+    # shutil unpacks a tar archive as extractall does (a zip archive's '..' names it skips: see walker._made_safe)
+    _rule(
+        "file path",
+        22,
+        "unpacks the archive without checking its members",
+        r"^shutil\.unpack_archive$",
+        keywords=("filename",),
+        safe_keywords=("filter", "format"),
+        contents=True,
     ),
     _rule(
         "file path",

@@ -377,7 +377,7 @@ class Walker:
             return
         if rule.cwe == 89 and self._no_sql_in(value, found):
             return  # text with no SQL in it, or a statement built by an expression language that binds its values
-        if found.source != REQUEST_SOURCE and rule.argument is not None:  # a parameter, not request data
+        if found.source != REQUEST_SOURCE and not rule.contents:  # a parameter, not request data
             if self.private and not (found.formatted or found.joined):
                 return
             if self.built_only and rule.cwe in BUILT and not (found.joined if rule.cwe == 22 else found.formatted):
@@ -655,10 +655,29 @@ class Walker:
                 check = next((value for value in self._assigned_to(part) if isinstance(value, ast.Call)), None)
             if check is not None and URL_CHECKS.search(callee_of(check)):
                 self._checked(_names_in([check]), URL_WEAKNESSES)
-            elif check is not None and _judges_a_value(check):
+            elif check is not None and self._judges_a_value(check):
+                joins_checked = set(self.checked)
                 self._checked_by(part, passed=True)
+                self.checked = joins_checked  # a path joined before may be used unchecked outside the branch
             elif isinstance(part, ast.Compare) and all(isinstance(op, ast.In) for op in part.ops):
                 self._checked(_names_in([part.left]))  # `name in ALLOWED`; `"path" in data` checks no value
+
+    def _judges_a_value(self, check: ast.Call) -> bool:
+        """Whether a check that passed says a value is allowed: not a form's own `form.is_valid()` (its fields judged
+        by their types, not by what a path or a page may hold); `startswith`/`endswith` only of a path made whole
+        (`os.path.realpath(path).startswith(root)`, or a path joined here): of a name before it is joined
+        (whitenoise's `url.startswith(prefix)`, then `os.path.join(root, url[len(prefix):])`) or a kind of value
+        (`url.startswith("http")`) it says nothing of `..` in it. A string's `name.isalnum()` is a check."""
+        callee = callee_of(check)
+        if STRING_CHECKS.search(callee):
+            return True
+        if isinstance(check.func, ast.Attribute) and check.func.attr in ("startswith", "endswith"):
+            receiver = check.func.value
+            if isinstance(receiver, ast.Call):
+                return bool(_RESOLVERS.search(callee_of(receiver)))
+            found = self.taint(receiver)
+            return found is not None and found.joined
+        return bool(check.args)
 
     def _checked_by(self, test: ast.expr, passed: bool) -> None:
         """The values an exiting `if` test checks (containment, allow-list, pattern) are safe after it (`passed`:
@@ -726,22 +745,6 @@ def _table_keys(body: list[ast.stmt]) -> set[str]:
     }
 
 
-def _judges_a_value(check: ast.Call) -> bool:
-    """Whether a check that passed says a value is allowed: not a form's own `form.is_valid()` (its fields judged by
-    their types, not by what a path or a page may hold), nor `url.startswith("http")` or `name.endswith(".txt")`
-    (a kind of value, where `path.startswith(root)` is containment); a string's `name.isalnum()` is one."""
-    if STRING_CHECKS.search(callee_of(check)):
-        return True
-    if re.search(r"\.(startswith|endswith)$", callee_of(check)):
-        texts = [
-            part
-            for argument in check.args
-            for part in (argument.elts if isinstance(argument, ast.Tuple) else [argument])
-        ]
-        return not all(constant_text(text) is not None for text in texts)
-    return bool(check.args)
-
-
 def _names_in(nodes: Iterable[ast.AST]) -> set[str]:
     """The variables the expressions read."""
     return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
@@ -800,6 +803,7 @@ def _text(node: ast.expr) -> bool | None:
 
 _PROGRAM = re.compile(r"^[\w./+-]+$")  # one word: a program's name or path, not a command line
 _SHELLS = re.compile(r"(^|/)(sh|bash|dash|zsh|ksh|csh|tcsh|fish|cmd(\.exe)?|powershell(\.exe)?|pwsh)$", re.IGNORECASE)
+_RESOLVERS = re.compile(r"(^|\.)(realpath|abspath|normpath|resolve|absolute)$")  # a path made whole
 _OPEN_MODE = re.compile(r"^[rwxabt+]{1,3}$")  # open()'s mode: "r", "rb", "w+", "xb"
 _CLASS = re.compile(r"(^|\.)[A-Z]\w*$")  # a class's name, as called to make an object (`caching.CacheEntry`)
 _FIXED_START = re.compile(r"^(/(?!/)|[a-z][a-z0-9+.-]*://[^/]+/)", re.IGNORECASE)
@@ -848,13 +852,15 @@ def _joined(one: dict[str, Taint], other: dict[str, Taint]) -> dict[str, Taint]:
 
 
 def _made_safe(call: ast.Call, rule: SinkRule, no_pages: frozenset[int], yaml_loaders: frozenset[str]) -> bool:
-    """A keyword (or argument) that makes this sink call safe: members= or filter="data" for extractall, a safe
-    YAML loader (the module's own too: `yaml_loaders`), a content type no browser renders as a page (text/plain,
-    application/json) for a response, given as a keyword, in its headers (`make_response(message, 400,
-    {"Content-Type": "text/plain"})`) or set on the response afterwards (`no_pages`), or a dict that Flask's
-    make_response serves as JSON."""
+    """A keyword (or argument) that makes this sink call safe: members= or filter="data" for extractall and
+    shutil.unpack_archive (or the zip format for the latter), a safe YAML loader (the module's own too:
+    `yaml_loaders`), a content type no browser renders as a page (text/plain, application/json) for a response,
+    given as a keyword, in its headers (`make_response(message, 400, {"Content-Type": "text/plain"})`) or set on
+    the response afterwards (`no_pages`), or a dict that Flask's make_response serves as JSON."""
     if rule.safe_keywords == SAFE_YAML_LOADERS:
         return loads_yaml_safely(call, yaml_loaders)
+    if len(call.args) > 2 and callee_of(call) == "shutil.unpack_archive" and constant_text(call.args[2]) == "zip":
+        return True  # shutil.unpack_archive(archive, dest, "zip"): its zip unpacking skips '..' and absolute names
     if set(rule.safe_keywords) & set(CONTENT_TYPES):
         if id(call) in no_pages or _headers_say_no_page(call):
             return True
@@ -865,6 +871,8 @@ def _made_safe(call: ast.Call, rule: SinkRule, no_pages: frozenset[int], yaml_lo
             continue
         if keyword.arg == "filter":
             safe = constant_text(keyword.value) != "fully_trusted"
+        elif keyword.arg == "format":
+            safe = constant_text(keyword.value) == "zip"
         elif keyword.arg in CONTENT_TYPES:
             safe = _no_page(constant_text(keyword.value))
         else:
