@@ -27,6 +27,7 @@ import ldap
 import requests
 import ruamel.yaml
 import sqlalchemy as sa
+import tarsafe
 import yaml
 from django import shortcuts
 from django.contrib.staticfiles import finders
@@ -464,6 +465,9 @@ def unpack(archive, dest):
     tarfile.open(archive).extractall(dest, filter="data")
     # ok: python-flow-path-traversal
     zipfile.ZipFile(archive).extractall(dest)
+    with tarsafe.open(archive) as checked:
+        # ok: python-flow-path-traversal
+        checked.extractall(dest)
 
 
 def ping(host):

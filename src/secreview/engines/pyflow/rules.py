@@ -42,7 +42,9 @@ def _rule(category: str, cwe: int, what: str, name: str, **options: object) -> S
     return SinkRule(category, cwe, what, re.compile(name), **options)  # type: ignore[arg-type]
 
 
-ZIP_ARCHIVES = re.compile(r"(^|\.)ZipFile$")
+# Archives whose extraction checks member names itself: zipfile drops '..' and leading slashes, tarsafe (a drop-in
+# for tarfile) refuses members that leave the folder or link out of it
+SAFE_ARCHIVES = re.compile(r"(^|\.)(ZipFile|TarSafe\.open)$|^tarsafe\.open$")
 # HTTP clients whose request methods are their module's functions with the client's settings (client.get(url))
 HTTP_CLIENTS = re.compile(r"(^|\.)(httpx\.(Async)?Client|requests\.[Ss]ession|ClientSession)$")
 
@@ -90,7 +92,7 @@ SINK_RULES: tuple[SinkRule, ...] = (
         "deserialises it",
         r"(c?[Pp]ickle|marshal|shelve|dill|jsonpickle|joblib)\.(loads?|Unpickler|open)$|^Unpickler$|torch\.load$",
     ),
-    # zipfile's extraction drops '..' and leading slashes from member names itself: only tar's is a sink
+    # zipfile's and tarsafe's extraction check member names themselves (SAFE_ARCHIVES): tarfile's is a sink
     _rule(
         "file path",
         22,
@@ -98,7 +100,7 @@ SINK_RULES: tuple[SinkRule, ...] = (
         r"\.extractall$",
         argument=None,
         safe_keywords=("members", "filter"),
-        safe_receivers=ZIP_ARCHIVES,
+        safe_receivers=SAFE_ARCHIVES,
         contents=True,
     ),
     # shutil unpacks a tar archive as extractall does (a zip archive's '..' names it skips: see walker._made_safe)
