@@ -166,6 +166,40 @@ def test_request_data_a_helper_module_returns_is_followed_to_a_sink():
     assert not FlowEngine().review(units(**{"views.py": LOOKUP})).findings
 
 
+CHECKER = """import os
+
+
+def contained(root, name):
+    path = os.path.realpath(os.path.join(root, name))
+    if not path.startswith(os.path.realpath(root) + os.sep):
+        raise ValueError(name)
+    return path
+"""
+RESTORE = """import os
+import tarfile
+
+from paths import contained
+
+
+def restore(archive, dest):
+    bundle = tarfile.open(archive)
+    for member in bundle.getmembers():
+        set_mode(contained(dest, member.name), member.mode)
+
+
+def set_mode(path, mode):
+    os.chmod(path, mode)
+"""
+
+
+def test_what_a_helper_module_answers_checked_is_checked_where_it_is_called():
+    around = Surroundings(defining=lambda names: units(**{"paths.py": CHECKER}))
+    assert not FlowEngine().review(units(**{"restore.py": RESTORE}), surroundings=around).findings
+    # without the helper module, its answer is the caller's value passed on, given to a wrapper of chmod
+    (finding,) = FlowEngine().review(units(**{"restore.py": RESTORE})).findings
+    assert (finding.start_line, finding.cwe, finding.kind) == (10, 22, "candidate")
+
+
 def test_the_files_around_are_those_of_the_work_tree_that_define_a_called_name(tmp_path: Path):
     repo = make_git_repo(tmp_path / "repo")
     (repo / "vendor").mkdir()

@@ -40,7 +40,7 @@ from secreview.cwe import short_name
 from secreview.engines import pyflow, rulebook, workspace
 from secreview.engines.cached import CachedEngine
 from secreview.engines.interface import CANDIDATE_CONFIDENCE, NO_SURROUNDINGS, EngineResult, Surroundings, source_digest
-from secreview.engines.pyflow import Hit, RequestReader, Summary
+from secreview.engines.pyflow import Checker, Hit, RequestReader, Summary
 from secreview.engines.workspace import readable_python, syntax_error
 from secreview.models import CodeUnit, Evidence, Finding, Severity
 from secreview.sources.languages import parse_python
@@ -91,11 +91,12 @@ def parse(unit: CodeUnit) -> tuple[ast.Module, str | None] | str:
 @dataclass(frozen=True)
 class FileSummary:
     """What one file contributes to the repository's summaries: the functions it defines, those of them that
-    pass a parameter to a sink, and those that return request data."""
+    pass a parameter to a sink, those that return request data, and those that return their input checked."""
 
     defined: tuple[str, ...]
     summaries: tuple[Summary, ...]
     readers: tuple[RequestReader, ...] = ()
+    checkers: tuple[Checker, ...] = ()
 
     def dumps(self) -> str:
         return json.dumps(
@@ -103,6 +104,7 @@ class FileSummary:
                 "defined": list(self.defined),
                 "summaries": [asdict(s) for s in self.summaries],
                 "readers": [asdict(r) for r in self.readers],
+                "checkers": [asdict(c) for c in self.checkers],
             }
         )
 
@@ -114,6 +116,7 @@ class FileSummary:
                 tuple(data["defined"]),
                 tuple(Summary(**item) for item in data["summaries"]),
                 tuple(RequestReader(**item) for item in data["readers"]),
+                tuple(Checker(**item) for item in data["checkers"]),
             )
         except (ValueError, KeyError, TypeError):
             return None
@@ -128,6 +131,7 @@ def summarise_file(unit: CodeUnit) -> FileSummary:
         tuple(f.name for f in pyflow.functions(tree)),
         tuple(pyflow.summarise(tree, unit.path)),
         tuple(pyflow.request_readers(tree, unit.path)),
+        tuple(pyflow.checkers(tree, unit.path)),
     )
 
 
@@ -135,16 +139,18 @@ def summarise_file(unit: CodeUnit) -> FileSummary:
 class Index:
     """What the repository's functions do, by name, for names defined exactly once among the files (a call of
     a name defined twice cannot be told apart without types): what their parameters reach, whether they return
-    request data."""
+    request data, whether they return their input checked."""
 
     wrappers: dict[str, list[Summary]]
     readers: dict[str, RequestReader]
+    checkers: dict[str, Checker]
 
     def digest(self) -> str:
         return _digest(
             {
                 "wrappers": {name: [asdict(s) for s in items] for name, items in sorted(self.wrappers.items())},
                 "readers": {name: asdict(reader) for name, reader in sorted(self.readers.items())},
+                "checkers": {name: asdict(checker) for name, checker in sorted(self.checkers.items())},
             }
         )
 
@@ -157,7 +163,8 @@ def index(files: Sequence[FileSummary]) -> Index:
             if defined[summary.function] == 1:
                 wrappers.setdefault(summary.function, []).append(summary)
     readers = {r.function: r for file in files for r in file.readers if defined[r.function] == 1}
-    return Index(wrappers, readers)
+    checkers = {c.function: c for file in files for c in file.checkers if defined[c.function] == 1}
+    return Index(wrappers, readers, checkers)
 
 
 def _finding(unit: CodeUnit, function: str, hit: Hit) -> Finding:
@@ -214,7 +221,7 @@ def candidates(unit: CodeUnit, known: Index) -> tuple[list[Finding], str | None]
     found: dict[tuple[int, int], Finding] = {}
     module = pyflow.read_module(tree)
     for function in pyflow.functions(tree):
-        for hit in pyflow.walk(function, dict(known.wrappers), module, readers=known.readers):
+        for hit in pyflow.walk(function, dict(known.wrappers), module, readers=known.readers, checkers=known.checkers):
             found.setdefault((hit.line, hit.cwe), _finding(unit, function.name, hit))
     return [found[key] for key in sorted(found)], note
 

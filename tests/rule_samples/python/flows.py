@@ -11,6 +11,7 @@ import os
 import posixpath
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -468,6 +469,38 @@ def unpack(archive, dest):
     with tarsafe.open(archive) as checked:
         # ok: python-flow-path-traversal
         checked.extractall(dest)
+
+
+def unpack_by_hand(archive, dest):
+    """What a project function answers checked (Django's `target_filename`, the fix of CVE-2021-3281) is checked
+    where it is called; what one answers only joined is not."""
+    bundle = tarfile.open(archive)
+    for member in bundle.getmembers():
+        contained = target_filename(dest, member.name)
+        # ok: python-flow-path-traversal
+        copy_permissions(member.mode, contained)
+        # ruleid: python-flow-path-traversal
+        joined = joined_filename(dest, member.name)
+        # ruleid: python-flow-path-traversal
+        copy_permissions(member.mode, joined)
+
+
+def copy_permissions(mode, filename):
+    os.chmod(filename, mode)
+
+
+def target_filename(to_path, name):
+    target_path = os.path.abspath(to_path)
+    # ok: python-flow-path-traversal
+    filename = os.path.abspath(os.path.join(target_path, name))
+    if not filename.startswith(target_path):
+        raise ValueError(f"Archive contains invalid path: {name!r}")
+    return filename
+
+
+def joined_filename(to_path, name):
+    # ruleid: python-flow-path-traversal
+    return os.path.join(to_path, name)
 
 
 def ping(host):

@@ -81,6 +81,18 @@ class RequestReader:
 
 
 @dataclass(frozen=True)
+class Checker:
+    """A function that returns what it is given checked (Django's `target_filename(to_path, name)`: the name joined
+    onto the folder, refused by a raise unless it stays inside): one level, what a call of it answers is checked for
+    these weaknesses."""
+
+    function: str
+    line: int
+    path: str = ""
+    checked_for: tuple[int | str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Hit:
     """A value from a parameter or request data reaches a sink at `line` (a call of `callee`)."""
 

@@ -71,6 +71,7 @@ from secreview.engines.pyflow.taint import (
     PATH_OPERATOR,
     REQUEST_SOURCE,
     RETURN,
+    Checker,
     Hit,
     RequestReader,
     Summary,
@@ -99,6 +100,7 @@ class Walker:
     built_only: bool  # direct sinks count only a value built into a query, command or path (see walk)
     private: bool  # a private function: every sink counts only a value built from a parameter (see walk)
     readers: Mapping[str, RequestReader] = field(default_factory=dict)  # function name -> it returns request data
+    checkers: Mapping[str, Checker] = field(default_factory=dict)  # function name -> it returns its input checked
     html_view: bool = False  # a Flask view: what it returns is the page (see returned_as_html)
     env: dict[str, Taint] = field(default_factory=dict)
     paths: set[str] = field(default_factory=set)  # variables given a pathlib path here (`/` joins onto them)
@@ -274,6 +276,8 @@ class Walker:
         if self.request_sources and (name in HANDLER_METHODS or REQUEST_DATA.match(callee)):
             return Taint(REQUEST_SOURCE, (FlowStep(line=call.lineno, note=f"{callee}() is request data"),))
         sanitised = frozenset({22}) if _normalised_under_root(call) else sanitises(callee)
+        if (checker := self.checkers.get(name)) is not None:
+            sanitised |= frozenset(checker.checked_for)  # the project's own check (Django's target_filename)
         if FORMATS_HTML.search(callee) and call.args and self.taint(call.args[0]) is None:
             sanitised |= {79}  # format_html("<b>{}</b>", name) escapes the name
         if ALL in sanitised or (LOOKUPS.search(name) and self._by_identifier(call)):
@@ -996,10 +1000,12 @@ def walk(
     all_parameters: bool = False,
     request_sources: bool = True,
     readers: Mapping[str, RequestReader] | None = None,
+    checkers: Mapping[str, Checker] | None = None,
 ) -> list[Hit]:
     """The sinks that data reaches in the function's body: from its parameters (those that carry a caller's
     data, or all of them with `all_parameters`, for summaries), and from request data (with
-    `request_sources`: at wrapper sinks, and anywhere when one of the `readers` returned it).
+    `request_sources`: at wrapper sinks, and anywhere when one of the `readers` returned it); what one of the
+    `checkers` answers is checked.
 
     For candidates, a parameter used whole as a query, command or path at a direct sink (`def run(sql):
     cur.execute(sql)`) is the function's contract, not a finding: its callers are checked through its
@@ -1013,7 +1019,15 @@ def walk(
     view = not all_parameters and module.flask and is_flask_view(function)
     built_only = not all_parameters and not handler
     walker = Walker(
-        summaries, request_sources, module, built_only, private, readers or {}, html_view=view, function=function
+        summaries,
+        request_sources,
+        module,
+        built_only,
+        private,
+        readers or {},
+        checkers or {},
+        html_view=view,
+        function=function,
     )
     if all_parameters:
         params = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
