@@ -50,7 +50,7 @@ from flask import (
 )
 from django.http import HttpResponse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from books import catalogue
 from flows_wrappers import (
     RequestForm,
@@ -272,6 +272,38 @@ def read_contained(name):
         # ok: python-flow-path-traversal
         text = open(path).read()
     return text
+
+
+def read_if_listed(key, listed):
+    """A value found in a collection a caller gave is not allow-listed."""
+    if key in listed:
+        # ruleid: python-flow-path-traversal
+        return open(os.path.join(BASE, key)).read()
+    return None
+
+
+def read_if_text(name):
+    """`endswith` tells a kind of file apart, even of a joined path."""
+    # ruleid: python-flow-path-traversal
+    path = os.path.join(BASE, name)
+    text = ""
+    if path.endswith(".txt"):
+        # ruleid: python-flow-path-traversal
+        text = open(path).read()
+    return text
+
+
+def apply_filters(value, filters):
+    """A call in the test that only has a variable in it checks nothing, though the variable is given a call
+    named like a check later in the loop (Django's `isinstance(obj, SafeData)`, then `obj = mark_safe(...)`)."""
+    for func in filters:
+        new_value = func(value) + "<hr>"
+        if is_marked(func) and isinstance(value, SafeString):
+            # ruleid: python-flow-xss
+            value = mark_safe(new_value)
+        else:
+            value = new_value
+    return value
 
 
 def read_if_given(data):

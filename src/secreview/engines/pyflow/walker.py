@@ -652,30 +652,35 @@ class Walker:
         redirect and a request; in that of `if valid_key(key) and ...:` (or `valid = valid_key(key)`, `if valid and
         ...:`, or `if name in ALLOWED:`) the value passed any other check, as after an exiting `if not ...:`. Only
         what every conjunct says: a check that may have failed (`or`, `not`, `not in`) says nothing, nor one that
-        only tells kinds apart (_judges_a_value)."""
+        only tells kinds apart (_judges_a_value), nor a call that only has a checked value in it (`isinstance(obj,
+        SafeData)` where `obj = mark_safe(...)` comes later in the loop)."""
         for part in test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]:
             check = part if isinstance(part, ast.Call) else None
             if isinstance(part, ast.Name):
                 check = next((value for value in self._assigned_to(part) if isinstance(value, ast.Call)), None)
             if check is not None and URL_CHECKS.search(callee_of(check)):
                 self._checked(_names_in([check]), URL_WEAKNESSES)
-            elif check is not None and self._judges_a_value(check):
+            elif check is not None and CHECKS.search(callee_of(check)) and self._judges_a_value(check):
                 joins_checked = set(self.checked)
-                self._checked_by(part, passed=True)
+                parent_passes = _lets_a_parent_through(check, part, part, passed=True)
+                self._checked(_names_in([check]), NOT_PATHS if parent_passes else frozenset({ALL}))
                 self.checked = joins_checked  # a path joined before may be used unchecked outside the branch
-            elif isinstance(part, ast.Compare) and all(isinstance(op, ast.In) for op in part.ops):
-                self._checked(_names_in([part.left]))  # `name in ALLOWED`; `"path" in data` checks no value
+            elif isinstance(part, ast.Compare) and _in_fixed_table(part):
+                self._checked(_names_in([part.left]))
 
     def _judges_a_value(self, check: ast.Call) -> bool:
         """Whether a check that passed says a value is allowed: not a form's own `form.is_valid()` (its fields judged
-        by their types, not by what a path or a page may hold); `startswith`/`endswith` only of a path made whole
+        by their types, not by what a path or a page may hold); `startswith` only of a path made whole
         (`os.path.realpath(path).startswith(root)`, or a path joined here): of a name before it is joined
         (whitenoise's `url.startswith(prefix)`, then `os.path.join(root, url[len(prefix):])`) or a kind of value
-        (`url.startswith("http")`) it says nothing of `..` in it. A string's `name.isalnum()` is a check."""
+        (`url.startswith("http")`) it says nothing of `..` in it, nor does `endswith` ever. A string's
+        `name.isalnum()` is a check."""
         callee = callee_of(check)
         if STRING_CHECKS.search(callee):
             return True
-        if isinstance(check.func, ast.Attribute) and check.func.attr in ("startswith", "endswith"):
+        if isinstance(check.func, ast.Attribute) and check.func.attr == "endswith":
+            return False
+        if isinstance(check.func, ast.Attribute) and check.func.attr == "startswith":
             receiver = check.func.value
             if isinstance(receiver, ast.Call):
                 return bool(_RESOLVERS.search(callee_of(receiver)))
@@ -747,6 +752,17 @@ def _table_keys(body: list[ast.stmt]) -> set[str]:
         and isinstance(node.slice, ast.Name)
         and _CONSTANT_NAME.match(unparsed(node.value).rsplit(".", 1)[-1])
     }
+
+
+def _in_fixed_table(test: ast.Compare) -> bool:
+    """`name in ALLOWED`, `mode in ("r", "w")`: a value found among those the code fixed. Not `"path" in data` (a
+    key in a table says nothing of the value under it), nor `name in changed` (a collection a caller gave)."""
+    if not (len(test.ops) == 1 and isinstance(test.ops[0], ast.In)) or constant_text(test.left) is not None:
+        return False
+    table = test.comparators[0]
+    if isinstance(table, (ast.Tuple, ast.List, ast.Set)):
+        return all(isinstance(item, ast.Constant) for item in table.elts)
+    return isinstance(table, (ast.Name, ast.Attribute)) and bool(_CONSTANT_NAME.match(unparsed(table).rsplit(".")[-1]))
 
 
 def _names_in(nodes: Iterable[ast.AST]) -> set[str]:
