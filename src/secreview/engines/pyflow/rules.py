@@ -232,11 +232,14 @@ URL_CHECKS = re.compile(
 )
 URL_WEAKNESSES = frozenset({601, 918})
 # Calls in an `if` test that check a value (containment, allow-list, pattern): when the branch for a failed
-# check leaves the function, the value is checked afterwards.
+# check leaves the function, the value is checked afterwards. A project's containment helper by its name too
+# (`is_within_directory(path, target)`, the fix of tarfile's CVE-2007-4559 copied into many projects; litellm's
+# `_is_within(real, root)`, `_is_inside`, `is_subpath`)
 CHECKS = re.compile(
     r"(?i)(^|\.)(startswith|endswith|commonpath|commonprefix|is_relative_to|relative_to|realpath|abspath|samefile|issubset|"
     r"match|fullmatch|search|isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier|\w*valid\w*|\w*allowed\w*|"
-    r"\w*safe\w*|\w*check\w*|url_has_allowed_host_and_scheme)$"
+    r"\w*safe\w*|\w*check\w*|url_has_allowed_host_and_scheme|\w*within\w*|\w*inside\w*|_?is_sub_?path|"
+    r"_?is_(child|descendant)\w*)$"
 )
 # The string's own predicates among CHECKS, which judge the text they are called on (`name.isalnum()`)
 STRING_CHECKS = re.compile(r"\.(isalnum|isalpha|isdigit|isdecimal|isnumeric|isidentifier)$")
