@@ -193,6 +193,10 @@ def test_the_semgrep_rules_take_a_safe_redirect_helper_and_a_logged_message_as_t
         "safe_referrer",
         "redirect_target",
         "safe",
+        "self._validate_next_url",
+        "sanitize_redirect",
+        "validate_form",
+        "is_valid_url",
     ):
         assert bool(re.match(safe.group(1), callee)) == bool(pyflow_rules.SAFE_REDIRECTS.search(callee)), callee
     for callee in ("logger.warning", "log.error", "self._log.info", "app.logger.debug", "catalog.warn", "dialog.info"):

@@ -225,6 +225,16 @@ def back_to_referrer(request, default):
     return dj_redirect(safe_referrer(request, default))
 
 
+class LoginHandler(tornado.web.RequestHandler):
+    def get(self):
+        next_url = self._validate_next_url(self.get_argument("next", ""))
+        # ok: python-open-redirect, python-flow-open-redirect (jupyterhub's validator answers "" for a URL off the site)
+        self.redirect(next_url or "/home")
+
+    def _validate_next_url(self, next_url):
+        return next_url if next_url.startswith("/") and not next_url.startswith("//") else ""
+
+
 @app.route("/signed-out")
 def signed_out():
     # ruleid: python-open-redirect (a helper named for something else checks nothing)

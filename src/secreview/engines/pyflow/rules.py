@@ -186,9 +186,13 @@ SQL_QUOTERS = re.compile(
 )
 # Serialisers whose output is loaded back at once (`pickle.loads(pickle.dumps(obj))`, a deep copy): Bandit's B301
 # filter and python-insecure-deserialization-pickle read the same round trip.
-# A project's function named for making a redirect target safe (get_safe_redirect(url), safe_next_url(next)): it
-# answers a checked URL or a fallback. python-open-redirect's sanitiser restates it (tests/test_rules.py checks).
-SAFE_REDIRECTS = re.compile(r"(?i)(^|\.)_?(get_)?safe_\w*(url|redirect|next|target|location|referr?er)\w*$")
+# A project's function named for making a redirect target safe (get_safe_redirect(url), safe_next_url(next)) or for
+# validating one and answering it (jupyterhub's `next_url = self._validate_next_url(next_url)`, which answers "" for
+# a URL off the site): it answers a checked URL or a fallback. python-open-redirect's sanitiser restates it
+# (tests/test_rules.py checks).
+SAFE_REDIRECTS = re.compile(
+    r"(?i)(^|\.)_?((get_)?safe_|(validate|sanitize|sanitise)_)\w*(url|redirect|next|target|location|referr?er)\w*$"
+)
 SERIALISERS = re.compile(r"^(pickle|_pickle|cPickle|dill|cloudpickle|marshal)\.dumps$")
 # A Django model's manager answers records (Language.objects.fuzzy_get(code)), as do a record's related manager
 # (project.component_set.get(slug=slug)) and get_object_or_404 by any field: redirect() given one goes to its
