@@ -192,9 +192,17 @@ def set_mode(path, mode):
 """
 
 
-def test_what_a_helper_module_answers_checked_is_checked_where_it_is_called():
+def test_what_a_helper_module_answers_checked_is_checked_where_it_is_called(tmp_path: Path):
     around = Surroundings(defining=lambda names: units(**{"paths.py": CHECKER}))
     assert not FlowEngine().review(units(**{"restore.py": RESTORE}), surroundings=around).findings
+    # the helper's summary says so when it comes back from the call log too
+    log = CallLog(tmp_path / "calls.sqlite")
+    for _ in range(2):
+        assert not FlowEngine(log).review(units(**{"restore.py": RESTORE}), surroundings=around).findings
+    # the two files' summaries and the reviewed file's candidates, whose key names every summary: a checker lost
+    # on the way back would change it and find the candidate again
+    assert log.stats()["static_hits"] == 3
+    log.close()
     # without the helper module, its answer is the caller's value passed on, given to a wrapper of chmod
     (finding,) = FlowEngine().review(units(**{"restore.py": RESTORE})).findings
     assert (finding.start_line, finding.cwe, finding.kind) == (10, 22, "candidate")
