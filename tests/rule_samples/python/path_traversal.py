@@ -60,6 +60,17 @@ def store_upload():
     return "stored"
 
 
+def attachment_size(request):
+    """An uploaded file reopened (Django's UploadedFile.open()) is the upload, not a path to one."""
+    # ok: python-path-traversal, python-flow-path-traversal
+    data = request.FILES.get("attachment").open().read()
+    attachment = request.FILES["attachment"]
+    # ok: python-path-traversal, python-flow-path-traversal
+    with attachment.open("rb") as handle:
+        data += handle.read()
+    return HttpResponse(len(data))
+
+
 def fetch_picture(url):
     raise NotImplementedError
 
