@@ -202,7 +202,7 @@ def read_if_valid(key, action):
 
 
 def read_if_checked(key):
-    if valid_key(key):
+    if valid_key(key=key):
         # ok: python-flow-path-traversal
         return open(os.path.join(BASE, key)).read()
     return None

@@ -686,7 +686,7 @@ class Walker:
                 return bool(_RESOLVERS.search(callee_of(receiver)))
             found = self.taint(receiver)
             return found is not None and found.joined
-        return bool(check.args)
+        return bool(check.args or check.keywords)
 
     def _checked_by(self, test: ast.expr, passed: bool) -> None:
         """The values an exiting `if` test checks (containment, allow-list, pattern) are safe after it (`passed`:
