@@ -243,6 +243,15 @@ def test_the_semgrep_rules_leave_where_the_flow_engine_leaves():
     )
 
 
+def test_the_semgrep_open_redirect_rule_takes_a_validator_of_targets_as_the_flow_engine_does():
+    """python-open-redirect's by-side-effect sanitiser restates the flow engine's URL_VALIDATORS."""
+    _restated_alike(
+        "VALIDATE_URL",
+        pyflow_rules.URL_VALIDATORS,
+        ("check_redirect_url", "self._validate_next", "utils.verify_target", "check_url_format", "validate_form"),
+    )
+
+
 def _restated_alike(metavariable: str, pattern: re.Pattern[str], callees: tuple[str, ...]) -> None:
     """request_taint.yaml's regex for the metavariable (anchored, as Semgrep's metavariable-regex is) takes the same
     names as the engine's pattern."""

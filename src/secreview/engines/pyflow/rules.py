@@ -256,6 +256,13 @@ VALIDATORS = re.compile(
     r"(?i)(^|\.)_?(validate|verify|ensure_valid|ensure_safe|assert_valid|assert_safe)_?\w*"
     r"(name|path|file|filename|slug|identifier)$"
 )
+# The same for a redirect target (check_redirect_url(url), raising unless the target is allowed, the fix of a
+# webapp2 handler's open redirect): checked from there on for a redirect and a request. python-open-redirect's
+# sanitiser restates it (tests/test_rules.py checks).
+URL_VALIDATORS = re.compile(
+    r"(?i)(^|\.)_?(check|validate|verify|ensure_valid|ensure_safe|assert_valid|assert_safe)_?\w*"
+    r"(url|redirect|next|target|location)$"
+)
 EXITS = re.compile(r"(^|\.)(abort|exit|_exit)$")
 # A lookup by an identifier (calibre_db.get_book(book_id), Book.objects.get(pk=pk)) returns the stored record the
 # identifier names, not data made from it: `book.path` is what the database holds. The identifier itself, used in a

@@ -42,6 +42,7 @@ from secreview.engines.pyflow.rules import (
     SQL_WORDS,
     STRING_CHECKS,
     URL_CHECKS,
+    URL_VALIDATORS,
     URL_WEAKNESSES,
     VALIDATORS,
     SinkRule,
@@ -586,11 +587,18 @@ class Walker:
 
     def _validated(self, call: ast.Call) -> bool:
         """A validator raises unless the values it is given are allowed: they are checked from here on (the names
-        in its arguments, not `self` of self.validate_name). False when `call` is no validator."""
-        if not VALIDATORS.search(callee_of(call)):
+        in its arguments, not `self` of self.validate_name), a redirect target's for a redirect and a request.
+        False when `call` is no validator."""
+        callee = callee_of(call)
+        weaknesses: frozenset[int | str]
+        if VALIDATORS.search(callee):
+            weaknesses = frozenset({ALL})
+        elif URL_VALIDATORS.search(callee):
+            weaknesses = URL_WEAKNESSES
+        else:
             return False
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-        self._checked(_names_in(arguments))
+        self._checked(_names_in(arguments), weaknesses)
         return True
 
     def _note_path(self, target: ast.AST, is_path: bool) -> None:
