@@ -331,6 +331,8 @@ def unpack_download(archive_path, dest):
     shutil.unpack_archive(archive_path, dest, "zip")
     # ok: python-tarfile-extractall-traversal, python-flow-path-traversal
     shutil.unpack_archive(archive_path, dest, format="zip")
+    # ruleid: python-tarfile-extractall-traversal, python-flow-path-traversal
+    shutil.unpack_archive(archive_path, dest, "gztar")
 
 
 @app.route("/keys", methods=["PUT"])

@@ -110,7 +110,7 @@ SINK_RULES: tuple[SinkRule, ...] = (
         "unpacks the archive without checking its members",
         r"^shutil\.unpack_archive$",
         keywords=("filename",),
-        safe_keywords=("filter", "format"),
+        safe_keywords=("filter",),
         contents=True,
     ),
     _rule(

@@ -887,7 +887,8 @@ def _made_safe(call: ast.Call, rule: SinkRule, no_pages: frozenset[int], yaml_lo
     the response afterwards (`no_pages`), or a dict that Flask's make_response serves as JSON."""
     if rule.safe_keywords == SAFE_YAML_LOADERS:
         return loads_yaml_safely(call, yaml_loaders)
-    if len(call.args) > 2 and callee_of(call) == "shutil.unpack_archive" and constant_text(call.args[2]) == "zip":
+    archive_format = _argument(call, 2, ("format",)) if callee_of(call) == "shutil.unpack_archive" else None
+    if archive_format is not None and constant_text(archive_format) == "zip":
         return True  # shutil.unpack_archive(archive, dest, "zip"): its zip unpacking skips '..' and absolute names
     if set(rule.safe_keywords) & set(CONTENT_TYPES):
         if id(call) in no_pages or _headers_say_no_page(call):
@@ -899,8 +900,6 @@ def _made_safe(call: ast.Call, rule: SinkRule, no_pages: frozenset[int], yaml_lo
             continue
         if keyword.arg == "filter":
             safe = constant_text(keyword.value) != "fully_trusted"
-        elif keyword.arg == "format":
-            safe = constant_text(keyword.value) == "zip"
         elif keyword.arg in CONTENT_TYPES:
             safe = _no_page(constant_text(keyword.value))
         else:
